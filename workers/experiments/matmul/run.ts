@@ -1,0 +1,86 @@
+/** Runner for `#/matmul`: seeded A and B, C = A·B on the chosen backend, parity against the reference. */
+import { nd, toFloat64 } from '../../core/ndarray';
+import { randomMatrix } from '../../data/matrices';
+import { checkFits } from '../../gpu/device';
+import { matmulGpu } from '../../kernels/matmul';
+import { matmulRef } from '../../reference/matmul';
+import { matmulSpec } from '../../spec/matmul';
+import { defineExperiment, maxRelDiff, type Parity, UserError } from '../types';
+
+/** Up to this many multiply-adds the CPU check runs on every result; above it, on sampled rows. */
+const FULL_CHECK_FLOPS = 2e7;
+
+export const matmulExperiment = defineExperiment({
+  spec: matmulSpec,
+  async run(v, ctx) {
+    const { m, n, k } = v;
+    ctx.progress({ fraction: 0, stage: 'generating A and B' });
+    const a = randomMatrix(m, k, v.seed, 0, v.dist);
+    const b = randomMatrix(k, n, v.seed, 1, v.dist);
+    const t0 = performance.now();
+    let c: Float32Array;
+    if (ctx.gpu) {
+      const why = checkFits(ctx.gpu.adapter, 4 * Math.max(m * k, k * n, m * n), 4 * (m * k + k * n + m * n));
+      if (why) throw new UserError(`matmul ${m}×${k} · ${k}×${n} ${why}`);
+      ctx.progress({ fraction: 0.3, stage: 'multiplying on the GPU' });
+      c = await matmulGpu(ctx.gpu, a, b, m, n, k);
+    } else {
+      ctx.progress({ fraction: 0.3, stage: 'multiplying on the CPU' });
+      c = Float32Array.from(matmulRef(a, b, m, n, k));
+    }
+    const ms = performance.now() - t0;
+    ctx.progress({ fraction: 1, stage: 'done' });
+    let sumSq = 0;
+    for (const x of c) sumSq += x * x;
+    return {
+      arrays: { a: nd(a, [m, k]), b: nd(b, [k, n]), c: nd(c, [m, n]) },
+      metrics: { frobenius: Math.sqrt(sumSq), gflops: (2 * m * n * k) / (ms * 1e6) },
+      timings: { multiply: ms },
+      views: { preview: previewGrid(c, m, n, 48) },
+    };
+  },
+  async parity(v, _ctx, out, full) {
+    const { m, n, k } = v;
+    const a = toFloat64(out.arrays.a);
+    const b = toFloat64(out.arrays.b);
+    const c = toFloat64(out.arrays.c);
+    if (full || m * n * k <= FULL_CHECK_FLOPS) {
+      return summarise(maxRelDiff(c, matmulRef(a, b, m, n, k)), 'all');
+    }
+    // Sampled rows: each costs n·k multiply-adds.
+    const rows = Math.max(1, Math.min(m, Math.floor(FULL_CHECK_FLOPS / (n * k))));
+    const step = m / rows;
+    const got: number[] = [];
+    const want: number[] = [];
+    for (let s = 0; s < rows; s++) {
+      const i = Math.floor(s * step);
+      const ref = matmulRef(a.subarray(i * k, (i + 1) * k), b, 1, n, k);
+      for (let j = 0; j < n; j++) {
+        got.push(c[i * n + j]);
+        want.push(ref[j]);
+      }
+    }
+    return summarise(maxRelDiff(got, want), `${rows} of ${m} rows`);
+  },
+});
+
+function summarise(d: number, compared: string): Parity {
+  return { status: 'checked', maxRelDiff: d, tolerance: 1e-4, ok: d <= 1e-4, compared };
+}
+
+/** A small block-averaged preview of C for the heatmap view. */
+function previewGrid(c: Float32Array, m: number, n: number, size: number): { rows: number; cols: number; values: number[] } {
+  const rows = Math.min(m, size);
+  const cols = Math.min(n, size);
+  const values = new Array<number>(rows * cols).fill(0);
+  const counts = new Array<number>(rows * cols).fill(0);
+  for (let i = 0; i < m; i++) {
+    const r = Math.floor((i * rows) / m);
+    for (let j = 0; j < n; j++) {
+      const q = r * cols + Math.floor((j * cols) / n);
+      values[q] += c[i * n + j];
+      counts[q]++;
+    }
+  }
+  return { rows, cols, values: values.map((x, i) => x / counts[i]) };
+}

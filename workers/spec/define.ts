@@ -1,0 +1,53 @@
+/** An experiment's spec: its fields, their zod schema, defaults and cross-field rules. */
+import { z } from 'zod';
+import { type Fields, fieldSchema, type Values } from './fields';
+
+export interface Issue {
+  field: string;
+  message: string;
+}
+
+export interface SpecDef<F extends Fields = Fields> {
+  id: string;
+  title: string;
+  fields: F;
+  schema: z.ZodType<Values<F>>;
+  defaults: Values<F>;
+  /** Cross-field rules (e.g. k ≤ n); each broken rule names the field to blame. */
+  rules: (v: Values<F>) => Issue[];
+}
+
+export function defineSpec<const F extends Fields>(opts: {
+  id: string;
+  title: string;
+  fields: F;
+  rules?: (v: Values<F>) => Issue[];
+}): SpecDef<F> {
+  const shape: Record<string, z.ZodType> = {};
+  const defaults: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(opts.fields)) {
+    shape[key] = fieldSchema(f);
+    defaults[key] = f.default;
+  }
+  return {
+    id: opts.id,
+    title: opts.title,
+    fields: opts.fields,
+    schema: z.object(shape).strict() as unknown as z.ZodType<Values<F>>,
+    defaults: defaults as Values<F>,
+    rules: opts.rules ?? (() => []),
+  };
+}
+
+/** Validates a full set of values: schema errors first, then the cross-field rules. */
+export function validate<F extends Fields>(def: SpecDef<F>, values: unknown): { ok: true; values: Values<F> } | { ok: false; issues: Issue[] } {
+  const parsed = def.schema.safeParse(values);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message })),
+    };
+  }
+  const issues = def.rules(parsed.data);
+  return issues.length ? { ok: false, issues } : { ok: true, values: parsed.data };
+}
