@@ -10,7 +10,7 @@ export async function runExperiment(id: string, values: Record<string, unknown>,
   const checked = validate(exp.spec, values);
   if (!checked.ok) throw new UserError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   const t0 = performance.now();
-  const out = await exp.run(checked.values, ctx);
+  const out = ctx.gpu ? await withGpuErrors(ctx.gpu.device, () => exp.run(checked.values, ctx)) : await exp.run(checked.values, ctx);
   const nonFinite: Record<string, number> = {};
   for (const [name, arr] of Object.entries(out.arrays)) {
     if (arr.dtype !== 'float32' && arr.dtype !== 'float64') continue;
@@ -35,4 +35,21 @@ export async function runExperiment(id: string, values: Record<string, unknown>,
     wallMs: performance.now() - t0,
     finishedAt: new Date().toISOString(),
   };
+}
+
+/** A kernel that fails validation or runs out of memory reports asynchronously: catch it and say so. */
+async function withGpuErrors<T>(device: GPUDevice, f: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let value: T;
+  try {
+    value = await f();
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    const err = validation ?? oom;
+    // biome-ignore lint/correctness/noUnsafeFinally: a GPU error invalidates whatever the run returned
+    if (err) throw new Error(`a GPU kernel failed: ${err.message.split('\n')[0]}`);
+  }
+  return value;
 }

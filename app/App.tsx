@@ -1,0 +1,108 @@
+/** The lab shell: header, generated controls beside the current lab's views, messages, help. */
+import { Component, type ReactNode, Suspense, useEffect } from 'react';
+import { SpecControls } from './controls/spec-controls';
+import { labFor } from './panels/registry';
+import { Header } from './shell/header';
+import { HelpOverlay } from './shell/help-overlay';
+import { ResultBadges, RunStatus } from './shell/run-status';
+import { useShortcuts } from './shell/shortcuts';
+import { useLab, useRuntime } from './store/context';
+
+export function App() {
+  const rt = useRuntime();
+  useShortcuts(rt);
+  const theme = useLab((s) => s.theme);
+  const largeText = useLab((s) => s.largeText);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.classList.toggle('large-text', largeText);
+  }, [theme, largeText]);
+  return (
+    <div className="app">
+      <Header />
+      <LinkIssues />
+      <main className="lab">
+        <aside className="sidebar">
+          <RunStatus />
+          <SpecControls />
+        </aside>
+        <section className="views" aria-label="Results">
+          <LabViews />
+        </section>
+      </main>
+      <HelpOverlay />
+      <Toast />
+    </div>
+  );
+}
+
+function LabViews() {
+  const experiment = useLab((s) => s.experiment);
+  const values = useLab((s) => s.values);
+  const result = useLab((s) => s.results[s.experiment] ?? null);
+  const progress = useLab((s) => s.progress);
+  const running = useLab((s) => s.status === 'running');
+  const lab = labFor(experiment);
+  if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;
+  const { Views } = lab;
+  return (
+    <ViewBoundary key={experiment}>
+      {result ? <ResultBadges result={result} /> : null}
+      <Suspense fallback={<p className="placeholder">Loading the {lab.title} views…</p>}>
+        <Views values={values} result={result} progress={progress} running={running} />
+      </Suspense>
+    </ViewBoundary>
+  );
+}
+
+/** Problems found in the link that opened the page: named field, shown as text (never as HTML). */
+function LinkIssues() {
+  const issues = useLab((s) => s.issues);
+  const dismiss = useLab((s) => s.dismissIssues);
+  if (!issues.length) return null;
+  return (
+    <div className="link-issues" role="alert" data-testid="link-issues">
+      <strong>Some of this link could not be used:</strong>
+      <ul>
+        {issues.slice(0, 12).map((i, n) => (
+          <li key={`${i.field}-${n}`}>{i.message}</li>
+        ))}
+      </ul>
+      <button type="button" onClick={dismiss}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+function Toast() {
+  const toast = useLab((s) => s.toast);
+  const notify = useLab((s) => s.notify);
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => notify(null), 3000);
+    return () => clearTimeout(t);
+  }, [toast, notify]);
+  return toast ? (
+    <div className="toast" role="status">
+      {toast}
+    </div>
+  ) : null;
+}
+
+/** A view that throws shows its error instead of blanking the page; other labs keep working. */
+class ViewBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(e: unknown) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  override render() {
+    return this.state.error ? (
+      <p className="message error" role="alert">
+        This view failed to draw: {this.state.error}
+      </p>
+    ) : (
+      this.props.children
+    );
+  }
+}

@@ -1,0 +1,162 @@
+/** The panel's controls, generated from the experiment's spec: one control per visible field. */
+import { useEffect, useId, useState } from 'react';
+import { describeField, type Field, fieldSchema, type NumberField } from '../../workers/spec/fields';
+import { specFor } from '../../workers/spec/registry';
+import { useLab } from '../store/context';
+import { FileSlot } from './file-slot';
+
+const list = (s: string | undefined) => new Set((s ?? '').split(',').filter(Boolean));
+
+export function SpecControls() {
+  const experiment = useLab((s) => s.experiment);
+  const values = useLab((s) => s.values);
+  const meta = useLab((s) => s.meta);
+  const setValue = useLab((s) => s.setValue);
+  const def = specFor(experiment);
+  if (!def) return null;
+  const locked = list(meta.lock);
+  const hidden = list(meta.hide);
+  const groups = new Map<string, Array<[string, Field]>>();
+  for (const [key, f] of Object.entries(def.fields)) {
+    if (hidden.has(key) || (f.show && !f.show(values))) continue;
+    const g = f.group ?? 'Parameters';
+    groups.set(g, [...(groups.get(g) ?? []), [key, f]]);
+  }
+  return (
+    <form className="controls" onSubmit={(e) => e.preventDefault()} aria-label={`${def.title} parameters`}>
+      {[...groups].map(([group, fields]) => (
+        <fieldset key={group}>
+          <legend>{group}</legend>
+          {fields.map(([key, f]) => (
+            <Control key={key} name={key} field={f} value={values[key]} locked={locked.has(key)} onChange={(v) => setValue(key, v)} />
+          ))}
+        </fieldset>
+      ))}
+    </form>
+  );
+}
+
+interface ControlProps {
+  name: string;
+  field: Field;
+  value: unknown;
+  locked: boolean;
+  onChange(v: unknown): void;
+}
+
+function Control({ name, field, value, locked, onChange }: ControlProps) {
+  const id = useId();
+  const help = field.help ? <small id={`${id}-help`}>{field.help}</small> : null;
+  const described = field.help ? `${id}-help` : undefined;
+  const lockNote = locked ? <span className="lock" title="Locked by the link">🔒</span> : null;
+  switch (field.kind) {
+    case 'number':
+      return (
+        <div className="control" data-field={name}>
+          <label htmlFor={id}>
+            {field.label}
+            {field.unit ? <span className="unit"> ({field.unit})</span> : null} {lockNote}
+          </label>
+          <NumberControl id={id} field={field} value={value as number} disabled={locked} onChange={onChange} described={described} />
+          {help}
+        </div>
+      );
+    case 'enum':
+      return (
+        <div className="control" data-field={name}>
+          <label htmlFor={id}>
+            {field.label} {lockNote}
+          </label>
+          <select id={id} value={String(value)} disabled={locked} aria-describedby={described} onChange={(e) => onChange(e.target.value)}>
+            {field.options.map((o) => (
+              <option key={o} value={o}>
+                {field.optionLabels?.[o] ?? o}
+              </option>
+            ))}
+          </select>
+          {help}
+        </div>
+      );
+    case 'bool':
+      return (
+        <div className="control control-bool" data-field={name}>
+          <input id={id} type="checkbox" checked={Boolean(value)} disabled={locked} aria-describedby={described} onChange={(e) => onChange(e.target.checked)} />
+          <label htmlFor={id}>
+            {field.label} {lockNote}
+          </label>
+          {help}
+        </div>
+      );
+    case 'file':
+      return <FileSlot name={name} field={field} locked={locked} />;
+  }
+}
+
+function toSlider(f: NumberField, v: number): number {
+  if (!f.log) return v;
+  const lo = Math.log(Math.max(f.min, 1e-12));
+  return ((Math.log(Math.max(v, f.min, 1e-12)) - lo) / (Math.log(f.max) - lo)) * 1000;
+}
+
+function fromSlider(f: NumberField, s: number): number {
+  let v = s;
+  if (f.log) {
+    const lo = Math.log(Math.max(f.min, 1e-12));
+    v = Math.exp(lo + (s / 1000) * (Math.log(f.max) - lo));
+    v = Number(v.toPrecision(3));
+  }
+  if (f.int) v = Math.round(v);
+  return Math.min(f.max, Math.max(f.min, v));
+}
+
+function NumberControl(props: { id: string; field: NumberField; value: number; disabled: boolean; described?: string; onChange(v: number): void }) {
+  const { field: f, value } = props;
+  const [draft, setDraft] = useState(String(value));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(String(value));
+    setError(null);
+  }, [value]);
+  const commit = (text: string) => {
+    const v = Number(text);
+    if (text.trim() === '' || !fieldSchema(f).safeParse(v).success) {
+      setError(`${f.label} must be ${describeField(f)}`);
+      return;
+    }
+    setError(null);
+    if (v !== value) props.onChange(v);
+  };
+  return (
+    <div className="number-control">
+      <input
+        type="range"
+        aria-label={`${f.label} slider`}
+        min={f.log ? 0 : f.min}
+        max={f.log ? 1000 : f.max}
+        step={f.log ? 1 : (f.step ?? (f.int ? 1 : (f.max - f.min) / 100))}
+        value={toSlider(f, value)}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(fromSlider(f, Number(e.target.value)))}
+      />
+      <input
+        id={props.id}
+        type="text"
+        inputMode="decimal"
+        value={draft}
+        disabled={props.disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[props.described, error ? `${props.id}-err` : ''].filter(Boolean).join(' ') || undefined}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={(e) => commit(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit((e.target as HTMLInputElement).value);
+        }}
+      />
+      {error ? (
+        <span className="field-error" id={`${props.id}-err`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+/** Entry: build the store and compute client, wire URL and runs, render the shell. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { LabClient } from '../workers/client';
+import { App } from './App';
+import { LABS } from './panels/registry';
+import { startRunController } from './runtime/run-controller';
+import { startUrlSync } from './runtime/url-sync';
+import { RuntimeContext } from './store/context';
+import { createLabStore } from './store/lab-store';
+import './styles.css';
+
+const store = createLabStore(LABS[0].id);
+store.getState().loadLocation(location.hash || `#/${LABS[0].id}`);
+const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
+if (prefersDark) store.getState().setTheme('dark');
+
+const client = new LabClient(new URL('./', location.href).href);
+client.deviceInfo().then(
+  (d) => store.getState().setDevice(d),
+  (e: unknown) => store.getState().setDevice({ adapter: null, error: String(e) }),
+);
+startUrlSync(store);
+const runs = startRunController(store, client);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <RuntimeContext.Provider value={{ store, client, runs }}>
+      <App />
+    </RuntimeContext.Provider>
+  </StrictMode>,
+);

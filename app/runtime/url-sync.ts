@@ -1,0 +1,30 @@
+/** The one subscriber that keeps the address bar and the spec in step (both directions). */
+import { specFor } from '../../workers/spec/registry';
+import { toHash } from '../../workers/spec/url';
+import type { LabState, LabStore } from '../store/lab-store';
+
+export function shareHash(s: Pick<LabState, 'experiment' | 'values' | 'meta' | 'backend'>): string {
+  const def = specFor(s.experiment);
+  if (!def) return `#/${s.experiment}`;
+  const { v: _v, backend: _b, ...meta } = s.meta;
+  return toHash(def, s.values as never, { ...meta, ...(s.backend === 'cpu' ? { backend: 'cpu' } : {}) });
+}
+
+export function startUrlSync(store: LabStore): () => void {
+  const onHash = () => {
+    if (location.hash !== shareHash(store.getState())) store.getState().loadLocation(location.hash);
+  };
+  window.addEventListener('hashchange', onHash);
+  const unsubscribe = store.subscribe((s, prev) => {
+    if (s.experiment === prev.experiment && s.values === prev.values && s.meta === prev.meta && s.backend === prev.backend) return;
+    const hash = shareHash(s);
+    if (hash === location.hash) return;
+    // A new experiment is a new history entry (Back returns to the previous lab); parameter changes replace.
+    if (s.experiment !== prev.experiment) history.pushState(null, '', hash);
+    else history.replaceState(null, '', hash);
+  });
+  return () => {
+    window.removeEventListener('hashchange', onHash);
+    unsubscribe();
+  };
+}

@@ -1,0 +1,50 @@
+/** The `?` overlay: keyboard shortcuts and what the badges mean. */
+import { useEffect, useRef } from 'react';
+import { useLab } from '../store/context';
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ['?', 'Show or hide this help'],
+  ['1 – 9', 'Switch lab'],
+  ['R', 'Run again'],
+  ['Esc', 'Cancel the run / close this help'],
+  ['S', 'Copy the share link'],
+  ['T', 'Light / dark theme'],
+  ['L', 'Large text (projector)'],
+];
+
+export function HelpOverlay() {
+  const open = useLab((s) => s.help);
+  const setHelp = useLab((s) => s.setHelp);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setHelp(false)}>
+      <h2 id="help-title">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map(([k, what]) => (
+            <tr key={k}>
+              <th scope="row">
+                <kbd>{k}</kbd>
+              </th>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        The badge at the top names the WebGPU adapter the compute worker found; “software” means a CPU implementation such as
+        SwiftShader (right answers, slow). Every WebGPU result is compared with the CPU reference; the parity badge shows the largest
+        relative difference.
+      </p>
+      <button type="button" onClick={() => setHelp(false)}>
+        Close
+      </button>
+    </dialog>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Canvas heatmap of a rows×cols grid with a colour legend, optional categorical overlay (e.g. block
+ * classes) drawn as outlined cells with a labelled key, and a hover readout. NaN cells are hatched grey
+ * and counted in a warning, never given a colour of the scale.
+ */
+import { type Colormap, colormapLut } from './colormaps';
+import { fmt } from './line-chart';
+
+export interface HeatmapOverlay {
+  /** rows*cols class per cell, −1 for none. */
+  classes: ArrayLike<number>;
+  colors: string[];
+  labels: string[];
+}
+
+export interface HeatmapData {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  rows: number;
+  cols: number;
+  values: ArrayLike<number>;
+  colormap?: Colormap;
+  domain?: [number, number];
+  overlay?: HeatmapOverlay;
+  height?: number;
+  onCellHover?: (r: number, c: number, v: number) => void;
+}
+
+export function createHeatmap(el: HTMLElement) {
+  const root = document.createElement('div');
+  root.className = 'chart heatmap';
+  const title = document.createElement('div');
+  title.className = 'chart-title';
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  const legend = document.createElement('div');
+  legend.className = 'chart-legend';
+  const warn = document.createElement('div');
+  warn.className = 'chart-warning';
+  warn.setAttribute('role', 'status');
+  const tip = document.createElement('div');
+  tip.className = 'chart-readout';
+  root.append(title, canvas, legend, warn, tip);
+  el.append(root);
+  let current: HeatmapData | null = null;
+
+  canvas.addEventListener('mousemove', (ev) => {
+    if (!current) return;
+    const rect = canvas.getBoundingClientRect();
+    const c = Math.floor(((ev.clientX - rect.left) / rect.width) * current.cols);
+    const r = Math.floor(((ev.clientY - rect.top) / rect.height) * current.rows);
+    if (r < 0 || c < 0 || r >= current.rows || c >= current.cols) return;
+    const v = current.values[r * current.cols + c];
+    const cls = current.overlay ? current.overlay.classes[r * current.cols + c] : -1;
+    tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${fmt(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
+    current.onCellHover?.(r, c, v);
+  });
+
+  function update(d: HeatmapData): void {
+    current = d;
+    title.textContent = d.title;
+    canvas.setAttribute('aria-label', `${d.title}: ${d.rows} × ${d.cols} heatmap; ${d.yLabel} down, ${d.xLabel} across`);
+    const n = d.rows * d.cols;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const v = d.values[i];
+      if (!Number.isFinite(v)) bad++;
+      else {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (d.domain) [lo, hi] = d.domain;
+    if (!(hi > lo)) hi = lo + 1;
+    // Pixel-exact grid scaled up with nearest-neighbour (CSS image-rendering: pixelated).
+    const scale = Math.max(1, Math.floor(512 / Math.max(d.rows, d.cols)));
+    canvas.width = d.cols * scale;
+    canvas.height = d.rows * scale;
+    canvas.style.width = '100%';
+    canvas.style.maxHeight = `${d.height ?? 420}px`;
+    canvas.style.aspectRatio = `${d.cols} / ${d.rows}`;
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    const img = g.createImageData(d.cols, d.rows);
+    const lut = colormapLut(d.colormap ?? 'viridis');
+    for (let i = 0; i < n; i++) {
+      const v = d.values[i];
+      const o = i * 4;
+      if (!Number.isFinite(v)) {
+        const stripe = ((i % d.cols) + Math.floor(i / d.cols)) % 2;
+        img.data.set(stripe ? [160, 160, 160, 255] : [90, 90, 90, 255], o);
+        continue;
+      }
+      const t = Math.min(255, Math.max(0, Math.round(((v - lo) / (hi - lo)) * 255)));
+      img.data[o] = lut[t * 3];
+      img.data[o + 1] = lut[t * 3 + 1];
+      img.data[o + 2] = lut[t * 3 + 2];
+      img.data[o + 3] = 255;
+    }
+    const tmp = document.createElement('canvas');
+    tmp.width = d.cols;
+    tmp.height = d.rows;
+    tmp.getContext('2d')?.putImageData(img, 0, 0);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(tmp, 0, 0, canvas.width, canvas.height);
+    if (d.overlay) {
+      g.lineWidth = Math.max(1, scale / 4);
+      for (let i = 0; i < n; i++) {
+        const cls = d.overlay.classes[i];
+        if (cls < 0) continue;
+        g.strokeStyle = d.overlay.colors[cls] ?? '#fff';
+        const r = Math.floor(i / d.cols);
+        const c = i % d.cols;
+        g.strokeRect(c * scale + 0.5, r * scale + 0.5, scale - 1, scale - 1);
+      }
+    }
+    legend.replaceChildren();
+    const bar = document.createElement('span');
+    bar.className = 'colorbar';
+    bar.style.background = `linear-gradient(to right, ${Array.from({ length: 8 }, (_, i) => `rgb(${lut[Math.round((i / 7) * 255) * 3]},${lut[Math.round((i / 7) * 255) * 3 + 1]},${lut[Math.round((i / 7) * 255) * 3 + 2]})`).join(',')})`;
+    const lab = (t: string) => {
+      const s = document.createElement('span');
+      s.textContent = t;
+      return s;
+    };
+    legend.append(lab(fmt(lo)), bar, lab(fmt(hi)));
+    d.overlay?.labels.forEach((l, i) => {
+      const item = document.createElement('span');
+      item.className = 'legend-item';
+      const sw = document.createElement('span');
+      sw.className = 'swatch outline';
+      sw.style.borderColor = d.overlay?.colors[i] ?? '#fff';
+      item.append(sw, lab(l));
+      legend.append(item);
+    });
+    warn.textContent = bad ? `${bad} cell(s) are NaN or infinite (hatched grey, not on the colour scale)` : '';
+  }
+
+  return { update, destroy: () => root.remove(), canvas: () => canvas };
+}

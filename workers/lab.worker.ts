@@ -1,0 +1,184 @@
+/// <reference lib="webworker" />
+/**
+ * The compute worker: owns the GPU device and runs experiments; the main thread only draws.
+ * Exposed through comlink; progress is throttled to ~30 messages a second.
+ */
+import { expose, transfer } from 'comlink';
+import type { NdArray } from './core/ndarray';
+import { runExperiment } from './experiments/runner';
+import { experimentFor } from './experiments/registry';
+import { type Backend, type Parity, type Progress, type RunContext, type RunResult } from './experiments/types';
+import { acquireGpu, type AdapterSummary, type GpuContext } from './gpu/device';
+import { datasetLoader } from './io/datasets';
+import { readCsv } from './io/csv';
+import { sha256Hex } from './io/hash';
+import { readNpy } from './io/npy';
+import type { FileRef } from './spec/fields';
+import { nd } from './core/ndarray';
+
+export interface DeviceInfo {
+  adapter: AdapterSummary | null;
+  /** Why there is no WebGPU device, when there is none. */
+  error: string | null;
+}
+
+export interface RunRequest {
+  experiment: string;
+  values: Record<string, unknown>;
+  backend: Backend;
+  /** Raw bytes of the user's files named by the spec's file fields; parsed (and cached by hash) here. */
+  files: Record<string, { name: string; bytes: ArrayBuffer }>;
+}
+
+let baseUrl = '';
+let gpu: GpuContext | null = null;
+let gpuError: string | null = null;
+let acquiring: Promise<void> | null = null;
+let controller: AbortController | null = null;
+let last: { req: RunRequest; result: RunResult; ctx: RunContext } | null = null;
+const parsed = new Map<string, NdArray>();
+
+const dataset = datasetLoader(async (file) => {
+  const res = await fetch(new URL(`datasets/${file}`, baseUrl));
+  if (!res.ok) throw new Error(`could not load the built-in dataset ${file} (HTTP ${res.status})`);
+  return res.text();
+});
+
+function ensureGpu(): Promise<void> {
+  acquiring ??= (async () => {
+    try {
+      gpu = await acquireGpu((self as unknown as { navigator: Navigator }).navigator.gpu);
+      gpuError = null;
+      gpu.lost.then((why) => {
+        gpu = null;
+        gpuError = why;
+        acquiring = null;
+      });
+    } catch (e) {
+      gpu = null;
+      gpuError = e instanceof Error ? e.message : String(e);
+      acquiring = null;
+    }
+  })();
+  return acquiring;
+}
+
+async function parseFile(name: string, bytes: ArrayBuffer): Promise<{ ref: FileRef; array: NdArray }> {
+  const u8 = new Uint8Array(bytes);
+  const sha256 = await sha256Hex(u8);
+  let array = parsed.get(sha256);
+  if (!array) {
+    if (/\.npy$/i.test(name)) array = readNpy(u8, name);
+    else if (/\.(csv|txt)$/i.test(name)) {
+      const t = readCsv(new TextDecoder().decode(u8), name);
+      array = nd(t.data, [t.rows, t.cols]);
+    } else throw new Error(`${name}: expected a .npy or .csv file`);
+    parsed.set(sha256, array);
+  }
+  return { ref: { name, shape: array.shape, sha256 }, array };
+}
+
+function throttle(cb: (p: Progress) => void) {
+  let lastSent = 0;
+  let pending: Progress | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    if (pending) {
+      lastSent = performance.now();
+      cb(pending);
+      pending = null;
+    }
+  };
+  return {
+    push(p: Progress) {
+      pending = p;
+      const wait = 33 - (performance.now() - lastSent);
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    flush() {
+      if (timer) clearTimeout(timer);
+      flush();
+    },
+  };
+}
+
+const api = {
+  async init(pageBase: string): Promise<DeviceInfo> {
+    baseUrl = pageBase;
+    await ensureGpu();
+    return { adapter: gpu?.adapter ?? null, error: gpuError };
+  },
+
+  /** Parses a dropped file to check it and report its shape and hash (the array stays here). */
+  async inspectFile(name: string, bytes: ArrayBuffer): Promise<FileRef & { dtype: string }> {
+    const { ref, array } = await parseFile(name, bytes);
+    return { ...ref, dtype: array.dtype };
+  },
+
+  async run(req: RunRequest, onProgress: (p: Progress) => void): Promise<RunResult> {
+    controller?.abort();
+    const own = new AbortController();
+    controller = own;
+    if (req.backend === 'webgpu') {
+      await ensureGpu();
+      if (!gpu) throw new Error(`WebGPU is not available: ${gpuError ?? 'no adapter'}. Pick the CPU backend.`);
+    }
+    const data: Record<string, NdArray> = {};
+    const values = { ...req.values };
+    for (const [key, f] of Object.entries(req.files)) {
+      const { ref, array } = await parseFile(f.name, f.bytes);
+      const want = values[key] as FileRef | null;
+      if (want && want.sha256 !== ref.sha256) throw new Error(`${f.name} is not the file this link was made with (${want.name})`);
+      data[key] = array;
+      values[key] = ref;
+    }
+    const t = throttle(onProgress);
+    const ctx: RunContext = {
+      backend: req.backend,
+      gpu: req.backend === 'webgpu' ? gpu : null,
+      data,
+      dataset,
+      signal: own.signal,
+      progress: (p) => t.push(p),
+    };
+    try {
+      const result = await runExperiment(req.experiment, values, ctx);
+      t.flush();
+      last = { req, result, ctx };
+      return transferable(result);
+    } finally {
+      if (controller === own) controller = null;
+    }
+  },
+
+  cancel(): void {
+    controller?.abort();
+  },
+
+  /** The full CPU comparison of the last GPU result (the UI's "check parity" button). */
+  async fullParity(): Promise<Parity> {
+    if (!last) return { status: 'skipped', reason: 'no result yet' };
+    if (last.result.backend === 'cpu') return { status: 'not-applicable', reason: 'the CPU backend is the reference' };
+    const exp = experimentFor(last.req.experiment);
+    if (!exp?.parity) return { status: 'skipped', reason: 'no CPU reference for this experiment' };
+    return exp.parity(last.result.spec as never, last.ctx, last.result, true);
+  },
+};
+
+/** Sends arrays as copies the main thread owns (the worker keeps its own for parity checks). */
+function transferable(r: RunResult): RunResult {
+  const arrays: Record<string, NdArray> = {};
+  const buffers: ArrayBuffer[] = [];
+  for (const [k, a] of Object.entries(r.arrays)) {
+    const copy = a.data.slice() as NdArray['data'];
+    arrays[k] = { ...a, data: copy };
+    buffers.push(copy.buffer as ArrayBuffer);
+  }
+  return transfer({ ...r, arrays }, buffers);
+}
+
+export type LabApi = typeof api;
+
+expose(api);
