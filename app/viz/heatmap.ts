@@ -74,6 +74,11 @@ export function createHeatmap(el: HTMLElement) {
       }
     }
     if (d.domain) [lo, hi] = d.domain;
+    else if (d.colormap === 'diverging' && Number.isFinite(lo)) {
+      // Zero sits at the neutral middle of a diverging map.
+      const m = Math.max(Math.abs(lo), Math.abs(hi));
+      [lo, hi] = [-m, m];
+    }
     if (!(hi > lo)) hi = lo + 1;
     // Pixel-exact grid scaled up with nearest-neighbour (CSS image-rendering: pixelated).
     const scale = Math.max(1, Math.floor(512 / Math.max(d.rows, d.cols)));

@@ -60,7 +60,8 @@ export function readNpy(buffer: ArrayBuffer | Uint8Array, fileName = 'the file')
     fail(`truncated data: shape (${shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - dataStart}`);
   }
   // Copy into a fresh, aligned buffer: the payload offset need not be a multiple of the element size.
-  const raw = bytes.slice(dataStart, dataStart + need).buffer;
+  // (Uint8Array's slice, not Node Buffer's, which would return a view into a shared pool.)
+  const raw = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + need).buffer;
   let data: TypedData;
   switch (kind.dtype) {
     case 'float32':

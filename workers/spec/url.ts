@@ -81,7 +81,7 @@ function decodeValue(f: Field, raw: string): { ok: true; value: unknown } | { ok
     case 'enum':
       return (f.options as readonly string[]).includes(raw) ? { ok: true, value: raw } : { ok: false };
     case 'file': {
-      const m = /^([0-9a-f]{64})~(\d+(?:x\d+){0,3})~(.{1,200})$/.exec(raw);
+      const m = /^([0-9a-f]{64})~(\d+(?:x\d+){0,3})~(.{1,200})$/s.exec(raw);
       if (!m) return { ok: false };
       return { ok: true, value: { sha256: m[1], shape: m[2].split('x').map(Number), name: m[3] } };
     }

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { toFloat64 } from '../workers/core/ndarray';
+import { maxRelDiff } from '../workers/experiments/types';
+import { readNpy } from '../workers/io/npy';
+import { matmulRef } from '../workers/reference/matmul';
+import { loadDataFile } from './data';
+
+const run = promisify(execFile);
+const BIN = new URL('../bin/sparselab.mjs', import.meta.url).pathname;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('sparselab run (the CLI, as a user runs it)', () => {
+  for (const backend of ['cpu', 'webgpu']) {
+    it(`writes the seeded inputs and their product with --backend ${backend}`, async () => {
+      const out = mkdtempSync(join(tmpdir(), `sparselab-${backend}-`));
+      const r = await cli(['run', '#/matmul?m=300&n=257&k=129&seed=3', '--backend', backend, '--out', out]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.backend).toBe(backend);
+      expect(summary.spec).toMatchObject({ m: 300, n: 257, k: 129, seed: 3 });
+      const load = (n: string) => readNpy(readFileSync(join(out, `${n}.npy`)));
+      const [a, b, c] = [load('a'), load('b'), load('c')];
+      expect(a.shape).toEqual([300, 129]);
+      expect(b.shape).toEqual([129, 257]);
+      expect(c.shape).toEqual([300, 257]);
+      expect(maxRelDiff(toFloat64(c), matmulRef(toFloat64(a), toFloat64(b), 300, 257, 129))).toBeLessThan(1e-5);
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+      expect(result.url).toBe('#/matmul?v=1&m=300&n=257&k=129&seed=3');
+      if (backend === 'webgpu') {
+        expect(result.adapter.name).toMatch(/\S/);
+        expect(result.parity.ok).toBe(true);
+      }
+    });
+  }
+
+  it('the same seed gives the same inputs on both backends', async () => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'sl-a-')), mkdtempSync(join(tmpdir(), 'sl-b-'))];
+    await cli(['run', '?m=5&n=4&k=3', '--out', dirs[0], '--backend', 'cpu']).then((r) => expect(r.stderr).toMatch(/names no experiment/));
+    await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[0], '--backend', 'cpu']);
+    await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[1], '--backend', 'webgpu']);
+    expect(readFileSync(join(dirs[0], 'a.npy'))).toEqual(readFileSync(join(dirs[1], 'a.npy')));
+  });
+
+  it('accepts a spec.json (as result.json writes it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-json-'));
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ experiment: 'matmul', spec: { m: 7, n: 6, k: 5, dist: 'uniform', seed: 2 } }));
+    const r = await cli(['run', spec, '--backend', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).url).toBe('#/matmul?v=1&m=7&n=6&k=5&dist=uniform&seed=2');
+  });
+
+  it('exits non-zero with one clear line for a bad spec, option or data name', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['run', '#/matmul?m=NaN'], /^sparselab: bad spec: m must be an integer from 1 to 8192 \(got "NaN"\)\n$/],
+      [['run', '#/matmul?m=4&bogus=1'], /unknown parameter "bogus"/],
+      [['run', '#/nope'], /unknown experiment "nope"/],
+      [['run', '#/matmul', '--backend', 'tpu'], /--backend must be webgpu or cpu/],
+      [['run', '#/matmul', '--data', 'x=/nonexistent.npy'], /matmul takes no data named "x"/],
+      [['frobnicate'], /unknown command/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await cli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('CLI data files', () => {
+  it('reads .npy and .csv, with their hash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-data-'));
+    writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n3,4\n');
+    const { array, ref } = await loadDataFile(join(dir, 'x.csv'));
+    expect(array.shape).toEqual([2, 2]);
+    expect(ref.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it('names the problem in a broken .npy or a CSV with text in a number column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-bad-'));
+    writeFileSync(join(dir, 'bad.npy'), 'not numpy at all');
+    writeFileSync(join(dir, 'bad.csv'), 'a,b\n1,2\n3,oops\n');
+    await expect(loadDataFile(join(dir, 'bad.npy'))).rejects.toThrow('bad.npy: not a .npy file');
+    await expect(loadDataFile(join(dir, 'bad.csv'))).rejects.toThrow('bad.csv: row 3, column "b": "oops" is not a number');
+    await expect(loadDataFile(join(dir, 'missing.npy'))).rejects.toThrow(/cannot read .*missing\.npy: ENOENT/);
+  });
+});
