@@ -64,8 +64,8 @@ function LinkIssues() {
     <div className="link-issues" role="alert" data-testid="link-issues">
       <strong>Some of this link could not be used:</strong>
       <ul>
-        {issues.slice(0, 12).map((i, n) => (
-          <li key={`${i.field}-${n}`}>{i.message}</li>
+        {issues.slice(0, 12).map((i) => (
+          <li key={`${i.field}:${i.message}`}>{i.message}</li>
         ))}
       </ul>
       <button type="button" onClick={dismiss}>

@@ -11,7 +11,9 @@ test('the app loads and the device badge names the WebGPU adapter found in the w
   await expect(page.getByTestId('parity')).toContainText('max rel. diff vs CPU');
 });
 
-test('a share URL opened in a fresh context restores the same experiment and numbers', async ({ browser }) => {
+test('a share URL opened in a fresh context restores the same experiment and numbers', async ({
+  browser,
+}) => {
   const url = './#/matmul?v=1&m=37&n=29&k=11&dist=uniform&seed=9';
   const read = async () => {
     const ctx = await browser.newContext();
@@ -20,7 +22,7 @@ test('a share URL opened in a fresh context restores the same experiment and num
     await waitForResult(page);
     await expect(page.locator('[data-field="m"] input[type="text"]')).toHaveValue('37');
     await expect(page.locator('[data-field="dist"] select')).toHaveValue('uniform');
-    const norm = await page.locator('table.metrics tr', { hasText: '‖C‖_F' }).locator('td').innerText();
+    const norm = await page.locator('table.metrics tr', { hasText: '‖C‖_F' }).locator('td').textContent();
     const hash = await page.evaluate(() => location.hash);
     await ctx.close();
     return { norm, hash };
@@ -37,7 +39,9 @@ test('a hostile URL shows a message naming each bad field and the app still work
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.goto('./#/matmul?m=NaN&n=1e99&k=<img src=x onerror=alert(1)>&dist=<script>alert(2)</script>&evil=1');
+  await page.goto(
+    './#/matmul?m=NaN&n=1e99&k=<img src=x onerror=alert(1)>&dist=<script>alert(2)</script>&evil=1',
+  );
   const issues = page.getByTestId('link-issues');
   await expect(issues).toContainText('m must be');
   await expect(issues).toContainText('n must be');

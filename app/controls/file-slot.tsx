@@ -20,10 +20,17 @@ export function FileSlot({ name, field, locked }: { name: string; field: FileFie
       const bytes = await file.arrayBuffer();
       const info = await client.inspectFile(file.name, bytes.slice(0));
       if (ref && ref.sha256 !== info.sha256) {
-        setError(`${file.name} is not the file this link was made with (${ref.name}, ${ref.shape.join('×')}); its SHA-256 differs.`);
+        setError(
+          `${file.name} is not the file this link was made with (${ref.name}, ${ref.shape.join('×')}); its SHA-256 differs.`,
+        );
         return;
       }
-      attach(name, { name: file.name, bytes, ref: { name: info.name, shape: info.shape, sha256: info.sha256 }, dtype: info.dtype });
+      attach(name, {
+        name: file.name,
+        bytes,
+        ref: { name: info.name, shape: info.shape, sha256: info.sha256 },
+        dtype: info.dtype,
+      });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -61,7 +68,13 @@ export function FileSlot({ name, field, locked }: { name: string; field: FileFie
       ) : (
         <small>Drop a .npy or .csv here, or pick one.</small>
       )}
-      <input id={id} type="file" accept=".npy,.csv,.txt" disabled={locked} onChange={(e) => void take(e.target.files?.[0])} />
+      <input
+        id={id}
+        type="file"
+        accept=".npy,.csv,.txt"
+        disabled={locked}
+        onChange={(e) => void take(e.target.files?.[0])}
+      />
       {field.help ? <small>{field.help}</small> : null}
       {error ? (
         <span className="field-error" role="alert">

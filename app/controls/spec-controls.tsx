@@ -28,7 +28,14 @@ export function SpecControls() {
         <fieldset key={group}>
           <legend>{group}</legend>
           {fields.map(([key, f]) => (
-            <Control key={key} name={key} field={f} value={values[key]} locked={locked.has(key)} onChange={(v) => setValue(key, v)} />
+            <Control
+              key={key}
+              name={key}
+              field={f}
+              value={values[key]}
+              locked={locked.has(key)}
+              onChange={(v) => setValue(key, v)}
+            />
           ))}
         </fieldset>
       ))}
@@ -48,7 +55,11 @@ function Control({ name, field, value, locked, onChange }: ControlProps) {
   const id = useId();
   const help = field.help ? <small id={`${id}-help`}>{field.help}</small> : null;
   const described = field.help ? `${id}-help` : undefined;
-  const lockNote = locked ? <span className="lock" title="Locked by the link">🔒</span> : null;
+  const lockNote = locked ? (
+    <span className="lock" title="Locked by the link">
+      🔒
+    </span>
+  ) : null;
   switch (field.kind) {
     case 'number':
       return (
@@ -57,7 +68,14 @@ function Control({ name, field, value, locked, onChange }: ControlProps) {
             {field.label}
             {field.unit ? <span className="unit"> ({field.unit})</span> : null} {lockNote}
           </label>
-          <NumberControl id={id} field={field} value={value as number} disabled={locked} onChange={onChange} described={described} />
+          <NumberControl
+            id={id}
+            field={field}
+            value={value as number}
+            disabled={locked}
+            onChange={onChange}
+            described={described}
+          />
           {help}
         </div>
       );
@@ -67,7 +85,13 @@ function Control({ name, field, value, locked, onChange }: ControlProps) {
           <label htmlFor={id}>
             {field.label} {lockNote}
           </label>
-          <select id={id} value={String(value)} disabled={locked} aria-describedby={described} onChange={(e) => onChange(e.target.value)}>
+          <select
+            id={id}
+            value={String(value)}
+            disabled={locked}
+            aria-describedby={described}
+            onChange={(e) => onChange(e.target.value)}
+          >
             {field.options.map((o) => (
               <option key={o} value={o}>
                 {field.optionLabels?.[o] ?? o}
@@ -80,7 +104,14 @@ function Control({ name, field, value, locked, onChange }: ControlProps) {
     case 'bool':
       return (
         <div className="control control-bool" data-field={name}>
-          <input id={id} type="checkbox" checked={Boolean(value)} disabled={locked} aria-describedby={described} onChange={(e) => onChange(e.target.checked)} />
+          <input
+            id={id}
+            type="checkbox"
+            checked={Boolean(value)}
+            disabled={locked}
+            aria-describedby={described}
+            onChange={(e) => onChange(e.target.checked)}
+          />
           <label htmlFor={id}>
             {field.label} {lockNote}
           </label>
@@ -109,7 +140,14 @@ function fromSlider(f: NumberField, s: number): number {
   return Math.min(f.max, Math.max(f.min, v));
 }
 
-function NumberControl(props: { id: string; field: NumberField; value: number; disabled: boolean; described?: string; onChange(v: number): void }) {
+function NumberControl(props: {
+  id: string;
+  field: NumberField;
+  value: number;
+  disabled: boolean;
+  described?: string;
+  onChange(v: number): void;
+}) {
   const { field: f, value } = props;
   const [draft, setDraft] = useState(String(value));
   const [error, setError] = useState<string | null>(null);
@@ -145,7 +183,9 @@ function NumberControl(props: { id: string; field: NumberField; value: number; d
         value={draft}
         disabled={props.disabled}
         aria-invalid={error ? true : undefined}
-        aria-describedby={[props.described, error ? `${props.id}-err` : ''].filter(Boolean).join(' ') || undefined}
+        aria-describedby={
+          [props.described, error ? `${props.id}-err` : ''].filter(Boolean).join(' ') || undefined
+        }
         onChange={(e) => setDraft(e.target.value)}
         onBlur={(e) => commit(e.target.value)}
         onKeyDown={(e) => {

@@ -2,7 +2,7 @@
  * Turns state changes into runs: a change of spec, backend or data cancels the running run and starts a
  * new one after a short debounce. The worker does the work; this only wires the store to the client.
  */
-import { RunCancelled, type LabClient } from '../../workers/client';
+import { type LabClient, RunCancelled } from '../../workers/client';
 import { validate } from '../../workers/spec/define';
 import type { FileRef } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
@@ -45,7 +45,11 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
       if (f.kind !== 'file' || !ref) continue;
       const have = s.files[key];
       if (!have || have.ref.sha256 !== ref.sha256) {
-        s.failRun(seq, 'needs-file', `This link uses your file ${key} = "${ref.name}" (${ref.shape.join('×')}). Drop that file on the ${f.label} slot to run it.`);
+        s.failRun(
+          seq,
+          'needs-file',
+          `This link uses your file ${key} = "${ref.name}" (${ref.shape.join('×')}). Drop that file on the ${f.label} slot to run it.`,
+        );
         return;
       }
       files[key] = { name: have.name, bytes: have.bytes };
@@ -54,7 +58,12 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
     controller = own;
     try {
       const result = await client.run(
-        { experiment: s.experiment, values: checked.values as Record<string, unknown>, backend: s.backend, files },
+        {
+          experiment: s.experiment,
+          values: checked.values as Record<string, unknown>,
+          backend: s.backend,
+          files,
+        },
         (p) => store.getState().setProgress(seq, p),
         own.signal,
       );
@@ -73,7 +82,11 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
   };
 
   const changed = (a: LabState, b: LabState) =>
-    a.experiment !== b.experiment || a.values !== b.values || a.backend !== b.backend || a.files !== b.files || a.rerun !== b.rerun;
+    a.experiment !== b.experiment ||
+    a.values !== b.values ||
+    a.backend !== b.backend ||
+    a.files !== b.files ||
+    a.rerun !== b.rerun;
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (changed(s, prev)) schedule(s.rerun !== prev.rerun ? 0 : DEBOUNCE_MS);
@@ -83,7 +96,8 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
     cancel: () => {
       const wasRunning = controller !== null || timer !== null;
       cancel();
-      if (wasRunning && store.getState().status !== 'running') store.getState().failRun(store.getState().runSeq, 'cancelled', null);
+      if (wasRunning && store.getState().status !== 'running')
+        store.getState().failRun(store.getState().runSeq, 'cancelled', null);
     },
     stop: () => {
       unsubscribe();

@@ -16,7 +16,13 @@ export function startUrlSync(store: LabStore): () => void {
   };
   window.addEventListener('hashchange', onHash);
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.experiment === prev.experiment && s.values === prev.values && s.meta === prev.meta && s.backend === prev.backend) return;
+    if (
+      s.experiment === prev.experiment &&
+      s.values === prev.values &&
+      s.meta === prev.meta &&
+      s.backend === prev.backend
+    )
+      return;
     const hash = shareHash(s);
     if (hash === location.hash) return;
     // A new experiment is a new history entry (Back returns to the previous lab); parameter changes replace.

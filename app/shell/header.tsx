@@ -4,7 +4,10 @@ import { shareHash } from '../runtime/url-sync';
 import { useLab, useRuntime } from '../store/context';
 import { BackendPicker, DeviceBadge } from './device-badge';
 
-export async function copyShareLink(state: Parameters<typeof shareHash>[0], notify: (m: string) => void): Promise<void> {
+export async function copyShareLink(
+  state: Parameters<typeof shareHash>[0],
+  notify: (m: string) => void,
+): Promise<void> {
   const url = `${location.href.split('#')[0]}${shareHash(state)}`;
   try {
     await navigator.clipboard.writeText(url);
@@ -27,13 +30,12 @@ export function Header() {
   return (
     <header className="app-header">
       <h1 className="brand">SparseLab</h1>
-      <nav aria-label="Labs" className="tabs" role="tablist">
+      <nav aria-label="Labs" className="tabs">
         {LABS.map((l, i) => (
           <button
             key={l.id}
             type="button"
-            role="tab"
-            aria-selected={experiment === l.id}
+            aria-current={experiment === l.id ? 'page' : undefined}
             className={experiment === l.id ? 'tab active' : 'tab'}
             title={`${l.blurb} (key ${i + 1})`}
             onClick={() => setExperiment(l.id)}
@@ -48,7 +50,11 @@ export function Header() {
         <button type="button" onClick={() => copyShareLink(store.getState(), notify)} data-testid="share">
           Share
         </button>
-        <button type="button" aria-pressed={theme === 'dark'} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+        <button
+          type="button"
+          aria-pressed={theme === 'dark'}
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        >
           {theme === 'dark' ? 'Light' : 'Dark'}
         </button>
         <button type="button" aria-pressed={largeText} onClick={() => setLargeText(!largeText)}>

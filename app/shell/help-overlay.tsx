@@ -38,9 +38,9 @@ export function HelpOverlay() {
         </tbody>
       </table>
       <p>
-        The badge at the top names the WebGPU adapter the compute worker found; “software” means a CPU implementation such as
-        SwiftShader (right answers, slow). Every WebGPU result is compared with the CPU reference; the parity badge shows the largest
-        relative difference.
+        The badge at the top names the WebGPU adapter the compute worker found; “software” means a CPU
+        implementation such as SwiftShader (right answers, slow). Every WebGPU result is compared with the CPU
+        reference; the parity badge shows the largest relative difference.
       </p>
       <button type="button" onClick={() => setHelp(false)}>
         Close

@@ -1,8 +1,8 @@
 /** The state of the current run: progress, cancel, errors, which backend ran, parity and non-finite flags. */
 import { useState } from 'react';
 import type { Parity, RunResult } from '../../workers/experiments/types';
-import { fmt } from '../viz/line-chart';
 import { useLab, useRuntime } from '../store/context';
+import { fmt } from '../viz/line-chart';
 
 export function RunStatus() {
   const { runs } = useRuntime();
@@ -23,7 +23,13 @@ export function RunStatus() {
       ) : (
         <>
           <span className="stage">
-            {status === 'done' ? 'Done' : status === 'cancelled' ? 'Cancelled' : status === 'idle' ? 'Ready' : ''}
+            {status === 'done'
+              ? 'Done'
+              : status === 'cancelled'
+                ? 'Cancelled'
+                : status === 'idle'
+                  ? 'Ready'
+                  : ''}
           </span>
           <button type="button" onClick={requestRun}>
             Run again <kbd>R</kbd>
@@ -31,7 +37,11 @@ export function RunStatus() {
         </>
       )}
       {error ? (
-        <p className={`message ${status === 'needs-file' ? 'info' : 'error'}`} role="alert" data-testid="run-error">
+        <p
+          className={`message ${status === 'needs-file' ? 'info' : 'error'}`}
+          role="alert"
+          data-testid="run-error"
+        >
           {error}
         </p>
       ) : null}
@@ -80,7 +90,11 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
     );
   }
   return (
-    <span className={`badge ${p.ok ? 'ok' : 'error'}`} data-testid="parity" title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`}>
+    <span
+      className={`badge ${p.ok ? 'ok' : 'error'}`}
+      data-testid="parity"
+      title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`}
+    >
       {p.ok ? '✓' : '✗'} max rel. diff vs CPU {fmt(p.maxRelDiff ?? Number.NaN)} ({p.compared})
     </span>
   );

@@ -90,7 +90,15 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
     setValue: (key, value) => set((s) => ({ values: { ...s.values, [key]: value } })),
     setExperiment: (id) => {
       if (!specFor(id) || id === get().experiment) return;
-      set({ experiment: id, values: defaultsOf(id), issues: [], meta: {}, files: {}, progress: null, error: null });
+      set({
+        experiment: id,
+        values: defaultsOf(id),
+        issues: [],
+        meta: {},
+        files: {},
+        progress: null,
+        error: null,
+      });
     },
     loadLocation: (hash) => {
       const r = resolveLocation(hash || `#/${get().experiment}`);
@@ -98,12 +106,14 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
         set({ issues: [{ field: 'experiment', message: r.error }] });
         return;
       }
-      const backend = r.meta.backend === 'cpu' || r.meta.backend === 'webgpu' ? r.meta.backend : get().backend;
+      const backend =
+        r.meta.backend === 'cpu' || r.meta.backend === 'webgpu' ? r.meta.backend : get().backend;
       const keep = r.def.id === get().experiment ? get().files : {};
       set({ experiment: r.def.id, values: r.values, issues: r.issues, meta: r.meta, backend, files: keep });
     },
     resetSpec: () => set((s) => ({ values: defaultsOf(s.experiment), files: {}, issues: [] })),
-    attachFile: (key, file) => set((s) => ({ files: { ...s.files, [key]: file }, values: { ...s.values, [key]: file.ref } })),
+    attachFile: (key, file) =>
+      set((s) => ({ files: { ...s.files, [key]: file }, values: { ...s.values, [key]: file.ref } })),
     detachFile: (key) =>
       set((s) => {
         const files = { ...s.files };
@@ -140,7 +150,8 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
     backend: 'webgpu',
     device: null,
     setBackend: (b) => set({ backend: b }),
-    setDevice: (d) => set((s) => ({ device: d, backend: d.adapter || s.meta.backend === 'cpu' ? s.backend : 'cpu' })),
+    setDevice: (d) =>
+      set((s) => ({ device: d, backend: d.adapter || s.meta.backend === 'cpu' ? s.backend : 'cpu' })),
 
     // ui
     theme: 'light',

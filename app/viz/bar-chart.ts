@@ -24,17 +24,25 @@ export function createBarChart(el: HTMLElement) {
     const width = Math.max(280, el.clientWidth || 560);
     const height = o.height ?? 260;
     const m = { top: 30, right: 12, bottom: bars.length > 12 ? 60 : 40, left: 60 };
-    svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('aria-label', o.title);
+    svg
+      .attr('viewBox', `0 0 ${width} ${height}`)
+      .attr('width', width)
+      .attr('height', height)
+      .attr('aria-label', o.title);
     svg.selectAll('*').remove();
     const ok = bars.filter((b) => Number.isFinite(b.value));
     warn.text(ok.length < bars.length ? `${bars.length - ok.length} bar(s) not drawn: NaN or infinite` : '');
     const x = d3
       .scaleBand()
-      .domain(ok.map((b, i) => `${i}`))
+      .domain(ok.map((_, i) => `${i}`))
       .range([m.left, width - m.right])
       .padding(0.15);
     const ext = d3.extent([0, ...ok.map((b) => b.value)]) as [number, number];
-    const y = d3.scaleLinear().domain(ext).nice().range([height - m.bottom, m.top]);
+    const y = d3
+      .scaleLinear()
+      .domain(ext)
+      .nice()
+      .range([height - m.bottom, m.top]);
     svg.append('text').attr('class', 'chart-title').attr('x', m.left).attr('y', 18).text(o.title);
     svg.append('g').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5));
     const xa = svg

@@ -26,4 +26,13 @@ export function colormapLut(name: Colormap): Uint8ClampedArray {
 }
 
 /** Categorical colours (Okabe–Ito), distinguishable with the common colour-vision deficiencies. */
-export const CATEGORICAL = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
+export const CATEGORICAL = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+];

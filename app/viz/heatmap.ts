@@ -60,7 +60,10 @@ export function createHeatmap(el: HTMLElement) {
   function update(d: HeatmapData): void {
     current = d;
     title.textContent = d.title;
-    canvas.setAttribute('aria-label', `${d.title}: ${d.rows} × ${d.cols} heatmap; ${d.yLabel} down, ${d.xLabel} across`);
+    canvas.setAttribute(
+      'aria-label',
+      `${d.title}: ${d.rows} × ${d.cols} heatmap; ${d.yLabel} down, ${d.xLabel} across`,
+    );
     const n = d.rows * d.cols;
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
@@ -141,7 +144,9 @@ export function createHeatmap(el: HTMLElement) {
       item.append(sw, lab(l));
       legend.append(item);
     });
-    warn.textContent = bad ? `${bad} cell(s) are NaN or infinite (hatched grey, not on the colour scale)` : '';
+    warn.textContent = bad
+      ? `${bad} cell(s) are NaN or infinite (hatched grey, not on the colour scale)`
+      : '';
   }
 
   return { update, destroy: () => root.remove(), canvas: () => canvas };

@@ -43,7 +43,11 @@ export function createLineChart(el: HTMLElement) {
   function update(series: Series[], o: LineChartOptions): void {
     const width = Math.max(280, el.clientWidth || 560);
     const height = o.height ?? 300;
-    svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('aria-label', o.title);
+    svg
+      .attr('viewBox', `0 0 ${width} ${height}`)
+      .attr('width', width)
+      .attr('height', height)
+      .attr('aria-label', o.title);
     svg.selectAll('*').remove();
     let dropped = 0;
     const clean = series.map((s) => {
@@ -54,7 +58,9 @@ export function createLineChart(el: HTMLElement) {
     warn.text(dropped ? `${dropped} point(s) not plotted: NaN, infinite or not positive on a log axis` : '');
     const all = clean.flatMap((s) => s.points);
     const xs = all.map((p) => p.x);
-    const ys = all.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]).filter((v) => Number.isFinite(v) && (!o.yLog || v > 0));
+    const ys = all
+      .flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y])
+      .filter((v) => Number.isFinite(v) && (!o.yLog || v > 0));
     const xDom = d3.extent(xs) as [number, number];
     const yDom = d3.extent(ys) as [number, number];
     if (xDom[0] === undefined) {
@@ -68,12 +74,27 @@ export function createLineChart(el: HTMLElement) {
     if (xDom[0] === xDom[1]) xDom[1] = xDom[0] + (o.xLog ? xDom[0] : 1);
     if (yDom[0] === yDom[1]) yDom[1] = yDom[0] + (o.yLog ? yDom[0] : 1);
     const x = (o.xLog ? d3.scaleLog() : d3.scaleLinear()).domain(xDom).range([M.left, width - M.right]);
-    const y = (o.yLog ? d3.scaleLog() : d3.scaleLinear()).domain(yDom).nice().range([height - M.bottom, M.top]);
+    const y = (o.yLog ? d3.scaleLog() : d3.scaleLinear())
+      .domain(yDom)
+      .nice()
+      .range([height - M.bottom, M.top]);
 
     svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 18).text(o.title);
-    svg.append('g').attr('transform', `translate(0,${height - M.bottom})`).call(d3.axisBottom(x).ticks(6, o.xLog ? '~g' : undefined));
-    svg.append('g').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(y).ticks(5, o.yLog ? '~g' : undefined));
-    svg.append('text').attr('class', 'axis-label').attr('x', (M.left + width - M.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text(o.xLabel);
+    svg
+      .append('g')
+      .attr('transform', `translate(0,${height - M.bottom})`)
+      .call(d3.axisBottom(x).ticks(6, o.xLog ? '~g' : undefined));
+    svg
+      .append('g')
+      .attr('transform', `translate(${M.left},0)`)
+      .call(d3.axisLeft(y).ticks(5, o.yLog ? '~g' : undefined));
+    svg
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('x', (M.left + width - M.right) / 2)
+      .attr('y', height - 8)
+      .attr('text-anchor', 'middle')
+      .text(o.xLabel);
     svg
       .append('text')
       .attr('class', 'axis-label')
@@ -84,13 +105,22 @@ export function createLineChart(el: HTMLElement) {
     for (const m of o.marks ?? []) {
       if (!Number.isFinite(m.x) || (o.xLog && m.x <= 0)) continue;
       const g = svg.append('g').attr('class', 'chart-mark');
-      g.append('line').attr('x1', x(m.x)).attr('x2', x(m.x)).attr('y1', M.top).attr('y2', height - M.bottom);
-      g.append('text').attr('x', x(m.x) + 4).attr('y', M.top + 10).text(m.label);
+      g.append('line')
+        .attr('x1', x(m.x))
+        .attr('x2', x(m.x))
+        .attr('y1', M.top)
+        .attr('y2', height - M.bottom);
+      g.append('text')
+        .attr('x', x(m.x) + 4)
+        .attr('y', M.top + 10)
+        .text(m.label);
     }
 
     clean.forEach((s, i) => {
       const color = s.color ?? CATEGORICAL[i % CATEGORICAL.length];
-      const banded = s.points.filter((p) => p.lo !== undefined && p.hi !== undefined && (!o.yLog || (p.lo ?? 0) > 0));
+      const banded = s.points.filter(
+        (p) => p.lo !== undefined && p.hi !== undefined && (!o.yLog || (p.lo ?? 0) > 0),
+      );
       if (banded.length > 1) {
         const area = d3
           .area<Point>()

@@ -52,7 +52,11 @@ export function MetricTable({ rows, caption }: { rows: MetricRow[]; caption?: st
           <tr key={r.label} title={r.hint}>
             <th scope="row">{r.label}</th>
             <td className={typeof r.value === 'number' && !Number.isFinite(r.value) ? 'bad' : undefined}>
-              {typeof r.value === 'number' ? (Number.isFinite(r.value) ? fmt(r.value) : `${r.value} ⚠`) : r.value}
+              {typeof r.value === 'number'
+                ? Number.isFinite(r.value)
+                  ? fmt(r.value)
+                  : `${r.value} ⚠`
+                : r.value}
               {r.unit ? <span className="unit"> {r.unit}</span> : null}
             </td>
           </tr>

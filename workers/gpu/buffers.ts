@@ -1,6 +1,10 @@
 /** Small helpers for the buffers every kernel wrapper needs. */
 
-export function storageBuffer(device: GPUDevice, label: string, data: Float32Array | Uint32Array | Int32Array): GPUBuffer {
+export function storageBuffer(
+  device: GPUDevice,
+  label: string,
+  data: Float32Array | Uint32Array | Int32Array,
+): GPUBuffer {
   const buf = device.createBuffer({
     label,
     size: Math.max(16, align4(data.byteLength)),
@@ -22,7 +26,11 @@ export function emptyBuffer(device: GPUDevice, label: string, bytes: number): GP
 }
 
 /** A uniform buffer from 32-bit words; `u32` for counts, `f32` for reals, in declaration order. */
-export function uniformBuffer(device: GPUDevice, label: string, words: Array<{ u32: number } | { f32: number }>): GPUBuffer {
+export function uniformBuffer(
+  device: GPUDevice,
+  label: string,
+  words: Array<{ u32: number } | { f32: number }>,
+): GPUBuffer {
   const bytes = align16(words.length * 4);
   const ab = new ArrayBuffer(bytes);
   const dv = new DataView(ab);
@@ -30,7 +38,11 @@ export function uniformBuffer(device: GPUDevice, label: string, words: Array<{ u
     if ('u32' in w) dv.setUint32(i * 4, w.u32, true);
     else dv.setFloat32(i * 4, w.f32, true);
   });
-  const buf = device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const buf = device.createBuffer({
+    label,
+    size: bytes,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buf, 0, ab);
   return buf;
 }
@@ -45,7 +57,11 @@ export async function readUint32(device: GPUDevice, src: GPUBuffer, count: numbe
 
 async function readBytes(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
   const size = Math.max(16, align4(bytes));
-  const staging = device.createBuffer({ label: `${src.label}:read`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    label: `${src.label}:read`,
+    size,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const enc = device.createCommandEncoder({ label: 'readback' });
   enc.copyBufferToBuffer(src, 0, staging, 0, size);
   device.queue.submit([enc.finish()]);
@@ -56,7 +72,12 @@ async function readBytes(device: GPUDevice, src: GPUBuffer, bytes: number): Prom
   return out;
 }
 
-export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+export function bindGroup(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  label: string,
+  buffers: GPUBuffer[],
+): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),

@@ -56,7 +56,8 @@ export function summarize(adapter: GPUAdapter): AdapterSummary {
 }
 
 export function adapterName(a: AdapterSummary): string {
-  const name = [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || a.description || 'unknown adapter';
+  const name =
+    [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || a.description || 'unknown adapter';
   return a.isSoftware ? `${name} (software)` : name;
 }
 
@@ -112,6 +113,7 @@ export function checkFits(a: AdapterSummary, largestBinding: number, total: numb
     return `needs a ${mib(largestBinding)} buffer but this adapter allows at most ${mib(a.limits.maxBufferSize)}`;
   }
   // No portable way to read free GPU memory: keep the total under a conservative 4 GiB.
-  if (total > 4 * 2 ** 30) return `needs ${mib(total)} of GPU memory in all, more than this lab will allocate (4096 MiB)`;
+  if (total > 4 * 2 ** 30)
+    return `needs ${mib(total)} of GPU memory in all, more than this lab will allocate (4096 MiB)`;
   return null;
 }

@@ -7,13 +7,19 @@ import { acquireGpu, type GpuContext } from './device';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-let keepAlive: unknown = null;
+/** Dawn's instance, held while a device may be in use. */
+const held: { gpu: unknown } = { gpu: null };
 
 export async function nodeGpu(): Promise<GpuContext> {
   // A real GPU shows up as a device node; without one, use SwiftShader (Debian's lavapipe is too old for Dawn).
   const hasGpu = ['/dev/nvidia0', '/dev/dri/renderD128', '/dev/kfd'].some((p) => existsSync(p));
   const mode = process.env.SPARSELAB_VULKAN; // 'system' or 'swiftshader' forces the choice
-  if (!process.env.VK_ICD_FILENAMES && mode !== 'system' && (mode === 'swiftshader' || !hasGpu) && existsSync(SWIFTSHADER_ICD)) {
+  if (
+    !process.env.VK_ICD_FILENAMES &&
+    mode !== 'system' &&
+    (mode === 'swiftshader' || !hasGpu) &&
+    existsSync(SWIFTSHADER_ICD)
+  ) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -23,12 +29,12 @@ export async function nodeGpu(): Promise<GpuContext> {
   };
   Object.assign(globalThis, webgpu.globals);
   const gpu = webgpu.create([]);
-  keepAlive = gpu;
+  held.gpu = gpu;
   return acquireGpu(gpu);
 }
 
 /** Lets the process exit: Dawn keeps Node alive while its instance lives. */
 export function releaseNodeGpu(ctx?: GpuContext): void {
   ctx?.device.destroy();
-  keepAlive = null;
+  held.gpu = null;
 }

@@ -15,7 +15,10 @@ export interface Timing {
  */
 export async function timeGpu(
   ctx: GpuContext,
-  record: (enc: GPUCommandEncoder, ts?: { begin: GPUComputePassTimestampWrites; end: GPUComputePassTimestampWrites }) => void,
+  record: (
+    enc: GPUCommandEncoder,
+    ts?: { begin: GPUComputePassTimestampWrites; end: GPUComputePassTimestampWrites },
+  ) => void,
 ): Promise<Timing> {
   const { device } = ctx;
   if (!ctx.hasTimestamps) {
@@ -27,7 +30,10 @@ export async function timeGpu(
     return { ms: performance.now() - t0, source: 'wall' };
   }
   const qs = device.createQuerySet({ type: 'timestamp', count: 2 });
-  const resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const resolve = device.createBuffer({
+    size: 16,
+    usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+  });
   const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
   record(enc, {

@@ -15,7 +15,9 @@ describe('readCsv', () => {
     expect(t.rows).toBe(2);
   });
   it('names the row and column of a non-numeric cell', () => {
-    expect(() => readCsv('x,y\n1,2\n3,abc\n', 'data.csv')).toThrow('data.csv: row 3, column "y": "abc" is not a number');
+    expect(() => readCsv('x,y\n1,2\n3,abc\n', 'data.csv')).toThrow(
+      'data.csv: row 3, column "y": "abc" is not a number',
+    );
     expect(() => readCsv('1,2\n3,\n')).toThrow(/row 2, column 2: "" is not a number/);
   });
   it('reports ragged rows and empty files', () => {

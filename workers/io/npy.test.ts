@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { nd } from '../core/ndarray';
 import { readNpy, writeNpy } from './npy';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../test/fixtures/npy/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../test/fixtures/npy/${name}`, import.meta.url)));
 
 describe('readNpy on files written by NumPy', () => {
   it('reads float32 2×3 in C order', () => {
@@ -35,7 +36,9 @@ describe('readNpy on files written by NumPy', () => {
     expect(() => readNpy(fixture('fortran.npy'), 'f.npy')).toThrow(/f\.npy: Fortran-order/);
     expect(() => readNpy(fixture('object.npy'), 'o.npy')).toThrow(/object arrays/);
     expect(() => readNpy(fixture('bigendian.npy'))).toThrow(/big-endian/);
-    expect(() => readNpy(fixture('truncated.npy'))).toThrow(/truncated data: shape \(2, 3\) needs 24 bytes, the file has 19/);
+    expect(() => readNpy(fixture('truncated.npy'))).toThrow(
+      /truncated data: shape \(2, 3\) needs 24 bytes, the file has 19/,
+    );
     expect(() => readNpy(new TextEncoder().encode('hello,world\n1,2\n'))).toThrow(/not a \.npy file/);
     expect(() => readNpy(fixture('f4_2x3.npy').slice(0, 20))).toThrow(/truncated header/);
   });
@@ -49,21 +52,29 @@ describe('writeNpy', () => {
     expect(new TextDecoder().decode(bytes.subarray(10, 10 + headerLen))).toMatch(
       /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(2, 3\), \} *\n$/,
     );
-    expect(bytes.subarray(10 + headerLen)).toEqual(fixture('f4_2x3.npy').subarray(10 + headerLen).map((_, i) => bytes[10 + headerLen + i]));
+    expect(bytes.subarray(10 + headerLen)).toEqual(
+      fixture('f4_2x3.npy')
+        .subarray(10 + headerLen)
+        .map((_, i) => bytes[10 + headerLen + i]),
+    );
   });
   it('round-trips random arrays of every numeric dtype', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 3 }), fc.integer(), (shape, seed) => {
-        const size = shape.reduce((a, b) => a * b, 1);
-        const f32 = Float32Array.from({ length: size }, (_, i) => Math.fround(Math.sin(seed + i) * 1e3));
-        const i32 = Int32Array.from({ length: size }, (_, i) => (seed * 31 + i) | 0);
-        for (const a of [nd(f32, shape), nd(Float64Array.from(f32), shape), nd(i32, shape)]) {
-          const back = readNpy(writeNpy(a));
-          expect(back.shape).toEqual(shape);
-          expect(back.dtype).toBe(a.dtype);
-          expect([...back.data]).toEqual([...a.data]);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 3 }),
+        fc.integer(),
+        (shape, seed) => {
+          const size = shape.reduce((a, b) => a * b, 1);
+          const f32 = Float32Array.from({ length: size }, (_, i) => Math.fround(Math.sin(seed + i) * 1e3));
+          const i32 = Int32Array.from({ length: size }, (_, i) => (seed * 31 + i) | 0);
+          for (const a of [nd(f32, shape), nd(Float64Array.from(f32), shape), nd(i32, shape)]) {
+            const back = readNpy(writeNpy(a));
+            expect(back.shape).toEqual(shape);
+            expect(back.dtype).toBe(a.dtype);
+            expect([...back.data]).toEqual([...a.data]);
+          }
+        },
+      ),
       { numRuns: 50 },
     );
   });

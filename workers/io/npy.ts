@@ -25,7 +25,8 @@ export function readNpy(buffer: ArrayBuffer | Uint8Array, fileName = 'the file')
   const fail = (why: string): never => {
     throw new NpyError(`${fileName}: ${why}`);
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (missing the \\x93NUMPY magic)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    fail('not a .npy file (missing the \\x93NUMPY magic)');
   const major = bytes[6];
   if (major !== 1 && major !== 2 && major !== 3) fail(`unsupported .npy format version ${major}.${bytes[7]}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -37,12 +38,16 @@ export function readNpy(buffer: ArrayBuffer | Uint8Array, fileName = 'the file')
   );
 
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1] ?? fail('header has no descr');
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1] ?? fail('header has no fortran_order');
+  const fortran =
+    /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1] ?? fail('header has no fortran_order');
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1] ?? fail('header has no shape');
   if (fortran === 'True') fail('Fortran-order arrays are not supported; save with np.ascontiguousarray(a)');
   if (descr.includes('O')) fail('object arrays (dtype=object) cannot be read; save a numeric array');
-  if (descr.startsWith('>')) fail(`big-endian dtype ${descr} is not supported; save with a.astype(a.dtype.newbyteorder('<'))`);
-  const kind = DESCR[descr] ?? fail(`unsupported dtype ${descr} (supported: float32, float64, int32, int64, uint8, bool)`);
+  if (descr.startsWith('>'))
+    fail(`big-endian dtype ${descr} is not supported; save with a.astype(a.dtype.newbyteorder('<'))`);
+  const kind =
+    DESCR[descr] ??
+    fail(`unsupported dtype ${descr} (supported: float32, float64, int32, int64, uint8, bool)`);
 
   const shape = shapeText
     .split(',')
@@ -57,7 +62,9 @@ export function readNpy(buffer: ArrayBuffer | Uint8Array, fileName = 'the file')
   const dataStart = headerStart + headerLen;
   const need = count * kind.bytes;
   if (bytes.length - dataStart < need) {
-    fail(`truncated data: shape (${shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - dataStart}`);
+    fail(
+      `truncated data: shape (${shape.join(', ')}) needs ${need} bytes, the file has ${bytes.length - dataStart}`,
+    );
   }
   // Copy into a fresh, aligned buffer: the payload offset need not be a multiple of the element size.
   // (Uint8Array's slice, not Node Buffer's, which would return a view into a shared pool.)
@@ -93,11 +100,12 @@ const WRITE_DESCR: Record<DType, string> = {
 
 /** Serialises as format 1.0 with the header padded so the data starts on a 64-byte boundary. */
 export function writeNpy(a: NdArray): Uint8Array {
-  if (sizeOf(a.shape) !== a.data.length) throw new NpyError(`shape ${a.shape.join('×')} does not match ${a.data.length} elements`);
+  if (sizeOf(a.shape) !== a.data.length)
+    throw new NpyError(`shape ${a.shape.join('×')} does not match ${a.data.length} elements`);
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   let header = `{'descr': '${WRITE_DESCR[a.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   const headerBytes = new TextEncoder().encode(header);
   const payload = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
   const out = new Uint8Array(10 + headerBytes.length + payload.length);

@@ -3,9 +3,27 @@ import { Rng } from './rng';
 
 describe('Rng', () => {
   it('is deterministic for a seed and stream, and streams differ', () => {
-    const a = Array.from({ length: 5 }, ((r) => () => r.nextU32())(new Rng(42)));
-    const b = Array.from({ length: 5 }, ((r) => () => r.nextU32())(new Rng(42)));
-    const c = Array.from({ length: 5 }, ((r) => () => r.nextU32())(new Rng(42, 1)));
+    const a = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextU32()
+      )(new Rng(42)),
+    );
+    const b = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextU32()
+      )(new Rng(42)),
+    );
+    const c = Array.from(
+      { length: 5 },
+      (
+        (r) => () =>
+          r.nextU32()
+      )(new Rng(42, 1)),
+    );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineSpec } from './define';
-import { bool, choice, file, type Fields, num, type Values } from './fields';
+import { bool, choice, type Fields, file, num, type Values } from './fields';
 import { specs } from './registry';
 import { decodeParams, encodeQuery, parseLocation, toHash } from './url';
 
@@ -25,7 +25,9 @@ function arbitraryValues<F extends Fields>(fields: F): fc.Arbitrary<Record<strin
     if (f.kind === 'number') {
       parts[k] = f.int
         ? fc.integer({ min: Math.ceil(f.min), max: Math.floor(f.max) })
-        : fc.double({ min: f.min, max: f.max, noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x));
+        : fc
+            .double({ min: f.min, max: f.max, noNaN: true, noDefaultInfinity: true })
+            .map((x) => (Object.is(x, -0) ? 0 : x));
     } else if (f.kind === 'enum') parts[k] = fc.constantFrom(...f.options);
     else if (f.kind === 'bool') parts[k] = fc.boolean();
     else
@@ -43,7 +45,7 @@ function arbitraryValues<F extends Fields>(fields: F): fc.Arbitrary<Record<strin
 
 describe('share-URL codec', () => {
   it('decode(encode(spec)) == spec for random valid specs of every experiment', () => {
-    for (const def of [demo, ...Object.values(specs)]) {
+    for (const def of [demo as unknown as SpecDef, ...Object.values(specs)]) {
       fc.assert(
         fc.property(arbitraryValues(def.fields), (values) => {
           if (!def.schema.safeParse(values).success || def.rules(values as never).length) return; // only valid specs
@@ -72,7 +74,9 @@ describe('share-URL codec', () => {
     expect(values).toEqual(demo.defaults);
     const fields = issues.map((i) => i.field).sort();
     expect(fields).toEqual(['causal', 'method', 'n', 'q', 'rate', 'zzz']);
-    expect(issues.find((i) => i.field === 'n')?.message).toBe('n must be an integer from 16 to 4096 (got "NaN"); using the default 64');
+    expect(issues.find((i) => i.field === 'n')?.message).toBe(
+      'n must be an integer from 16 to 4096 (got "NaN"); using the default 64',
+    );
     expect(issues.find((i) => i.field === 'zzz')?.message).toBe('unknown parameter "zzz" was ignored');
   });
 

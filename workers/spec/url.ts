@@ -2,9 +2,10 @@
  * Share-URL codec: `#/<experiment>?v=1&key=value…`, human-readable, defaults omitted.
  * Decoding never throws: each bad field gets a message naming it and falls back to its default.
  */
-import type { Field, FileRef, Fields, Values } from './fields';
-import { describeField, fieldSchema } from './fields';
+
 import { type Issue, type SpecDef, validate } from './define';
+import type { Field, Fields, FileRef, Values } from './fields';
+import { describeField, fieldSchema } from './fields';
 
 export const URL_VERSION = 1;
 
@@ -63,7 +64,10 @@ export function parseLocation(input: string): { route: string | null; params: UR
   const path = q >= 0 ? s.slice(0, q) : s.includes('=') ? '' : s;
   const query = q >= 0 ? s.slice(q + 1) : s.includes('=') ? s : '';
   const route = path.replace(/^\/+|\/+$/g, '') || null;
-  return { route: route && /^[a-z][a-z0-9_-]{0,40}$/i.test(route) ? route : null, params: new URLSearchParams(query) };
+  return {
+    route: route && /^[a-z][a-z0-9_-]{0,40}$/i.test(route) ? route : null,
+    params: new URLSearchParams(query),
+  };
 }
 
 function clip(s: string): string {
@@ -125,7 +129,10 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
     values[key] = d.value;
   }
   if (meta.v !== undefined && meta.v !== String(URL_VERSION)) {
-    issues.push({ field: 'v', message: `this link is version ${clip(meta.v)}; this lab reads version ${URL_VERSION} and did its best` });
+    issues.push({
+      field: 'v',
+      message: `this link is version ${clip(meta.v)}; this lab reads version ${URL_VERSION} and did its best`,
+    });
   }
   // Cross-field rules: reset the blamed field to its default until the whole spec is valid.
   for (let guard = 0; guard <= Object.keys(def.fields).length; guard++) {
@@ -133,10 +140,16 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
     if (res.ok) return { values: res.values, issues, meta };
     for (const i of res.issues) {
       if (!(i.field in def.fields) || values[i.field] === def.defaults[i.field as keyof F]) continue;
-      issues.push({ field: i.field, message: `${i.message}; using the default ${String(def.fields[i.field].default)}` });
+      issues.push({
+        field: i.field,
+        message: `${i.message}; using the default ${String(def.fields[i.field].default)}`,
+      });
       values[i.field] = def.defaults[i.field as keyof F];
     }
   }
-  return { values: def.defaults, issues: [...issues, { field: '', message: 'the link could not be repaired; using all defaults' }], meta };
+  return {
+    values: def.defaults,
+    issues: [...issues, { field: '', message: 'the link could not be repaired; using all defaults' }],
+    meta,
+  };
 }
-

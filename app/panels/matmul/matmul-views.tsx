@@ -18,7 +18,12 @@ export function MatmulViews({ result, values }: LabViewProps) {
         <MetricTable
           caption={`C = A·B, ${m}×${k} · ${k}×${n}`}
           rows={[
-            { label: 'Time', value: result.timings.multiply, unit: 'ms', hint: 'Wall time of the multiply including upload and read-back' },
+            {
+              label: 'Time',
+              value: result.timings.multiply,
+              unit: 'ms',
+              hint: 'Wall time of the multiply including upload and read-back',
+            },
             { label: 'Throughput', value: result.metrics.gflops, unit: 'GFLOP/s' },
             { label: '‖C‖_F', value: result.metrics.frobenius },
             { label: 'Entries', value: String(values.dist) },
