@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineSpec } from './define';
+import { defineSpec, type SpecDef } from './define';
 import { bool, choice, type Fields, file, num, type Values } from './fields';
 import { specs } from './registry';
 import { decodeParams, encodeQuery, parseLocation, toHash } from './url';
