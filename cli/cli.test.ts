@@ -38,7 +38,9 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
       expect(a.shape).toEqual([300, 129]);
       expect(b.shape).toEqual([129, 257]);
       expect(c.shape).toEqual([300, 257]);
-      expect(maxRelDiff(toFloat64(c), matmulRef(toFloat64(a), toFloat64(b), 300, 257, 129))).toBeLessThan(1e-5);
+      expect(maxRelDiff(toFloat64(c), matmulRef(toFloat64(a), toFloat64(b), 300, 257, 129))).toBeLessThan(
+        1e-5,
+      );
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
       expect(result.url).toBe('#/matmul?v=1&m=300&n=257&k=129&seed=3');
       if (backend === 'webgpu') {
@@ -50,7 +52,9 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
 
   it('the same seed gives the same inputs on both backends', async () => {
     const dirs = [mkdtempSync(join(tmpdir(), 'sl-a-')), mkdtempSync(join(tmpdir(), 'sl-b-'))];
-    await cli(['run', '?m=5&n=4&k=3', '--out', dirs[0], '--backend', 'cpu']).then((r) => expect(r.stderr).toMatch(/names no experiment/));
+    await cli(['run', '?m=5&n=4&k=3', '--out', dirs[0], '--backend', 'cpu']).then((r) =>
+      expect(r.stderr).toMatch(/names no experiment/),
+    );
     await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[0], '--backend', 'cpu']);
     await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[1], '--backend', 'webgpu']);
     expect(readFileSync(join(dirs[0], 'a.npy'))).toEqual(readFileSync(join(dirs[1], 'a.npy')));
@@ -59,7 +63,10 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
   it('accepts a spec.json (as result.json writes it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-json-'));
     const spec = join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ experiment: 'matmul', spec: { m: 7, n: 6, k: 5, dist: 'uniform', seed: 2 } }));
+    writeFileSync(
+      spec,
+      JSON.stringify({ experiment: 'matmul', spec: { m: 7, n: 6, k: 5, dist: 'uniform', seed: 2 } }),
+    );
     const r = await cli(['run', spec, '--backend', 'cpu']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).url).toBe('#/matmul?v=1&m=7&n=6&k=5&dist=uniform&seed=2');
@@ -67,7 +74,10 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
 
   it('exits non-zero with one clear line for a bad spec, option or data name', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['run', '#/matmul?m=NaN'], /^sparselab: bad spec: m must be an integer from 1 to 8192 \(got "NaN"\)\n$/],
+      [
+        ['run', '#/matmul?m=NaN'],
+        /^sparselab: bad spec: m must be an integer from 1 to 8192 \(got "NaN"\)\n$/,
+      ],
       [['run', '#/matmul?m=4&bogus=1'], /unknown parameter "bogus"/],
       [['run', '#/nope'], /unknown experiment "nope"/],
       [['run', '#/matmul', '--backend', 'tpu'], /--backend must be webgpu or cpu/],
@@ -96,7 +106,11 @@ describe('CLI data files', () => {
     writeFileSync(join(dir, 'bad.npy'), 'not numpy at all');
     writeFileSync(join(dir, 'bad.csv'), 'a,b\n1,2\n3,oops\n');
     await expect(loadDataFile(join(dir, 'bad.npy'))).rejects.toThrow('bad.npy: not a .npy file');
-    await expect(loadDataFile(join(dir, 'bad.csv'))).rejects.toThrow('bad.csv: row 3, column "b": "oops" is not a number');
-    await expect(loadDataFile(join(dir, 'missing.npy'))).rejects.toThrow(/cannot read .*missing\.npy: ENOENT/);
+    await expect(loadDataFile(join(dir, 'bad.csv'))).rejects.toThrow(
+      'bad.csv: row 3, column "b": "oops" is not a number',
+    );
+    await expect(loadDataFile(join(dir, 'missing.npy'))).rejects.toThrow(
+      /cannot read .*missing\.npy: ENOENT/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** Reads a user's data file for the CLI: .npy as it is, .csv as a 2-D float64 array. */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { nd, type NdArray } from '../workers/core/ndarray';
+import { type NdArray, nd } from '../workers/core/ndarray';
 import { readCsv } from '../workers/io/csv';
 import { sha256Hex } from '../workers/io/hash';
 import { readNpy } from '../workers/io/npy';

@@ -13,10 +13,10 @@ import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
 import { datasetLoader } from '../workers/io/datasets';
 import { writeNpy } from '../workers/io/npy';
-import { type Resolved, resolveLocation } from '../workers/spec/resolve';
-import { specFor } from '../workers/spec/registry';
-import { decodeParams, toHash } from '../workers/spec/url';
 import type { FileRef } from '../workers/spec/fields';
+import { specFor } from '../workers/spec/registry';
+import { type Resolved, resolveLocation } from '../workers/spec/resolve';
+import { decodeParams, toHash } from '../workers/spec/url';
 import { loadDataFile } from './data';
 
 const HELP = `sparselab — run a SparseLab experiment headless
@@ -77,8 +77,12 @@ async function readSpecArg(target: string): Promise<Resolved> {
     }
     const id = typeof json.experiment === 'string' ? json.experiment : '';
     const def = specFor(id);
-    if (!def) throw new Error(`${target}: "experiment" must name a known experiment (got ${JSON.stringify(json.experiment)})`);
-    if (typeof json.spec !== 'object' || json.spec === null) throw new Error(`${target}: "spec" must be an object of parameters`);
+    if (!def)
+      throw new Error(
+        `${target}: "experiment" must name a known experiment (got ${JSON.stringify(json.experiment)})`,
+      );
+    if (typeof json.spec !== 'object' || json.spec === null)
+      throw new Error(`${target}: "spec" must be an object of parameters`);
     // Through the URL codec, so a JSON spec is checked exactly like a link.
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(json.spec as Record<string, unknown>)) {
@@ -111,24 +115,34 @@ export async function main(argv: string[]): Promise<number> {
       for (const d of Object.values(specs)) console.log(`${d.id}\t${d.title}`);
       return 0;
     }
-    if (args.cmd !== 'run') throw new Error(`unknown command "${args.cmd}" (try: sparselab run '#/matmul?m=64')`);
+    if (args.cmd !== 'run')
+      throw new Error(`unknown command "${args.cmd}" (try: sparselab run '#/matmul?m=64')`);
     if (!args.target) throw new Error('run needs a share URL, a query or a spec.json');
 
     const spec = await readSpecArg(args.target);
-    if (spec.issues.length) throw new Error(`bad spec: ${spec.issues.map((i) => i.message.replace(/; using the default.*$/, '')).join('; ')}`);
+    if (spec.issues.length)
+      throw new Error(
+        `bad spec: ${spec.issues.map((i) => i.message.replace(/; using the default.*$/, '')).join('; ')}`,
+      );
     const values = { ...spec.values };
 
     const data: Record<string, NdArray> = {};
     for (const [name, path] of Object.entries(args.data)) {
       const f = Object.hasOwn(spec.def.fields, name) ? spec.def.fields[name] : undefined;
       if (f?.kind !== 'file') {
-        const names = Object.entries(spec.def.fields).filter(([, x]) => x.kind === 'file').map(([k]) => k);
-        throw new Error(`--data ${name}: ${spec.def.id} takes no data named "${name}"${names.length ? ` (it takes: ${names.join(', ')})` : ''}`);
+        const names = Object.entries(spec.def.fields)
+          .filter(([, x]) => x.kind === 'file')
+          .map(([k]) => k);
+        throw new Error(
+          `--data ${name}: ${spec.def.id} takes no data named "${name}"${names.length ? ` (it takes: ${names.join(', ')})` : ''}`,
+        );
       }
       const { array, ref } = await loadDataFile(path);
       const wanted = values[name] as FileRef | null;
       if (wanted && wanted.sha256 !== ref.sha256) {
-        throw new Error(`--data ${name}: ${ref.name} is not the file the link was made with (${wanted.name}, SHA-256 ${wanted.sha256.slice(0, 12)}…)`);
+        throw new Error(
+          `--data ${name}: ${ref.name} is not the file the link was made with (${wanted.name}, SHA-256 ${wanted.sha256.slice(0, 12)}…)`,
+        );
       }
       data[name] = array;
       values[name] = ref;
@@ -136,7 +150,9 @@ export async function main(argv: string[]): Promise<number> {
     for (const [name, f] of Object.entries(spec.def.fields)) {
       const ref = values[name] as FileRef | null;
       if (f.kind === 'file' && ref && !data[name]) {
-        throw new Error(`this spec uses the file ${name} = ${ref.name} (${ref.shape.join('×')}); pass it with --data ${name}=PATH`);
+        throw new Error(
+          `this spec uses the file ${name} = ${ref.name} (${ref.shape.join('×')}); pass it with --data ${name}=PATH`,
+        );
       }
     }
 
@@ -186,7 +202,9 @@ function summarise(r: RunResult, url: string) {
     timings: r.timings,
     parity: r.parity,
     nonFinite: r.nonFinite,
-    arrays: Object.fromEntries(Object.entries(r.arrays).map(([k, a]) => [k, { dtype: a.dtype, shape: a.shape }])),
+    arrays: Object.fromEntries(
+      Object.entries(r.arrays).map(([k, a]) => [k, { dtype: a.dtype, shape: a.shape }]),
+    ),
     wallMs: r.wallMs,
     finishedAt: r.finishedAt,
   };
@@ -198,5 +216,8 @@ async function writeOutputs(dir: string, r: RunResult, summary: ReturnType<typeo
     if (!/^[\w.-]+$/.test(name)) continue;
     await writeFile(join(dir, `${name}.npy`), writeNpy(arr));
   }
-  await writeFile(join(dir, 'result.json'), `${JSON.stringify({ ...summary, views: r.views ?? {} }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'result.json'),
+    `${JSON.stringify({ ...summary, views: r.views ?? {} }, null, 2)}\n`,
+  );
 }

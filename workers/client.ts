@@ -40,7 +40,9 @@ export class LabClient {
     this.device = null;
     this.worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      const err = new WorkerCrashed(`the compute worker crashed${ev.message ? `: ${ev.message}` : ''}; a new one was started`);
+      const err = new WorkerCrashed(
+        `the compute worker crashed${ev.message ? `: ${ev.message}` : ''}; a new one was started`,
+      );
       this.crash?.(err);
       this.restart();
     });
@@ -91,10 +93,15 @@ export class LabClient {
       this.crash = onCrash;
       signal.addEventListener('abort', onAbort);
       api
-        .run(req, proxy((p: Progress) => !signal.aborted && onProgress(p)))
+        .run(
+          req,
+          proxy((p: Progress) => !signal.aborted && onProgress(p)),
+        )
         .then((r) => done(() => (signal.aborted ? reject(new RunCancelled()) : resolve(r))))
         .catch((e: unknown) =>
-          done(() => reject(signal.aborted ? new RunCancelled() : e instanceof Error ? e : new Error(String(e)))),
+          done(() =>
+            reject(signal.aborted ? new RunCancelled() : e instanceof Error ? e : new Error(String(e))),
+          ),
         );
     });
   }

@@ -5,16 +5,16 @@
  */
 import { expose, transfer } from 'comlink';
 import type { NdArray } from './core/ndarray';
-import { runExperiment } from './experiments/runner';
+import { nd } from './core/ndarray';
 import { experimentFor } from './experiments/registry';
-import { type Backend, type Parity, type Progress, type RunContext, type RunResult } from './experiments/types';
-import { acquireGpu, type AdapterSummary, type GpuContext } from './gpu/device';
-import { datasetLoader } from './io/datasets';
+import { runExperiment } from './experiments/runner';
+import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
+import { type AdapterSummary, acquireGpu, type GpuContext } from './gpu/device';
 import { readCsv } from './io/csv';
+import { datasetLoader } from './io/datasets';
 import { sha256Hex } from './io/hash';
 import { readNpy } from './io/npy';
 import type { FileRef } from './spec/fields';
-import { nd } from './core/ndarray';
 
 export interface DeviceInfo {
   adapter: AdapterSummary | null;
@@ -123,14 +123,16 @@ const api = {
     controller = own;
     if (req.backend === 'webgpu') {
       await ensureGpu();
-      if (!gpu) throw new Error(`WebGPU is not available: ${gpuError ?? 'no adapter'}. Pick the CPU backend.`);
+      if (!gpu)
+        throw new Error(`WebGPU is not available: ${gpuError ?? 'no adapter'}. Pick the CPU backend.`);
     }
     const data: Record<string, NdArray> = {};
     const values = { ...req.values };
     for (const [key, f] of Object.entries(req.files)) {
       const { ref, array } = await parseFile(f.name, f.bytes);
       const want = values[key] as FileRef | null;
-      if (want && want.sha256 !== ref.sha256) throw new Error(`${f.name} is not the file this link was made with (${want.name})`);
+      if (want && want.sha256 !== ref.sha256)
+        throw new Error(`${f.name} is not the file this link was made with (${want.name})`);
       data[key] = array;
       values[key] = ref;
     }
@@ -160,7 +162,8 @@ const api = {
   /** The full CPU comparison of the last GPU result (the UI's "check parity" button). */
   async fullParity(): Promise<Parity> {
     if (!last) return { status: 'skipped', reason: 'no result yet' };
-    if (last.result.backend === 'cpu') return { status: 'not-applicable', reason: 'the CPU backend is the reference' };
+    if (last.result.backend === 'cpu')
+      return { status: 'not-applicable', reason: 'the CPU backend is the reference' };
     const exp = experimentFor(last.req.experiment);
     if (!exp?.parity) return { status: 'skipped', reason: 'no CPU reference for this experiment' };
     return exp.parity(last.result.spec as never, last.ctx, last.result, true);

@@ -20,7 +20,9 @@ export function nd(data: TypedData, shape: number[], dtype?: DType): NdArray;
 export function nd(data: TypedData, shape: number[], dtype?: DType): NdArray {
   const dt = dtype ?? dtypeOf(data);
   if (sizeOf(shape) !== data.length) {
-    throw new Error(`shape ${shape.join('×')} needs ${sizeOf(shape)} elements but the data has ${data.length}`);
+    throw new Error(
+      `shape ${shape.join('×')} needs ${sizeOf(shape)} elements but the data has ${data.length}`,
+    );
   }
   return { dtype: dt, shape: [...shape], data };
 }

@@ -4,23 +4,31 @@ import { validate } from '../spec/define';
 import { experimentFor } from './registry';
 import { type RunContext, type RunResult, UserError } from './types';
 
-export async function runExperiment(id: string, values: Record<string, unknown>, ctx: RunContext): Promise<RunResult> {
+export async function runExperiment(
+  id: string,
+  values: Record<string, unknown>,
+  ctx: RunContext,
+): Promise<RunResult> {
   const exp = experimentFor(id);
   if (!exp) throw new UserError(`unknown experiment "${id}"`);
   const checked = validate(exp.spec, values);
   if (!checked.ok) throw new UserError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   const t0 = performance.now();
-  const out = ctx.gpu ? await withGpuErrors(ctx.gpu.device, () => exp.run(checked.values, ctx)) : await exp.run(checked.values, ctx);
+  const out = ctx.gpu
+    ? await withGpuErrors(ctx.gpu.device, () => exp.run(checked.values, ctx))
+    : await exp.run(checked.values, ctx);
   const nonFinite: Record<string, number> = {};
   for (const [name, arr] of Object.entries(out.arrays)) {
     if (arr.dtype !== 'float32' && arr.dtype !== 'float64') continue;
     const { count } = countNonFinite(arr.data as Float32Array);
     if (count > 0) nonFinite[name] = count;
   }
-  for (const [name, v] of Object.entries(out.metrics)) if (!Number.isFinite(v)) nonFinite[`metric:${name}`] = 1;
+  for (const [name, v] of Object.entries(out.metrics))
+    if (!Number.isFinite(v)) nonFinite[`metric:${name}`] = 1;
   let parity = out.parity;
   if (!parity) {
-    if (ctx.backend === 'cpu') parity = { status: 'not-applicable', reason: 'the CPU backend is the reference' };
+    if (ctx.backend === 'cpu')
+      parity = { status: 'not-applicable', reason: 'the CPU backend is the reference' };
     else if (exp.parity) parity = await exp.parity(checked.values, ctx, out, false);
     else parity = { status: 'skipped', reason: 'no CPU reference for this experiment' };
   }

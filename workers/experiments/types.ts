@@ -1,7 +1,7 @@
 /** What every experiment runner implements, and what a run gives back. */
 import type { NdArray } from '../core/ndarray';
-import type { CsvTable } from '../io/csv';
 import type { AdapterSummary, GpuContext } from '../gpu/device';
+import type { CsvTable } from '../io/csv';
 import type { SpecDef } from '../spec/define';
 import type { Fields, Values } from '../spec/fields';
 

@@ -1,6 +1,14 @@
 /** Wrapper for shaders/matmul.wgsl: C = A·B on the GPU. */
 import code from '../../shaders/matmul.wgsl?raw';
-import { bindGroup, ceilDiv, dispatch, emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../gpu/buffers';
+import {
+  bindGroup,
+  ceilDiv,
+  dispatch,
+  emptyBuffer,
+  readFloat32,
+  storageBuffer,
+  uniformBuffer,
+} from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 
 export interface MatmulBuffers {
@@ -20,7 +28,14 @@ export function matmulPipeline(ctx: GpuContext): GPUComputePipeline {
 }
 
 /** Uploads A and B and prepares C; `encodeMatmul` then records the dispatch (re-usable for timing). */
-export function prepareMatmul(ctx: GpuContext, a: Float32Array, b: Float32Array, m: number, n: number, k: number): MatmulBuffers {
+export function prepareMatmul(
+  ctx: GpuContext,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+): MatmulBuffers {
   const { device } = ctx;
   const pipeline = matmulPipeline(ctx);
   const bufA = storageBuffer(device, 'matmul.A', a);
@@ -31,7 +46,11 @@ export function prepareMatmul(ctx: GpuContext, a: Float32Array, b: Float32Array,
   return { a: bufA, b: bufB, c: bufC, dims, group, pipeline, m, n, k };
 }
 
-export function encodeMatmul(enc: GPUCommandEncoder, mb: MatmulBuffers, ts?: GPUComputePassTimestampWrites): void {
+export function encodeMatmul(
+  enc: GPUCommandEncoder,
+  mb: MatmulBuffers,
+  ts?: GPUComputePassTimestampWrites,
+): void {
   dispatch(enc, mb.pipeline, mb.group, ceilDiv(mb.n, 64), ceilDiv(mb.m, 64), 1, ts);
 }
 
@@ -39,7 +58,14 @@ export function destroyMatmul(mb: MatmulBuffers): void {
   for (const b of [mb.a, mb.b, mb.c, mb.dims]) b.destroy();
 }
 
-export async function matmulGpu(ctx: GpuContext, a: Float32Array, b: Float32Array, m: number, n: number, k: number): Promise<Float32Array> {
+export async function matmulGpu(
+  ctx: GpuContext,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+): Promise<Float32Array> {
   const mb = prepareMatmul(ctx, a, b, m, n, k);
   const enc = ctx.device.createCommandEncoder({ label: 'matmul' });
   encodeMatmul(enc, mb);

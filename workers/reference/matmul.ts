@@ -1,5 +1,11 @@
 /** C = A·B for row-major A (m×k) and B (k×n), float64 accumulation. The CPU backend of `matmul`. */
-export function matmulRef(a: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number, k: number): Float64Array {
+export function matmulRef(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     const ci = i * n;

@@ -40,7 +40,10 @@ export function defineSpec<const F extends Fields>(opts: {
 }
 
 /** Validates a full set of values: schema errors first, then the cross-field rules. */
-export function validate<F extends Fields>(def: SpecDef<F>, values: unknown): { ok: true; values: Values<F> } | { ok: false; issues: Issue[] } {
+export function validate<F extends Fields>(
+  def: SpecDef<F>,
+  values: unknown,
+): { ok: true; values: Values<F> } | { ok: false; issues: Issue[] } {
   const parsed = def.schema.safeParse(values);
   if (!parsed.success) {
     return {

@@ -66,7 +66,11 @@ export type Values<F extends Fields> = { [K in keyof F]: ValueOf<F[K]> };
 
 export const num = (f: Omit<NumberField, 'kind'>): NumberField => ({ kind: 'number', ...f });
 export const bool = (f: Omit<BoolField, 'kind'>): BoolField => ({ kind: 'bool', ...f });
-export const file = (f: Omit<FileField, 'kind' | 'default'>): FileField => ({ kind: 'file', default: null, ...f });
+export const file = (f: Omit<FileField, 'kind' | 'default'>): FileField => ({
+  kind: 'file',
+  default: null,
+  ...f,
+});
 export function choice<const O extends string>(
   options: readonly O[],
   f: Omit<EnumField<O>, 'kind' | 'options'>,

@@ -4,7 +4,15 @@ import { defineSpec } from './define';
 import { choice, num } from './fields';
 
 const dim = (label: string, d: number) =>
-  num({ label, default: d, min: 1, max: 8192, int: true, group: 'Sizes', help: 'Any size from 1 up, not only multiples of the 64×64 tile' });
+  num({
+    label,
+    default: d,
+    min: 1,
+    max: 8192,
+    int: true,
+    group: 'Sizes',
+    help: 'Any size from 1 up, not only multiples of the 64×64 tile',
+  });
 
 export const matmulSpec = defineSpec({
   id: 'matmul',

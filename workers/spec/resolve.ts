@@ -1,8 +1,7 @@
 /** From a share URL (or hash, or query) to an experiment's spec and the issues found on the way. */
-import type { SpecDef } from './define';
+import type { Issue, SpecDef } from './define';
 import { specFor, specs } from './registry';
 import { decodeParams, type Meta, parseLocation } from './url';
-import type { Issue } from './define';
 
 export interface Resolved {
   def: SpecDef;
@@ -14,9 +13,13 @@ export interface Resolved {
 export function resolveLocation(input: string, fallbackId?: string): Resolved | { error: string } {
   const { route, params } = parseLocation(input);
   const id = route ?? fallbackId;
-  if (!id) return { error: `the link names no experiment; use #/<experiment>?… with one of: ${Object.keys(specs).join(', ')}` };
+  if (!id)
+    return {
+      error: `the link names no experiment; use #/<experiment>?… with one of: ${Object.keys(specs).join(', ')}`,
+    };
   const def = specFor(id);
-  if (!def) return { error: `unknown experiment "${id.slice(0, 40)}"; known: ${Object.keys(specs).join(', ')}` };
+  if (!def)
+    return { error: `unknown experiment "${id.slice(0, 40)}"; known: ${Object.keys(specs).join(', ')}` };
   const { values, issues, meta } = decodeParams(def, params);
   return { def, values: values as Record<string, unknown>, issues, meta };
 }

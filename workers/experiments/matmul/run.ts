@@ -69,7 +69,12 @@ function summarise(d: number, compared: string): Parity {
 }
 
 /** A small block-averaged preview of C for the heatmap view. */
-function previewGrid(c: Float32Array, m: number, n: number, size: number): { rows: number; cols: number; values: number[] } {
+function previewGrid(
+  c: Float32Array,
+  m: number,
+  n: number,
+  size: number,
+): { rows: number; cols: number; values: number[] } {
   const rows = Math.min(m, size);
   const cols = Math.min(n, size);
   const values = new Array<number>(rows * cols).fill(0);
