@@ -33,6 +33,11 @@ export async function nodeGpu(): Promise<GpuContext> {
   return acquireGpu(gpu);
 }
 
+/** The Dawn `GPU` object behind nodeGpu(), for peers that want `navigator.gpu` (TensorFlow.js). */
+export function nodeGpuInstance(): GPU | null {
+  return held.gpu as GPU | null;
+}
+
 /** Lets the process exit: Dawn keeps Node alive while its instance lives. */
 export function releaseNodeGpu(ctx?: GpuContext): void {
   ctx?.device.destroy();

@@ -17,7 +17,11 @@ export async function timeGpu(
   ctx: GpuContext,
   record: (
     enc: GPUCommandEncoder,
-    ts?: { begin: GPUComputePassTimestampWrites; end: GPUComputePassTimestampWrites },
+    ts?: {
+      begin: GPUComputePassTimestampWrites;
+      end: GPUComputePassTimestampWrites;
+      single: GPUComputePassTimestampWrites;
+    },
   ) => void,
 ): Promise<Timing> {
   const { device } = ctx;
@@ -39,6 +43,7 @@ export async function timeGpu(
   record(enc, {
     begin: { querySet: qs, beginningOfPassWriteIndex: 0 },
     end: { querySet: qs, endOfPassWriteIndex: 1 },
+    single: { querySet: qs, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
   });
   enc.resolveQuerySet(qs, 0, 2, resolve, 0);
   enc.copyBufferToBuffer(resolve, 0, read, 0, 16);

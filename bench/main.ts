@@ -1,0 +1,97 @@
+/**
+ * `npm run bench [-- --size small|gpu] [--only matmul,attention,...] [--backend cpu]`: every benchmark
+ * in one process on one adapter, medians after warm-up, written as JSON and a markdown table under
+ * bench/results/ and printed. Ratios are what to read on a software adapter; absolute times only mean
+ * something on a real GPU, and the adapter is named in the output.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { adapterName, type GpuContext } from '../workers/gpu/device';
+import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
+import type { BenchOptions, BenchRow } from './common';
+import { benchMatmul } from './matmul';
+
+type Suite = (o: BenchOptions) => Promise<BenchRow[]>;
+
+const SUITES: Record<string, () => Promise<Suite>> = {
+  matmul: async () => benchMatmul,
+};
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+}
+
+export async function main(args: string[]): Promise<number> {
+  const size = (flag(args, 'size') ?? 'small') as BenchOptions['size'];
+  if (size !== 'small' && size !== 'gpu') {
+    console.error('--size must be small or gpu');
+    return 2;
+  }
+  const only = flag(args, 'only')?.split(',');
+  let gpu: GpuContext | null = null;
+  if (flag(args, 'backend') !== 'cpu') {
+    try {
+      gpu = await nodeGpu();
+    } catch (e) {
+      console.error(`no WebGPU adapter (${(e as Error).message}): CPU rows only`);
+    }
+  }
+  const adapter = gpu ? adapterName(gpu.adapter) : 'none';
+  console.log(`# SparseLab benchmarks (${size} sizes) on ${adapter}\n`);
+  const rows: Array<BenchRow & { suite: string }> = [];
+  for (const [name, load] of Object.entries(SUITES)) {
+    if (only && !only.includes(name)) continue;
+    const t0 = performance.now();
+    try {
+      const suite = await load();
+      for (const r of await suite({ gpu, size })) rows.push({ suite: name, ...r });
+      console.error(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+      rows.push({
+        suite: name,
+        name: `${name} (failed)`,
+        size: '',
+        backend: '',
+        medianMs: Number.NaN,
+        note: String(e),
+      });
+    }
+  }
+  const report = {
+    date: new Date().toISOString(),
+    size,
+    adapter: gpu?.adapter ?? null,
+    adapterName: adapter,
+    timestamps: gpu?.hasTimestamps ?? false,
+    node: process.version,
+    rows,
+  };
+  const md = toMarkdown(report.adapterName, size, rows);
+  console.log(md);
+  const dir = flag(args, 'out') ?? join('bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  await writeFile(join(dir, `bench-${size}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(dir, `bench-${size}-${stamp}.md`), md);
+  await writeFile(join(dir, `latest-${size}.md`), md);
+  releaseNodeGpu(gpu ?? undefined);
+  return 0;
+}
+
+const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+
+export function toMarkdown(adapter: string, size: string, rows: Array<BenchRow & { suite: string }>): string {
+  const lines = [
+    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster).`,
+    '',
+    '| suite | benchmark | size | ours (ms) | peer | peer (ms) | ratio | note |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.suite} | ${r.name} | ${r.size} | ${f(r.medianMs)} | ${r.peer ?? '–'} | ${f(r.peerMedianMs)} | ${f(r.ratio)} | ${r.note ?? ''} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
