@@ -16,12 +16,15 @@ const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
 if (prefersDark) store.getState().setTheme('dark');
 
 const client = new LabClient(new URL('./', location.href).href);
+client.onNotice = (m) => store.getState().notify(m);
 client.deviceInfo().then(
   (d) => store.getState().setDevice(d),
   (e: unknown) => store.getState().setDevice({ adapter: null, error: String(e) }),
 );
 startUrlSync(store);
 const runs = startRunController(store, client);
+// A handle for the console and the end-to-end tests (inspect state, inject faults).
+(window as unknown as { sparselab: object }).sparselab = { store, client, runs };
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -25,6 +25,8 @@ export class LabClient {
   private crash: ((e: Error) => void) | null = null;
   private device: Promise<DeviceInfo> | null = null;
   restarts = 0;
+  /** Told when the worker had to be replaced (crash), so the UI can say so. */
+  onNotice: ((message: string) => void) | null = null;
 
   constructor(
     private readonly pageBase: string,
@@ -44,6 +46,7 @@ export class LabClient {
         `the compute worker crashed${ev.message ? `: ${ev.message}` : ''}; a new one was started`,
       );
       this.crash?.(err);
+      this.onNotice?.(err.message);
       this.restart();
     });
   }
@@ -66,6 +69,10 @@ export class LabClient {
 
   fullParity() {
     return this.api.fullParity();
+  }
+
+  debugFault(kind: 'crash' | 'lose-device') {
+    return this.api.debugFault(kind);
   }
 
   async run(req: RunRequest, onProgress: (p: Progress) => void, signal: AbortSignal): Promise<RunResult> {

@@ -159,6 +159,15 @@ const api = {
     controller?.abort();
   },
 
+  /** Fault injection for the end-to-end tests of recovery: an uncaught error, or a lost GPU device. */
+  debugFault(kind: 'crash' | 'lose-device'): void {
+    if (kind === 'crash') {
+      setTimeout(() => {
+        throw new Error('injected worker crash');
+      }, 0);
+    } else gpu?.device.destroy();
+  },
+
   /** The full CPU comparison of the last GPU result (the UI's "check parity" button). */
   async fullParity(): Promise<Parity> {
     if (!last) return { status: 'skipped', reason: 'no result yet' };
