@@ -1,7 +1,7 @@
 /** Matrix multiply: the end-to-end check of the compute pipe (spec → worker → kernel → views). */
 import { seedField } from './common';
 import { defineSpec } from './define';
-import { choice, num } from './fields';
+import { choice, file, num } from './fields';
 
 const dim = (label: string, d: number) =>
   num({
@@ -18,9 +18,9 @@ export const matmulSpec = defineSpec({
   id: 'matmul',
   title: 'Matrix multiply',
   fields: {
-    m: dim('Rows of A (m)', 256),
-    n: dim('Columns of B (n)', 256),
-    k: dim('Inner size (k)', 256),
+    m: { ...dim('Rows of A (m)', 256), show: (v) => !v.a },
+    n: { ...dim('Columns of B (n)', 256), show: (v) => !v.b },
+    k: { ...dim('Inner size (k)', 256), show: (v) => !v.a && !v.b },
     dist: choice(['normal', 'uniform'], {
       label: 'Entries',
       default: 'normal',
@@ -28,6 +28,16 @@ export const matmulSpec = defineSpec({
       optionLabels: { normal: 'Gaussian N(0,1)', uniform: 'Uniform [-1, 1)' },
     }),
     seed: seedField,
+    a: file({
+      label: 'Your A (m×k)',
+      group: 'Your data',
+      help: 'A 2-D .npy or numeric .csv; replaces the random A.',
+    }),
+    b: file({
+      label: 'Your B (k×n)',
+      group: 'Your data',
+      help: 'A 2-D .npy or numeric .csv; replaces the random B.',
+    }),
   },
   rules: (v) =>
     v.m * v.k + v.k * v.n + v.m * v.n > 64 * 2 ** 20

@@ -11,7 +11,7 @@ interface Preview {
 export function MatmulViews({ result, values }: LabViewProps) {
   if (!result) return <p className="placeholder">Running the first multiply…</p>;
   const preview = result.views?.preview as Preview | undefined;
-  const { m, n, k } = result.spec as { m: number; n: number; k: number };
+  const { m, n, k } = result.views?.dims as { m: number; n: number; k: number };
   return (
     <div className="views-grid">
       <section className="card">
@@ -26,7 +26,7 @@ export function MatmulViews({ result, values }: LabViewProps) {
             },
             { label: 'Throughput', value: result.metrics.gflops, unit: 'GFLOP/s' },
             { label: '‖C‖_F', value: result.metrics.frobenius },
-            { label: 'Entries', value: String(values.dist) },
+            { label: 'Entries', value: values.a || values.b ? 'your data' : String(values.dist) },
           ]}
         />
       </section>

@@ -1,5 +1,5 @@
 /** Runner for `#/matmul`: seeded A and B, C = A·B on the chosen backend, parity against the reference. */
-import { nd, toFloat64 } from '../../core/ndarray';
+import { nd, toFloat32, toFloat64 } from '../../core/ndarray';
 import { randomMatrix } from '../../data/matrices';
 import { checkFits } from '../../gpu/device';
 import { matmulGpu } from '../../kernels/matmul';
@@ -13,10 +13,26 @@ const FULL_CHECK_FLOPS = 2e7;
 export const matmulExperiment = defineExperiment({
   spec: matmulSpec,
   async run(v, ctx) {
-    const { m, n, k } = v;
-    ctx.progress({ fraction: 0, stage: 'generating A and B' });
-    const a = randomMatrix(m, k, v.seed, 0, v.dist);
-    const b = randomMatrix(k, n, v.seed, 1, v.dist);
+    let { m, n, k } = v;
+    const userA = ctx.data.a;
+    const userB = ctx.data.b;
+    for (const [name, arr] of [
+      ['a', userA],
+      ['b', userB],
+    ] as const) {
+      if (arr && arr.shape.length !== 2)
+        throw new UserError(`${name}: expected a 2-D matrix, got shape (${arr.shape.join(', ')})`);
+    }
+    if (userA) [m, k] = userA.shape;
+    if (userB) {
+      if (userA && userB.shape[0] !== k) {
+        throw new UserError(`b has ${userB.shape[0]} rows but a has ${k} columns: A·B needs them equal`);
+      }
+      [k, n] = userB.shape;
+    }
+    ctx.progress({ fraction: 0, stage: 'preparing A and B' });
+    const a = userA ? toFloat32(userA) : randomMatrix(m, k, v.seed, 0, v.dist);
+    const b = userB ? toFloat32(userB) : randomMatrix(k, n, v.seed, 1, v.dist);
     const t0 = performance.now();
     let c: Float32Array;
     if (ctx.gpu) {
@@ -36,11 +52,12 @@ export const matmulExperiment = defineExperiment({
       arrays: { a: nd(a, [m, k]), b: nd(b, [k, n]), c: nd(c, [m, n]) },
       metrics: { frobenius: Math.sqrt(sumSq), gflops: (2 * m * n * k) / (ms * 1e6) },
       timings: { multiply: ms },
-      views: { preview: previewGrid(c, m, n, 48) },
+      views: { preview: previewGrid(c, m, n, 48), dims: { m, n, k } },
     };
   },
-  async parity(v, _ctx, out, full) {
-    const { m, n, k } = v;
+  async parity(_v, _ctx, out, full) {
+    const [m, k] = out.arrays.a.shape;
+    const n = out.arrays.b.shape[1];
     const a = toFloat64(out.arrays.a);
     const b = toFloat64(out.arrays.b);
     const c = toFloat64(out.arrays.c);
