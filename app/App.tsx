@@ -1,12 +1,18 @@
 /** The lab shell: header, generated controls beside the current lab's views, messages, help. */
 import { Component, type ReactNode, Suspense, useEffect } from 'react';
+import type { SpecDef } from '../workers/spec/define';
+import { specFor } from '../workers/spec/registry';
+import { encodeQuery } from '../workers/spec/url';
 import { SpecControls } from './controls/spec-controls';
 import { labFor } from './panels/registry';
+import { shareHash } from './runtime/url-sync';
 import { Header } from './shell/header';
 import { HelpOverlay } from './shell/help-overlay';
+import { ResultExports } from './shell/result-exports';
 import { ResultBadges, RunStatus } from './shell/run-status';
 import { useShortcuts } from './shell/shortcuts';
 import { useLab, useRuntime } from './store/context';
+import { ExportContext } from './viz/export-context';
 
 export function App() {
   const rt = useRuntime();
@@ -42,15 +48,31 @@ function LabViews() {
   const result = useLab((s) => s.results[s.experiment] ?? null);
   const progress = useLab((s) => s.progress);
   const running = useLab((s) => s.status === 'running');
+  const backend = useLab((s) => s.backend);
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;
   const { Views } = lab;
+  const exportMeta = {
+    url: `${location.href.split('#')[0]}${shareHash({ experiment, values, meta: {}, backend })}`,
+    caption: `${lab.title}: ${
+      encodeQuery(specFor(experiment) as SpecDef, values as never)
+        .replace(/^v=1&?/, '')
+        .replace(/&/g, ', ') || 'defaults'
+    }${result ? ` · ${result.backend}` : ''}`,
+  };
   return (
     <ViewBoundary key={experiment}>
-      {result ? <ResultBadges result={result} /> : null}
-      <Suspense fallback={<p className="placeholder">Loading the {lab.title} views…</p>}>
-        <Views values={values} result={result} progress={progress} running={running} />
-      </Suspense>
+      {result ? (
+        <div className="result-head">
+          <ResultBadges result={result} />
+          <ResultExports result={result} />
+        </div>
+      ) : null}
+      <ExportContext.Provider value={exportMeta}>
+        <Suspense fallback={<p className="placeholder">Loading the {lab.title} views…</p>}>
+          <Views values={values} result={result} progress={progress} running={running} />
+        </Suspense>
+      </ExportContext.Provider>
     </ViewBoundary>
   );
 }

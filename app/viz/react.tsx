@@ -1,6 +1,8 @@
 /** Thin React wrappers over the d3/canvas view factories: React owns the element, the factory owns its inside. */
 import { useEffect, useRef } from 'react';
 import { type Bar, type BarChartOptions, createBarChart } from './bar-chart';
+import { download, type ExportMeta, pngWithCaption, safeName, svgDocument, svgToPng, toCsv } from './export';
+import { useExportMeta } from './export-context';
 import { createHeatmap, type HeatmapData } from './heatmap';
 import { createLineChart, fmt, type LineChartOptions, type Series } from './line-chart';
 
@@ -18,22 +20,124 @@ function useView<V extends { destroy(): void }>(create: (el: HTMLElement) => V, 
   useEffect(() => {
     if (view.current) draw(view.current);
   });
-  return ref;
+  return { ref, view };
+}
+
+interface ExportAction {
+  label: string;
+  run(meta: ExportMeta): Promise<void> | void;
+}
+
+function ExportBar({ title, actions }: { title: string; actions: ExportAction[] }) {
+  const meta = useExportMeta();
+  return (
+    <div className="export-bar" role="group" aria-label={`Export ${title}`}>
+      {actions.map((a) => (
+        <button
+          key={a.label}
+          type="button"
+          className="small"
+          aria-label={`Export ${title} as ${a.label}`}
+          onClick={() => void a.run(meta)}
+        >
+          {a.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function svgActions(title: string, svg: () => SVGSVGElement | undefined, csv: () => string): ExportAction[] {
+  const name = safeName(title);
+  return [
+    {
+      label: 'SVG',
+      run: (m) => {
+        const el = svg();
+        if (el) download(`${name}.svg`, svgDocument(el, title, m), 'image/svg+xml');
+      },
+    },
+    {
+      label: 'PNG',
+      run: async (m) => {
+        const el = svg();
+        if (el)
+          download(`${name}.png`, (await svgToPng(el, title, m)) as Uint8Array<ArrayBuffer>, 'image/png');
+      },
+    },
+    { label: 'CSV', run: () => download(`${name}.csv`, csv(), 'text/csv') },
+  ];
 }
 
 export function LineChart(props: LineChartOptions & { series: Series[] }) {
-  const ref = useView(createLineChart, (v) => v.update(props.series, props));
-  return <div ref={ref} className="viz" data-viz="line" data-title={props.title} />;
-}
-
-export function Heatmap(props: HeatmapData) {
-  const ref = useView(createHeatmap, (v) => v.update(props));
-  return <div ref={ref} className="viz" data-viz="heatmap" data-title={props.title} />;
+  const { ref, view } = useView(createLineChart, (v) => v.update(props.series, props));
+  const csv = () =>
+    toCsv(
+      ['series', props.xLabel, props.yLabel, 'lo', 'hi'],
+      props.series.flatMap((s) => s.points.map((p) => [s.name, p.x, p.y, p.lo ?? '', p.hi ?? ''])),
+    );
+  return (
+    <figure className="viz" data-viz="line" data-title={props.title}>
+      <div ref={ref} />
+      <ExportBar title={props.title} actions={svgActions(props.title, () => view.current?.svg(), csv)} />
+    </figure>
+  );
 }
 
 export function BarChart(props: BarChartOptions & { bars: Bar[] }) {
-  const ref = useView(createBarChart, (v) => v.update(props.bars, props));
-  return <div ref={ref} className="viz" data-viz="bar" data-title={props.title} />;
+  const { ref, view } = useView(createBarChart, (v) => v.update(props.bars, props));
+  const csv = () =>
+    toCsv(
+      ['label', props.yLabel],
+      props.bars.map((b) => [b.label, b.value]),
+    );
+  return (
+    <figure className="viz" data-viz="bar" data-title={props.title}>
+      <div ref={ref} />
+      <ExportBar title={props.title} actions={svgActions(props.title, () => view.current?.svg(), csv)} />
+    </figure>
+  );
+}
+
+export function Heatmap(props: HeatmapData) {
+  const { ref, view } = useView(createHeatmap, (v) => v.update(props));
+  const name = safeName(props.title);
+  const actions: ExportAction[] = [
+    {
+      label: 'PNG',
+      run: async (m) => {
+        const c = view.current?.canvas();
+        if (c)
+          download(
+            `${name}.png`,
+            (await pngWithCaption(c, c.width, c.height, props.title, m)) as Uint8Array<ArrayBuffer>,
+            'image/png',
+          );
+      },
+    },
+    {
+      label: 'CSV',
+      run: () => {
+        const rows: number[][] = [];
+        for (let r = 0; r < props.rows; r++)
+          rows.push(Array.from({ length: props.cols }, (_, c) => props.values[r * props.cols + c]));
+        download(
+          `${name}.csv`,
+          toCsv(
+            Array.from({ length: props.cols }, (_, c) => `${props.xLabel} ${c}`),
+            rows,
+          ),
+          'text/csv',
+        );
+      },
+    },
+  ];
+  return (
+    <figure className="viz" data-viz="heatmap" data-title={props.title}>
+      <div ref={ref} />
+      <ExportBar title={props.title} actions={actions} />
+    </figure>
+  );
 }
 
 export interface MetricRow {

@@ -1,0 +1,92 @@
+/** Downloads of a finished result (JSON as the CLI writes it, arrays as .npy, metrics as CSV) and its CLI line. */
+import type { RunResult } from '../../workers/experiments/types';
+import { writeNpy } from '../../workers/io/npy';
+import type { FileRef } from '../../workers/spec/fields';
+import { shareHash } from '../runtime/url-sync';
+import { useLab } from '../store/context';
+import { download, toCsv } from '../viz/export';
+
+/** The exact `npx sparselab run …` line that reproduces what is on screen. */
+export function cliCommand(hash: string, backend: string, values: Record<string, unknown>): string {
+  const files = Object.entries(values)
+    .filter(([, v]) => v && typeof v === 'object' && 'sha256' in (v as object))
+    .map(([k, v]) => ` --data ${k}=${shellQuote((v as FileRef).name)}`)
+    .join('');
+  return `npx sparselab run ${shellQuote(hash)}${backend === 'cpu' ? ' --backend cpu' : ''}${files} --out out`;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function ResultExports({ result }: { result: RunResult }) {
+  const notify = useLab((s) => s.notify);
+  const experiment = useLab((s) => s.experiment);
+  const values = useLab((s) => s.values);
+  const meta = useLab((s) => s.meta);
+  const backend = useLab((s) => s.backend);
+  const hash = shareHash({ experiment, values, meta: {}, backend });
+  const base = `${result.experiment}-${result.finishedAt.replace(/[:.]/g, '-')}`;
+  const json = () => {
+    const { arrays, ...rest } = result;
+    const shapes = Object.fromEntries(
+      Object.entries(arrays).map(([k, a]) => [k, { dtype: a.dtype, shape: a.shape }]),
+    );
+    download(
+      `${base}-result.json`,
+      `${JSON.stringify({ ...rest, url: hash, arrays: shapes }, null, 2)}\n`,
+      'application/json',
+    );
+  };
+  const metricsCsv = () =>
+    download(
+      `${base}-metrics.csv`,
+      toCsv(
+        ['kind', 'name', 'value'],
+        [
+          ...Object.entries(result.metrics).map(([k, v]) => ['metric', k, v]),
+          ...Object.entries(result.timings).map(([k, v]) => ['timing_ms', k, v]),
+        ],
+      ),
+      'text/csv',
+    );
+  const copyCli = async () => {
+    const line = cliCommand(hash, backend, values);
+    try {
+      await navigator.clipboard.writeText(line);
+      notify('CLI command copied');
+    } catch {
+      notify(line);
+    }
+  };
+  return (
+    <details className="result-exports" data-testid="result-exports">
+      <summary>Export</summary>
+      <div className="export-bar wrap">
+        <button type="button" className="small" onClick={json}>
+          result.json
+        </button>
+        <button type="button" className="small" onClick={metricsCsv}>
+          metrics.csv
+        </button>
+        {Object.entries(result.arrays).map(([name, a]) => (
+          <button
+            key={name}
+            type="button"
+            className="small"
+            title={`${a.dtype} ${a.shape.join('×')}`}
+            onClick={() =>
+              download(`${name}.npy`, writeNpy(a) as Uint8Array<ArrayBuffer>, 'application/octet-stream')
+            }
+          >
+            {name}.npy
+          </button>
+        ))}
+        <button type="button" className="small" onClick={copyCli} data-testid="copy-cli">
+          Copy as CLI command
+        </button>
+      </div>
+      {meta.embed ? null : <code className="cli-line">{cliCommand(hash, backend, values)}</code>}
+    </details>
+  );
+}
