@@ -8,6 +8,8 @@ import { labFor } from './panels/registry';
 import { shareHash } from './runtime/url-sync';
 import { Header } from './shell/header';
 import { HelpOverlay } from './shell/help-overlay';
+import { Landing } from './shell/landing';
+import { Presenter } from './shell/presenter';
 import { ResultExports } from './shell/result-exports';
 import { ResultBadges, RunStatus } from './shell/run-status';
 import { useShortcuts } from './shell/shortcuts';
@@ -23,20 +25,50 @@ export function App() {
     document.documentElement.dataset.theme = theme;
     document.documentElement.classList.toggle('large-text', largeText);
   }, [theme, largeText]);
+  const page = useLab((s) => s.page);
+  const embed = useLab((s) => s.meta.embed === '1');
+  if (embed && page === 'lab') return <Embed />;
   return (
     <div className="app">
       <Header />
       <LinkIssues />
-      <main className="lab">
-        <aside className="sidebar">
-          <RunStatus />
-          <SpecControls />
-        </aside>
-        <section className="views" aria-label="Results">
-          <LabViews />
-        </section>
-      </main>
+      {page === 'landing' ? (
+        <Landing />
+      ) : (
+        <main className="lab">
+          <aside className="sidebar">
+            <RunStatus />
+            <SpecControls />
+          </aside>
+          <section className="views" aria-label="Results">
+            <LabViews />
+          </section>
+        </main>
+      )}
+      <Presenter />
       <HelpOverlay />
+      <Toast />
+    </div>
+  );
+}
+
+/** `embed=1`: the visualisation and its few key controls, for an iframe in slides or a course page. */
+function Embed() {
+  const experiment = useLab((s) => s.experiment);
+  const values = useLab((s) => s.values);
+  const backend = useLab((s) => s.backend);
+  const full = `${location.href.split('#')[0]}${shareHash({ experiment, values, meta: {}, backend })}`;
+  return (
+    <div className="app embed" data-testid="embed">
+      <SpecControls embed />
+      <section className="views" aria-label="Results">
+        <LabViews />
+      </section>
+      <footer className="embed-footer">
+        <a href={full} target="_blank" rel="noopener noreferrer">
+          Open in SparseLab ↗
+        </a>
+      </footer>
       <Toast />
     </div>
   );

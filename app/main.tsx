@@ -11,7 +11,7 @@ import { createLabStore } from './store/lab-store';
 import './styles.css';
 
 const store = createLabStore(LABS[0].id);
-store.getState().loadLocation(location.hash || `#/${LABS[0].id}`);
+store.getState().loadLocation(location.hash);
 const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
 if (prefersDark) store.getState().setTheme('dark');
 

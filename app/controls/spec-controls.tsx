@@ -7,7 +7,8 @@ import { FileSlot } from './file-slot';
 
 const list = (s: string | undefined) => new Set((s ?? '').split(',').filter(Boolean));
 
-export function SpecControls() {
+/** `embed`: only the few primary controls (or the first three), inline, for an iframe. */
+export function SpecControls({ embed = false }: { embed?: boolean }) {
   const experiment = useLab((s) => s.experiment);
   const values = useLab((s) => s.values);
   const meta = useLab((s) => s.meta);
@@ -16,9 +17,33 @@ export function SpecControls() {
   if (!def) return null;
   const locked = list(meta.lock);
   const hidden = list(meta.hide);
+  const visible = Object.entries(def.fields).filter(
+    ([key, f]) => !hidden.has(key) && !(f.show && !f.show(values)),
+  );
+  if (embed) {
+    const primary = visible.filter(([, f]) => f.primary);
+    const few = (primary.length ? primary : visible.filter(([, f]) => f.kind !== 'file')).slice(0, 3);
+    return (
+      <form
+        className="embed-controls"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label={`${def.title} key parameters`}
+      >
+        {few.map(([key, f]) => (
+          <Control
+            key={key}
+            name={key}
+            field={f}
+            value={values[key]}
+            locked={locked.has(key)}
+            onChange={(v) => setValue(key, v)}
+          />
+        ))}
+      </form>
+    );
+  }
   const groups = new Map<string, Array<[string, Field]>>();
-  for (const [key, f] of Object.entries(def.fields)) {
-    if (hidden.has(key) || (f.show && !f.show(values))) continue;
+  for (const [key, f] of visible) {
     const g = f.group ?? 'Parameters';
     groups.set(g, [...(groups.get(g) ?? []), [key, f]]);
   }

@@ -32,7 +32,7 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
     await client.deviceInfo().catch(() => null);
     const s = store.getState();
     const def = specFor(s.experiment);
-    if (!def) return;
+    if (!def || s.page !== 'lab') return;
     const checked = validate(def, s.values);
     const seq = s.startRun();
     if (!checked.ok) {
@@ -82,6 +82,7 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
   };
 
   const changed = (a: LabState, b: LabState) =>
+    a.page !== b.page ||
     a.experiment !== b.experiment ||
     a.values !== b.values ||
     a.backend !== b.backend ||

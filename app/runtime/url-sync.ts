@@ -3,7 +3,10 @@ import { specFor } from '../../workers/spec/registry';
 import { toHash } from '../../workers/spec/url';
 import type { LabState, LabStore } from '../store/lab-store';
 
-export function shareHash(s: Pick<LabState, 'experiment' | 'values' | 'meta' | 'backend'>): string {
+export function shareHash(
+  s: Pick<LabState, 'experiment' | 'values' | 'meta' | 'backend'> & { page?: LabState['page'] },
+): string {
+  if (s.page === 'landing') return '#/';
   const def = specFor(s.experiment);
   if (!def) return `#/${s.experiment}`;
   const { v: _v, backend: _b, ...meta } = s.meta;
@@ -17,6 +20,7 @@ export function startUrlSync(store: LabStore): () => void {
   window.addEventListener('hashchange', onHash);
   const unsubscribe = store.subscribe((s, prev) => {
     if (
+      s.page === prev.page &&
       s.experiment === prev.experiment &&
       s.values === prev.values &&
       s.meta === prev.meta &&
@@ -26,8 +30,9 @@ export function startUrlSync(store: LabStore): () => void {
     const hash = shareHash(s);
     if (hash === location.hash) return;
     // A new experiment is a new history entry (Back returns to the previous lab); parameter changes replace.
-    if (s.experiment !== prev.experiment) history.pushState(null, '', hash);
-    else history.replaceState(null, '', hash);
+    if (s.experiment !== prev.experiment || s.page !== prev.page || s.meta.step !== prev.meta.step) {
+      history.pushState(null, '', hash);
+    } else history.replaceState(null, '', hash);
   });
   return () => {
     window.removeEventListener('hashchange', onHash);

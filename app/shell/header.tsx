@@ -20,6 +20,7 @@ export async function copyShareLink(
 export function Header() {
   const { store } = useRuntime();
   const experiment = useLab((s) => s.experiment);
+  const page = useLab((s) => s.page);
   const setExperiment = useLab((s) => s.setExperiment);
   const theme = useLab((s) => s.theme);
   const setTheme = useLab((s) => s.setTheme);
@@ -29,14 +30,18 @@ export function Header() {
   const notify = useLab((s) => s.notify);
   return (
     <header className="app-header">
-      <h1 className="brand">SparseLab</h1>
+      <h1 className="brand">
+        <a href="#/" title="Home: labs, presets and tours">
+          SparseLab
+        </a>
+      </h1>
       <nav aria-label="Labs" className="tabs">
         {LABS.map((l, i) => (
           <button
             key={l.id}
             type="button"
-            aria-current={experiment === l.id ? 'page' : undefined}
-            className={experiment === l.id ? 'tab active' : 'tab'}
+            aria-current={page === 'lab' && experiment === l.id ? 'page' : undefined}
+            className={page === 'lab' && experiment === l.id ? 'tab active' : 'tab'}
             title={`${l.blurb} (key ${i + 1})`}
             onClick={() => setExperiment(l.id)}
           >

@@ -24,6 +24,8 @@ export interface UserFile {
 export const DEFAULT_EXPERIMENT = 'attention';
 
 export interface SpecSlice {
+  /** The landing page (gallery, tours) or a lab. */
+  page: 'landing' | 'lab';
   experiment: string;
   values: Record<string, unknown>;
   /** Problems found in the link that opened this spec (shown until dismissed). */
@@ -32,6 +34,8 @@ export interface SpecSlice {
   files: Record<string, UserFile>;
   setValue(key: string, value: unknown): void;
   setExperiment(id: string): void;
+  showLanding(): void;
+  setMeta(meta: Meta): void;
   loadLocation(hash: string): void;
   resetSpec(): void;
   attachFile(key: string, file: UserFile): void;
@@ -82,15 +86,23 @@ function defaultsOf(id: string): Record<string, unknown> {
 export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
   return create<LabState>()((set, get) => ({
     // spec
+    page: 'lab',
     experiment: initialExperiment,
     values: defaultsOf(initialExperiment),
     issues: [],
     meta: {},
     files: {},
     setValue: (key, value) => set((s) => ({ values: { ...s.values, [key]: value } })),
+    showLanding: () => set({ page: 'landing' }),
+    setMeta: (meta) => set({ meta }),
     setExperiment: (id) => {
-      if (!specFor(id) || id === get().experiment) return;
+      if (!specFor(id)) return;
+      if (id === get().experiment) {
+        set({ page: 'lab' });
+        return;
+      }
       set({
+        page: 'lab',
         experiment: id,
         values: defaultsOf(id),
         issues: [],
@@ -101,7 +113,11 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
       });
     },
     loadLocation: (hash) => {
-      const r = resolveLocation(hash || `#/${get().experiment}`);
+      if (/^#?\/?$/.test(hash.trim())) {
+        set({ page: 'landing' });
+        return;
+      }
+      const r = resolveLocation(hash);
       if ('error' in r) {
         set({ issues: [{ field: 'experiment', message: r.error }] });
         return;
@@ -109,7 +125,15 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
       const backend =
         r.meta.backend === 'cpu' || r.meta.backend === 'webgpu' ? r.meta.backend : get().backend;
       const keep = r.def.id === get().experiment ? get().files : {};
-      set({ experiment: r.def.id, values: r.values, issues: r.issues, meta: r.meta, backend, files: keep });
+      set({
+        page: 'lab',
+        experiment: r.def.id,
+        values: r.values,
+        issues: r.issues,
+        meta: r.meta,
+        backend,
+        files: keep,
+      });
     },
     resetSpec: () => set((s) => ({ values: defaultsOf(s.experiment), files: {}, issues: [] })),
     attachFile: (key, file) =>

@@ -31,7 +31,7 @@ interface ExportAction {
 function ExportBar({ title, actions }: { title: string; actions: ExportAction[] }) {
   const meta = useExportMeta();
   return (
-    <div className="export-bar" role="group" aria-label={`Export ${title}`}>
+    <fieldset className="export-bar" aria-label={`Export ${title}`}>
       {actions.map((a) => (
         <button
           key={a.label}
@@ -43,7 +43,7 @@ function ExportBar({ title, actions }: { title: string; actions: ExportAction[] 
           {a.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 

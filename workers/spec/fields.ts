@@ -7,6 +7,8 @@ import { z } from 'zod';
 interface FieldBase {
   label: string;
   help?: string;
+  /** One of the few controls an embed (`embed=1`) keeps beside the visualisation. */
+  primary?: boolean;
   /** Control group in the panel. */
   group?: string;
   /** Shown (and validated) only when this returns true for the current values. */

@@ -11,7 +11,7 @@ interface Preview {
 export function MatmulViews({ result, values }: LabViewProps) {
   if (!result) return <p className="placeholder">Running the first multiply…</p>;
   const preview = result.views?.preview as Preview | undefined;
-  const { m, n, k } = result.views?.dims as { m: number; n: number; k: number };
+  const { m, n, k } = (result.views?.dims ?? { m: 0, n: 0, k: 0 }) as { m: number; n: number; k: number };
   return (
     <div className="views-grid">
       <section className="card">
