@@ -4,6 +4,7 @@ import type { SpecDef } from '../workers/spec/define';
 import { specFor } from '../workers/spec/registry';
 import { encodeQuery } from '../workers/spec/url';
 import { SpecControls } from './controls/spec-controls';
+import { HistoryDrawer } from './history/history-drawer';
 import { labFor } from './panels/registry';
 import { shareHash } from './runtime/url-sync';
 import { Header } from './shell/header';
@@ -46,6 +47,7 @@ export function App() {
         </main>
       )}
       <Presenter />
+      <HistoryDrawer />
       <HelpOverlay />
       <Toast />
     </div>

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LabClient } from '../workers/client';
 import { App } from './App';
+import { startHistory } from './history/history-store';
 import { LABS } from './panels/registry';
 import { startRunController } from './runtime/run-controller';
 import { startUrlSync } from './runtime/url-sync';
@@ -23,14 +24,22 @@ client.deviceInfo().then(
 );
 startUrlSync(store);
 const runs = startRunController(store, client);
+const history = startHistory(store);
 // A handle for the console and the end-to-end tests (inspect state, inject faults).
-(window as unknown as { sparselab: object }).sparselab = { store, client, runs };
+(window as unknown as { sparselab: object }).sparselab = { store, client, runs, history };
+
+// Offline after the first visit (production builds only; the worker precaches the whole site).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('./sw.js', location.href)).catch((e: unknown) => {
+    console.warn(`offline support is off: ${String(e)}`);
+  });
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <RuntimeContext.Provider value={{ store, client, runs }}>
+    <RuntimeContext.Provider value={{ store, client, runs, history }}>
       <App />
     </RuntimeContext.Provider>
   </StrictMode>,

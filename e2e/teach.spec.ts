@@ -15,7 +15,9 @@ test('the landing page lists the labs, presets and tours, and a preset opens its
   await expect(page.getByRole('heading', { name: /interactive lab for sparsity/ })).toBeVisible();
   const first = PRESETS[0];
   await page.getByTestId(`preset-${first.id}`).click();
-  await expect(page).toHaveURL(new RegExp(first.hash.replace(/[?.*+^$()|[\]\\]/g, '\\$&').replace('#/', '#/')));
+  await expect(page).toHaveURL(
+    new RegExp(first.hash.replace(/[?.*+^$()|[\]\\]/g, '\\$&').replace('#/', '#/')),
+  );
   await waitForResult(page);
 });
 
@@ -34,7 +36,9 @@ for (const preset of PRESETS) {
   });
 }
 
-test('a tour advances with the keyboard, the URL follows, and a checkpoint reveals on the next key', async ({ page }) => {
+test('a tour advances with the keyboard, the URL follows, and a checkpoint reveals on the next key', async ({
+  page,
+}) => {
   await page.goto('./');
   await page.getByTestId('present-pipe').click();
   await expect(page.getByTestId('step-counter')).toHaveText('Step 1 / 3');
@@ -62,25 +66,39 @@ test('a tour advances with the keyboard, the URL follows, and a checkpoint revea
   await expect(other.getByTestId('step-counter')).toHaveText('Step 2 / 3');
 });
 
-test('a chart exports as SVG and PNG: downloaded, non-empty, the SVG parses and names the spec', async ({ page }) => {
+test('a chart exports as SVG and PNG: downloaded, non-empty, the SVG parses and names the spec', async ({
+  page,
+}) => {
   await page.goto('./#/matmul?m=40&n=30&k=20');
   await waitForResult(page);
   const fig = page.locator('figure[data-viz="heatmap"]');
-  const [png] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as PNG/ }).click()]);
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    fig.getByRole('button', { name: /as PNG/ }).click(),
+  ]);
   const pngBytes = readFileSync((await png.path()) as string);
   expect(pngBytes.length).toBeGreaterThan(500);
   expect([...pngBytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
   expect(pngBytes.toString('latin1')).toContain('#/matmul?v=1&m=40&n=30&k=20');
-  const [csv] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: /as CSV/ }).click()]);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    fig.getByRole('button', { name: /as CSV/ }).click(),
+  ]);
   expect(readFileSync((await csv.path()) as string, 'utf8').split('\n').length).toBeGreaterThan(10);
 
   // A d3 chart (SVG): use the tour-free history-independent line chart of the matmul lab if present, else any SVG chart.
   await page.goto('./#/matmul?m=40&n=30&k=20&a=0');
   const svgFig = page.locator('figure[data-viz="line"], figure[data-viz="bar"]').first();
   if ((await svgFig.count()) > 0) {
-    const [svg] = await Promise.all([page.waitForEvent('download'), svgFig.getByRole('button', { name: /as SVG/ }).click()]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      svgFig.getByRole('button', { name: /as SVG/ }).click(),
+    ]);
     const text = readFileSync((await svg.path()) as string, 'utf8');
-    const ok = await page.evaluate((t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror') === null, text);
+    const ok = await page.evaluate(
+      (t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror') === null,
+      text,
+    );
     expect(ok).toBe(true);
     expect(text).toContain('<desc>');
   }
@@ -90,14 +108,22 @@ test('result exports: result.json, arrays as .npy, and the CLI command', async (
   await page.goto('./#/matmul?m=12&n=10&k=8&seed=4');
   await waitForResult(page);
   await page.getByTestId('result-exports').locator('summary').click();
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'result.json' }).click()]);
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'result.json' }).click(),
+  ]);
   const result = JSON.parse(readFileSync((await json.path()) as string, 'utf8'));
   expect(result.spec).toMatchObject({ m: 12, n: 10, k: 8, seed: 4 });
   expect(result.arrays.c.shape).toEqual([12, 10]);
-  const [npy] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'c.npy' }).click()]);
+  const [npy] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'c.npy' }).click(),
+  ]);
   const bytes = readFileSync((await npy.path()) as string);
   expect(bytes.subarray(1, 6).toString()).toBe('NUMPY');
-  await expect(page.locator('.cli-line')).toHaveText("npx sparselab run '#/matmul?v=1&m=12&n=10&k=8&seed=4' --out out");
+  await expect(page.locator('.cli-line')).toHaveText(
+    "npx sparselab run '#/matmul?v=1&m=12&n=10&k=8&seed=4' --out out",
+  );
 });
 
 test('an embed URL renders only the visualisation and a few key controls', async ({ page }) => {
@@ -109,5 +135,8 @@ test('an embed URL renders only the visualisation and a few key controls', async
   const controls = await page.locator('.embed-controls .control').count();
   expect(controls).toBeGreaterThan(0);
   expect(controls).toBeLessThanOrEqual(3);
-  await expect(page.getByRole('link', { name: /Open in SparseLab/ })).toHaveAttribute('href', /#\/matmul\?v=1&m=40&n=30&k=20$/);
+  await expect(page.getByRole('link', { name: /Open in SparseLab/ })).toHaveAttribute(
+    'href',
+    /#\/matmul\?v=1&m=40&n=30&k=20$/,
+  );
 });

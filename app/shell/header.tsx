@@ -1,4 +1,5 @@
 /** The top bar: labs as tabs, the device badge, backend choice, share, theme and text size. */
+import { HistoryButton } from '../history/history-drawer';
 import { LABS } from '../panels/registry';
 import { shareHash } from '../runtime/url-sync';
 import { useLab, useRuntime } from '../store/context';
@@ -52,6 +53,7 @@ export function Header() {
       <div className="header-tools">
         <DeviceBadge />
         <BackendPicker />
+        <HistoryButton />
         <button type="button" onClick={() => copyShareLink(store.getState(), notify)} data-testid="share">
           Share
         </button>

@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { LabClient } from '../../workers/client';
+import type { HistoryRuntime } from '../history/history-store';
 import type { RunController } from '../runtime/run-controller';
 import type { LabState, LabStore } from './lab-store';
 
@@ -9,6 +10,7 @@ export interface LabRuntime {
   store: LabStore;
   client: LabClient;
   runs: RunController;
+  history: HistoryRuntime;
 }
 
 export const RuntimeContext = createContext<LabRuntime | null>(null);

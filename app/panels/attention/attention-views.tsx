@@ -1,0 +1,188 @@
+/**
+ * Views of the attention lab: the dense attention map with the method's mask outlined and a per-query error
+ * strip beside it, a full-resolution zoom where the method fails most, the metrics, the error-vs-compute
+ * sweep (points appear while it runs) and the SLA singular-value split. Everything arrives precomputed.
+ */
+import { useState } from 'react';
+import {
+  type AttentionViewsData,
+  type HeadMap,
+  OVERLAY_COLORS,
+  OVERLAY_LABELS,
+  type SweepSeries,
+} from '../../../workers/experiments/attention/views-data';
+import { Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
+import type { LabViewProps } from '../types';
+
+const overlayOf = (classes: number[] | null, show: boolean) =>
+  classes && show ? { classes, colors: OVERLAY_COLORS, labels: OVERLAY_LABELS } : undefined;
+
+export function AttentionViews({ result, progress, running }: LabViewProps) {
+  const [head, setHead] = useState(0);
+  const [showMask, setShowMask] = useState(true);
+  const data = result?.views as unknown as AttentionViewsData | undefined;
+  const liveSweep = (progress?.partial?.sweep as SweepSeries[] | undefined) ?? null;
+  if (!data) {
+    return (
+      <div className="views-grid">
+        <p className="placeholder">
+          {running ? `${progress?.stage ?? 'Running'}…` : 'Run to see the attention map.'}
+        </p>
+        {liveSweep ? <SweepChart series={liveSweep} current={null} /> : null}
+      </div>
+    );
+  }
+  const h = Math.min(head, data.maps.length - 1);
+  const map = data.maps[h];
+  return (
+    <div className="views-grid">
+      <section className="card">
+        <h3>
+          {data.methodLabel} — {data.causal ? 'causal' : 'bidirectional'}, N = {data.n}, d = {data.d}
+        </h3>
+        <div style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap', alignItems: 'center' }}>
+          {data.heads > 1 ? (
+            <label>
+              Head{' '}
+              <select value={h} onChange={(e) => setHead(Number(e.target.value))}>
+                {data.maps.map((m) => (
+                  <option key={m.head} value={m.head}>
+                    {m.head}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {map.classes ? (
+            <label>
+              <input type="checkbox" checked={showMask} onChange={(e) => setShowMask(e.target.checked)} />{' '}
+              outline the mask
+            </label>
+          ) : null}
+        </div>
+        <MapWithStrip map={map} showMask={showMask} n={data.n} />
+      </section>
+      <section className="card">
+        <MetricTable caption="Against dense attention on the same Q, K, V" rows={data.table} />
+        {data.notes.length ? (
+          <ul className="notes">
+            {data.notes.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      {data.zoom ? (
+        <section className="card">
+          <Heatmap
+            title={`Zoom, full resolution: queries ${data.zoom.row0}–${data.zoom.row0 + data.zoom.size - 1}, keys ${data.zoom.col0}–${data.zoom.col0 + data.zoom.size - 1} (head ${data.zoom.head})`}
+            xLabel="key"
+            yLabel="query"
+            rows={data.zoom.size}
+            cols={data.zoom.size}
+            values={data.zoom.logP}
+            domain={[Math.max(-8, Math.min(...data.zoom.logP)), 0]}
+            overlay={overlayOf(data.zoom.classes, showMask)}
+          />
+          <p className="caption">{data.zoom.why}; colour = log10 of the dense weight.</p>
+        </section>
+      ) : null}
+      {(data.sweep ?? liveSweep) ? (
+        <SweepChart series={(data.sweep ?? liveSweep)!} current={result?.metrics.flopFraction ?? null} />
+      ) : null}
+      {data.spectrum ? (
+        <section className="card">
+          <LineChart
+            title={`Singular values of P (head ${data.spectrum.head}): top ${(data.spectrum.fraction * 100).toFixed(0)}% of each row vs the rest`}
+            xLabel="index"
+            yLabel="singular value"
+            yLog
+            series={spectrumSeries(data.spectrum)}
+          />
+          <p className="caption">
+            Rank for 99% of the energy: whole {data.spectrum.rank99.full}, largest weights{' '}
+            {data.spectrum.rank99.top}, remainder {data.spectrum.rank99.rest}. SLA’s observation: the few
+            large weights are high rank, the remainder low rank.
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function MapWithStrip({ map, showMask, n }: { map: HeadMap; showMask: boolean; n: number }) {
+  const cellRows = n / map.rows;
+  return (
+    <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'flex-start' }}>
+      <div style={{ flex: '1 1 auto', minWidth: 0 }}>
+        <Heatmap
+          title={`Dense attention, log10 mean weight per cell (${map.rows}×${map.cols}${cellRows > 1 ? `, ${cellRows.toFixed(1)} tokens per cell` : ''})`}
+          xLabel="key"
+          yLabel="query"
+          rows={map.rows}
+          cols={map.cols}
+          values={map.logP}
+          domain={map.domain}
+          overlay={overlayOf(map.classes, showMask)}
+        />
+      </div>
+      <div style={{ flex: '0 0 7rem' }}>
+        <Heatmap
+          title="Row error"
+          xLabel="max"
+          yLabel="query"
+          rows={map.rows}
+          cols={1}
+          values={map.rowErrorMax}
+          colormap="cividis"
+        />
+      </div>
+      {map.rowRecall ? (
+        <div style={{ flex: '0 0 7rem' }}>
+          <Heatmap
+            title="Kept mass"
+            xLabel="mean"
+            yLabel="query"
+            rows={map.rows}
+            cols={1}
+            values={map.rowRecall}
+            colormap="cividis"
+            domain={[0, 1]}
+          />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function SweepChart({ series, current }: { series: SweepSeries[]; current: number | null }) {
+  const s: Series[] = series.map((x) => ({
+    name: x.name,
+    markers: true,
+    points: x.points.map((p) => ({ x: p.x, y: p.y })),
+  }));
+  return (
+    <section className="card">
+      <LineChart
+        title="Error vs compute on the same data (each point as it is computed)"
+        xLabel="fraction of dense FLOPs"
+        yLabel="relative L2 error vs dense"
+        xLog
+        series={s}
+        marks={current !== null ? [{ x: current, label: 'this run' }] : undefined}
+      />
+      <p className="caption">
+        Dense is the anchor at (1, 0), drawn on the log axis at x = 1. Hover a point for its exact values.
+      </p>
+    </section>
+  );
+}
+
+function spectrumSeries(sp: NonNullable<AttentionViewsData['spectrum']>): Series[] {
+  const pts = (xs: number[]) => xs.map((y, i) => ({ x: i + 1, y }));
+  return [
+    { name: 'whole P', points: pts(sp.full) },
+    { name: 'largest weights', points: pts(sp.top) },
+    { name: 'remainder', points: pts(sp.rest), dashed: true },
+  ];
+}
