@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { serviceWorker } from './scripts/service-worker-plugin';
+import { serviceWorker } from './scripts/service-worker-plugin.ts';
 
 export default defineConfig({
   // Relative asset paths: the built site works from any static host and under any base path.

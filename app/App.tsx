@@ -90,7 +90,7 @@ function LabViews() {
     url: `${location.href.split('#')[0]}${shareHash({ experiment, values, meta: {}, backend })}`,
     caption: `${lab.title}: ${
       encodeQuery(specFor(experiment) as SpecDef, values as never)
-        .replace(/^v=1&?/, '')
+        .replace(/^ver=1&?/, '')
         .replace(/&/g, ', ') || 'defaults'
     }${result ? ` · ${result.backend}` : ''}`,
   };

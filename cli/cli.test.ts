@@ -42,7 +42,7 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
         1e-5,
       );
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-      expect(result.url).toBe('#/matmul?v=1&m=300&n=257&k=129&seed=3');
+      expect(result.url).toBe('#/matmul?ver=1&m=300&n=257&k=129&seed=3');
       if (backend === 'webgpu') {
         expect(result.adapter.name).toMatch(/\S/);
         expect(result.parity.ok).toBe(true);
@@ -69,7 +69,7 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
     );
     const r = await cli(['run', spec, '--backend', 'cpu']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).url).toBe('#/matmul?v=1&m=7&n=6&k=5&dist=uniform&seed=2');
+    expect(JSON.parse(r.stdout).url).toBe('#/matmul?ver=1&m=7&n=6&k=5&dist=uniform&seed=2');
   });
 
   it('exits non-zero with one clear line for a bad spec, option or data name', async () => {

@@ -26,7 +26,7 @@ test('a finished run survives a reload in the history drawer, can be pinned, com
   await expect(entries).toHaveCount(before - 1);
   // Opening an entry restores its spec.
   await entries.last().getByRole('button', { name: 'Open' }).click();
-  await expect(page).toHaveURL(/#\/matmul\?v=1&m=21&n=22&k=23/);
+  await expect(page).toHaveURL(/#\/matmul\?ver=1&m=21&n=22&k=23/);
 });
 
 test('the site loads and runs offline on a second visit', async ({ page, context }) => {

@@ -14,7 +14,7 @@ test('the app loads and the device badge names the WebGPU adapter found in the w
 test('a share URL opened in a fresh context restores the same experiment and numbers', async ({
   browser,
 }) => {
-  const url = './#/matmul?v=1&m=37&n=29&k=11&dist=uniform&seed=9';
+  const url = './#/matmul?ver=1&m=37&n=29&k=11&dist=uniform&seed=9';
   const read = async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -30,7 +30,7 @@ test('a share URL opened in a fresh context restores the same experiment and num
   const a = await read();
   const b = await read();
   expect(a.norm).toBe(b.norm);
-  expect(a.hash).toBe('#/matmul?v=1&m=37&n=29&k=11&dist=uniform&seed=9');
+  expect(a.hash).toBe('#/matmul?ver=1&m=37&n=29&k=11&dist=uniform&seed=9');
 });
 
 test('a hostile URL shows a message naming each bad field and the app still works', async ({ page }) => {

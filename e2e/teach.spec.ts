@@ -79,7 +79,7 @@ test('a chart exports as SVG and PNG: downloaded, non-empty, the SVG parses and 
   const pngBytes = readFileSync((await png.path()) as string);
   expect(pngBytes.length).toBeGreaterThan(500);
   expect([...pngBytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
-  expect(pngBytes.toString('latin1')).toContain('#/matmul?v=1&m=40&n=30&k=20');
+  expect(pngBytes.toString('latin1')).toContain('#/matmul?ver=1&m=40&n=30&k=20');
   const [csv] = await Promise.all([
     page.waitForEvent('download'),
     fig.getByRole('button', { name: /as CSV/ }).click(),
@@ -122,7 +122,7 @@ test('result exports: result.json, arrays as .npy, and the CLI command', async (
   const bytes = readFileSync((await npy.path()) as string);
   expect(bytes.subarray(1, 6).toString()).toBe('NUMPY');
   await expect(page.locator('.cli-line')).toHaveText(
-    "npx sparselab run '#/matmul?v=1&m=12&n=10&k=8&seed=4' --out out",
+    "npx sparselab run '#/matmul?ver=1&m=12&n=10&k=8&seed=4' --out out",
   );
 });
 
@@ -137,6 +137,6 @@ test('an embed URL renders only the visualisation and a few key controls', async
   expect(controls).toBeLessThanOrEqual(3);
   await expect(page.getByRole('link', { name: /Open in SparseLab/ })).toHaveAttribute(
     'href',
-    /#\/matmul\?v=1&m=40&n=30&k=20$/,
+    /#\/matmul\?ver=1&m=40&n=30&k=20$/,
   );
 });

@@ -8,12 +8,12 @@ export const TOURS: Tour[] = [
     title: 'How a kernel is checked',
     steps: [
       {
-        hash: '#/matmul?v=1&m=64&n=64&k=64&lock=m,n,k',
+        hash: '#/matmul?ver=1&m=64&n=64&k=64&lock=m,n,k',
         narration:
           'Every kernel in SparseLab runs on WebGPU and is compared with a plain CPU implementation of the same maths. Here: a 64×64 matrix product.',
       },
       {
-        hash: '#/matmul?v=1&m=300&n=257&k=129&seed=3',
+        hash: '#/matmul?ver=1&m=300&n=257&k=129&seed=3',
         narration:
           'Sizes that are not multiples of the tile are the usual place for bugs. Look at the parity badge.',
         highlight: 'm',
@@ -22,7 +22,7 @@ export const TOURS: Tour[] = [
           'No: float32 rounding keeps the largest relative difference around 10⁻⁷, far below the 10⁻⁴ tolerance.',
       },
       {
-        hash: '#/matmul?v=1&m=300&n=257&k=129&seed=3&backend=cpu',
+        hash: '#/matmul?ver=1&m=300&n=257&k=129&seed=3&backend=cpu',
         narration:
           'The CPU backend runs the same experiment with the reference code: same seed, same data, same numbers.',
       },

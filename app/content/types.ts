@@ -7,7 +7,7 @@ export interface Preset {
   title: string;
   /** Two to four sentences: what to look at. */
   blurb: string;
-  /** The share hash, e.g. `#/attention?v=1&method=sla`. */
+  /** The share hash, e.g. `#/attention?ver=1&method=sla`. */
   hash: string;
 }
 

@@ -15,7 +15,7 @@ function summary(e: HistoryEntry): string {
   if (!def) return '';
   return (
     encodeQuery(def as SpecDef, e.spec as never)
-      .replace(/^v=1&?/, '')
+      .replace(/^ver=1&?/, '')
       .replace(/&/g, ' · ') || 'defaults'
   );
 }

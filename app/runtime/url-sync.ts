@@ -9,7 +9,7 @@ export function shareHash(
   if (s.page === 'landing') return '#/';
   const def = specFor(s.experiment);
   if (!def) return `#/${s.experiment}`;
-  const { v: _v, backend: _b, ...meta } = s.meta;
+  const { ver: _v, backend: _b, ...meta } = s.meta;
   return toHash(def, s.values as never, { ...meta, ...(s.backend === 'cpu' ? { backend: 'cpu' } : {}) });
 }
 

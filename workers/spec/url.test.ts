@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defineSpec, type SpecDef } from './define';
 import { bool, choice, type Fields, file, num, type Values } from './fields';
 import { specs } from './registry';
-import { decodeParams, encodeQuery, parseLocation, toHash } from './url';
+import { decodeParams, encodeQuery, META_KEYS, parseLocation, toHash } from './url';
 
 const demo = defineSpec({
   id: 'demo',
@@ -61,9 +61,17 @@ describe('share-URL codec', () => {
     }
   });
 
+  it('no experiment has a field named like a page-level key (it would be read as the page key)', () => {
+    for (const def of Object.values(specs)) {
+      for (const key of Object.keys(def.fields)) expect(META_KEYS as readonly string[]).not.toContain(key);
+    }
+  });
+
   it('omits defaults and carries a version', () => {
-    expect(toHash(demo, { ...demo.defaults, n: 128 } as Values<typeof demo.fields>)).toBe('#/demo?v=1&n=128');
-    expect(encodeQuery(demo, demo.defaults)).toBe('v=1');
+    expect(toHash(demo, { ...demo.defaults, n: 128 } as Values<typeof demo.fields>)).toBe(
+      '#/demo?ver=1&n=128',
+    );
+    expect(encodeQuery(demo, demo.defaults)).toBe('ver=1');
   });
 
   it('names each bad field and falls back to its default', () => {

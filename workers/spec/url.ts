@@ -1,5 +1,5 @@
 /**
- * Share-URL codec: `#/<experiment>?v=1&key=value…`, human-readable, defaults omitted.
+ * Share-URL codec: `#/<experiment>?ver=1&key=value…`, human-readable, defaults omitted.
  * Decoding never throws: each bad field gets a message naming it and falls back to its default.
  */
 
@@ -10,7 +10,7 @@ import { describeField, fieldSchema } from './fields';
 export const URL_VERSION = 1;
 
 /** Keys that belong to the page rather than to the experiment (presentation, locking, backend). */
-export const META_KEYS = ['v', 'backend', 'embed', 'lock', 'hide', 'tour', 'step', 'present'] as const;
+export const META_KEYS = ['ver', 'backend', 'embed', 'lock', 'hide', 'tour', 'step', 'present'] as const;
 export type MetaKey = (typeof META_KEYS)[number];
 export type Meta = Partial<Record<MetaKey, string>>;
 
@@ -39,14 +39,14 @@ function sameValue(f: Field, a: unknown, b: unknown): boolean {
 /** The query part (without `?`), defaults omitted, version first. */
 export function encodeQuery<F extends Fields>(def: SpecDef<F>, values: Values<F>, meta: Meta = {}): string {
   const p = new URLSearchParams();
-  p.set('v', String(URL_VERSION));
+  p.set('ver', String(URL_VERSION));
   for (const [key, f] of Object.entries(def.fields)) {
     const v = (values as Record<string, unknown>)[key];
     if (v === undefined || sameValue(f, v, f.default)) continue;
     if (f.kind === 'file' && v === null) continue;
     p.set(key, encodeValue(f, v));
   }
-  for (const [k, v] of Object.entries(meta)) if (k !== 'v' && v !== undefined && v !== '') p.set(k, v);
+  for (const [k, v] of Object.entries(meta)) if (k !== 'ver' && v !== undefined && v !== '') p.set(k, v);
   return p.toString().replace(/%2C/gi, ',').replace(/%7E/gi, '~');
 }
 
@@ -128,10 +128,10 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
     }
     values[key] = d.value;
   }
-  if (meta.v !== undefined && meta.v !== String(URL_VERSION)) {
+  if (meta.ver !== undefined && meta.ver !== String(URL_VERSION)) {
     issues.push({
-      field: 'v',
-      message: `this link is version ${clip(meta.v)}; this lab reads version ${URL_VERSION} and did its best`,
+      field: 'ver',
+      message: `this link is version ${clip(meta.ver)}; this lab reads version ${URL_VERSION} and did its best`,
     });
   }
   // Cross-field rules: reset the blamed field to its default until the whole spec is valid.
