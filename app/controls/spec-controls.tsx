@@ -17,6 +17,16 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
   if (!def) return null;
   const locked = list(meta.lock);
   const hidden = list(meta.hide);
+  const control = ([key, f]: [string, Field]) => (
+    <Control
+      key={key}
+      name={key}
+      field={f}
+      value={values[key]}
+      locked={locked.has(key)}
+      onChange={(v) => setValue(key, v)}
+    />
+  );
   const visible = Object.entries(def.fields).filter(
     ([key, f]) => !hidden.has(key) && !(f.show && !f.show(values)),
   );
@@ -29,16 +39,7 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
         onSubmit={(e) => e.preventDefault()}
         aria-label={`${def.title} key parameters`}
       >
-        {few.map(([key, f]) => (
-          <Control
-            key={key}
-            name={key}
-            field={f}
-            value={values[key]}
-            locked={locked.has(key)}
-            onChange={(v) => setValue(key, v)}
-          />
-        ))}
+        {few.map(control)}
       </form>
     );
   }
@@ -52,16 +53,7 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
       {[...groups].map(([group, fields]) => (
         <fieldset key={group}>
           <legend>{group}</legend>
-          {fields.map(([key, f]) => (
-            <Control
-              key={key}
-              name={key}
-              field={f}
-              value={values[key]}
-              locked={locked.has(key)}
-              onChange={(v) => setValue(key, v)}
-            />
-          ))}
+          {fields.map(control)}
         </fieldset>
       ))}
     </form>
