@@ -15,6 +15,8 @@ type Suite = (o: BenchOptions) => Promise<BenchRow[]>;
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: async () => benchMatmul,
+  attention: async () => (await import('./attention')).benchAttention,
+  'attention-linear': async () => (await import('./attention-linear')).benchAttentionLinear,
 };
 
 function flag(args: string[], name: string): string | undefined {

@@ -11,6 +11,13 @@ export interface LabEntry {
 
 export const LABS: LabEntry[] = [
   {
+    id: 'attention',
+    title: 'Attention',
+    blurb:
+      'Dense, sliding-window, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V: what each keeps, what it costs.',
+    Views: lazy(() => import('./attention/attention-views').then((m) => ({ default: m.AttentionViews }))),
+  },
+  {
     id: 'matmul',
     title: 'Matmul check',
     blurb: 'The compute pipe end to end: a tiled WebGPU matrix multiply checked against the CPU reference.',

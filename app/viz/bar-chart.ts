@@ -1,7 +1,7 @@
 /** Labelled bar chart (SVG): values written on the bars, so nothing relies on colour alone. */
 import * as d3 from 'd3';
 import { CATEGORICAL } from './colormaps';
-import { fmt } from './line-chart';
+import { fmt, wrapTitle } from './line-chart';
 
 export interface Bar {
   label: string;
@@ -22,14 +22,15 @@ export function createBarChart(el: HTMLElement) {
 
   function update(bars: Bar[], o: BarChartOptions): void {
     const width = Math.max(280, el.clientWidth || 560);
-    const height = o.height ?? 260;
-    const m = { top: 30, right: 12, bottom: bars.length > 12 ? 60 : 40, left: 60 };
+    svg.selectAll('*').remove();
+    const titleH = wrapTitle(svg, o.title, width);
+    const height = (o.height ?? 260) + titleH - 22;
+    const m = { top: titleH + 8, right: 12, bottom: bars.length > 12 ? 60 : 40, left: 60 };
     svg
       .attr('viewBox', `0 0 ${width} ${height}`)
       .attr('width', width)
       .attr('height', height)
       .attr('aria-label', o.title);
-    svg.selectAll('*').remove();
     const ok = bars.filter((b) => Number.isFinite(b.value));
     warn.text(ok.length < bars.length ? `${bars.length - ok.length} bar(s) not drawn: NaN or infinite` : '');
     const x = d3
@@ -43,7 +44,6 @@ export function createBarChart(el: HTMLElement) {
       .domain(ext)
       .nice()
       .range([height - m.bottom, m.top]);
-    svg.append('text').attr('class', 'chart-title').attr('x', m.left).attr('y', 18).text(o.title);
     svg.append('g').attr('transform', `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(5));
     const xa = svg
       .append('g')

@@ -27,7 +27,31 @@ export interface LineChartOptions {
   height?: number;
 }
 
-const M = { top: 30, right: 16, bottom: 44, left: 60 };
+/** Draws a title that wraps onto as many lines as the width needs; returns the height it took. */
+export function wrapTitle(
+  svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+  title: string,
+  width: number,
+): number {
+  const perLine = Math.max(20, Math.floor((width - 12) / 7.5));
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of title.split(/\s+/)) {
+    if (cur && (cur + word).length + 1 > perLine) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  const t = svg.append('text').attr('class', 'chart-title').attr('x', 6).attr('y', 16);
+  lines.forEach((l, i) => {
+    t.append('tspan')
+      .attr('x', 6)
+      .attr('dy', i === 0 ? 0 : 16)
+      .text(l);
+  });
+  return 16 * lines.length + 8;
+}
 
 function usable(p: Point, o: LineChartOptions): boolean {
   return Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.xLog || p.x > 0) && (!o.yLog || p.y > 0);
@@ -42,13 +66,15 @@ export function createLineChart(el: HTMLElement) {
 
   function update(series: Series[], o: LineChartOptions): void {
     const width = Math.max(280, el.clientWidth || 560);
-    const height = o.height ?? 300;
+    svg.selectAll('*').remove();
+    const titleH = wrapTitle(svg, o.title, width);
+    const height = (o.height ?? 300) + titleH - 22;
+    const M = { top: titleH + 8, right: 16, bottom: 44, left: 60 };
     svg
       .attr('viewBox', `0 0 ${width} ${height}`)
       .attr('width', width)
       .attr('height', height)
       .attr('aria-label', o.title);
-    svg.selectAll('*').remove();
     let dropped = 0;
     const clean = series.map((s) => {
       const pts = s.points.filter((p) => usable(p, o));
@@ -79,7 +105,6 @@ export function createLineChart(el: HTMLElement) {
       .nice()
       .range([height - M.bottom, M.top]);
 
-    svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 18).text(o.title);
     svg
       .append('g')
       .attr('transform', `translate(0,${height - M.bottom})`)

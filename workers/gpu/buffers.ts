@@ -1,4 +1,5 @@
 /** Small helpers for the buffers every kernel wrapper needs. */
+import { takeGpuErrors } from './device';
 
 export function storageBuffer(
   device: GPUDevice,
@@ -69,6 +70,8 @@ async function readBytes(device: GPUDevice, src: GPUBuffer, bytes: number): Prom
   const out = staging.getMappedRange(0, bytes).slice(0);
   staging.unmap();
   staging.destroy();
+  const errors = takeGpuErrors(device);
+  if (errors.length) throw new Error(`a GPU kernel failed: ${errors[0].split('\n')[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
   return out;
 }
 

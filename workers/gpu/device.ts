@@ -27,6 +27,19 @@ export interface GpuContext {
   lost: Promise<string>;
 }
 
+const uncaptured = new WeakMap<GPUDevice, string[]>();
+
+/**
+ * GPU errors raised outside any error scope (a shader that fails to compile, a bad binding), collected
+ * per device and emptied by the caller. Read-backs check it, so a broken kernel throws instead of
+ * silently returning zeros.
+ */
+export function takeGpuErrors(device: GPUDevice): string[] {
+  const list = uncaptured.get(device) ?? [];
+  uncaptured.set(device, []);
+  return list;
+}
+
 export class GpuUnavailableError extends Error {
   override name = 'GpuUnavailableError';
 }
@@ -80,6 +93,11 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
       maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
     },
   });
+  uncaptured.set(device, []);
+  device.addEventListener('uncapturederror', (ev) => {
+    const msg = (ev as GPUUncapturedErrorEvent).error.message;
+    uncaptured.get(device)?.push(msg);
+  });
   const cache = new Map<string, GPUComputePipeline>();
   return {
     device,
@@ -91,6 +109,12 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
       let p = cache.get(full);
       if (!p) {
         const module = device.createShaderModule({ label: key, code });
+        void module.getCompilationInfo().then((info) => {
+          const errors = info.messages.filter((m) => m.type === 'error');
+          if (errors.length) {
+            uncaptured.get(device)?.push(`WGSL ${key}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+          }
+        });
         p = device.createComputePipeline({
           label: full,
           layout: 'auto',

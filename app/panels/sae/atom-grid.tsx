@@ -1,0 +1,102 @@
+/**
+ * Small multiples of images on one canvas: decoder atoms (signed, drawn on a diverging scale centred at 0,
+ * each image scaled to its own largest |value|) or input samples (non-negative, grey scale). Each tile is
+ * captioned with text, so nothing depends on colour alone; clicking a tile selects it.
+ */
+import { useEffect, useRef } from 'react';
+
+export interface AtomGridProps {
+  /** count × (width·height) values, row-major images. */
+  pixels: ArrayLike<number>;
+  count: number;
+  width: number;
+  height: number;
+  /** Text under each tile. */
+  captions: string[];
+  signed: boolean;
+  scale?: number;
+  columns?: number;
+  selected?: number;
+  onSelect?: (i: number) => void;
+  label: string;
+}
+
+const GAP = 6;
+const CAPTION = 14;
+
+function color(v: number, signed: boolean): [number, number, number] {
+  if (!signed) {
+    const g = Math.round(255 * (1 - Math.max(0, Math.min(1, v))));
+    return [g, g, g];
+  }
+  // Blue for negative, white at zero, red for positive.
+  const t = Math.max(-1, Math.min(1, v));
+  return t >= 0
+    ? [255, Math.round(255 * (1 - t)), Math.round(255 * (1 - t))]
+    : [Math.round(255 * (1 + t)), Math.round(255 * (1 + t)), 255];
+}
+
+export function AtomGrid(p: AtomGridProps) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const scale = p.scale ?? 6;
+  const cols = Math.max(1, Math.min(p.columns ?? 8, p.count));
+  const rows = Math.ceil(p.count / cols);
+  const tileW = p.width * scale;
+  const tileH = p.height * scale;
+  const W = cols * (tileW + GAP);
+  const H = rows * (tileH + CAPTION + GAP);
+
+  useEffect(() => {
+    const cv = ref.current;
+    const g = cv?.getContext('2d');
+    if (!cv || !g) return;
+    g.clearRect(0, 0, W, H);
+    const n = p.width * p.height;
+    const img = g.createImageData(p.width, p.height);
+    const off = document.createElement('canvas');
+    off.width = p.width;
+    off.height = p.height;
+    const og = off.getContext('2d')!;
+    for (let i = 0; i < p.count; i++) {
+      let max = 0;
+      for (let q = 0; q < n; q++) max = Math.max(max, Math.abs(p.pixels[i * n + q]));
+      for (let q = 0; q < n; q++) {
+        const v = p.pixels[i * n + q];
+        const [r, gg, b] = color(p.signed ? (max > 0 ? v / max : 0) : max > 0 ? v / max : 0, p.signed);
+        img.data.set([r, gg, b, 255], q * 4);
+      }
+      og.putImageData(img, 0, 0);
+      const x = (i % cols) * (tileW + GAP);
+      const y = Math.floor(i / cols) * (tileH + CAPTION + GAP);
+      g.imageSmoothingEnabled = false;
+      g.drawImage(off, x, y, tileW, tileH);
+      g.strokeStyle = i === p.selected ? '#000' : '#bbb';
+      g.lineWidth = i === p.selected ? 3 : 1;
+      g.strokeRect(x + 0.5, y + 0.5, tileW - 1, tileH - 1);
+      g.fillStyle = '#222';
+      g.font = '11px system-ui, sans-serif';
+      g.fillText(p.captions[i] ?? '', x, y + tileH + 11);
+    }
+  });
+
+  const click = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (!p.onSelect) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const x = ((e.clientX - r.left) / r.width) * W;
+    const y = ((e.clientY - r.top) / r.height) * H;
+    const i = Math.floor(y / (tileH + CAPTION + GAP)) * cols + Math.floor(x / (tileW + GAP));
+    if (i >= 0 && i < p.count) p.onSelect(i);
+  };
+
+  return (
+    <canvas
+      ref={ref}
+      width={W}
+      height={H}
+      role="img"
+      aria-label={p.label}
+      onClick={click}
+      style={{ maxWidth: '100%', cursor: p.onSelect ? 'pointer' : 'default' }}
+    />
+  );
+}

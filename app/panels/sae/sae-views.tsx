@@ -1,0 +1,371 @@
+/**
+ * Views of the SAE lab: live loss curves (normalised MSE, L0, AuxK, total, explained variance) and recovery
+ * over steps while training; then the feature-density histogram, the recovery matrix, PolySAE's interaction
+ * weights, digits atoms with their top-activating samples, the dark-matter split, and the L0–MSE frontier
+ * (points appear as runs finish). Everything arrives precomputed in result.views / progress.partial.
+ */
+import { useState } from 'react';
+import {
+  type FrontierPoint,
+  type HistoryPoint,
+  MODEL_LABELS,
+  type SaePartial,
+  type SaeViewsData,
+  type TrainViews,
+} from '../../../workers/experiments/sae/views-data';
+import { BarChart, Heatmap, LineChart, type MetricRow, MetricTable, type Series } from '../../viz/react';
+import type { LabViewProps } from '../types';
+import { AtomGrid } from './atom-grid';
+
+export function SaeViews({ result, progress, running }: LabViewProps) {
+  const data = result?.views as unknown as SaeViewsData | undefined;
+  const partial = progress?.partial as unknown as SaePartial | undefined;
+  if (!data || running) {
+    return (
+      <div className="views-grid">
+        <p className="placeholder">
+          {running ? `${progress?.stage ?? 'Running'}…` : 'Run to train a sparse autoencoder.'}
+        </p>
+        {partial?.kind === 'train' ? <TrainingCurves history={partial.history} live /> : null}
+        {partial?.kind === 'frontier' ? (
+          <>
+            <FrontierChart points={partial.points} />
+            {partial.current ? <TrainingCurves history={partial.current.history} live /> : null}
+          </>
+        ) : null}
+      </div>
+    );
+  }
+  if (data.kind === 'frontier') {
+    return (
+      <div className="views-grid">
+        <FrontierChart points={data.points} />
+        <section className="card">
+          <MetricTable
+            caption={`Frontier on ${data.source}, held-out rows`}
+            rows={data.points.map((p) => ({
+              label: `${MODEL_LABELS[p.model]} ${p.knob} = ${fmtKnob(p.value)}`,
+              value: `L0 ${p.l0.toFixed(2)}, NMSE ${p.nmse.toFixed(4)}, dead ${p.dead}`,
+            }))}
+          />
+        </section>
+      </div>
+    );
+  }
+  return (
+    <TrainResult data={data} metrics={result!.metrics} parity={result!.parity} backend={result!.backend} />
+  );
+}
+
+function TrainResult({
+  data,
+  metrics,
+  parity,
+  backend,
+}: {
+  data: TrainViews;
+  metrics: Record<string, number>;
+  parity: { status: string; maxRelDiff?: number; ok?: boolean; compared?: string } | undefined;
+  backend: string;
+}) {
+  const rows: MetricRow[] = [
+    { label: 'Normalised MSE (held out)', value: metrics.nmse, hint: '‖x − x̂‖² / v on the held-out 10%' },
+    { label: 'Explained variance (held out)', value: metrics.explained_variance },
+    { label: 'L0 (held out)', value: metrics.l0, hint: 'Mean number of active latents per sample' },
+    { label: 'Dead latents', value: metrics.dead_latents, hint: 'Never fired on the evaluated rows' },
+    { label: 'Dense latents', value: metrics.dense_latents, hint: 'Fire on more than 10% of samples' },
+    {
+      label: 'Throughput',
+      value: metrics.samples_per_s,
+      unit: 'samples/s',
+      hint: `Training on ${backend}, decoder ${data.decoder}`,
+    },
+  ];
+  if (metrics.mmcs !== undefined) {
+    rows.splice(3, 0, {
+      label: 'Mean max cosine (MMCS)',
+      value: metrics.mmcs,
+      hint: 'Mean over true features of the best |cos| with an atom',
+    });
+    rows.splice(4, 0, { label: 'Features recovered (cos > 0.9)', value: metrics.recovered_fraction });
+  }
+  if (metrics.theta !== undefined)
+    rows.push({ label: 'Inference threshold θ', value: metrics.theta, hint: 'BatchTopK’s EMA threshold' });
+  if (parity?.status === 'checked') {
+    rows.push({
+      label: 'GPU vs CPU forward',
+      value: parity.ok
+        ? `agrees (${(parity.maxRelDiff ?? 0).toExponential(1)})`
+        : `differs (${(parity.maxRelDiff ?? 0).toExponential(1)})`,
+      hint: parity.compared,
+    });
+  }
+  return (
+    <div className="views-grid">
+      <section className="card">
+        <MetricTable caption={`${MODEL_LABELS[data.model]} on ${data.source}`} rows={rows} />
+        <p className="muted small">{data.conventions}</p>
+      </section>
+      <TrainingCurves history={data.history} />
+      <DensityChart data={data} />
+      {data.recovery ? <RecoveryMap data={data} /> : null}
+      {data.recoverySkipped ? <p className="muted small">{data.recoverySkipped}</p> : null}
+      {data.poly ? <PolyView data={data} /> : null}
+      {data.atoms ? <DigitsAtoms data={data} /> : <TopSamplesTable data={data} />}
+      <DarkMatterView data={data} />
+    </div>
+  );
+}
+
+function TrainingCurves({ history, live }: { history: HistoryPoint[]; live?: boolean }) {
+  if (!history.length) return null;
+  const line = (name: string, key: keyof HistoryPoint, dashed = false): Series => ({
+    name,
+    dashed,
+    points: history.filter((h) => h[key] !== undefined).map((h) => ({ x: h.step, y: h[key] as number })),
+  });
+  const withAux = history.some((h) => h.aux > 0);
+  const withSparsity = history.some((h) => h.sparsity > 0);
+  const loss = [line('normalised MSE', 'rec'), line('total', 'total', true)];
+  if (withAux) loss.push(line('AuxK', 'aux'));
+  if (withSparsity) loss.push(line('sparsity penalty', 'sparsity'));
+  const hasRecovery = history.some((h) => h.mmcs !== undefined);
+  const suffix = live ? ' (live)' : '';
+  return (
+    <>
+      <section className="card">
+        <LineChart title={`Loss${suffix}`} xLabel="step" yLabel="loss" yLog series={loss} height={240} />
+      </section>
+      <section className="card">
+        <LineChart
+          title={`L0${suffix}`}
+          xLabel="step"
+          yLabel="active latents per sample"
+          series={[line('L0', 'l0')]}
+          height={200}
+        />
+      </section>
+      <section className="card">
+        <LineChart
+          title={`Explained variance and recovery${suffix}`}
+          xLabel="step"
+          yLabel="fraction"
+          series={[
+            line('explained variance (training batches)', 'ev'),
+            ...(hasRecovery
+              ? [line('MMCS', 'mmcs', true), line('features with cos > 0.9', 'recovered')]
+              : []),
+          ]}
+          height={200}
+        />
+      </section>
+      <section className="card">
+        <LineChart
+          title={`Dead latents${suffix}`}
+          xLabel="step"
+          yLabel="latents"
+          series={[line('dead (no firing in the window)', 'dead')]}
+          height={180}
+        />
+      </section>
+    </>
+  );
+}
+
+function DensityChart({ data }: { data: TrainViews }) {
+  const d = data.density;
+  const bars = [
+    { label: 'never', value: d.dead, color: '#999' },
+    ...d.counts.map((c, i) => ({ label: `${((d.edges[i] + d.edges[i + 1]) / 2).toFixed(2)}`, value: c })),
+  ];
+  return (
+    <section className="card">
+      <BarChart
+        title={`Feature density: log₁₀ firing frequency over ${d.rows} rows (${d.dead} dead, ${d.dense} dense)`}
+        yLabel="latents"
+        bars={bars}
+      />
+    </section>
+  );
+}
+
+function RecoveryMap({ data }: { data: TrainViews }) {
+  const r = data.recovery!;
+  const [hover, setHover] = useState<string>('');
+  return (
+    <section className="card">
+      <Heatmap
+        title={`Recovery: |cos| of atoms × true features (MMCS ${r.mmcs.toFixed(3)}, ${(r.recovered * 100).toFixed(0)}% above 0.9)`}
+        xLabel="true feature"
+        yLabel={`atom (sorted by best match; ${r.rows} of ${r.latents})`}
+        rows={r.rows}
+        cols={r.cols}
+        values={r.values}
+        colormap="viridis"
+        domain={[0, 1]}
+        onCellHover={(row, col, v) =>
+          setHover(`atom ${r.atoms[row]} × feature ${col}: |cos| = ${v.toFixed(3)}`)
+        }
+      />
+      <p className="muted small" aria-live="polite">
+        {hover || 'Hover a cell for the atom and feature.'}
+      </p>
+    </section>
+  );
+}
+
+function PolyView({ data }: { data: TrainViews }) {
+  const p = data.poly!;
+  const overlayClasses = new Array<number>(p.n * p.n).fill(-1);
+  for (const t of p.pairs) {
+    if (t.a < p.n && t.b < p.n) overlayClasses[t.a * p.n + t.b] = overlayClasses[t.b * p.n + t.a] = 0;
+  }
+  return (
+    <section className="card">
+      <Heatmap
+        title={`PolySAE pairwise interaction weights ‖v_ab‖ (λ₂ = ${p.lambda[0].toFixed(3)}, λ₃ = ${p.lambda[1].toFixed(3)})`}
+        xLabel={data.recovery ? 'true feature (via its best atom)' : 'latent'}
+        yLabel={data.recovery ? 'true feature (via its best atom)' : 'latent'}
+        rows={p.n}
+        cols={p.n}
+        values={p.values}
+        colormap="cividis"
+        overlay={
+          p.pairs.length
+            ? { classes: overlayClasses, colors: ['#e4572e'], labels: ['true compositional pair'] }
+            : undefined
+        }
+      />
+      {p.pairs.length ? (
+        <MetricTable
+          caption="True compositional triples (a, b → c)"
+          rows={p.pairs.map((t) => ({
+            label: `f${t.a} × f${t.b} → f${t.c}`,
+            value: `weight ${t.weight.toFixed(3)}, top ${(t.topFraction * 100).toFixed(1)}% of pairs, cos to f${t.c} ${t.cosToC.toFixed(2)}`,
+            hint: 'Does the pair’s quadratic output direction point at the composed feature?',
+          }))}
+        />
+      ) : (
+        <p className="muted small">
+          No true compositional pairs in this data (set them in the toy data to test alignment).
+        </p>
+      )}
+    </section>
+  );
+}
+
+function DigitsAtoms({ data }: { data: TrainViews }) {
+  const a = data.atoms!;
+  const [sel, setSel] = useState(0);
+  const top = data.top.latents[sel];
+  const n = a.width * a.height;
+  const samples = top?.samples ?? [];
+  return (
+    <section className="card">
+      <h3>Decoder atoms of the first {a.count} latents (red +, blue −; click one)</h3>
+      <AtomGrid
+        label={`Decoder atoms of latents 0 to ${a.count - 1} as ${a.width}×${a.height} images`}
+        pixels={a.pixels}
+        count={a.count}
+        width={a.width}
+        height={a.height}
+        captions={a.frequency.map((f, i) => `#${i} ${(f * 100).toFixed(1)}%`)}
+        signed
+        selected={sel}
+        onSelect={setSel}
+      />
+      <h3>
+        Top-activating samples of latent #{sel} ({samples.length})
+      </h3>
+      {samples.length ? (
+        <AtomGrid
+          label={`Samples that activate latent ${sel} most`}
+          pixels={samples.flatMap((s) => s.pixels ?? new Array<number>(n).fill(0))}
+          count={samples.length}
+          width={a.width}
+          height={a.height}
+          captions={samples.map((s) => `label ${s.label ?? '?'}: ${s.value.toFixed(2)}`)}
+          signed={false}
+          scale={8}
+        />
+      ) : (
+        <p className="muted small">This latent never fired on the evaluated rows.</p>
+      )}
+    </section>
+  );
+}
+
+function TopSamplesTable({ data }: { data: TrainViews }) {
+  const [sel, setSel] = useState(0);
+  const top = data.top.latents;
+  if (!top.length) return null;
+  const t = top[Math.min(sel, top.length - 1)];
+  return (
+    <section className="card">
+      <label>
+        Top-activating samples of latent{' '}
+        <select value={sel} onChange={(e) => setSel(Number(e.target.value))}>
+          {top.map((l) => (
+            <option key={l.latent} value={l.latent}>
+              #{l.latent}
+            </option>
+          ))}
+        </select>
+      </label>
+      <MetricTable
+        rows={t.samples.map((s) => ({ label: `sample ${s.row}`, value: s.value, hint: 'code value' }))}
+      />
+    </section>
+  );
+}
+
+function DarkMatterView({ data }: { data: TrainViews }) {
+  const dm = data.darkMatter;
+  return (
+    <section className="card">
+      <BarChart
+        title="Dark matter: the SAE's held-out error split by a linear fit ê = A·x + c"
+        yLabel="share of error variance"
+        bars={[
+          { label: 'linearly predictable', value: Math.max(0, dm.linearVar) },
+          { label: 'nonlinear', value: dm.nonlinearVar },
+        ]}
+      />
+      <MetricTable
+        rows={[
+          { label: 'Error NMSE (held out)', value: dm.errorNmse },
+          { label: 'Linear share 1 − FVU', value: dm.linearShare, hint: 'Paper: about half for LLM SAEs' },
+          { label: 'Norm probe R² (‖e‖² from x)', value: dm.normProbeR2 },
+          { label: 'Rows: fit / held out', value: `${dm.fitRows} / ${dm.testRows}` },
+        ]}
+      />
+    </section>
+  );
+}
+
+function FrontierChart({ points }: { points: FrontierPoint[] }) {
+  const models = [...new Set(points.map((p) => p.model))];
+  const series: Series[] = models.map((m) => ({
+    name: MODEL_LABELS[m],
+    markers: true,
+    points: points
+      .filter((p) => p.model === m)
+      .sort((a, b) => a.l0 - b.l0)
+      .map((p) => ({ x: p.l0, y: p.nmse })),
+  }));
+  return (
+    <section className="card">
+      <LineChart
+        title={`L0–MSE frontier (held out; ${points.length} runs so far)`}
+        xLabel="L0 (active latents per sample)"
+        yLabel="normalised MSE"
+        xLog
+        yLog
+        series={series}
+        height={300}
+      />
+    </section>
+  );
+}
+
+const fmtKnob = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));

@@ -1,0 +1,157 @@
+/**
+ * The attention map for the views: R×R cell means of the dense attention matrix per head (GPU kernel for
+ * large N, CPU rows otherwise), the method's overlay class per cell (majority of up to 4×4 sampled pairs),
+ * the per-query error strip, and a full-resolution zoom around the worst row.
+ */
+import { attentionRow } from '../../reference/attention-dense';
+import { breathe } from '../types';
+import type { AttnBackend, AttnProblem } from './backend';
+import type { ClassOf } from './methods';
+import { type Comparison, downsampleRows, round } from './metrics';
+import type { HeadMap, Zoom } from './views-data';
+
+/** Map resolution: 256 for one head, smaller per head when there are several (keeps views small). */
+export function mapSize(n: number, heads: number): number {
+  const cap = heads === 1 ? 256 : heads <= 4 ? 128 : 64;
+  return Math.min(n, cap);
+}
+
+/** Above this N the GPU backend computes the map on the GPU. */
+const GPU_MAP_N = 384;
+
+export async function buildMaps(
+  p: AttnProblem,
+  be: AttnBackend,
+  classOf: ClassOf | null,
+  cmp: Comparison,
+  signal: AbortSignal,
+): Promise<HeadMap[]> {
+  const { heads, n } = p;
+  const R = mapSize(n, heads);
+  const gpuMap = be.kind === 'webgpu' && n > GPU_MAP_N ? await be.map(R, R) : null;
+  const maps: HeadMap[] = [];
+  for (let h = 0; h < heads; h++) {
+    const mean = gpuMap ? gpuMap.subarray(h * R * R, (h + 1) * R * R) : await cpuMap(p, h, R, signal);
+    const logP = Array.from(mean, (x) => round(Math.log10(Math.max(x, 1e-12))));
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const x of logP) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    const err = downsampleRows(cmp.rowError.subarray(h * n, (h + 1) * n), n, R);
+    maps.push({
+      head: h,
+      rows: R,
+      cols: R,
+      logP,
+      domain: [Math.max(lo, hi - 6), hi],
+      classes: classOf ? overlay(classOf, h, n, R) : null,
+      rowErrorMax: err.max,
+      rowErrorMean: err.mean,
+      rowRecall: cmp.rowRecall ? downsampleRows(cmp.rowRecall.subarray(h * n, (h + 1) * n), n, R).mean : null,
+    });
+    await breathe(signal);
+  }
+  return maps;
+}
+
+/** Cell means from CPU rows; above 1024 rows at most 4 evenly spaced rows per cell are used. */
+async function cpuMap(p: AttnProblem, h: number, R: number, signal: AbortSignal): Promise<Float64Array> {
+  const { n, d } = p;
+  const q = p.q.subarray(h * n * d, (h + 1) * n * d);
+  const k = p.k.subarray(h * n * d, (h + 1) * n * d);
+  const sums = new Float64Array(R * R);
+  const row = new Float64Array(n);
+  let t0 = performance.now();
+  for (let r = 0; r < R; r++) {
+    const i0 = Math.floor((r * n) / R);
+    const i1 = Math.floor(((r + 1) * n) / R);
+    const step = n > 1024 ? Math.max(1, Math.floor((i1 - i0) / 4)) : 1;
+    let used = 0;
+    for (let i = i0; i < i1; i += step) {
+      attentionRow(q, k, n, d, p.causal, i, row);
+      for (let c = 0; c < R; c++) {
+        const j0 = Math.floor((c * n) / R);
+        const j1 = Math.floor(((c + 1) * n) / R);
+        let s = 0;
+        for (let j = j0; j < j1; j++) s += row[j];
+        sums[r * R + c] += s / (j1 - j0);
+      }
+      used++;
+    }
+    for (let c = 0; c < R; c++) sums[r * R + c] /= used;
+    if (performance.now() - t0 > 30) {
+      await breathe(signal);
+      t0 = performance.now();
+    }
+  }
+  return sums;
+}
+
+/** Majority class of up to 4×4 sampled (query, key) pairs per cell; pairs hidden by causality don't vote. */
+function overlay(classOf: ClassOf, h: number, n: number, R: number): number[] {
+  const S = Math.min(4, Math.ceil(n / R));
+  const out = new Array<number>(R * R).fill(-1);
+  const votes = new Int32Array(8);
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < R; c++) {
+      votes.fill(0);
+      let any = false;
+      for (let a = 0; a < S; a++) {
+        const i = Math.min(n - 1, Math.floor(((r + (a + 0.5) / S) * n) / R));
+        for (let b = 0; b < S; b++) {
+          const j = Math.min(n - 1, Math.floor(((c + (b + 0.5) / S) * n) / R));
+          const k = classOf(h, i, j);
+          if (k >= 0) {
+            votes[k]++;
+            any = true;
+          }
+        }
+      }
+      if (!any) continue;
+      let best = 0;
+      for (let k = 1; k < votes.length; k++) if (votes[k] > votes[best]) best = k;
+      out[r * R + c] = best;
+    }
+  }
+  return out;
+}
+
+/** Full-resolution window around the query with the largest error, centred on its heaviest key. */
+export function buildZoom(p: AttnProblem, classOf: ClassOf | null, cmp: Comparison): Zoom | null {
+  const { heads, n, d } = p;
+  if (n <= 64) return null;
+  let worst = 0;
+  for (let t = 1; t < heads * n; t++) if (cmp.rowError[t] > cmp.rowError[worst]) worst = t;
+  const h = Math.floor(worst / n);
+  const i = worst % n;
+  const size = 64;
+  const q = p.q.subarray(h * n * d, (h + 1) * n * d);
+  const k = p.k.subarray(h * n * d, (h + 1) * n * d);
+  const row = new Float64Array(n);
+  attentionRow(q, k, n, d, p.causal, i, row);
+  let jmax = 0;
+  for (let j = 1; j < n; j++) if (row[j] > row[jmax]) jmax = j;
+  const clamp = (x: number) => Math.max(0, Math.min(n - size, x - size / 2));
+  const row0 = clamp(i);
+  const col0 = clamp(jmax);
+  const logP: number[] = [];
+  const classes: number[] = [];
+  for (let r = 0; r < size; r++) {
+    attentionRow(q, k, n, d, p.causal, row0 + r, row);
+    for (let c = 0; c < size; c++) {
+      logP.push(round(Math.log10(Math.max(row[col0 + c], 1e-12))));
+      if (classOf) classes.push(classOf(h, row0 + r, col0 + c));
+    }
+  }
+  return {
+    head: h,
+    row0,
+    col0,
+    size,
+    logP,
+    classes: classOf ? classes : null,
+    why: `query ${i} of head ${h} has the largest error (${round(cmp.rowError[worst])}); columns centred on its heaviest key ${jmax}`,
+  };
+}

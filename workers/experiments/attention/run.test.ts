@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../../../test/gpu';
+import { nd } from '../../core/ndarray';
+import { attentionInputs } from '../../data/attention-inputs';
+import { seaMaskRef } from '../../reference/attention-sea';
+import { attentionSpec } from '../../spec/attention';
+import { runExperiment } from '../runner';
+import type { RunContext } from '../types';
+import type { AttentionViewsData } from './views-data';
+
+function context(
+  gpu: RunContext['gpu'],
+  data: RunContext['data'] = {},
+  progress: RunContext['progress'] = () => {},
+): RunContext {
+  return {
+    backend: gpu ? 'webgpu' : 'cpu',
+    gpu,
+    data,
+    dataset: () => Promise.reject(new Error('no datasets here')),
+    signal: new AbortController().signal,
+    progress,
+  };
+}
+
+const base = { ...attentionSpec.defaults, n: 130, d: 24, sweep: false };
+
+describe('attention runner', () => {
+  it('CPU and WebGPU agree on block-sparse attention and both report the same metrics', async () => {
+    const values = { ...base, method: 'blocksparse', data: 'clustered', rho: 0.3 };
+    const cpu = await runExperiment('attention', values, context(null));
+    const gpu = await runExperiment('attention', values, context(await testGpu()));
+    expect(gpu.parity?.status).toBe('checked');
+    expect(gpu.parity?.ok).toBe(true);
+    expect(cpu.arrays.out.shape).toEqual([1, 130, 24]);
+    expect(cpu.arrays.blocks.shape).toEqual([1, 5, 5]);
+    for (const key of ['relL2', 'massRecall', 'sparsity', 'flopFraction']) {
+      expect(Math.abs(gpu.metrics[key] - cpu.metrics[key])).toBeLessThan(1e-3);
+    }
+    expect(cpu.metrics.relL2).toBeGreaterThan(0);
+    expect(cpu.metrics.massRecall).toBeLessThan(1);
+    const views = cpu.views as unknown as AttentionViewsData;
+    expect(views.maps[0].rows).toBe(130);
+    expect(views.maps[0].classes?.length).toBe(130 * 130);
+    expect(views.spectrum?.top.length).toBe(130);
+  });
+
+  // linear and log-linear share the GPU plan path with SLA; they run on the CPU backend below.
+  for (const method of ['dense', 'window', 'hip', 'sea', 'sla'] as const) {
+    it(`runs ${method} on the GPU with parity against the reference`, async () => {
+      const values = { ...base, method, data: 'needle', heads: 2, window: 16, hipK: 24 };
+      const r = await runExperiment('attention', values, context(await testGpu()));
+      expect(r.parity?.ok).toBe(true);
+      expect(r.arrays.out.shape).toEqual([2, 130, 24]);
+      expect(Object.keys(r.nonFinite)).toEqual([]);
+      if (method === 'dense') expect(r.metrics.relL2).toBe(0);
+      else expect(r.metrics.relL2).toBeGreaterThan(0);
+      if (method === 'sea') {
+        // The GPU estimate (linear-attention kernel, float32) keeps the same buckets as the CPU one, but for near-ties.
+        const x = attentionInputs('needle', 2, 130, 24, values.seed, true);
+        const cpu = seaMaskRef(x.q.subarray(0, 130 * 24), x.k.subarray(0, 130 * 24), {
+          ...values,
+          n: 130,
+          d: 24,
+          causal: true,
+        });
+        const gpuKeep = r.arrays.mask.data as Uint8Array;
+        let same = 0;
+        for (let i = 0; i < 130; i++)
+          for (let c = 0; c < 24; c++) same += gpuKeep[i * 24 + c] === ((cpu.bits[i] >>> c) & 1) ? 1 : 0;
+        expect(same / (130 * 24)).toBeGreaterThan(0.97);
+      }
+    });
+  }
+
+  for (const method of ['linear', 'loglinear'] as const) {
+    it(`runs ${method} on the CPU backend`, async () => {
+      const r = await runExperiment('attention', { ...base, method, data: 'local', heads: 2 }, context(null));
+      expect(r.arrays.out.shape).toEqual([2, 130, 24]);
+      expect(r.metrics.relL2).toBeGreaterThan(0);
+      expect(r.metrics.flopFraction).toBeGreaterThan(0);
+      expect(r.metrics.massRecall).toBeUndefined();
+    });
+  }
+
+  it('streams sweep points through progress, dense anchored at (1, 0)', async () => {
+    const partials: unknown[] = [];
+    const values = { ...base, n: 96, d: 16, method: 'window', data: 'local', sweep: true };
+    const r = await runExperiment(
+      'attention',
+      values,
+      context(null, {}, (p) => p.partial && partials.push(p.partial)),
+    );
+    const views = r.views as unknown as AttentionViewsData;
+    expect(partials.length).toBeGreaterThan(10);
+    expect(views.sweep?.[0].points[0]).toMatchObject({ x: 1, y: 0 });
+    const bs = views.sweep?.find((s) => s.name.startsWith('block-sparse'));
+    expect(bs?.points.length).toBe(6);
+    // More compute, less error: the error at the largest kept fraction is below that at the smallest.
+    expect(bs!.points[5].y).toBeLessThan(bs!.points[0].y);
+  });
+
+  it('takes the user’s H×N×d .npy arrays and writes out in the same shape', async () => {
+    const x = attentionInputs('gaussian', 2, 40, 16, 3, true);
+    const data = { q: nd(x.q, [2, 40, 16]), k: nd(x.k, [2, 40, 16]), v: nd(x.v, [2, 40, 16]) };
+    const r = await runExperiment(
+      'attention',
+      { ...base, method: 'dense', data: 'gaussian' },
+      context(null, data),
+    );
+    expect(r.arrays.out.shape).toEqual([2, 40, 16]);
+    await expect(
+      runExperiment(
+        'attention',
+        { ...base, method: 'dense' },
+        context(null, { q: data.q, k: nd(x.k.subarray(0, 640), [40, 16]), v: data.v }),
+      ),
+    ).rejects.toThrow(/k: shape 40×16 differs/);
+  });
+
+  it('stops within ~150 ms of a cancel on the CPU backend', async () => {
+    const ctrl = new AbortController();
+    const ctx = { ...context(null), signal: ctrl.signal };
+    const run = runExperiment('attention', { ...base, n: 2048, d: 64, method: 'window', sweep: true }, ctx);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = performance.now();
+    ctrl.abort();
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(performance.now() - t0).toBeLessThan(150);
+  });
+
+  it('spec rules name the field to fix', () => {
+    const issues = (v: Record<string, unknown>) =>
+      attentionSpec.rules({ ...attentionSpec.defaults, ...v } as never).map((i) => i.field);
+    expect(issues({ window: 2000, n: 512 })).toEqual(['window']);
+    expect(issues({ block: 48 })).toEqual(['block']);
+    expect(issues({ method: 'loglinear', causal: false })).toEqual(['causal']);
+    expect(issues({ hipK: 4096, hipBk: 2 })).toEqual(['hipK']);
+    expect(issues({ data: 'file' })).toEqual(['q']);
+    expect(issues({})).toEqual([]);
+  });
+
+  it('refuses sizes too slow for the CPU backend with a message naming N', async () => {
+    await expect(
+      runExperiment('attention', { ...base, n: 16384, d: 256, heads: 16 }, context(null)),
+    ).rejects.toThrow(/N=16384.*CPU backend/);
+  });
+});

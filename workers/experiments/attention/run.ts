@@ -1,0 +1,113 @@
+/**
+ * Runner for `#/attention`: Q/K/V (synthetic or the user's), dense attention as the anchor, the chosen
+ * method on the same backend, its error, mass recall, FLOPs and time against dense; the map with the
+ * mask, the per-row error strip, an error-vs-compute sweep over several methods and the SLA spectrum.
+ */
+import { nd } from '../../core/ndarray';
+import { attentionSpec } from '../../spec/attention';
+import { breathe, defineExperiment, type RunContext } from '../types';
+import { type AttnBackend, cpuBackend } from './backend';
+import { gpuBackend } from './backend-gpu';
+import { checkSizes, loadProblem } from './inputs';
+import { buildMaps, buildZoom } from './map';
+import { runMethod } from './methods';
+import { compare, densePairs } from './metrics';
+import { attentionParity } from './parity';
+import { attentionSpectrum } from './spectrum';
+import { runSweep } from './sweep';
+import { methodLabel, metricTable } from './table';
+import type { AttentionViewsData, SpectrumView, SweepSeries } from './views-data';
+
+/** The spectrum (three n×n SVDs in TS) is computed up to this N. */
+const SPECTRUM_MAX_N = 512;
+
+export const attentionExperiment = defineExperiment({
+  spec: attentionSpec,
+  async run(v, ctx: RunContext) {
+    ctx.progress({ fraction: 0, stage: 'preparing Q, K, V' });
+    const p = loadProblem(v, ctx.data, (dims) => checkSizes(dims, v, ctx.gpu));
+    const { heads, n, d, causal } = p;
+    const be: AttnBackend = ctx.gpu ? gpuBackend(ctx.gpu, p, ctx.signal) : cpuBackend(p, ctx.signal);
+    try {
+      ctx.progress({ fraction: 0.05, stage: 'dense attention (the anchor)' });
+      const dense = await be.dense();
+      ctx.progress({ fraction: 0.2, stage: `running ${v.method}` });
+      const m = await runMethod(v, p, be, dense);
+      const cmp = compare(m.out, dense.out, heads * n, d, m.lse, dense.lse);
+      const denseFlops = 4 * heads * densePairs(n, causal) * d;
+      ctx.progress({ fraction: 0.35, stage: 'attention map' });
+      const maps = await buildMaps(p, be, m.classOf, cmp, ctx.signal);
+      const zoom = buildZoom(p, m.classOf, cmp);
+      let sweep: SweepSeries[] | null = null;
+      if (v.sweep) {
+        sweep = await runSweep(v, p, be, dense, ctx.signal, (series, done, total) =>
+          ctx.progress({
+            fraction: 0.4 + (0.5 * done) / total,
+            stage: `sweep ${done}/${total}`,
+            partial: { sweep: series },
+          }),
+        );
+      }
+      let spectrum: SpectrumView | null = null;
+      if (n <= SPECTRUM_MAX_N) {
+        ctx.progress({ fraction: 0.92, stage: 'singular values of P (head 0)' });
+        await breathe(ctx.signal);
+        spectrum = await attentionSpectrum(
+          p.q.subarray(0, n * d),
+          p.k.subarray(0, n * d),
+          n,
+          d,
+          causal,
+          v.kh / 100,
+          0,
+          ctx.signal,
+        );
+      }
+      const keptMass = m.keptLse
+        ? compare(m.out, dense.out, heads * n, d, m.keptLse, dense.lse).recall
+        : null;
+      const metrics: Record<string, number> = {
+        relL2: cmp.relL2,
+        cosine: cmp.cosine,
+        flopFraction: m.flops / denseFlops,
+        kernelMs: m.ms,
+        selectMs: m.selectMs,
+        denseMs: dense.ms,
+        speedup: dense.ms / Math.max(m.ms + m.selectMs, 1e-9),
+        maxRowError: cmp.rowError.reduce((a, x) => Math.max(a, x), 0),
+        heads,
+        n,
+        d,
+        ...m.metrics,
+      };
+      if (cmp.recall !== null) metrics.massRecall = cmp.recall;
+      if (keptMass !== null) metrics.keptMass = keptMass;
+      if (m.pairs !== null) metrics.sparsity = 1 - m.pairs / (heads * densePairs(n, causal));
+      ctx.progress({ fraction: 1, stage: 'done' });
+      const shape = p.fromFile ? ctx.data.q.shape : [heads, n, d];
+      const views: AttentionViewsData = {
+        method: v.method,
+        methodLabel: methodLabel(v.method),
+        heads,
+        n,
+        d,
+        causal,
+        maps,
+        zoom,
+        table: metricTable(metrics, be.timing),
+        sweep,
+        spectrum,
+        notes: m.notes,
+      };
+      return {
+        arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },
+        metrics,
+        timings: { dense: dense.ms, method: m.ms, selection: m.selectMs },
+        views: views as unknown as Record<string, unknown>,
+      };
+    } finally {
+      be.destroy();
+    }
+  },
+  parity: attentionParity,
+});

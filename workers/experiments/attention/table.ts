@@ -1,0 +1,59 @@
+/** The metrics table rows of the views: labels, units and what each number means. */
+import type { AttentionMethod } from '../../spec/attention';
+import { round } from './metrics';
+import type { MetricRowData } from './views-data';
+
+const LABELS: Record<AttentionMethod, string> = {
+  dense: 'Dense softmax (flash)',
+  window: 'Sliding window + sinks',
+  blocksparse: 'Block-sparse',
+  hip: 'HiP (training-free)',
+  sea: 'SEA (training-free variant, lab design)',
+  linear: 'Linear attention',
+  sla: 'SLA (training-free, lab design)',
+  loglinear: 'Log-linear (fixed λ = β^ℓ)',
+};
+
+export const methodLabel = (m: AttentionMethod) => LABELS[m];
+
+const ROWS: Array<[string, string, string?, string?]> = [
+  ['relL2', 'Relative L2 error', undefined, '‖O − O_dense‖ / ‖O_dense‖ over all heads'],
+  ['cosine', 'Cosine similarity', undefined, 'of the flattened output with dense'],
+  [
+    'massRecall',
+    'Attention-mass recall',
+    undefined,
+    'mean over queries of the dense attention mass inside the exact (critical) part of the mask',
+  ],
+  ['keptMass', 'Mass not skipped', undefined, 'SLA: dense mass in critical + marginal blocks'],
+  ['sparsity', 'Sparsity', undefined, '1 − exactly attended (query, key) pairs / dense pairs'],
+  ['blocksKept', 'Blocks kept', undefined, 'kept key blocks / visible key blocks'],
+  [
+    'hipTopkRecall',
+    'HiP recall of exact top-k',
+    undefined,
+    'share of the true top-K′ key blocks (same score) the greedy tree search found',
+  ],
+  [
+    'flopFraction',
+    'Fraction of dense FLOPs',
+    undefined,
+    'attention plus mask selection / estimate, against dense',
+  ],
+  ['kernelMs', 'Kernel time', 'ms', 'the method’s attention kernel(s)'],
+  ['selectMs', 'Selection time', 'ms', 'mask search, block scores or estimate (incl. read-back)'],
+  ['denseMs', 'Dense kernel time', 'ms', 'flash attention on the same data and adapter'],
+  ['speedup', 'Speed-up vs dense', '×', 'dense time / (kernel + selection time)'],
+  ['maxRowError', 'Worst query row error', undefined, 'max over queries of ‖o_i − d_i‖ / ‖d_i‖'],
+  ['features', 'Feature dim F', undefined, 'width of φ(x)'],
+];
+
+export function metricTable(metrics: Record<string, number>, timing: string): MetricRowData[] {
+  const rows: MetricRowData[] = [];
+  for (const [key, label, unit, hint] of ROWS) {
+    if (!(key in metrics)) continue;
+    const hintText = unit === 'ms' ? `${hint}; ${timing}` : hint;
+    rows.push({ label, value: round(metrics[key]), unit, hint: hintText });
+  }
+  return rows;
+}

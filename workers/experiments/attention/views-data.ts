@@ -1,0 +1,92 @@
+/** The JSON the attention runner puts in `result.views`, shared (as types and constants) with the panel. */
+
+/** Overlay classes of the attention map (index = class code; −1 = no outline). */
+export const OVERLAY = {
+  kept: 0,
+  marginal: 1,
+  negligible: 2,
+  skipped: 3,
+  window: 4,
+  sink: 5,
+} as const;
+
+export const OVERLAY_LABELS = [
+  'kept: exact softmax (critical)',
+  'marginal: linear attention',
+  'negligible: skipped (SLA)',
+  'skipped: not in the mask',
+  'window band',
+  'sink tokens',
+];
+
+export const OVERLAY_COLORS = ['#ff3b30', '#ffb000', '#9e9e9e', '#4a4a4a', '#00c8ff', '#ff5cf0'];
+
+export interface HeadMap {
+  head: number;
+  rows: number;
+  cols: number;
+  /** log10 of the mean dense attention weight per cell (rows = queries, cols = keys). */
+  logP: number[];
+  domain: [number, number];
+  /** Majority overlay class per cell (OVERLAY codes), or null when the method has no mask. */
+  classes: number[] | null;
+  /** Per-query relative output error, max over the rows of each map row. */
+  rowErrorMax: number[];
+  rowErrorMean: number[];
+  /** Per-query kept dense mass (mean per map row), when the method has a mask. */
+  rowRecall: number[] | null;
+}
+
+export interface Zoom {
+  head: number;
+  row0: number;
+  col0: number;
+  size: number;
+  /** log10 of the dense attention weights at full resolution. */
+  logP: number[];
+  classes: number[] | null;
+  why: string;
+}
+
+export interface SweepPoint {
+  x: number;
+  y: number;
+  recall: number | null;
+  label: string;
+}
+
+export interface SweepSeries {
+  name: string;
+  points: SweepPoint[];
+}
+
+export interface SpectrumView {
+  head: number;
+  fraction: number;
+  full: number[];
+  top: number[];
+  rest: number[];
+  rank99: { full: number; top: number; rest: number };
+}
+
+export interface MetricRowData {
+  label: string;
+  value: number | string;
+  unit?: string;
+  hint?: string;
+}
+
+export interface AttentionViewsData {
+  method: string;
+  methodLabel: string;
+  heads: number;
+  n: number;
+  d: number;
+  causal: boolean;
+  maps: HeadMap[];
+  zoom: Zoom | null;
+  table: MetricRowData[];
+  sweep: SweepSeries[] | null;
+  spectrum: SpectrumView | null;
+  notes: string[];
+}

@@ -1,0 +1,264 @@
+/**
+ * Runner for `#/sae`: loads the data, trains one SAE (or a frontier sweep) on the chosen backend with live
+ * loss curves, then evaluates on held-out rows and writes the weights. Array conventions: `encoder` and
+ * `decoder` are both M×d, row i being latent i's encoder vector and decoder atom
+ * (f = act(encoder·(x − bias_dec) + bias_enc), x̂ = decoderᵀf + bias_dec); weights are in the rescaled units
+ * (multiply x by metrics.scale first).
+ */
+import { nd, toFloat64 } from '../../core/ndarray';
+import { forward } from '../../reference/sae/forward';
+import {
+  initParams,
+  isPoly,
+  linearAtoms,
+  type Params,
+  paramLayout,
+  type SaeConfig,
+} from '../../reference/sae/model';
+import { type SaeValues, saeSpec } from '../../spec/sae';
+import {
+  breathe,
+  defineExperiment,
+  maxRelDiff,
+  type Parity,
+  type RunContext,
+  type RunOutput,
+} from '../types';
+import { analyse, evaluateAll } from './analysis';
+import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
+import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
+import { loadSaeData, type SaeData } from './data';
+import { runFrontier } from './frontier';
+import { type HistoryPoint, thin, trainLoop } from './train';
+
+/** Held-out rows compared with the CPU forward after a GPU run. */
+const PARITY_ROWS = 64;
+const PARITY_TOL = 1e-3;
+
+export const saeExperiment = defineExperiment({
+  spec: saeSpec,
+  async run(v, ctx) {
+    ctx.progress({ fraction: 0, stage: 'loading data' });
+    const data = await loadSaeData(v, ctx);
+    if (v.study === 'frontier') return frontierOutput(v, ctx, data);
+    return trainOne(v, ctx, data);
+  },
+  async parity(v, ctx, out, full) {
+    if (v.study === 'frontier')
+      return { status: 'skipped', reason: 'the frontier keeps no weights to compare' };
+    const data = await loadSaeData(v, ctx);
+    const c = saeConfig(v, data.ds);
+    const p = paramsFromArrays(c, out);
+    const theta = out.metrics.theta;
+    if (!ctx.gpu) return { status: 'not-applicable', reason: 'the CPU backend is the reference' };
+    // Recompute the held-out errors on the GPU from the written weights, then on the CPU.
+    const { ds } = data;
+    const nHeld = ds.n - ds.nTrain;
+    const rows = full ? nHeld : Math.min(nHeld, PARITY_ROWS);
+    const t = await GpuTrainer.create(
+      ctx.gpu,
+      c,
+      p,
+      ds,
+      Math.min(v.batch, Math.max(rows, 1)),
+      decoderKind(v, c),
+    );
+    try {
+      if (c.model === 'batchtopk') ctx.gpu.device.queue.writeBuffer(t.sae.b.sc, 8, Float32Array.of(theta));
+      const res = await t.evaluate(ds.nTrain, rows, {});
+      return compareForward(
+        c,
+        p,
+        data,
+        res.e,
+        ds.nTrain,
+        rows,
+        theta,
+        rows === nHeld ? 'all' : `${rows} of ${nHeld} held-out rows`,
+      );
+    } finally {
+      t.destroy();
+    }
+  },
+});
+
+async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<RunOutput> {
+  const { ds, toy } = data;
+  const c = saeConfig(v, ds);
+  checkConfig(c, ds, v.batch);
+  const decoder = decoderKind(v, c);
+  checkGpuFits(ctx, c, ds, v.batch, decoder);
+  const params = initParams(c, v.seed, ds.mean);
+  ctx.progress({ fraction: 0.01, stage: ctx.gpu ? 'building GPU pipelines' : 'starting' });
+  const t: SaeTrainer = ctx.gpu
+    ? await GpuTrainer.create(ctx.gpu, c, params, ds, v.batch, decoder)
+    : new CpuTrainer(c, params, ds, v.batch);
+  try {
+    const stage = `training ${c.model} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
+    const { history, ms } = await trainLoop(
+      t,
+      ds,
+      { steps: v.steps, batch: v.batch, metricsEvery: v.metricsEvery, seed: v.seed },
+      ctx,
+      toy,
+      (h, done) =>
+        ctx.progress({
+          fraction: 0.02 + (0.88 * done) / v.steps,
+          stage,
+          partial: { kind: 'train', model: c.model, history: thin(h, 400), steps: v.steps },
+        }),
+    );
+    ctx.progress({ fraction: 0.9, stage: 'evaluating on held-out rows' });
+    const last = performance.now();
+    let lastYield = last;
+    const ev = await evaluateAll(t, data, v.keepCodes, async (f) => {
+      if (performance.now() - lastYield > 30) {
+        ctx.progress({ fraction: 0.9 + 0.05 * f, stage: 'evaluating on held-out rows' });
+        await breathe(ctx.signal);
+        lastYield = performance.now();
+      }
+    });
+    const evalMs = performance.now() - last;
+    const p = await t.params();
+    const theta = c.model === 'batchtopk' ? (await t.metrics()).theta : Number.NaN;
+    ctx.progress({ fraction: 0.96, stage: 'analysing' });
+    await breathe(ctx.signal);
+    const a = analyse(c, p, data, ev);
+    const lastPt = history[history.length - 1];
+    const metrics: Record<string, number> = {
+      ...a.metrics,
+      train_nmse: lastPt?.rec ?? Number.NaN,
+      train_l0: lastPt?.l0 ?? Number.NaN,
+      dead_train_window: lastPt?.dead ?? 0,
+      steps: v.steps,
+      samples_per_s: (v.steps * v.batch) / (ms / 1000),
+      ms_per_step: ms / v.steps,
+    };
+    if (c.model === 'batchtopk') metrics.theta = theta;
+    const out: RunOutput = {
+      arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
+      metrics,
+      timings: { train: ms, evaluate: evalMs },
+      views: {
+        kind: 'train',
+        model: c.model,
+        source: data.source,
+        decoder: ctx.gpu ? decoder : 'cpu',
+        history: thin(history, 400),
+        conventions:
+          'encoder and decoder are M×d (row i = latent i); f = act(encoder·(x − bias_dec) + bias_enc); weights in rescaled units (x·scale).',
+        ...a.views,
+      },
+    };
+    if (ctx.gpu) {
+      const rows = Math.min(ev.nHeld, PARITY_ROWS);
+      out.parity = compareForward(
+        c,
+        p,
+        data,
+        ev.held.e,
+        ds.nTrain,
+        rows,
+        theta,
+        `${rows} of ${ev.nHeld} held-out rows`,
+      );
+    }
+    return out;
+  } finally {
+    t.destroy();
+  }
+}
+
+/** CPU forward of `rows` rows from `start` against the GPU's errors e (first rows of gotE). */
+function compareForward(
+  c: SaeConfig,
+  p: Params,
+  data: SaeData,
+  gotE: Float32Array,
+  start: number,
+  rows: number,
+  theta: number,
+  compared: string,
+): Parity {
+  const { ds } = data;
+  if (rows === 0) return { status: 'skipped', reason: 'no held-out rows' };
+  const X = ds.x.subarray(start * ds.d, (start + rows) * ds.d);
+  const f = forward(c, p, X, rows, { batchTheta: c.model === 'batchtopk' && theta > 0 ? theta : undefined });
+  const d = maxRelDiff(gotE.subarray(0, rows * ds.d), f.e);
+  return { status: 'checked', maxRelDiff: d, tolerance: PARITY_TOL, ok: d <= PARITY_TOL, compared };
+}
+
+function weightArrays(
+  c: SaeConfig,
+  p: Params,
+  codes: Float32Array | undefined,
+  nHeld: number,
+  history: HistoryPoint[],
+) {
+  const { m: M, d } = c;
+  const f32 = (a: Float64Array) => Float32Array.from(a);
+  const arrays: RunOutput['arrays'] = {
+    encoder: nd(f32(p.W_enc), [M, d]),
+    decoder: nd(f32(linearAtoms(c, p)), [M, d]),
+    bias_dec: nd(f32(p.b_dec), [d]),
+    bias_enc: nd(f32(p.b_enc), [M]),
+  };
+  if (c.model === 'jumprelu') arrays.threshold = nd(Float32Array.from(p.log_threshold, Math.exp), [M]);
+  if (isPoly(c)) {
+    arrays.U = nd(f32(p.U), [M, c.rank1]);
+    arrays.C1 = nd(f32(p.C1), [d, c.rank1]);
+    arrays.C2 = nd(f32(p.C2), [d, c.rank2]);
+    arrays.C3 = nd(f32(p.C3), [d, c.rank2]);
+    arrays.lambda = nd(f32(p.lambda), [2]);
+  }
+  if (codes) arrays.codes = nd(codes, [nHeld, M]);
+  const cols = ['step', 'rec', 'sparsity', 'aux', 'total', 'l0', 'ev', 'dead'] as const;
+  const h = new Float64Array(history.length * cols.length);
+  history.forEach((pt, i) => {
+    cols.forEach((k, j) => {
+      h[i * cols.length + j] = pt[k];
+    });
+  });
+  arrays.history = nd(h, [history.length, cols.length]);
+  return arrays;
+}
+
+/** The parameters back from the written arrays (for the parity check of a finished run). */
+function paramsFromArrays(c: SaeConfig, out: RunOutput): Params {
+  const a = out.arrays;
+  const p: Params = {};
+  for (const { name } of paramLayout(c)) {
+    const src: Record<string, string> = {
+      W_enc: 'encoder',
+      b_enc: 'bias_enc',
+      W_dec: 'decoder',
+      b_dec: 'bias_dec',
+    };
+    if (name === 'log_threshold') p[name] = toFloat64(a.threshold).map(Math.log);
+    else p[name] = toFloat64(a[src[name] ?? name]).slice();
+  }
+  return p;
+}
+
+async function frontierOutput(v: SaeValues, ctx: RunContext, data: SaeData): Promise<RunOutput> {
+  const f = await runFrontier(v, ctx, data);
+  const metrics: Record<string, number> = { runs: f.points.length, steps: v.steps };
+  for (const c of f.curves) {
+    if (!c.points.length) continue;
+    const best = c.points.reduce((a, b) => (b.nmse < a.nmse ? b : a));
+    metrics[`${c.model}_best_nmse`] = best.nmse;
+  }
+  return {
+    arrays: { frontier: nd(f.table, [f.points.length, 4]) },
+    metrics,
+    timings: { sweep: f.ms },
+    views: {
+      kind: 'frontier',
+      source: data.source,
+      curves: f.curves,
+      points: f.points,
+      columns: ['model index', 'knob value', 'L0', 'NMSE'],
+    },
+    parity: { status: 'skipped', reason: 'the frontier compares architectures, not backends' },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The SAE models as data: configuration, parameter layout and seeded initialisation, shared by the CPU
+ * reference and the GPU kernels. Conventions: the encoder W_enc and the decoder W_dec are both stored M×d
+ * (row i is latent i's encoder vector / decoder atom), so "encoder = decoderᵀ" at start means W_enc = W_dec.
+ * PolySAE: U is M×R₁, C₁ d×R₁, C₂ and C₃ d×R₂, lambda = [λ₂, λ₃].
+ */
+import { Rng } from '../../io/rng';
+
+export type SaeModel = 'relu_l1' | 'topk' | 'batchtopk' | 'jumprelu' | 'polysae';
+
+export interface SaeConfig {
+  model: SaeModel;
+  d: number;
+  m: number;
+  /** Active latents per sample (TopK, PolySAE) or on average (BatchTopK). */
+  k: number;
+  /** ReLU-L1 coefficient λ (penalty λ Σ f_i‖d_i‖ / √v). */
+  l1: number;
+  /** AuxK: how many dead latents reconstruct the residual (0 = off), and its weight. */
+  auxK: number;
+  auxCoeff: number;
+  /** A latent is dead after this many training samples without firing. */
+  deadSamples: number;
+  /** JumpReLU: initial threshold θ₀, STE bandwidth ε, L0 coefficient. */
+  threshold: number;
+  bandwidth: number;
+  l0Coeff: number;
+  /** PolySAE ranks: R₁ (linear) and R₂ = R₃ (interactions). */
+  rank1: number;
+  rank2: number;
+  /** v: mean ‖x − x̄‖² of the training data, the normaliser of the reconstruction loss. */
+  variance: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  steps: number;
+  /** Fractions of the steps for the linear warm-up and the final linear decay of the learning rate. */
+  warmup: number;
+  decay: number;
+}
+
+export type Params = Record<string, Float64Array>;
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+}
+
+export const isPoly = (c: Pick<SaeConfig, 'model'>) => c.model === 'polysae';
+export const usesTopk = (c: Pick<SaeConfig, 'model'>) => c.model === 'topk' || c.model === 'polysae';
+export const usesAux = (c: Pick<SaeConfig, 'model' | 'auxK' | 'auxCoeff'>) =>
+  (c.model === 'topk' || c.model === 'batchtopk') && c.auxK > 0 && c.auxCoeff > 0;
+
+export function defaultConfig(over: Partial<SaeConfig> & Pick<SaeConfig, 'model' | 'd' | 'm'>): SaeConfig {
+  return {
+    k: 4,
+    l1: 0.5,
+    auxK: 64,
+    auxCoeff: 1 / 32,
+    deadSamples: 8192,
+    threshold: 0.01,
+    bandwidth: 0.05,
+    l0Coeff: 0.03,
+    rank1: over.d,
+    rank2: Math.min(8, over.d),
+    variance: 1,
+    lr: 0.01,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    steps: 1000,
+    warmup: 0.05,
+    decay: 0.2,
+    ...over,
+  };
+}
+
+export function paramLayout(c: SaeConfig): ParamInfo[] {
+  const { m, d } = c;
+  const enc: ParamInfo[] = [
+    { name: 'W_enc', shape: [m, d] },
+    { name: 'b_enc', shape: [m] },
+  ];
+  if (isPoly(c)) {
+    return [
+      ...enc,
+      { name: 'U', shape: [m, c.rank1] },
+      { name: 'C1', shape: [d, c.rank1] },
+      { name: 'C2', shape: [d, c.rank2] },
+      { name: 'C3', shape: [d, c.rank2] },
+      { name: 'lambda', shape: [2] },
+      { name: 'b_dec', shape: [d] },
+    ];
+  }
+  const out = [...enc, { name: 'W_dec', shape: [m, d] }, { name: 'b_dec', shape: [d] }];
+  if (c.model === 'jumprelu') out.push({ name: 'log_threshold', shape: [m] });
+  return out;
+}
+
+export const sizeOfShape = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+export function zerosLike(c: SaeConfig): Params {
+  const p: Params = {};
+  for (const { name, shape } of paramLayout(c)) p[name] = new Float64Array(sizeOfShape(shape));
+  return p;
+}
+
+export function cloneParams(p: Params): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(p)) out[k] = v.slice();
+  return out;
+}
+
+/**
+ * Seeded initialisation, every value float32-representable (so the GPU starts from the same numbers).
+ * Linear decoders: unit Gaussian atoms, W_enc = W_dec, b_enc = 0, b_dec = the data mean. PolySAE: U with
+ * orthonormal columns, C Kaiming-uniform (bound √(6/R)), λ₂ = −0.5, λ₃ = 0.5, W_enc = U·C₁ᵀ.
+ */
+export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>): Params {
+  const rng = new Rng(seed, 131);
+  const p = zerosLike(c);
+  const { m, d } = c;
+  if (mean) for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
+  if (isPoly(c)) {
+    const R1 = c.rank1;
+    const U = p.U;
+    for (let i = 0; i < U.length; i++) U[i] = rng.normal();
+    gramSchmidtColumns(U, m, R1);
+    for (const [name, r] of [
+      ['C1', R1],
+      ['C2', c.rank2],
+      ['C3', c.rank2],
+    ] as const) {
+      const bound = Math.sqrt(6 / r);
+      const C = p[name];
+      for (let i = 0; i < C.length; i++) C[i] = (2 * rng.uniform() - 1) * bound;
+    }
+    p.lambda[0] = -0.5;
+    p.lambda[1] = 0.5;
+    for (const name of ['U', 'C1', 'C2', 'C3']) roundF32(p[name]);
+    // W_enc = U·C₁ᵀ: latent i's encoder vector is its linear decoder direction.
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let r = 0; r < R1; r++) s += U[i * R1 + r] * p.C1[j * R1 + r];
+        p.W_enc[i * d + j] = Math.fround(s);
+      }
+    }
+    return p;
+  }
+  const W = p.W_dec;
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = rng.normal();
+      W[i * d + j] = v;
+      s += v * v;
+    }
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < d; j++) W[i * d + j] = Math.fround(W[i * d + j] * inv);
+  }
+  p.W_enc.set(W);
+  if (c.model === 'jumprelu') p.log_threshold.fill(Math.fround(Math.log(c.threshold)));
+  return p;
+}
+
+function roundF32(a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]);
+}
+
+/** Modified Gram–Schmidt on the columns of a rows×cols row-major matrix (rows ≥ cols). */
+export function gramSchmidtColumns(a: Float64Array, rows: number, cols: number): void {
+  for (let c = 0; c < cols; c++) {
+    for (let p = 0; p < c; p++) {
+      let dot = 0;
+      for (let r = 0; r < rows; r++) dot += a[r * cols + c] * a[r * cols + p];
+      for (let r = 0; r < rows; r++) a[r * cols + c] -= dot * a[r * cols + p];
+    }
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += a[r * cols + c] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let r = 0; r < rows; r++) a[r * cols + c] *= inv;
+  }
+}
+
+/**
+ * The linear decoder directions, M×d: W_dec, or for PolySAE the linear term U·C₁ᵀ (what `decoder.npy` holds
+ * and what recovery is measured on; the interaction terms are reported separately).
+ */
+export function linearAtoms(c: SaeConfig, p: Params): Float64Array {
+  if (!isPoly(c)) return p.W_dec;
+  const { m, d, rank1: R } = c;
+  const out = new Float64Array(m * d);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let r = 0; r < R; r++) s += p.U[i * R + r] * p.C1[j * R + r];
+      out[i * d + j] = s;
+    }
+  return out;
+}

@@ -1,0 +1,289 @@
+/** Attention lab: dense, windowed, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V. */
+import { seedField } from './common';
+import { defineSpec, type Issue } from './define';
+import { bool, choice, file, num } from './fields';
+
+export const ATTENTION_METHODS = [
+  'dense',
+  'window',
+  'blocksparse',
+  'hip',
+  'sea',
+  'linear',
+  'sla',
+  'loglinear',
+] as const;
+export type AttentionMethod = (typeof ATTENTION_METHODS)[number];
+
+export const ATTENTION_DATA = [
+  'gaussian',
+  'local',
+  'clustered',
+  'needle',
+  'sinks',
+  'sla_structure',
+  'file',
+] as const;
+export type AttentionData = (typeof ATTENTION_DATA)[number];
+
+/** Kernel tile (rows and columns): block sizes must be multiples of it. */
+export const ATTN_TILE = 32;
+
+const is =
+  (...methods: AttentionMethod[]) =>
+  (v: Record<string, unknown>) =>
+    methods.includes(v.method as AttentionMethod);
+const usesFeatureMap = is('linear', 'sla', 'sea', 'loglinear');
+
+export const attentionSpec = defineSpec({
+  id: 'attention',
+  title: 'Attention: dense, sparse and linear',
+  fields: {
+    method: choice(ATTENTION_METHODS, {
+      label: 'Method',
+      default: 'blocksparse',
+      group: 'Method',
+      optionLabels: {
+        dense: 'Dense softmax (flash)',
+        window: 'Sliding window + sinks',
+        blocksparse: 'Block-sparse top-k / top-p',
+        hip: 'HiP tree-search mask (training-free)',
+        sea: 'SEA estimated mask (training-free variant)',
+        linear: 'Linear attention',
+        sla: 'SLA sparse + linear (training-free)',
+        loglinear: 'Log-linear (Fenwick levels)',
+      },
+      help: 'Which attention to run; every method is compared against dense softmax attention on the same Q, K, V.',
+    }),
+    causal: bool({
+      label: 'Causal',
+      default: true,
+      group: 'Method',
+      help: 'Query i sees key j only when j ≤ i.',
+    }),
+    data: choice(ATTENTION_DATA, {
+      label: 'Q, K, V',
+      default: 'local',
+      group: 'Data',
+      optionLabels: {
+        gaussian: 'i.i.d. Gaussian',
+        local: 'Local (scores decay with distance)',
+        clustered: 'Clustered keys',
+        needle: 'Needle retrieval',
+        sinks: 'Attention sinks',
+        sla_structure: 'SLA structure (sparse high-rank + low-rank)',
+        file: 'My own .npy files',
+      },
+      help: 'Synthetic Q/K/V showing one phenomenon each, or your own arrays (N×d or H×N×d .npy).',
+    }),
+    q: file({
+      label: 'Q (.npy)',
+      group: 'Data',
+      show: (v) => v.data === 'file',
+      help: 'Queries, N×d or H×N×d.',
+    }),
+    k: file({
+      label: 'K (.npy)',
+      group: 'Data',
+      show: (v) => v.data === 'file',
+      help: 'Keys, same shape as Q.',
+    }),
+    v: file({
+      label: 'V (.npy)',
+      group: 'Data',
+      show: (v) => v.data === 'file',
+      help: 'Values, same shape as Q.',
+    }),
+    n: num({
+      label: 'Sequence length N',
+      default: 512,
+      min: 16,
+      max: 16384,
+      int: true,
+      log: true,
+      group: 'Sizes',
+      show: (v) => v.data !== 'file',
+      help: 'Tokens per head; any length, not only multiples of the tile.',
+    }),
+    d: num({
+      label: 'Head dim d',
+      default: 64,
+      min: 16,
+      max: 256,
+      int: true,
+      group: 'Sizes',
+      show: (v) => v.data !== 'file',
+    }),
+    heads: num({
+      label: 'Heads H',
+      default: 1,
+      min: 1,
+      max: 16,
+      int: true,
+      group: 'Sizes',
+      show: (v) => v.data !== 'file',
+    }),
+    seed: seedField,
+    window: num({
+      label: 'Window w',
+      default: 64,
+      min: 1,
+      max: 32768,
+      int: true,
+      log: true,
+      group: 'Sparsity',
+      show: is('window', 'hip'),
+      help: 'Causal: the w most recent keys (i−w < j ≤ i). Non-causal: |i−j| ≤ ⌊w/2⌋.',
+    }),
+    sinks: num({
+      label: 'Sink tokens s',
+      default: 4,
+      min: 0,
+      max: 1024,
+      int: true,
+      group: 'Sparsity',
+      show: is('window', 'hip'),
+      help: 'The first s keys are visible to every query (StreamingLLM).',
+    }),
+    block: num({
+      label: 'Block size b',
+      default: 32,
+      min: 32,
+      max: 256,
+      int: true,
+      step: 32,
+      group: 'Sparsity',
+      show: is('blocksparse', 'sla'),
+      help: 'Query and key block size for pooling and selection; a multiple of the kernel tile (32).',
+    }),
+    selection: choice(['topk', 'topp'], {
+      label: 'Block selection',
+      default: 'topk',
+      group: 'Sparsity',
+      show: is('blocksparse'),
+      optionLabels: { topk: 'Top-k (fraction ρ)', topp: 'Top-p (cumulative mass p)' },
+    }),
+    rho: num({
+      label: 'Kept fraction ρ',
+      default: 0.2,
+      min: 0.01,
+      max: 1,
+      step: 0.01,
+      group: 'Sparsity',
+      show: (v) => (v.method === 'blocksparse' && v.selection === 'topk') || v.method === 'sea',
+      help: 'Block-sparse: fraction of visible key blocks kept per query block. SEA: fraction of compressed columns kept per query.',
+    }),
+    topP: num({
+      label: 'Top-p mass p',
+      default: 0.9,
+      min: 0.5,
+      max: 1,
+      step: 0.01,
+      group: 'Sparsity',
+      show: (v) => v.method === 'blocksparse' && v.selection === 'topp',
+      help: 'Keep the fewest key blocks whose estimated (pooled) attention mass reaches p.',
+    }),
+    hipK: num({
+      label: 'HiP token budget k',
+      default: 64,
+      min: 8,
+      max: 8192,
+      int: true,
+      log: true,
+      group: 'Sparsity',
+      show: is('hip'),
+      help: 'Keys selected per query block by the tree search, on top of sinks and window.',
+    }),
+    hipBk: num({
+      label: 'HiP key block b_k',
+      default: 2,
+      min: 1,
+      max: 8,
+      int: true,
+      group: 'Sparsity',
+      show: is('hip'),
+    }),
+    hipBsq: num({
+      label: 'HiP query stride b_sq',
+      default: 2,
+      min: 1,
+      max: 8,
+      int: true,
+      group: 'Sparsity',
+      show: is('hip'),
+      help: 'Every b_sq-th query of a block scores the tree nodes.',
+    }),
+    featureMap: choice(['elu1', 'relu', 'favor', 'cosformer'], {
+      label: 'Feature map φ',
+      default: 'elu1',
+      group: 'Linear part',
+      show: usesFeatureMap,
+      optionLabels: { elu1: 'elu + 1', relu: 'ReLU', favor: 'Performer FAVOR+', cosformer: 'cosFormer' },
+      help: 'Linear attention, SLA’s marginal blocks and SEA’s mask estimate use this φ.',
+    }),
+    favorFeatures: num({
+      label: 'FAVOR+ features m',
+      default: 0,
+      min: 0,
+      max: 2048,
+      int: true,
+      group: 'Linear part',
+      show: (v) => usesFeatureMap(v) && v.featureMap === 'favor',
+      help: '0 = ⌊d·ln d⌋. Random features, seeded.',
+    }),
+    chunk: num({
+      label: 'Chunk size C',
+      default: 64,
+      min: 16,
+      max: 1024,
+      int: true,
+      log: true,
+      group: 'Linear part',
+      show: is('linear', 'loglinear'),
+      help: 'Causal linear attention runs as chunked prefix sums with this chunk.',
+    }),
+    kh: num({
+      label: 'SLA critical kh',
+      default: 5,
+      min: 1,
+      max: 100,
+      unit: '%',
+      group: 'Sparsity',
+      show: is('sla'),
+      help: 'Top kh% of key blocks per query block: exact softmax attention.',
+    }),
+    kl: num({
+      label: 'SLA negligible kl',
+      default: 10,
+      min: 0,
+      max: 99,
+      unit: '%',
+      group: 'Sparsity',
+      show: is('sla'),
+      help: 'Bottom kl% of key blocks: skipped. The rest are marginal: linear attention.',
+    }),
+    sweep: bool({
+      label: 'Error-vs-sparsity sweep',
+      default: true,
+      group: 'Views',
+      help: 'Also run several methods at several sparsities on the same data (first head) and plot error vs sparsity.',
+    }),
+  },
+  rules: (v) => {
+    const issues: Issue[] = [];
+    const fromFile = v.data === 'file';
+    if (fromFile && (!v.q || !v.k || !v.v))
+      issues.push({ field: v.q ? (v.k ? 'v' : 'k') : 'q', message: 'own data needs Q, K and V files' });
+    if (!fromFile && v.window > 2 * v.n)
+      issues.push({ field: 'window', message: 'window must be at most 2·N (non-causal half-width ≤ N)' });
+    if (!fromFile && v.sinks > v.n) issues.push({ field: 'sinks', message: 'sinks must be at most N' });
+    if (v.block % 32 !== 0)
+      issues.push({ field: 'block', message: 'block size must be a multiple of 32 (the kernel tile)' });
+    if (Math.ceil(v.hipK / v.hipBk) > 256)
+      issues.push({ field: 'hipK', message: 'HiP keeps at most 256 tree nodes: k/b_k ≤ 256' });
+    if (v.kh + v.kl > 100) issues.push({ field: 'kl', message: 'kh + kl must be at most 100%' });
+    if (v.method === 'loglinear' && !v.causal)
+      issues.push({ field: 'causal', message: 'log-linear attention is causal only' });
+    return issues;
+  },
+});

@@ -1,0 +1,501 @@
+/**
+ * Sparse regression lab: Lasso / elastic net (scikit-learn's objective), LARS, OMP, IHT, HTP, FISTA,
+ * sparse Bayesian learning, ridge, and the local-differential-privacy estimators of arXiv 2310.07367.
+ * One spec drives single fits, paths, cross-validation, error sweeps and phase diagrams (`study`).
+ */
+import { seedField } from './common';
+import { defineSpec, type Issue } from './define';
+import { bool, choice, file, num } from './fields';
+
+export const SOLVERS = [
+  'lasso',
+  'enet',
+  'lasso_path',
+  'enet_path',
+  'lars_lasso',
+  'omp',
+  'iht',
+  'htp',
+  'fista',
+  'sbl',
+  'ridge',
+  'ldp_ni',
+  'ldp_si',
+] as const;
+export type Solver = (typeof SOLVERS)[number];
+
+export const STUDIES = ['fit', 'cv', 'sweep_n', 'sweep_eps', 'phase'] as const;
+export type Study = (typeof STUDIES)[number];
+
+type V = Record<string, unknown>;
+const is =
+  (key: string, ...options: string[]) =>
+  (v: V) =>
+    options.includes(String(v[key]));
+
+const PATHS = ['lasso_path', 'enet_path', 'lars_lasso'];
+const ENET = ['enet', 'enet_path', 'fista'];
+const K_SOLVERS = ['omp', 'iht', 'htp', 'ldp_ni', 'ldp_si'];
+const LDP = ['ldp_ni', 'ldp_si'];
+const ITERATIVE = ['lasso', 'enet', 'lasso_path', 'enet_path', 'fista', 'iht', 'htp', 'sbl'];
+
+const isPhase = is('study', 'phase');
+/** Sweeps and phase diagrams always generate their problems; fits and CV may use real data. */
+const synthData = (v: V) => !is('study', 'fit', 'cv')(v) || v.source === 'synthetic';
+/** A synthetic w* is drawn (also on the digits design). */
+const wData = (v: V) => synthData(v) || v.source === 'digits';
+const usesDesign = (v: V) => synthData(v) && !isPhase(v);
+
+export const regressionSpec = defineSpec({
+  id: 'regression',
+  title: 'Sparse regression',
+  fields: {
+    study: choice(STUDIES, {
+      label: 'Study',
+      default: 'fit',
+      group: 'Study',
+      optionLabels: {
+        fit: 'Single fit or path',
+        cv: 'Cross-validation curve (K-fold)',
+        sweep_n: 'Error vs n (trials)',
+        sweep_eps: 'Error vs ε (LDP, trials)',
+        phase: 'Phase diagram (δ = n/d, ρ = k/n)',
+      },
+      help: 'What to compute: one fit (or a whole path), a K-fold CV curve over α, ℓ2 error against n or ε over seeded trials, or a Donoho–Tanner phase diagram.',
+    }),
+    solver: choice(SOLVERS, {
+      label: 'Solver',
+      default: 'lasso_path',
+      group: 'Method',
+      optionLabels: {
+        lasso: 'Lasso (coordinate descent)',
+        enet: 'Elastic net (coordinate descent)',
+        lasso_path: 'Lasso path (CD, warm starts)',
+        enet_path: 'Elastic-net path (CD, warm starts)',
+        lars_lasso: 'LARS-lasso (exact path)',
+        omp: 'Orthogonal matching pursuit',
+        iht: 'Iterative hard thresholding (normalised)',
+        htp: 'Hard thresholding pursuit',
+        fista: 'FISTA (proximal gradient; GPU)',
+        sbl: 'Sparse Bayesian learning (EM)',
+        ridge: 'Ridge / least squares',
+        ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
+        ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
+      },
+      help: 'Lasso/elastic net use scikit-learn’s objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖². The LDP estimators privatise every user’s (x, y) before the server sees it; their constants are this lab’s reading of the paper.',
+    }),
+    alpha: num({
+      label: 'α (regularisation)',
+      default: 0.1,
+      min: 0,
+      max: 1e6,
+      log: true,
+      group: 'Method',
+      help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Ignored when “α rule” is theory.',
+      show: (v) => is('solver', 'lasso', 'enet', 'fista', 'ridge')(v) && !isPhase(v) && v.study !== 'cv',
+    }),
+    alphaRule: choice(['fixed', 'theory'], {
+      label: 'α rule',
+      default: 'fixed',
+      group: 'Method',
+      optionLabels: { fixed: 'the α above', theory: 'α = 2σ√(2 log d / n) (needs σ > 0)' },
+      help: 'The Lasso’s theoretical choice scales α with the noise level and n; error-vs-n sweeps use it by default.',
+      show: (v) => is('solver', 'lasso', 'enet', 'fista')(v) && !isPhase(v) && v.study !== 'cv',
+    }),
+    nAlphas: num({
+      label: 'Number of α values',
+      default: 100,
+      min: 2,
+      max: 1000,
+      int: true,
+      group: 'Method',
+      help: 'Path grid: nAlphas values log-spaced from α_max = max|Xᵀy|/(n·l1Ratio) down to eps·α_max (scikit-learn’s grid).',
+      show: (v) => is('solver', 'lasso_path', 'enet_path')(v) || v.study === 'cv',
+    }),
+    eps: num({
+      label: 'eps = α_min/α_max',
+      default: 1e-3,
+      min: 1e-8,
+      max: 0.99,
+      log: true,
+      group: 'Method',
+      help: 'Ratio of the smallest to the largest α on the path grid (scikit-learn’s eps).',
+      show: (v) => is('solver', 'lasso_path', 'enet_path')(v) || v.study === 'cv',
+    }),
+    l1Ratio: num({
+      label: 'l1Ratio ρ',
+      default: 0.5,
+      min: 0.01,
+      max: 1,
+      group: 'Method',
+      help: 'Elastic-net mix: 1 is the Lasso, smaller adds ½α(1−ρ)‖w‖².',
+      show: is('solver', ...ENET),
+    }),
+    intercept: bool({
+      label: 'Fit intercept',
+      default: true,
+      group: 'Method',
+      help: '1: centre X and y, fit, and report b = ȳ − x̄ᵀw (scikit-learn’s estimators). 0: use X and y as given (scikit-learn’s lasso_path; the golden cases).',
+      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v),
+    }),
+    k: num({
+      label: 'Atoms k',
+      default: 10,
+      min: 1,
+      max: 10000,
+      int: true,
+      group: 'Method',
+      help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k.',
+      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v),
+    }),
+    residTol: num({
+      label: 'OMP residual tolerance',
+      default: 0,
+      min: 0,
+      max: 1e12,
+      group: 'Method',
+      help: 'OMP stops early once ‖r‖² ≤ this (scikit-learn’s tol is on the squared residual); 0 = run k atoms.',
+      show: (v) => is('solver', 'omp')(v) && !isPhase(v),
+    }),
+    sblUpdate: choice(['em', 'mackay'], {
+      label: 'SBL update',
+      default: 'em',
+      group: 'Method',
+      optionLabels: { em: 'EM: γ ← μ² + Σ_ii', mackay: 'MacKay: γ ← μ²/(1 − Σ_ii/γ)' },
+      help: 'EM is the textbook baseline and shrinks irrelevant γ slowly (∝ 1/t); MacKay’s fixed point prunes them much faster.',
+      show: is('solver', 'sbl'),
+    }),
+    tol: num({
+      label: 'Tolerance',
+      default: 1e-4,
+      min: 1e-14,
+      max: 0.1,
+      log: true,
+      group: 'Method',
+      help: 'Coordinate descent and FISTA stop when the duality gap < tol·‖y‖² (scikit-learn); IHT/HTP/SBL on relative change.',
+      show: is('solver', ...ITERATIVE),
+    }),
+    maxIter: num({
+      label: 'Max iterations',
+      default: 1000,
+      min: 1,
+      max: 100000,
+      int: true,
+      group: 'Method',
+      help: 'Per α for paths.',
+      show: is('solver', ...ITERATIVE),
+    }),
+    epsilon: num({
+      label: 'Privacy ε',
+      default: 1,
+      min: 0.01,
+      max: 1,
+      log: true,
+      group: 'Privacy',
+      help: 'Each user’s message is (ε, δ)-LDP. The classical Gaussian mechanism used here is valid for ε ≤ 1.',
+      show: (v) => is('solver', ...LDP)(v) && v.study !== 'sweep_eps',
+    }),
+    delta: num({
+      label: 'Privacy δ',
+      default: 1e-5,
+      min: 1e-12,
+      max: 0.1,
+      log: true,
+      group: 'Privacy',
+      help: 'Gaussian mechanism: σ = Δ₂·√(2 ln(1.25/δ))/ε.',
+      show: is('solver', ...LDP),
+    }),
+    publicX: bool({
+      label: 'Public unlabeled x’s',
+      default: false,
+      group: 'Privacy',
+      help: 'Non-interactive LDP with n public unlabeled samples: the server estimates the covariance from them, and the whole budget goes to x·y.',
+      show: is('solver', 'ldp_ni'),
+    }),
+    clip: num({
+      label: 'Truncation τ (× std)',
+      default: 0,
+      min: 0,
+      max: 20,
+      group: 'Privacy',
+      help: 'Users truncate each x_j to ±τ·std and y to ±τ·std(y). 0 = the paper’s rule τ = √(2 ln n), which grows slowly with n.',
+      show: is('solver', ...LDP),
+    }),
+
+    source: choice(['synthetic', 'diabetes', 'digits', 'file'], {
+      label: 'Data',
+      default: 'synthetic',
+      group: 'Data',
+      optionLabels: {
+        synthetic: 'Synthetic (seeded)',
+        diabetes: 'Diabetes (442 × 10, scikit-learn scaling)',
+        digits: 'Digits pixels as the design, synthetic w*',
+        file: 'Your X and y (.npy or .csv)',
+      },
+      help: 'Sweeps and phase diagrams always use synthetic data. Supplying X (and y) selects your data.',
+      show: is('study', 'fit', 'cv'),
+    }),
+    design: choice(['gaussian', 'rademacher', 'toeplitz'], {
+      label: 'Design X',
+      default: 'gaussian',
+      group: 'Data',
+      optionLabels: {
+        gaussian: 'i.i.d. N(0, 1)',
+        rademacher: 'i.i.d. ±1',
+        toeplitz: 'Gaussian, corr ρ^|i−j|',
+      },
+      show: usesDesign,
+    }),
+    rho: num({
+      label: 'Column correlation ρ',
+      default: 0.5,
+      min: 0,
+      max: 0.99,
+      group: 'Data',
+      help: 'Toeplitz design: corr(x_i, x_j) = ρ^|i−j|.',
+      show: (v) => usesDesign(v) && v.design === 'toeplitz',
+    }),
+    normalize: bool({
+      label: 'Unit-norm columns',
+      default: false,
+      group: 'Data',
+      help: 'Scale every column of X to ‖X_j‖ = 1 (as the OMP golden cases do).',
+      show: usesDesign,
+    }),
+    n: num({
+      label: 'Samples n',
+      default: 200,
+      min: 2,
+      max: 1e7,
+      int: true,
+      group: 'Data',
+      help: 'Rows of X (digits: the first n of 1797 images).',
+      show: (v) => wData(v) && !is('study', 'sweep_n', 'phase')(v),
+    }),
+    d: num({
+      label: 'Features d',
+      default: 50,
+      min: 1,
+      max: 100000,
+      int: true,
+      group: 'Data',
+      help: 'Columns of X (the phase diagram’s d).',
+      show: synthData,
+    }),
+    s: num({
+      label: 'Nonzeros in w* (s)',
+      default: 8,
+      min: 1,
+      max: 100000,
+      int: true,
+      group: 'Data',
+      help: 'The true sparsity of w*.',
+      show: (v) => wData(v) && !isPhase(v),
+    }),
+    wStar: choice(['pm1', 'gaussian', 'fixed'], {
+      label: 'w* values',
+      default: 'pm1',
+      group: 'Data',
+      optionLabels: { pm1: '±amp (random signs)', gaussian: 'N(0, amp²)', fixed: '+amp (all positive)' },
+      show: wData,
+    }),
+    amp: num({
+      label: 'w* magnitude',
+      default: 1,
+      min: 1e-6,
+      max: 1e6,
+      log: true,
+      group: 'Data',
+      show: (v) => wData(v) && !isPhase(v),
+    }),
+    support: choice(['random', 'first', 'spaced'], {
+      label: 'Support of w*',
+      default: 'random',
+      group: 'Data',
+      optionLabels: { random: 'uniformly random', first: 'the first s features', spaced: 'evenly spaced' },
+      show: (v) => wData(v) && !isPhase(v),
+    }),
+    sigma: num({
+      label: 'Noise σ',
+      default: 0.5,
+      min: 0,
+      max: 1e6,
+      group: 'Data',
+      help: 'y = Xw* + σ·N(0, 1).',
+      show: (v) => wData(v) && !isPhase(v),
+    }),
+    seed: seedField,
+    X: file({
+      label: 'X (n × d)',
+      group: 'Data',
+      help: 'Your design matrix, .npy or .csv, one row per sample.',
+      show: is('source', 'file'),
+    }),
+    y: file({
+      label: 'y (n)',
+      group: 'Data',
+      help: 'Your targets, .npy (n or n×1) or a one-column .csv.',
+      show: is('source', 'file'),
+    }),
+
+    folds: num({
+      label: 'Folds K',
+      default: 5,
+      min: 2,
+      max: 50,
+      int: true,
+      group: 'Study',
+      help: 'Contiguous K-fold split (scikit-learn’s KFold without shuffling); α with the least mean test MSE is chosen.',
+      show: is('study', 'cv'),
+    }),
+    nMin: num({
+      label: 'Smallest n',
+      default: 50,
+      min: 4,
+      max: 1e7,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_n'),
+    }),
+    nMax: num({
+      label: 'Largest n',
+      default: 2000,
+      min: 4,
+      max: 1e7,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_n'),
+    }),
+    epsMin: num({
+      label: 'Smallest ε',
+      default: 0.1,
+      min: 0.01,
+      max: 1,
+      log: true,
+      group: 'Study',
+      show: is('study', 'sweep_eps'),
+    }),
+    epsMax: num({
+      label: 'Largest ε',
+      default: 1,
+      min: 0.01,
+      max: 1,
+      log: true,
+      group: 'Study',
+      show: is('study', 'sweep_eps'),
+    }),
+    points: num({
+      label: 'Sweep points',
+      default: 8,
+      min: 2,
+      max: 40,
+      int: true,
+      group: 'Study',
+      help: 'Log-spaced values between the ends.',
+      show: is('study', 'sweep_n', 'sweep_eps'),
+    }),
+    trials: num({
+      label: 'Trials',
+      default: 8,
+      min: 1,
+      max: 200,
+      int: true,
+      group: 'Study',
+      help: 'Independent seeded problems per point (sweeps: mean and spread) or per cell (phase diagram).',
+      show: is('study', 'sweep_n', 'sweep_eps', 'phase'),
+    }),
+    cells: num({
+      label: 'Cells per axis',
+      default: 12,
+      min: 2,
+      max: 64,
+      int: true,
+      group: 'Study',
+      help: 'Grid of δ = n/d and ρ = k/n, each from 0.05 to 0.95.',
+      show: isPhase,
+    }),
+    threshold: num({
+      label: 'Success threshold',
+      default: 1e-2,
+      min: 1e-8,
+      max: 1,
+      log: true,
+      group: 'Study',
+      help: 'A trial succeeds when ‖ŵ − w*‖/‖w*‖ < threshold (and, with “exact support”, the support is exact).',
+      show: isPhase,
+    }),
+    success: choice(['relerr', 'support'], {
+      label: 'Success means',
+      default: 'relerr',
+      group: 'Study',
+      optionLabels: {
+        relerr: 'relative error below threshold',
+        support: 'exact support and error below threshold',
+      },
+      show: isPhase,
+    }),
+    phaseNoise: num({
+      label: 'Noise σ (phase)',
+      default: 0,
+      min: 0,
+      max: 10,
+      group: 'Study',
+      help: 'y = Ax₀ + σ·N(0, 1) in every phase-diagram trial (A has N(0, 1/n) entries, so ‖A_j‖ ≈ 1); the classical diagram is noiseless.',
+      show: isPhase,
+    }),
+    alphaRatio: num({
+      label: 'Lasso α / α_max',
+      default: 1e-3,
+      min: 1e-6,
+      max: 1,
+      log: true,
+      group: 'Study',
+      help: 'Phase diagrams with the Lasso solve each problem at α = this × its own α_max (small α approximates basis pursuit).',
+      show: (v) => isPhase(v) && is('solver', 'lasso', 'fista')(v),
+    }),
+  },
+  rules: (v) => {
+    const issues: Issue[] = [];
+    const pathLike = PATHS.includes(v.solver);
+    if (v.study === 'cv' && !['lasso', 'enet', 'lasso_path', 'enet_path'].includes(v.solver)) {
+      issues.push({ field: 'solver', message: 'the CV curve needs lasso, enet, lasso_path or enet_path' });
+    }
+    if (v.study === 'sweep_eps' && !LDP.includes(v.solver)) {
+      issues.push({ field: 'solver', message: 'error vs ε needs an LDP solver (ldp_ni or ldp_si)' });
+    }
+    if (v.study === 'phase' && !['omp', 'lasso', 'fista'].includes(v.solver)) {
+      issues.push({
+        field: 'solver',
+        message: 'the phase diagram is solved by omp or lasso (batched FISTA)',
+      });
+    }
+    if (v.study === 'sweep_n' && pathLike) {
+      issues.push({ field: 'solver', message: 'error vs n needs a single-fit solver (not a path)' });
+    }
+    if (LDP.includes(v.solver) && v.source !== 'synthetic' && (v.study === 'fit' || v.study === 'cv')) {
+      issues.push({
+        field: 'source',
+        message: 'the LDP estimators run on synthetic data (their truncation levels come from the model)',
+      });
+    }
+    if (v.s > v.d && usesDesign(v)) {
+      issues.push({ field: 's', message: 'w* cannot have more nonzeros than there are features (s ≤ d)' });
+    }
+    if (v.study === 'sweep_n' && v.nMin >= v.nMax)
+      issues.push({ field: 'nMin', message: 'smallest n must be below largest n' });
+    if (v.study === 'sweep_eps' && v.epsMin >= v.epsMax) {
+      issues.push({ field: 'epsMin', message: 'smallest ε must be below largest ε' });
+    }
+    if (v.study === 'phase' && (v.d < 20 || v.d > 1024)) {
+      issues.push({ field: 'd', message: 'phase diagrams take d from 20 to 1024' });
+    }
+    if (v.study === 'fit' && v.source === 'synthetic' && v.n * v.d > 2e8) {
+      issues.push({ field: 'n', message: 'n·d must stay under 200M entries' });
+    }
+    if (LDP.includes(v.solver) && v.d > 400)
+      issues.push({ field: 'd', message: 'the LDP estimators take d ≤ 400' });
+    return issues;
+  },
+});
+
+export type RegressionValues = typeof regressionSpec.defaults;
