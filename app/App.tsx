@@ -15,6 +15,7 @@ import { ResultExports } from './shell/result-exports';
 import { ResultBadges, RunStatus } from './shell/run-status';
 import { useShortcuts } from './shell/shortcuts';
 import { useLab, useRuntime } from './store/context';
+import { currentRun } from './store/lab-store';
 import { ExportContext } from './viz/export-context';
 
 export function App() {
@@ -80,8 +81,8 @@ function LabViews() {
   const experiment = useLab((s) => s.experiment);
   const values = useLab((s) => s.values);
   const result = useLab((s) => s.results[s.experiment] ?? null);
-  const progress = useLab((s) => s.progress);
-  const running = useLab((s) => s.status === 'running');
+  const progress = useLab((s) => currentRun(s).progress);
+  const running = useLab((s) => currentRun(s).status === 'running');
   const backend = useLab((s) => s.backend);
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;

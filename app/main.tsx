@@ -1,10 +1,10 @@
 /** Entry: build the store and compute client, wire URL and runs, render the shell. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { LabClient } from '../workers/client';
 import { App } from './App';
 import { startHistory } from './history/history-store';
 import { LABS } from './panels/registry';
+import { ComputePool } from './runtime/compute-pool';
 import { startRunController } from './runtime/run-controller';
 import { startUrlSync } from './runtime/url-sync';
 import { RuntimeContext } from './store/context';
@@ -16,17 +16,17 @@ store.getState().loadLocation(location.hash);
 const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)').matches;
 if (prefersDark) store.getState().setTheme('dark');
 
-const client = new LabClient(new URL('./', location.href).href);
-client.onNotice = (m) => store.getState().notify(m);
-client.deviceInfo().then(
+const pool = new ComputePool(new URL('./', location.href).href);
+pool.onNotice = (m) => store.getState().notify(m);
+pool.deviceInfo().then(
   (d) => store.getState().setDevice(d),
   (e: unknown) => store.getState().setDevice({ adapter: null, error: String(e) }),
 );
 startUrlSync(store);
-const runs = startRunController(store, client);
+const runs = startRunController(store, pool);
 const history = startHistory(store);
 // A handle for the console and the end-to-end tests (inspect state, inject faults).
-(window as unknown as { sparselab: object }).sparselab = { store, client, runs, history };
+(window as unknown as { sparselab: object }).sparselab = { store, pool, runs, history };
 
 // Offline after the first visit (production builds only; the worker precaches the whole site).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
@@ -39,7 +39,7 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <RuntimeContext.Provider value={{ store, client, runs, history }}>
+    <RuntimeContext.Provider value={{ store, pool, runs, history }}>
       <App />
     </RuntimeContext.Provider>
   </StrictMode>,

@@ -3,8 +3,7 @@ import { waitForResult } from './helpers';
 
 type Handle = {
   sparselab: {
-    client: { debugFault(k: string): Promise<void> };
-    store: { getState(): { requestRun(): void } };
+    pool: { for(exp: string): { debugFault(k: string): Promise<void> } };
   };
 };
 
@@ -41,7 +40,7 @@ test('Escape cancels a run from the keyboard', async ({ page }) => {
 test('a worker crash mid-run gives a clear message and a working lab afterwards', async ({ page }) => {
   await page.goto('./#/matmul?m=1200&n=1200&k=1200');
   await expect(status(page)).toHaveAttribute('data-status', 'running');
-  await page.evaluate(() => (window as unknown as Handle).sparselab.client.debugFault('crash'));
+  await page.evaluate(() => (window as unknown as Handle).sparselab.pool.for('matmul').debugFault('crash'));
   await expect(page.getByTestId('run-error')).toContainText('the compute worker crashed');
   await setM(page, 12);
   await waitForResult(page);
@@ -52,7 +51,9 @@ test('a worker crash mid-run gives a clear message and a working lab afterwards'
 test('a lost GPU device is replaced on the next run', async ({ page }) => {
   await page.goto('./#/matmul?m=40&n=40&k=40');
   await waitForResult(page);
-  await page.evaluate(() => (window as unknown as Handle).sparselab.client.debugFault('lose-device'));
+  await page.evaluate(() =>
+    (window as unknown as Handle).sparselab.pool.for('matmul').debugFault('lose-device'),
+  );
   await setM(page, 41);
   await waitForResult(page);
   await expect(status(page)).toHaveAttribute('data-status', 'done');

@@ -71,6 +71,14 @@ export class LabClient {
     return this.api.fullParity();
   }
 
+  pause() {
+    return this.api.pause();
+  }
+
+  resume() {
+    return this.api.resume();
+  }
+
   debugFault(kind: 'crash' | 'lose-device') {
     return this.api.debugFault(kind);
   }

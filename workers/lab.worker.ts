@@ -36,6 +36,7 @@ let gpuError: string | null = null;
 let acquiring: Promise<void> | null = null;
 let controller: AbortController | null = null;
 let last: { req: RunRequest; result: RunResult; ctx: RunContext } | null = null;
+let paused: { promise: Promise<void>; resume: () => void } | null = null;
 const parsed = new Map<string, NdArray>();
 
 const dataset = datasetLoader(async (file) => {
@@ -119,6 +120,7 @@ const api = {
 
   async run(req: RunRequest, onProgress: (p: Progress) => void): Promise<RunResult> {
     controller?.abort();
+    api.resume();
     const own = new AbortController();
     controller = own;
     if (req.backend === 'webgpu') {
@@ -144,6 +146,7 @@ const api = {
       dataset,
       signal: own.signal,
       progress: (p) => t.push(p),
+      pauseGate: () => paused?.promise ?? Promise.resolve(),
     };
     try {
       const result = await runExperiment(req.experiment, values, ctx);
@@ -157,6 +160,22 @@ const api = {
 
   cancel(): void {
     controller?.abort();
+    api.resume();
+  },
+
+  /** Holds a pausable run (e.g. SAE training) between steps until resume(); its state stays live here. */
+  pause(): void {
+    if (paused) return;
+    let resume = () => {};
+    const promise = new Promise<void>((r) => {
+      resume = r;
+    });
+    paused = { promise, resume };
+  },
+
+  resume(): void {
+    paused?.resume();
+    paused = null;
   },
 
   /** Fault injection for the end-to-end tests of recovery: an uncaught error, or a lost GPU device. */

@@ -5,7 +5,7 @@ import { useLab, useRuntime } from '../store/context';
 
 export function FileSlot({ name, field, locked }: { name: string; field: FileField; locked: boolean }) {
   const id = useId();
-  const { client } = useRuntime();
+  const { pool } = useRuntime();
   const ref = useLab((s) => s.values[name] as FileRef | null);
   const have = useLab((s) => s.files[name]);
   const attach = useLab((s) => s.attachFile);
@@ -18,7 +18,7 @@ export function FileSlot({ name, field, locked }: { name: string; field: FileFie
     setError(null);
     try {
       const bytes = await file.arrayBuffer();
-      const info = await client.inspectFile(file.name, bytes.slice(0));
+      const info = await pool.main().inspectFile(file.name, bytes.slice(0));
       if (ref && ref.sha256 !== info.sha256) {
         setError(
           `${file.name} is not the file this link was made with (${ref.name}, ${ref.shape.join('×')}); its SHA-256 differs.`,

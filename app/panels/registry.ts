@@ -7,6 +7,8 @@ export interface LabEntry {
   title: string;
   blurb: string;
   Views: ComponentType<LabViewProps>;
+  /** Its runs await the pause gate (training loops): the UI offers Pause/Resume. */
+  pausable?: boolean;
 }
 
 export const LABS: LabEntry[] = [
@@ -16,6 +18,14 @@ export const LABS: LabEntry[] = [
     blurb:
       'Dense, sliding-window, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V: what each keeps, what it costs.',
     Views: lazy(() => import('./attention/attention-views').then((m) => ({ default: m.AttentionViews }))),
+  },
+  {
+    id: 'sae',
+    title: 'Sparse autoencoders',
+    blurb:
+      'Train ReLU-L1, TopK, BatchTopK, JumpReLU and PolySAE autoencoders in the page; watch features recovered, dead latents and the L0–MSE frontier.',
+    Views: lazy(() => import('./sae/sae-views').then((m) => ({ default: m.SaeViews }))),
+    pausable: true,
   },
   {
     id: 'matmul',

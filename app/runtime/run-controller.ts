@@ -1,42 +1,61 @@
 /**
- * Turns state changes into runs: a change of spec, backend or data cancels the running run and starts a
- * new one after a short debounce. The worker does the work; this only wires the store to the client.
+ * Turns state changes into runs. Each lab has its own run: a change of the open lab's spec, backend or
+ * data cancels that lab's run and starts a new one after a short debounce; opening another lab leaves a
+ * running lab alone, and runs the newly opened one only when what it shows is not already what its
+ * spec asks for.
  */
-import { type LabClient, RunCancelled } from '../../workers/client';
+import { RunCancelled } from '../../workers/client';
 import { validate } from '../../workers/spec/define';
 import type { FileRef } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
 import type { LabState, LabStore } from '../store/lab-store';
+import type { ComputePool } from './compute-pool';
+import { shareHash } from './url-sync';
 
 const DEBOUNCE_MS = 300;
 
 export interface RunController {
+  /** Cancels the open lab's run. */
   cancel(): void;
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
-export function startRunController(store: LabStore, client: LabClient): RunController {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let controller: AbortController | null = null;
+/** What a run was asked for: spec, backend and the files' hashes. Equal keys need no new run. */
+function runKey(s: LabState): string {
+  const files = Object.entries(s.files)
+    .map(([k, f]) => `${k}:${f.ref.sha256}`)
+    .join(',');
+  return `${shareHash({ experiment: s.experiment, values: s.values, meta: {}, backend: s.backend })}|${s.backend}|${files}`;
+}
 
-  const cancel = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    controller?.abort();
-    controller = null;
+export function startRunController(store: LabStore, pool: ComputePool): RunController {
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const controllers = new Map<string, AbortController>();
+  const requested = new Map<string, string>();
+
+  const cancel = (exp: string) => {
+    const t = timers.get(exp);
+    if (t) clearTimeout(t);
+    timers.delete(exp);
+    controllers.get(exp)?.abort();
+    controllers.delete(exp);
   };
 
-  const go = async () => {
-    timer = null;
+  const go = async (exp: string) => {
+    timers.delete(exp);
+    const client = pool.for(exp);
     // The device decides the default backend: wait for it before the first run.
-    await client.deviceInfo().catch(() => null);
+    await pool.deviceInfo().catch(() => null);
     const s = store.getState();
-    const def = specFor(s.experiment);
-    if (!def || s.page !== 'lab') return;
+    const def = specFor(exp);
+    if (!def || s.page !== 'lab' || s.experiment !== exp) return;
+    requested.set(exp, runKey(s));
     const checked = validate(def, s.values);
-    const seq = s.startRun();
+    const seq = s.startRun(exp);
     if (!checked.ok) {
-      s.failRun(seq, 'invalid', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+      s.failRun(exp, seq, 'invalid', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
       return;
     }
     const files: Record<string, { name: string; bytes: ArrayBuffer }> = {};
@@ -46,6 +65,7 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
       const have = s.files[key];
       if (!have || have.ref.sha256 !== ref.sha256) {
         s.failRun(
+          exp,
           seq,
           'needs-file',
           `This link uses your file ${key} = "${ref.name}" (${ref.shape.join('×')}). Drop that file on the ${f.label} slot to run it.`,
@@ -55,54 +75,72 @@ export function startRunController(store: LabStore, client: LabClient): RunContr
       files[key] = { name: have.name, bytes: have.bytes };
     }
     const own = new AbortController();
-    controller = own;
+    controllers.set(exp, own);
     try {
       const result = await client.run(
-        {
-          experiment: s.experiment,
-          values: checked.values as Record<string, unknown>,
-          backend: s.backend,
-          files,
-        },
-        (p) => store.getState().setProgress(seq, p),
+        { experiment: exp, values: checked.values as Record<string, unknown>, backend: s.backend, files },
+        (p) => store.getState().setProgress(exp, seq, p),
         own.signal,
       );
-      store.getState().finishRun(seq, result);
+      store.getState().finishRun(exp, seq, result);
     } catch (e) {
-      if (e instanceof RunCancelled) store.getState().failRun(seq, 'cancelled', null);
-      else store.getState().failRun(seq, 'error', e instanceof Error ? e.message : String(e));
+      if (e instanceof RunCancelled) store.getState().failRun(exp, seq, 'cancelled', null);
+      else store.getState().failRun(exp, seq, 'error', e instanceof Error ? e.message : String(e));
     } finally {
-      if (controller === own) controller = null;
+      if (controllers.get(exp) === own) controllers.delete(exp);
     }
   };
 
-  const schedule = (delay: number) => {
-    cancel();
-    timer = setTimeout(go, delay);
+  const schedule = (exp: string, delay: number) => {
+    cancel(exp);
+    timers.set(
+      exp,
+      setTimeout(() => void go(exp), delay),
+    );
   };
 
-  const changed = (a: LabState, b: LabState) =>
-    a.page !== b.page ||
-    a.experiment !== b.experiment ||
-    a.values !== b.values ||
-    a.backend !== b.backend ||
-    a.files !== b.files ||
-    a.rerun !== b.rerun;
-
   const unsubscribe = store.subscribe((s, prev) => {
-    if (changed(s, prev)) schedule(s.rerun !== prev.rerun ? 0 : DEBOUNCE_MS);
+    if (s.page !== 'lab') return;
+    const exp = s.experiment;
+    if (s.rerun !== prev.rerun) return schedule(exp, 0);
+    const entered = exp !== prev.experiment || s.page !== prev.page;
+    const changed = s.values !== prev.values || s.backend !== prev.backend || s.files !== prev.files;
+    if (!entered && !changed) return;
+    // Nothing to do when this lab already shows (or is computing) exactly this spec.
+    const status = s.runs[exp]?.status;
+    if (
+      requested.get(exp) === runKey(s) &&
+      (status === 'running' || status === 'paused' || status === 'done')
+    )
+      return;
+    schedule(exp, entered ? 0 : DEBOUNCE_MS);
   });
-  schedule(0);
+  if (store.getState().page === 'lab') schedule(store.getState().experiment, 0);
+
+  const current = () => store.getState().experiment;
   return {
     cancel: () => {
-      const wasRunning = controller !== null || timer !== null;
-      cancel();
-      if (wasRunning && store.getState().status !== 'running')
-        store.getState().failRun(store.getState().runSeq, 'cancelled', null);
+      const exp = current();
+      const was = controllers.has(exp) || timers.has(exp);
+      cancel(exp);
+      const s = store.getState();
+      const r = s.runs[exp];
+      if (was && r && r.status !== 'done') s.failRun(exp, r.seq, 'cancelled', null);
+    },
+    pause: () => {
+      const exp = current();
+      if (!controllers.has(exp)) return;
+      void pool.for(exp).pause();
+      store.getState().setPaused(exp, true);
+    },
+    resume: () => {
+      const exp = current();
+      void pool.for(exp).resume();
+      store.getState().setPaused(exp, false);
     },
     stop: () => {
       unsubscribe();
-      cancel();
+      for (const exp of [...timers.keys(), ...controllers.keys()]) cancel(exp);
     },
   };
 }

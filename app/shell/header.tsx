@@ -22,6 +22,7 @@ export function Header() {
   const { store } = useRuntime();
   const experiment = useLab((s) => s.experiment);
   const page = useLab((s) => s.page);
+  const runs = useLab((s) => s.runs);
   const setExperiment = useLab((s) => s.setExperiment);
   const theme = useLab((s) => s.theme);
   const setTheme = useLab((s) => s.setTheme);
@@ -47,6 +48,12 @@ export function Header() {
             onClick={() => setExperiment(l.id)}
           >
             {l.title}
+            {runs[l.id]?.status === 'running' && l.id !== experiment ? (
+              <span className="tab-busy" title="running">
+                <span aria-hidden="true"> ●</span>
+                <span className="sr-only"> (running)</span>
+              </span>
+            ) : null}
           </button>
         ))}
       </nav>

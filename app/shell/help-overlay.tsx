@@ -6,6 +6,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['?', 'Show or hide this help'],
   ['1 – 9', 'Switch lab'],
   ['R', 'Run again'],
+  ['P', 'Pause / resume a training run'],
   ['Esc', 'Cancel the run / close this help'],
   ['S', 'Copy the share link'],
   ['T', 'Light / dark theme'],

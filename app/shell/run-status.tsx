@@ -1,36 +1,43 @@
 /** The state of the current run: progress, cancel, errors, which backend ran, parity and non-finite flags. */
 import { useState } from 'react';
 import type { Parity, RunResult } from '../../workers/experiments/types';
+import { labFor } from '../panels/registry';
 import { useLab, useRuntime } from '../store/context';
+import { currentRun } from '../store/lab-store';
 import { fmt } from '../viz/line-chart';
 
 export function RunStatus() {
   const { runs } = useRuntime();
-  const status = useLab((s) => s.status);
-  const progress = useLab((s) => s.progress);
-  const error = useLab((s) => s.error);
+  const { status, progress, error } = useLab(currentRun);
+  const pausable = useLab((s) => labFor(s.experiment)?.pausable === true);
   const requestRun = useLab((s) => s.requestRun);
+  const active = status === 'running' || status === 'paused';
   return (
     <div className="run-status" aria-live="polite" data-status={status}>
-      {status === 'running' ? (
+      {active ? (
         <>
           <progress value={progress?.fraction ?? 0} max={1} aria-label="Run progress" />
-          <span className="stage">{progress?.stage ?? 'starting…'}</span>
+          <span className="stage">
+            {status === 'paused' ? `Paused · ${progress?.stage ?? ''}` : (progress?.stage ?? 'starting…')}
+          </span>
+          {pausable ? (
+            status === 'paused' ? (
+              <button type="button" onClick={() => runs.resume()}>
+                Resume <kbd>P</kbd>
+              </button>
+            ) : (
+              <button type="button" onClick={() => runs.pause()}>
+                Pause <kbd>P</kbd>
+              </button>
+            )
+          ) : null}
           <button type="button" onClick={() => runs.cancel()}>
             Cancel <kbd>Esc</kbd>
           </button>
         </>
       ) : (
         <>
-          <span className="stage">
-            {status === 'done'
-              ? 'Done'
-              : status === 'cancelled'
-                ? 'Cancelled'
-                : status === 'idle'
-                  ? 'Ready'
-                  : ''}
-          </span>
+          <span className="stage">{STATUS_TEXT[status] ?? ''}</span>
           <button type="button" onClick={requestRun}>
             Run again <kbd>R</kbd>
           </button>
@@ -48,6 +55,8 @@ export function RunStatus() {
     </div>
   );
 }
+
+const STATUS_TEXT: Partial<Record<string, string>> = { done: 'Done', cancelled: 'Cancelled', idle: 'Ready' };
 
 export function ResultBadges({ result }: { result: RunResult }) {
   const bad = Object.entries(result.nonFinite);
@@ -67,7 +76,8 @@ export function ResultBadges({ result }: { result: RunResult }) {
 }
 
 function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) {
-  const { client } = useRuntime();
+  const { pool } = useRuntime();
+  const experiment = useLab((s) => s.experiment);
   const [full, setFull] = useState<Parity | null>(null);
   const [busy, setBusy] = useState(false);
   const p = full ?? parity;
@@ -81,7 +91,12 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
           disabled={busy}
           onClick={async () => {
             setBusy(true);
-            setFull(await client.fullParity().finally(() => setBusy(false)));
+            setFull(
+              await pool
+                .for(experiment)
+                .fullParity()
+                .finally(() => setBusy(false)),
+            );
           }}
         >
           {busy ? 'checking…' : 'Check against CPU'}

@@ -16,7 +16,11 @@ export function useShortcuts({ store, runs }: LabRuntime): void {
         if (s.help) s.setHelp(false);
         else runs.cancel();
       } else if (e.key === 'r' || e.key === 'R') s.requestRun();
-      else if (e.key === 's' || e.key === 'S') void copyShareLink(s, s.notify);
+      else if (e.key === 'p' || e.key === 'P') {
+        const st = s.runs[s.experiment]?.status;
+        if (st === 'paused') runs.resume();
+        else if (st === 'running') runs.pause();
+      } else if (e.key === 's' || e.key === 'S') void copyShareLink(s, s.notify);
       else if (e.key === 't' || e.key === 'T') s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
       else if (e.key === 'l' || e.key === 'L') s.setLargeText(!s.largeText);
       else if (/^[1-9]$/.test(e.key) && LABS[Number(e.key) - 1]) s.setExperiment(LABS[Number(e.key) - 1].id);

@@ -1,14 +1,14 @@
 /** The store and the compute client, provided once at the root. */
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { LabClient } from '../../workers/client';
 import type { HistoryRuntime } from '../history/history-store';
+import type { ComputePool } from '../runtime/compute-pool';
 import type { RunController } from '../runtime/run-controller';
 import type { LabState, LabStore } from './lab-store';
 
 export interface LabRuntime {
   store: LabStore;
-  client: LabClient;
+  pool: ComputePool;
   runs: RunController;
   history: HistoryRuntime;
 }

@@ -12,7 +12,35 @@ import { resolveLocation } from '../../workers/spec/resolve';
 import type { Meta } from '../../workers/spec/url';
 
 export type Backend = 'webgpu' | 'cpu';
-export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'cancelled' | 'needs-file' | 'invalid';
+export type RunStatus =
+  | 'idle'
+  | 'running'
+  | 'paused'
+  | 'done'
+  | 'error'
+  | 'cancelled'
+  | 'needs-file'
+  | 'invalid';
+
+/** One lab's run: each lab has its own, so a training run goes on while another lab is open. */
+export interface RunEntry {
+  status: RunStatus;
+  progress: Progress | null;
+  error: string | null;
+  seq: number;
+}
+
+export const IDLE_RUN: RunEntry = { status: 'idle', progress: null, error: null, seq: 0 };
+
+/** The current lab's run. */
+export const currentRun = (s: LabState): RunEntry => s.runs[s.experiment] ?? IDLE_RUN;
+
+/** A lab's parameters, kept while another lab is open. */
+interface SavedSpec {
+  values: Record<string, unknown>;
+  meta: Meta;
+  files: Record<string, UserFile>;
+}
 
 export interface UserFile {
   name: string;
@@ -44,16 +72,15 @@ export interface SpecSlice {
 }
 
 export interface RunSlice {
-  status: RunStatus;
-  progress: Progress | null;
+  runs: Record<string, RunEntry>;
   /** Last finished result per experiment, so switching tabs keeps each lab's picture. */
   results: Record<string, RunResult>;
-  error: string | null;
-  runSeq: number;
-  startRun(): number;
-  setProgress(seq: number, p: Progress): void;
-  finishRun(seq: number, r: RunResult): void;
-  failRun(seq: number, status: RunStatus, message: string | null): void;
+  saved: Record<string, SavedSpec>;
+  startRun(experiment: string): number;
+  setProgress(experiment: string, seq: number, p: Progress): void;
+  setPaused(experiment: string, paused: boolean): void;
+  finishRun(experiment: string, seq: number, r: RunResult): void;
+  failRun(experiment: string, seq: number, status: RunStatus, message: string | null): void;
   /** Bumped to ask for a run of the same spec again. */
   rerun: number;
   requestRun(): void;
@@ -101,15 +128,16 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
         set({ page: 'lab' });
         return;
       }
+      const s = get();
+      const back = s.saved[id];
       set({
         page: 'lab',
         experiment: id,
-        values: defaultsOf(id),
+        values: back?.values ?? defaultsOf(id),
         issues: [],
-        meta: {},
-        files: {},
-        progress: null,
-        error: null,
+        meta: back?.meta ?? {},
+        files: back?.files ?? {},
+        saved: { ...s.saved, [s.experiment]: { values: s.values, meta: s.meta, files: s.files } },
       });
     },
     loadLocation: (hash) => {
@@ -124,8 +152,14 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
       }
       const backend =
         r.meta.backend === 'cpu' || r.meta.backend === 'webgpu' ? r.meta.backend : get().backend;
-      const keep = r.def.id === get().experiment ? get().files : {};
+      const s = get();
+      const keep = r.def.id === s.experiment ? s.files : (s.saved[r.def.id]?.files ?? {});
+      const saved =
+        r.def.id === s.experiment
+          ? s.saved
+          : { ...s.saved, [s.experiment]: { values: s.values, meta: s.meta, files: s.files } };
       set({
+        saved,
         page: 'lab',
         experiment: r.def.id,
         values: r.values,
@@ -147,25 +181,36 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
     dismissIssues: () => set({ issues: [] }),
 
     // run
-    status: 'idle',
-    progress: null,
+    runs: {},
     results: {},
-    error: null,
-    runSeq: 0,
-    startRun: () => {
-      const seq = get().runSeq + 1;
-      set({ runSeq: seq, status: 'running', progress: null, error: null });
+    saved: {},
+    startRun: (exp) => {
+      const seq = (get().runs[exp]?.seq ?? 0) + 1;
+      set((s) => ({ runs: { ...s.runs, [exp]: { status: 'running', progress: null, error: null, seq } } }));
       return seq;
     },
-    setProgress: (seq, p) => {
-      if (seq === get().runSeq) set({ progress: p });
+    setProgress: (exp, seq, p) => {
+      const r = get().runs[exp];
+      if (r && r.seq === seq && (r.status === 'running' || r.status === 'paused'))
+        set((s) => ({ runs: { ...s.runs, [exp]: { ...r, progress: p } } }));
     },
-    finishRun: (seq, r) => {
-      if (seq !== get().runSeq) return;
-      set((s) => ({ status: 'done', results: { ...s.results, [r.experiment]: r }, error: null }));
+    setPaused: (exp, paused) => {
+      const r = get().runs[exp];
+      if (r && (r.status === 'running' || r.status === 'paused')) {
+        set((s) => ({ runs: { ...s.runs, [exp]: { ...r, status: paused ? 'paused' : 'running' } } }));
+      }
     },
-    failRun: (seq, status, message) => {
-      if (seq === get().runSeq) set({ status, error: message });
+    finishRun: (exp, seq, result) => {
+      const r = get().runs[exp];
+      if (!r || r.seq !== seq) return;
+      set((s) => ({
+        runs: { ...s.runs, [exp]: { ...r, status: 'done', error: null } },
+        results: { ...s.results, [exp]: result },
+      }));
+    },
+    failRun: (exp, seq, status, message) => {
+      const r = get().runs[exp];
+      if (r && r.seq === seq) set((s) => ({ runs: { ...s.runs, [exp]: { ...r, status, error: message } } }));
     },
     rerun: 0,
     requestRun: () => set((s) => ({ rerun: s.rerun + 1 })),

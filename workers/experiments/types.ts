@@ -36,6 +36,8 @@ export interface RunContext {
   dataset(name: string): Promise<CsvTable>;
   signal: AbortSignal;
   progress(p: Progress): void;
+  /** Long runs await this between steps; it stays pending while the user has paused the run. */
+  pauseGate?: () => Promise<void>;
 }
 
 /** Largest relative difference between a GPU result and the CPU reference. */

@@ -140,7 +140,7 @@ export const regressionSpec = defineSpec({
     }),
     k: num({
       label: 'Atoms k',
-      default: 10,
+      default: 8,
       min: 1,
       max: 10000,
       int: true,
@@ -489,8 +489,11 @@ export const regressionSpec = defineSpec({
     if (v.study === 'phase' && (v.d < 20 || v.d > 1024)) {
       issues.push({ field: 'd', message: 'phase diagrams take d from 20 to 1024' });
     }
-    if (v.study === 'fit' && v.source === 'synthetic' && v.n * v.d > 2e8) {
-      issues.push({ field: 'n', message: 'n·d must stay under 200M entries' });
+    if ((v.study === 'fit' || v.study === 'cv' || v.study === 'sweep_eps') && synthData(v) && v.n * v.d > 2e7) {
+      issues.push({ field: 'n', message: 'n·d must stay under 20M entries (160 MB as float64)' });
+    }
+    if (v.study === 'sweep_n' && v.nMax * v.d > 2e7) {
+      issues.push({ field: 'nMax', message: 'largest n · d must stay under 20M entries (160 MB as float64)' });
     }
     if (LDP.includes(v.solver) && v.d > 400)
       issues.push({ field: 'd', message: 'the LDP estimators take d ≤ 400' });

@@ -86,7 +86,6 @@ export function analyse(c: SaeConfig, p: Params, data: SaeData, ev: Evaluation):
   };
   const views: Record<string, unknown> = {
     density: { ...density, rows: rowsSeen },
-    frequency: Array.from(freq),
   };
 
   const canRecover = toy !== undefined && M * toy.nFeatures * d <= RECOVERY_MAX_FLOPS;

@@ -28,9 +28,6 @@ export interface HistoryPoint {
 /** Recovery is tracked live while it costs little (latents × features × d multiply-adds). */
 const LIVE_RECOVERY_MAX = 2e7;
 
-/** An optional pause gate a host may add to the run context: awaited between steps. */
-type Pausable = RunContext & { pauseGate?: () => Promise<void> };
-
 export async function trainLoop(
   t: SaeTrainer,
   ds: SaeDataset,
@@ -44,7 +41,7 @@ export async function trainLoop(
   const history: HistoryPoint[] = [];
   const liveRecovery =
     toy !== undefined && t.c.m * t.c.d <= LIVE_RECOVERY_MAX && t.c.m * toy.nFeatures <= LIVE_RECOVERY_MAX;
-  const gate = (ctx as Pausable).pauseGate;
+  const gate = ctx.pauseGate;
   const t0 = performance.now();
   let lastYield = t0;
   for (let step = 0; step < o.steps; step++) {

@@ -61,7 +61,6 @@ export interface TrainViews {
   history: HistoryPoint[];
   conventions: string;
   density: DensityView;
-  frequency: number[];
   recovery?: RecoveryView;
   /** Why recovery was not computed (too large). */
   recoverySkipped?: string;
