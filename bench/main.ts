@@ -17,6 +17,8 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: async () => benchMatmul,
   attention: async () => (await import('./attention')).benchAttention,
   'attention-linear': async () => (await import('./attention-linear')).benchAttentionLinear,
+  regression: async () => (await import('./regression')).benchRegression,
+  sae: async () => (await import('./sae')).benchSae,
 };
 
 function flag(args: string[], name: string): string | undefined {

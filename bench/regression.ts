@@ -35,9 +35,18 @@ const MAX_ITER = 1000;
 export async function benchRegression({ gpu, size }: BenchOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const ps: PathSize =
-    size === 'gpu' ? { n: 1000, d: 5000, k: 20, nAlphas: 100, eps: 1e-3 } : { n: 150, d: 400, k: 10, nAlphas: 15, eps: 1e-2 };
+    size === 'gpu'
+      ? { n: 1000, d: 5000, k: 20, nAlphas: 100, eps: 1e-3 }
+      : { n: 150, d: 400, k: 10, nAlphas: 15, eps: 1e-2 };
   const label = `n=${ps.n}, d=${ps.d}, k=${ps.k}, ${ps.nAlphas} α`;
-  const p = syntheticProblem(ps.n, ps.d, { design: 'gaussian', rho: 0, normalize: false }, { s: ps.k, wStar: 'pm1', amp: 1, support: 'random' }, 0.5, 1);
+  const p = syntheticProblem(
+    ps.n,
+    ps.d,
+    { design: 'gaussian', rho: 0, normalize: false },
+    { s: ps.k, wStar: 'pm1', amp: 1, support: 'random' },
+    0.5,
+    1,
+  );
   const alphas = alphaGrid(alphaMax(p.X, p.y, ps.n, ps.d, 1), ps.nAlphas, ps.eps);
 
   // CPU: coordinate descent along the warm-started path (one run at the GPU size: it takes a while).
@@ -61,7 +70,13 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
     cdTimes.push(performance.now() - t0);
   }
   const cdMs = median(cdTimes);
-  rows.push({ name: 'Lasso path: CPU coordinate descent (TypeScript)', size: label, backend: 'cpu', medianMs: cdMs, note: `${cd.iters} sweeps in all, tol ${TOL}` });
+  rows.push({
+    name: 'Lasso path: CPU coordinate descent (TypeScript)',
+    size: label,
+    backend: 'cpu',
+    medianMs: cdMs,
+    note: `${cd.iters} sweeps in all, tol ${TOL}`,
+  });
 
   if (gpu) {
     const runGpu = async () => {
@@ -105,7 +120,13 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
   // Phase diagrams.
   const phaseCells = size === 'gpu' ? { cells: 24, trials: 16, d: 200 } : { cells: 6, trials: 3, d: 40 };
   for (const solver of ['omp', 'lasso'] as const) {
-    const values = { ...regressionSpec.defaults, study: 'phase' as const, solver, ...phaseCells, maxIter: size === 'gpu' ? 1000 : 300 };
+    const values = {
+      ...regressionSpec.defaults,
+      study: 'phase' as const,
+      solver,
+      ...phaseCells,
+      maxIter: size === 'gpu' ? 1000 : 300,
+    };
     const s = phaseSetup(values);
     const list = problemList(s);
     const plabel = `${s.cells}×${s.cells} cells × ${s.trials} trials = ${list.count} problems, d=${s.d}`;
@@ -118,8 +139,17 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
       solved++;
     }
     const cpuMs = ((performance.now() - t0) * list.count) / solved;
-    const cpuNote = stride > 1 ? `CPU time extrapolated from ${solved} of ${list.count} problems (one trial per cell)` : 'CPU loop over every problem';
-    rows.push({ name: `Phase diagram (${solver === 'omp' ? 'OMP' : 'Lasso, FISTA'}): CPU loop`, size: plabel, backend: 'cpu', medianMs: cpuMs, note: cpuNote });
+    const cpuNote =
+      stride > 1
+        ? `CPU time extrapolated from ${solved} of ${list.count} problems (one trial per cell)`
+        : 'CPU loop over every problem';
+    rows.push({
+      name: `Phase diagram (${solver === 'omp' ? 'OMP' : 'Lasso, FISTA'}): CPU loop`,
+      size: plabel,
+      backend: 'cpu',
+      medianMs: cpuMs,
+      note: cpuNote,
+    });
     if (gpu) {
       const maxProblems = 4096;
       const runAll = async () => {
@@ -127,7 +157,14 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
           const b = Math.min(list.count, a + maxProblems);
           await phaseBatchGpu(
             gpu,
-            { keys: list.keys.subarray(a, b), ns: list.ns.subarray(a, b), ks: list.ks.subarray(a, b), d: s.d, gaussianValues: false, sigma: 0 },
+            {
+              keys: list.keys.subarray(a, b),
+              ns: list.ns.subarray(a, b),
+              ks: list.ks.subarray(a, b),
+              d: s.d,
+              gaussianValues: false,
+              sigma: 0,
+            },
             { solver: s.solver, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
           );
         }
@@ -158,7 +195,12 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
 }
 
 /** scikit-learn's lasso_path and orthogonal_mp on the same data, timed in its own process. */
-function sklearnRows(p: ReturnType<typeof syntheticProblem>, ps: PathSize, label: string, cdMs: number): BenchRow[] {
+function sklearnRows(
+  p: ReturnType<typeof syntheticProblem>,
+  ps: PathSize,
+  label: string,
+  cdMs: number,
+): BenchRow[] {
   try {
     execFileSync('python3', ['-c', 'import sklearn'], { stdio: 'ignore' });
   } catch {
@@ -190,7 +232,10 @@ Xn = X / np.linalg.norm(X, axis=0)
 om = med(lambda: orthogonal_mp(Xn, y, n_nonzero_coefs=${ps.k}))
 print(json.dumps({"lasso_path": lp, "omp": om}))
 `;
-    const out = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as { lasso_path: number; omp: number };
+    const out = JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' })) as {
+      lasso_path: number;
+      omp: number;
+    };
     const Xn = Float64Array.from(p.X);
     const norms = new Float64Array(ps.d);
     for (let i = 0; i < ps.n; i++) for (let j = 0; j < ps.d; j++) norms[j] += Xn[i * ps.d + j] ** 2;
@@ -224,7 +269,15 @@ print(json.dumps({"lasso_path": lp, "omp": om}))
       },
     ];
   } catch (e) {
-    return [{ name: 'scikit-learn comparison', size: label, backend: 'cpu', medianMs: Number.NaN, note: `failed: ${String(e).slice(0, 200)}` }];
+    return [
+      {
+        name: 'scikit-learn comparison',
+        size: label,
+        backend: 'cpu',
+        medianMs: Number.NaN,
+        note: `failed: ${String(e).slice(0, 200)}`,
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

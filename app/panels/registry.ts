@@ -20,6 +20,13 @@ export const LABS: LabEntry[] = [
     Views: lazy(() => import('./attention/attention-views').then((m) => ({ default: m.AttentionViews }))),
   },
   {
+    id: 'regression',
+    title: 'Sparse regression',
+    blurb:
+      'Lasso, elastic net, LARS, OMP, IHT, FISTA, sparse Bayesian learning and private estimators: coefficient paths, support recovery, error rates and phase transitions.',
+    Views: lazy(() => import('./regression/regression-views').then((m) => ({ default: m.RegressionViews }))),
+  },
+  {
     id: 'sae',
     title: 'Sparse autoencoders',
     blurb:

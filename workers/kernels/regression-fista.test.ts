@@ -16,7 +16,7 @@ describe('FISTA on the GPU (SwiftShader: small sizes, few iterations)', () => {
   it('power iteration gives the CPU spectral norm (37×61)', async () => {
     const gpu = await testGpu();
     const p = syntheticProblem(37, 61, design, wOpts, 0.2, 4);
-    const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), 37, 61);
+    const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), 37, 61, 'workgroup');
     try {
       const L = await g.lipschitz(20);
       const want = (1.01 * spectralNormSq(p.X, 37, 61, 20)) / 37;
@@ -26,16 +26,19 @@ describe('FISTA on the GPU (SwiftShader: small sizes, few iterations)', () => {
     }
   });
 
-  for (const [label, l1Ratio, accelerate, n, d] of [
-    ['FISTA lasso', 1, true, 53, 29],
-    ['FISTA elastic net', 0.5, true, 29, 53],
-    ['ISTA lasso', 1, false, 31, 17],
+  for (const [label, l1Ratio, accelerate, n, d, variant] of [
+    ['FISTA lasso', 1, true, 53, 29, 'workgroup'],
+    ['FISTA lasso', 1, true, 67, 131, 'thread'],
+    ['FISTA elastic net', 0.5, true, 29, 53, 'workgroup'],
+    ['FISTA elastic net', 0.5, true, 29, 53, 'thread'],
+    ['ISTA lasso', 1, false, 31, 17, 'workgroup'],
+    ['ISTA lasso', 1, false, 31, 17, 'thread'],
   ] as const) {
-    it(`${label}: 25 fixed iterations track the CPU iterates (${n}×${d})`, async () => {
+    it(`${label}, ${variant} kernels: 25 fixed iterations track the CPU iterates (${n}×${d})`, async () => {
       const gpu = await testGpu();
       const p = syntheticProblem(n, d, design, wOpts, 0.3, 7);
       const alpha = 0.1 * alphaMax(p.X, p.y, n, d, l1Ratio);
-      const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), n, d);
+      const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), n, d, variant);
       try {
         const L = lipschitz(p.X, n, d);
         g.setLipschitz(L);
@@ -57,7 +60,8 @@ describe('FISTA on the GPU (SwiftShader: small sizes, few iterations)', () => {
     const d = 70;
     const p = syntheticProblem(n, d, design, wOpts, 0.1, 8);
     const aMax = alphaMax(p.X, p.y, n, d, 1);
-    const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), n, d);
+    const g = FistaGpu.create(gpu, Float32Array.from(p.X), Float32Array.from(p.y), n, d, 'auto');
+    expect(g.variant).toBe('thread');
     try {
       const L = lipschitz(p.X, n, d);
       g.setLipschitz(L);

@@ -5,11 +5,16 @@
  * then r = y − Xw and g = Xᵀr for the duality gap, read back and judged in float64 on the CPU (stop when
  * gap < tol·‖y‖²; restart the momentum if the objective rose). X stays on the GPU across a whole path:
  * each `solve` warm-starts from the previous solution.
+ * Two variants of the three kernels: 'workgroup' (one 256-thread workgroup per output, tree reduction: many
+ * workgroups for large problems) and 'thread' (one thread per output, no barriers: small problems, where a
+ * workgroup per row would mostly idle); 'auto' picks by n·d.
  */
-
 import codeStep from '../../shaders/regression-fista-step.wgsl?raw';
+import codeStepThread from '../../shaders/regression-fista-step-thread.wgsl?raw';
 import codeResidual from '../../shaders/regression-residual.wgsl?raw';
+import codeResidualThread from '../../shaders/regression-residual-thread.wgsl?raw';
 import codeXtr from '../../shaders/regression-xtr.wgsl?raw';
+import codeXtrThread from '../../shaders/regression-xtr-thread.wgsl?raw';
 import { throwIfCancelled } from '../experiments/types';
 import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
@@ -31,6 +36,11 @@ export interface FistaGpuResult {
   restarts: number;
 }
 
+export type FistaVariant = 'workgroup' | 'thread';
+
+/** Up to this many entries of X one thread per output beats a workgroup per output. */
+export const THREAD_VARIANT_MAX = 1 << 20;
+
 const MAX_X = 65535;
 const grid = (count: number): [number, number] => [Math.min(count, MAX_X), Math.ceil(count / MAX_X)];
 
@@ -51,14 +61,24 @@ export class FistaGpu {
     >,
     private readonly groups: Record<'resZ' | 'resW' | 'resPower' | 'step' | 'xtr', GPUBindGroup>,
     private readonly pipes: Record<'res' | 'step' | 'xtr', GPUComputePipeline>,
+    readonly variant: FistaVariant,
   ) {
     this.y64 = Float64Array.from(y);
     this.yNormSq = this.y64.reduce((a, v) => a + v * v, 0);
     this.buffers = Object.values(b);
   }
 
-  static create(ctx: GpuContext, X: Float32Array, y: Float32Array, n: number, d: number): FistaGpu {
+  static create(
+    ctx: GpuContext,
+    X: Float32Array,
+    y: Float32Array,
+    n: number,
+    d: number,
+    variant: FistaVariant | 'auto' = 'auto',
+  ): FistaGpu {
     const { device } = ctx;
+    const v: FistaVariant =
+      variant === 'auto' ? (n * d <= THREAD_VARIANT_MAX ? 'thread' : 'workgroup') : variant;
     const XT = new Float32Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) XT[j * n + i] = X[i * d + j];
     const params = (advance: number) =>
@@ -85,24 +105,42 @@ export class FistaGpu {
       paramsZ: params(1),
       paramsW: params(0),
     };
-    const pipes = {
-      res: ctx.pipeline('regression-residual', codeResidual),
-      step: ctx.pipeline('regression-fista-step', codeStep),
-      xtr: ctx.pipeline('regression-xtr', codeXtr),
-    };
+    const thread = v === 'thread';
+    const pipes = thread
+      ? {
+          res: ctx.pipeline('regression-residual-thread', codeResidualThread),
+          step: ctx.pipeline('regression-fista-step-thread', codeStepThread),
+          xtr: ctx.pipeline('regression-xtr-thread', codeXtrThread),
+        }
+      : {
+          res: ctx.pipeline('regression-residual', codeResidual),
+          step: ctx.pipeline('regression-fista-step', codeStep),
+          xtr: ctx.pipeline('regression-xtr', codeXtr),
+        };
+    // Row-wise kernels read X by rows (workgroup) or by columns (thread), and the other way round.
+    const rowMat = thread ? b.XT : b.X;
+    const colMat = thread ? b.X : b.XT;
     const groups = {
-      resZ: bindGroup(device, pipes.res, 'fista.resZ', [b.X, b.y, b.z, b.r, b.state, b.paramsZ]),
-      resW: bindGroup(device, pipes.res, 'fista.resW', [b.X, b.y, b.w, b.r, b.state, b.paramsW]),
-      resPower: bindGroup(device, pipes.res, 'fista.resPower', [b.X, b.yZero, b.z, b.r, b.state, b.paramsW]),
-      step: bindGroup(device, pipes.step, 'fista.step', [b.XT, b.r, b.z, b.w, b.state, b.paramsZ]),
-      xtr: bindGroup(device, pipes.xtr, 'fista.xtr', [b.XT, b.r, b.g, b.paramsW]),
+      resZ: bindGroup(device, pipes.res, 'fista.resZ', [rowMat, b.y, b.z, b.r, b.state, b.paramsZ]),
+      resW: bindGroup(device, pipes.res, 'fista.resW', [rowMat, b.y, b.w, b.r, b.state, b.paramsW]),
+      resPower: bindGroup(device, pipes.res, 'fista.resPower', [
+        rowMat,
+        b.yZero,
+        b.z,
+        b.r,
+        b.state,
+        b.paramsW,
+      ]),
+      step: bindGroup(device, pipes.step, 'fista.step', [colMat, b.r, b.z, b.w, b.state, b.paramsZ]),
+      xtr: bindGroup(device, pipes.xtr, 'fista.xtr', [colMat, b.r, b.g, b.paramsW]),
     };
-    return new FistaGpu(ctx, n, d, y, b, groups, pipes);
+    return new FistaGpu(ctx, n, d, y, b, groups, pipes, v);
   }
 
   private pass(enc: GPUCommandEncoder, which: 'resZ' | 'resW' | 'resPower' | 'step' | 'xtr') {
     const pipe = which === 'step' ? this.pipes.step : which === 'xtr' ? this.pipes.xtr : this.pipes.res;
-    const [x, y] = grid(which === 'step' || which === 'xtr' ? this.d : this.n);
+    const outputs = which === 'step' || which === 'xtr' ? this.d : this.n;
+    const [x, y] = grid(this.variant === 'thread' ? Math.ceil(outputs / 64) : outputs);
     const pass = enc.beginComputePass({ label: `fista.${which}` });
     pass.setPipeline(pipe);
     pass.setBindGroup(0, this.groups[which]);

@@ -486,14 +486,25 @@ export const regressionSpec = defineSpec({
     if (v.study === 'sweep_eps' && v.epsMin >= v.epsMax) {
       issues.push({ field: 'epsMin', message: 'smallest ε must be below largest ε' });
     }
-    if (v.study === 'phase' && (v.d < 20 || v.d > 1024)) {
-      issues.push({ field: 'd', message: 'phase diagrams take d from 20 to 1024' });
+    if (v.study === 'phase' && (v.d < 20 || v.d > 512)) {
+      issues.push({
+        field: 'd',
+        message:
+          'phase diagrams take d from 20 to 512 (one workgroup per problem keeps its vectors in workgroup memory)',
+      });
     }
-    if ((v.study === 'fit' || v.study === 'cv' || v.study === 'sweep_eps') && synthData(v) && v.n * v.d > 2e7) {
+    if (
+      (v.study === 'fit' || v.study === 'cv' || v.study === 'sweep_eps') &&
+      synthData(v) &&
+      v.n * v.d > 2e7
+    ) {
       issues.push({ field: 'n', message: 'n·d must stay under 20M entries (160 MB as float64)' });
     }
     if (v.study === 'sweep_n' && v.nMax * v.d > 2e7) {
-      issues.push({ field: 'nMax', message: 'largest n · d must stay under 20M entries (160 MB as float64)' });
+      issues.push({
+        field: 'nMax',
+        message: 'largest n · d must stay under 20M entries (160 MB as float64)',
+      });
     }
     if (LDP.includes(v.solver) && v.d > 400)
       issues.push({ field: 'd', message: 'the LDP estimators take d ≤ 400' });

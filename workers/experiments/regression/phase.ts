@@ -171,7 +171,11 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
     const list = batches(ns, ks, s.d, maxFloats, 4096);
     const stride = Math.max(1, Math.floor(count / 24));
     sample = [
-      ...new Set(Array.from({ length: Math.min(24, count) }, (_, i) => Math.min(count - 1, i * stride + (i % s.trials)))),
+      ...new Set(
+        Array.from({ length: Math.min(24, count) }, (_, i) =>
+          Math.min(count - 1, i * stride + (i % s.trials)),
+        ),
+      ),
     ];
     const sampleSet = new Map(sample.map((p, i) => [p, i]));
     for (const [a, b] of list) {

@@ -33,7 +33,7 @@ function cpuCtx(data: RunContext['data'] = {}): RunContext & { partials: unknown
   };
 }
 
-function run(query: string, ctx = cpuCtx()): Promise<RunResult> {
+function run(query: string, ctx: RunContext = cpuCtx()): Promise<RunResult> {
   const { values, issues } = decodeParams(regressionSpec, new URLSearchParams(query));
   expect(issues).toEqual([]);
   return runExperiment('regression', values, ctx);
@@ -42,9 +42,15 @@ function run(query: string, ctx = cpuCtx()): Promise<RunResult> {
 describe('regression spec', () => {
   it('every solver and study validates with the defaults and round-trips through the URL', () => {
     for (const solver of regressionSpec.fields.solver.options) {
-      const { values, issues } = decodeParams(regressionSpec, new URLSearchParams(`solver=${solver}&alpha=0.2&k=5`));
+      const { values, issues } = decodeParams(
+        regressionSpec,
+        new URLSearchParams(`solver=${solver}&alpha=0.2&k=5`),
+      );
       expect(issues).toEqual([]);
-      const again = decodeParams(regressionSpec, new URLSearchParams(toHash(regressionSpec, values).split('?')[1]));
+      const again = decodeParams(
+        regressionSpec,
+        new URLSearchParams(toHash(regressionSpec, values).split('?')[1]),
+      );
       expect(again.values).toEqual(values);
     }
     const bad = decodeParams(regressionSpec, new URLSearchParams('study=sweep_eps&solver=lasso'));
@@ -54,8 +60,17 @@ describe('regression spec', () => {
 
 describe('regression runner (CPU)', () => {
   it('lasso_path with intercept = 0 is scikit-learn’s lasso_path on the data as given', async () => {
-    const r = await run('solver=lasso_path&intercept=0&n=60&d=30&s=4&nAlphas=12&eps=0.01&tol=1e-10&maxIter=20000');
-    const p = syntheticProblem(60, 30, { design: 'gaussian', rho: 0.5, normalize: false }, { s: 4, wStar: 'pm1', amp: 1, support: 'random' }, 0.5, 1);
+    const r = await run(
+      'solver=lasso_path&intercept=0&n=60&d=30&s=4&nAlphas=12&eps=0.01&tol=1e-10&maxIter=20000',
+    );
+    const p = syntheticProblem(
+      60,
+      30,
+      { design: 'gaussian', rho: 0.5, normalize: false },
+      { s: 4, wStar: 'pm1', amp: 1, support: 'random' },
+      0.5,
+      1,
+    );
     const want = enetPath(p.X, p.y, 60, 30, { nAlphas: 12, eps: 0.01, tol: 1e-10, maxIter: 20000 });
     expect(r.arrays.coefs.shape).toEqual([12, 30]);
     expect(maxAbs(toFloat64(r.arrays.alphas).map((a, i) => a - want.alphas[i]))).toBeLessThan(1e-12);
@@ -66,7 +81,14 @@ describe('regression runner (CPU)', () => {
   });
 
   it('a single Lasso fit with intercept = 1 recovers a shifted response’s intercept', async () => {
-    const X = syntheticProblem(80, 12, { design: 'gaussian', rho: 0, normalize: false }, { s: 3, wStar: 'pm1', amp: 1, support: 'first' }, 0, 5);
+    const X = syntheticProblem(
+      80,
+      12,
+      { design: 'gaussian', rho: 0, normalize: false },
+      { s: 3, wStar: 'pm1', amp: 1, support: 'first' },
+      0,
+      5,
+    );
     const y = X.y.map((v) => v + 3);
     const ctx = cpuCtx({ X: nd(X.X, [80, 12]), y: nd(y, [80]) });
     const r = await run('solver=lasso&alpha=0.001&tol=1e-10&maxIter=10000', ctx);
@@ -105,7 +127,10 @@ describe('regression runner (CPU)', () => {
 
   it('error vs n: OMP’s error falls with n, partial curves arrive while it runs', async () => {
     const ctx = cpuCtx();
-    const r = await run('study=sweep_n&solver=omp&k=4&s=4&d=40&nMin=30&nMax=480&points=4&trials=3&sigma=0.3', ctx);
+    const r = await run(
+      'study=sweep_n&solver=omp&k=4&s=4&d=40&nMin=30&nMax=480&points=4&trials=3&sigma=0.3',
+      ctx,
+    );
     const e = toFloat64(r.arrays.errors);
     const mean = (i: number) => (e[i * 3] + e[i * 3 + 1] + e[i * 3 + 2]) / 3;
     expect(mean(3)).toBeLessThan(mean(0));
@@ -116,7 +141,9 @@ describe('regression runner (CPU)', () => {
   });
 
   it('error vs ε: the LDP estimator’s error falls as ε grows, with rate and lower-bound lines', async () => {
-    const r = await run('study=sweep_eps&solver=ldp_ni&publicX=1&n=20000&d=4&s=1&k=1&sigma=0.1&clip=1&epsMin=0.1&epsMax=1&points=3&trials=4');
+    const r = await run(
+      'study=sweep_eps&solver=ldp_ni&publicX=1&n=20000&d=4&s=1&k=1&sigma=0.1&clip=1&epsMin=0.1&epsMax=1&points=3&trials=4',
+    );
     const e = toFloat64(r.arrays.errors);
     expect(e.slice(8).reduce((a, b) => a + b, 0)).toBeLessThan(e.slice(0, 4).reduce((a, b) => a + b, 0));
     const v = r.views as unknown as RegressionViewsData;
@@ -130,7 +157,8 @@ describe('phase diagram', () => {
     // Donoho & Tanner's cross-polytope weak threshold at δ = 1/2 (k/d ≈ 0.193).
     expect(rhoAt(curve, 0.5)).toBeGreaterThan(0.38);
     expect(rhoAt(curve, 0.5)).toBeLessThan(0.39);
-    for (let i = 1; i < curve.length; i++) expect(curve[i].rho).toBeGreaterThanOrEqual(curve[i - 1].rho - 1e-9);
+    for (let i = 1; i < curve.length; i++)
+      expect(curve[i].rho).toBeGreaterThanOrEqual(curve[i - 1].rho - 1e-9);
     // ψ(ε) ≥ ε and ψ → 1 as ε → 1.
     expect(psi(0.1)).toBeGreaterThan(0.1);
     expect(psi(0.999)).toBeGreaterThan(0.99);
@@ -154,7 +182,9 @@ describe('phase diagram', () => {
     const q = 'study=phase&solver=omp&cells=3&trials=2&d=20';
     const g = await run(q, ctx);
     const c = await run(q);
-    expect(Array.from(g.arrays.trial_success.data)).toEqual(Array.from(c.arrays.trial_success.data));
+    expect(Array.from(g.arrays.trial_success.data as Uint8Array)).toEqual(
+      Array.from(c.arrays.trial_success.data as Uint8Array),
+    );
     expect(g.parity?.status).toBe('checked');
     expect(g.parity?.ok).toBe(true);
   });
