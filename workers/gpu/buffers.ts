@@ -71,7 +71,10 @@ async function readBytes(device: GPUDevice, src: GPUBuffer, bytes: number): Prom
   staging.unmap();
   staging.destroy();
   const errors = takeGpuErrors(device);
-  if (errors.length) throw new Error(`a GPU kernel failed: ${errors[0].split('\n')[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
+  if (errors.length)
+    throw new Error(
+      `a GPU kernel failed: ${errors[0].split('\n')[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    );
   return out;
 }
 

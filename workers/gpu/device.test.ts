@@ -5,7 +5,8 @@ import { bindGroup, emptyBuffer, readFloat32 } from './buffers';
 describe('GPU errors are not silent', () => {
   it('a shader that fails to compile makes the read-back throw with the WGSL message', async () => {
     const gpu = await testGpu();
-    const bad = '@group(0) @binding(0) var<storage, read_write> o: array<f32>;\n@compute @workgroup_size(1) fn main() { o[0] = undefined_name; }';
+    const bad =
+      '@group(0) @binding(0) var<storage, read_write> o: array<f32>;\n@compute @workgroup_size(1) fn main() { o[0] = undefined_name; }';
     const out = emptyBuffer(gpu.device, 'bad.out', 4);
     try {
       const p = gpu.pipeline('test-bad-shader', bad);

@@ -112,7 +112,11 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
         void module.getCompilationInfo().then((info) => {
           const errors = info.messages.filter((m) => m.type === 'error');
           if (errors.length) {
-            uncaptured.get(device)?.push(`WGSL ${key}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+            uncaptured
+              .get(device)
+              ?.push(
+                `WGSL ${key}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+              );
           }
         });
         p = device.createComputePipeline({
