@@ -22,7 +22,6 @@ export function Presenter() {
   const present = meta.present === '1';
   const step = tour?.steps[stepNo - 1];
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new step starts unrevealed
   useEffect(() => setRevealed(false), [meta.tour, stepNo]);
 
   useEffect(() => {
