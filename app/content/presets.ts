@@ -2,13 +2,112 @@
 import type { Preset } from './types';
 
 export const PRESETS: Preset[] = [
+  // Attention
   {
-    id: 'matmul-odd-sizes',
-    lab: 'matmul',
-    title: 'Tiles do not need round sizes',
+    id: 'attn-linear-needle',
+    lab: 'attention',
+    title: 'Linear attention loses the needle',
     blurb:
-      'A 300×129 by 129×257 product: none of the sizes is a multiple of the 64×64 tile. The parity badge compares every entry with the CPU reference; the largest relative difference stays near float32 rounding.',
-    hash: '#/matmul?ver=1&m=300&n=257&k=129&seed=3',
+      'Each query has one key that carries its answer. Softmax attention finds it; elu+1 linear attention spreads its weight over every key, so the output has almost nothing of the needle (relative error near 1, cosine near 0.1). Look at the per-row error strip: every row fails.',
+    hash: '#/attention?ver=1&method=linear&causal=0&data=needle&n=256&sweep=0',
+  },
+  {
+    id: 'attn-blocksparse-mass',
+    lab: 'attention',
+    title: 'Block-sparse keeps 90% of the mass at a fifth of the compute',
+    blurb:
+      'On local data, keeping the top 10% of key blocks per query block (plus the diagonal and the sink block) keeps about 90% of the attention mass for under 20% of dense FLOPs. The mask overlay shows which blocks were computed; the error-vs-compute chart shows the price of going sparser.',
+    hash: '#/attention?ver=1&causal=0&n=512&rho=0.1&sweep=0',
+  },
+  {
+    id: 'attn-window-sinks',
+    lab: 'attention',
+    title: 'A sliding window needs its attention sinks',
+    blurb:
+      'The first tokens soak up a large share of every query’s attention. A 64-token window without them loses that mass and the output is wrong (relative error about 1); add four sink tokens (the sinks control) and the error falls to about 0.1 at the same cost.',
+    hash: '#/attention?ver=1&method=window&data=sinks&sinks=0&sweep=0',
+  },
+  {
+    id: 'attn-sla-rank',
+    lab: 'attention',
+    title: 'SLA: the large weights are high rank, the rest low rank',
+    blurb:
+      'Split the attention matrix into its largest 5% of weights and the remainder. The singular value chart shows the observation behind SLA: the few large weights need a high rank (exact sparse attention), the many small ones a low rank (cheap linear attention). The block map shows critical, marginal and skipped blocks.',
+    hash: '#/attention?ver=1&method=sla&data=sla_structure&n=256&kh=5&kl=10&sweep=0',
+  },
+  {
+    id: 'attn-error-vs-compute',
+    lab: 'attention',
+    title: 'Every method on the same data: error against compute',
+    blurb:
+      'One dataset, every method, several sparsities each: the points appear as they are computed, with dense attention as the anchor at (1, 0). Hover a point for its exact numbers. HiP and the sliding window are cheap and close on local data; SEA and linear attention pay for their estimate.',
+    hash: '#/attention?ver=1&n=256',
+  },
+  // Sparse regression
+  {
+    id: 'reg-lasso-diabetes',
+    lab: 'regression',
+    title: 'The Lasso path on diabetes',
+    blurb:
+      'The classic: ten baseline variables, one disease-progression target, scikit-learn’s scaling and α grid. Read the path from the right: BMI enters first, then s5 and blood pressure; as α falls the model grows. The numbers match scikit-learn’s lasso_path.',
+    hash: '#/regression?ver=1&solver=lasso_path&source=diabetes',
+  },
+  {
+    id: 'reg-lars-breakpoints',
+    lab: 'regression',
+    title: 'LARS: the exact path and its breakpoints',
+    blurb:
+      'LARS with the lasso modification finds the path exactly, as a piecewise-linear function with one breakpoint per event. On diabetes one variable (s3) leaves the model and comes back: the only event where the plain LARS path and the Lasso path differ.',
+    hash: '#/regression?ver=1&solver=lars_lasso&source=diabetes',
+  },
+  {
+    id: 'reg-phase-omp',
+    lab: 'regression',
+    title: 'Donoho–Tanner phase transition',
+    blurb:
+      'Over a grid of undersampling δ = n/d and sparsity ρ = k/n, solve many random problems and colour each cell by how often the support is recovered. The sharp edge between success and failure sits close to the theoretical ℓ1 curve drawn on top. On WebGPU, every problem of the grid is solved in one batched dispatch.',
+    hash: '#/regression?ver=1&study=phase&solver=omp&cells=12&trials=8',
+  },
+  {
+    id: 'reg-support-recovery',
+    lab: 'regression',
+    title: 'The Lasso finds the support, and pays for it',
+    blurb:
+      'A 10-sparse signal in 200 dimensions from 100 noisy measurements. At α = 0.1 the Lasso finds all ten true coefficients but adds eight false positives; switch the α rule to theory and they vanish, at the price of shrunken estimates. The stem plot labels true positives, false positives and misses.',
+    hash: '#/regression?ver=1&solver=lasso&n=100&d=200&s=10',
+  },
+  // Sparse autoencoders
+  {
+    id: 'sae-topk-superposition',
+    lab: 'sae',
+    title: 'TopK recovers features in superposition',
+    blurb:
+      '64 sparse features squeezed into 16 dimensions. A TopK autoencoder with 128 latents and k = 4 learns decoder atoms that line up with the true features: watch the mean max cosine similarity climb past 0.9 as it trains, and the recovery matrix fill its diagonal.',
+    hash: '#/sae?ver=1&model=topk',
+  },
+  {
+    id: 'sae-l1-shrinkage',
+    lab: 'sae',
+    title: 'L1 shrinkage vs TopK',
+    blurb:
+      'The same data with a ReLU autoencoder and an L1 penalty. It recovers the features too, but the penalty shrinks every code towards zero, and the dark-matter panel shows it: most of its error is a linear function of the input (about 85%, against about 20% for TopK). Compare the L0 too.',
+    hash: '#/sae?ver=1&model=relu_l1',
+  },
+  {
+    id: 'sae-frontier',
+    lab: 'sae',
+    title: 'The L0–MSE frontier',
+    blurb:
+      'Train a small SAE per sparsity level, k for TopK and λ for ReLU-L1, and plot normalised MSE against L0: one curve per architecture, points appearing as the runs finish. At the same L0, the curve further down is the better autoencoder.',
+    hash: '#/sae?ver=1&study=frontier&steps=400',
+  },
+  {
+    id: 'sae-digits-atoms',
+    lab: 'sae',
+    title: 'Digits: decoder atoms as images',
+    blurb:
+      'An SAE on the 8×8 pixels of 1797 handwritten digits: every decoder atom is drawn as an image, with the samples that activate it most. Strokes, loops and parts of digits appear; pick a latent to see which digits use it.',
+    hash: '#/sae?ver=1&data=digits&latents=64&k=8&steps=1000',
   },
 ];
 

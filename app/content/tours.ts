@@ -3,6 +3,109 @@ import type { Tour } from './types';
 
 export const TOURS: Tour[] = [
   {
+    id: 'attention-retrieval',
+    lab: 'attention',
+    title: 'What sparse and linear attention keep',
+    steps: [
+      {
+        hash: '#/attention?ver=1&method=dense&causal=0&data=needle&n=256&sweep=0&lock=data,n',
+        narration:
+          'Needle retrieval: every query has exactly one key that carries its answer. Dense softmax attention puts nearly all of each row’s weight on that key: one bright cell per row of the map.',
+      },
+      {
+        hash: '#/attention?ver=1&method=linear&causal=0&data=needle&n=256&sweep=0&lock=data,n',
+        narration: 'Now linear attention with the elu+1 feature map, on the same Q, K and V.',
+        highlight: 'method',
+        question: 'Will linear attention find the needle?',
+        answer:
+          'No. Its kernel cannot be sharp enough: the weight spreads over every key, the relative error is about 1 and the cosine with dense output about 0.1. Every row in the error strip fails.',
+      },
+      {
+        hash: '#/attention?ver=1&method=window&data=sinks&sinks=0&sweep=0',
+        narration:
+          'Other data: the first tokens attract much of every query’s attention (“attention sinks”). A sliding window of 64 recent tokens drops them.',
+        highlight: 'sinks',
+        question: 'What happens to the error if we keep just the first four tokens visible as well?',
+        answer:
+          'It falls from about 1 to about 0.1, at the same cost: the window plus four sinks keeps the mass that matters.',
+      },
+      {
+        hash: '#/attention?ver=1&method=window&data=sinks&sinks=4&sweep=0',
+        narration:
+          'Window plus sinks: the mask overlay shows the band and the sink columns; the error strip is quiet again.',
+      },
+      {
+        hash: '#/attention?ver=1&method=sla&data=sla_structure&n=256&kh=5&kl=10&sweep=0',
+        narration:
+          'Why combine sparse and linear attention? Split the attention matrix into its few largest weights and the rest: the singular values show the large part is high rank, the remainder low rank. SLA computes the first exactly and the second with linear attention.',
+      },
+    ],
+  },
+  {
+    id: 'regression-lasso',
+    lab: 'regression',
+    title: 'The Lasso, from path to phase transition',
+    steps: [
+      {
+        hash: '#/regression?ver=1&solver=lasso_path&source=diabetes',
+        narration:
+          'The Lasso path on the diabetes data: every coefficient as a function of the penalty α, from α_max (all zero, on the right) down to 0.001·α_max.',
+        question: 'Which variable enters the model first?',
+        answer:
+          'BMI, then s5, then blood pressure: the variables most correlated with the remaining residual enter one by one.',
+      },
+      {
+        hash: '#/regression?ver=1&solver=lars_lasso&source=diabetes',
+        narration:
+          'LARS computes the same path exactly, breakpoint by breakpoint. One variable, s3, leaves the model and re-enters: that drop is the lasso modification of LARS.',
+      },
+      {
+        hash: '#/regression?ver=1&solver=lasso&n=100&d=200&s=10',
+        narration:
+          'Synthetic data where we know the truth: 10 non-zero coefficients out of 200, 100 noisy measurements. At α = 0.1 the Lasso finds all ten and adds false positives.',
+        highlight: 'alphaRule',
+      },
+      {
+        hash: '#/regression?ver=1&solver=lasso&n=100&d=200&s=10&alphaRule=theory',
+        narration:
+          'With the theoretical α ∝ σ√(log d / n) the false positives are gone; the estimates shrink towards zero instead.',
+      },
+      {
+        hash: '#/regression?ver=1&study=phase&solver=omp&cells=12&trials=8',
+        narration:
+          'When is recovery possible at all? Over a grid of δ = n/d and ρ = k/n, the fraction of random problems whose support is recovered jumps from 1 to 0 across a sharp edge, close to the Donoho–Tanner curve.',
+        question: 'Where will the edge be at δ = 0.5?',
+        answer: 'Near ρ ≈ 0.39 for ℓ1 recovery (the drawn curve); greedy OMP’s edge lies close to it.',
+      },
+    ],
+  },
+  {
+    id: 'sae-superposition',
+    lab: 'sae',
+    title: 'An autoencoder finds features in superposition',
+    steps: [
+      {
+        hash: '#/sae?ver=1&model=topk&lock=features,dims',
+        narration:
+          'Toy data: 64 sparse features, each active one time in ten, squeezed into 16 dimensions. More features than dimensions: they are in superposition. We train a TopK sparse autoencoder with 128 latents, four active per sample.',
+        question: 'Can the autoencoder recover the 64 true directions?',
+        answer:
+          'Mostly, yes: the mean max cosine similarity between learned atoms and true features passes 0.9, and the recovery matrix shows a bright diagonal.',
+      },
+      {
+        hash: '#/sae?ver=1&model=relu_l1',
+        narration:
+          'A ReLU autoencoder with an L1 penalty on the same data. Look at the dark-matter panel: most of its error is linearly predictable from the input, the signature of L1 shrinkage.',
+        highlight: 'model',
+      },
+      {
+        hash: '#/sae?ver=1&study=frontier&steps=400',
+        narration:
+          'Sparsity against reconstruction: one SAE per k (TopK) or λ (L1), plotted as normalised MSE against L0. Lower at the same L0 is better.',
+      },
+    ],
+  },
+  {
     id: 'pipe',
     lab: 'matmul',
     title: 'How a kernel is checked',

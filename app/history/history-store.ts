@@ -57,7 +57,7 @@ export function startHistory(lab: LabStore) {
   lab.subscribe((s, prev) => {
     if (s.results === prev.results) return;
     const r = s.results[s.experiment];
-    if (!r || r === prev.results[s.experiment] || !db) return;
+    if (!r || r === prev.results[s.experiment]) return;
     const entry = toEntry(
       r,
       shareHash({ experiment: r.experiment, values: r.spec, meta: {}, backend: r.backend }),

@@ -40,11 +40,22 @@ const LDP = ['ldp_ni', 'ldp_si'];
 const ITERATIVE = ['lasso', 'enet', 'lasso_path', 'enet_path', 'fista', 'iht', 'htp', 'sbl'];
 
 const isPhase = is('study', 'phase');
+const isEpsSweep = is('study', 'sweep_eps');
 /** Sweeps and phase diagrams always generate their problems; fits and CV may use real data. */
 const synthData = (v: V) => !is('study', 'fit', 'cv')(v) || v.source === 'synthetic';
 /** A synthetic w* is drawn (also on the digits design). */
 const wData = (v: V) => synthData(v) || v.source === 'digits';
 const usesDesign = (v: V) => synthData(v) && !isPhase(v);
+
+/**
+ * The α rule a Lasso/enet/FISTA fit uses: `auto` is the theory rule in error-vs-n sweeps (a fixed α
+ * would make the error level off at the penalty's bias instead of following √(s log d / n)) and the α
+ * field everywhere else.
+ */
+export function effectiveAlphaRule(v: V): 'fixed' | 'theory' {
+  if (v.alphaRule === 'theory' || v.alphaRule === 'fixed') return v.alphaRule;
+  return v.study === 'sweep_n' ? 'theory' : 'fixed';
+}
 
 export const regressionSpec = defineSpec({
   id: 'regression',
@@ -91,15 +102,22 @@ export const regressionSpec = defineSpec({
       max: 1e6,
       log: true,
       group: 'Method',
-      help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Ignored when “α rule” is theory.',
-      show: (v) => is('solver', 'lasso', 'enet', 'fista', 'ridge')(v) && !isPhase(v) && v.study !== 'cv',
+      help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Not used when the α rule is the theory rule.',
+      show: (v) =>
+        (is('solver', 'ridge')(v) || (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
+        !isPhase(v) &&
+        v.study !== 'cv',
     }),
-    alphaRule: choice(['fixed', 'theory'], {
+    alphaRule: choice(['auto', 'fixed', 'theory'], {
       label: 'α rule',
-      default: 'fixed',
+      default: 'auto',
       group: 'Method',
-      optionLabels: { fixed: 'the α above', theory: 'α = 2σ√(2 log d / n) (needs σ > 0)' },
-      help: 'The Lasso’s theoretical choice scales α with the noise level and n; error-vs-n sweeps use it by default.',
+      optionLabels: {
+        auto: 'auto: theory rule in error-vs-n sweeps, the α field otherwise',
+        fixed: 'the α field',
+        theory: 'α = 2σ√(2 log d / n) (needs σ > 0)',
+      },
+      help: 'The Lasso’s theoretical choice α ∝ σ√(log d / n) shrinks with n, so the ℓ2 error follows √(s log d / n); a fixed α stops improving once its bias dominates. Error-vs-n sweeps use the theory rule unless you pick “the α field”.',
       show: (v) => is('solver', 'lasso', 'enet', 'fista')(v) && !isPhase(v) && v.study !== 'cv',
     }),
     nAlphas: num({
@@ -145,8 +163,8 @@ export const regressionSpec = defineSpec({
       max: 10000,
       int: true,
       group: 'Method',
-      help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k.',
-      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v),
+      help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k; the error-vs-ε sweep keeps k = its s.',
+      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v),
     }),
     residTol: num({
       label: 'OMP residual tolerance',
@@ -214,11 +232,11 @@ export const regressionSpec = defineSpec({
     }),
     clip: num({
       label: 'Truncation τ (× std)',
-      default: 0,
+      default: 1,
       min: 0,
       max: 20,
       group: 'Privacy',
-      help: 'Users truncate each x_j to ±τ·std and y to ±τ·std(y). 0 = the paper’s rule τ = √(2 ln n), which grows slowly with n.',
+      help: 'Users truncate each x_j to ±τ·std and y to ±τ·std(y). The noise scales with τ² (covariance) and τ_xτ_y, so 1 std keeps it small at a small truncation bias. 0 = the paper’s rule τ = √(2 ln n) (no truncation w.h.p., but 2 ln n ≈ 28 times the covariance noise at n = 10⁶).',
       show: is('solver', ...LDP),
     }),
 
@@ -270,7 +288,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Data',
       help: 'Rows of X (digits: the first n of 1797 images).',
-      show: (v) => wData(v) && !is('study', 'sweep_n', 'phase')(v),
+      show: (v) => wData(v) && !is('study', 'sweep_n', 'sweep_eps', 'phase')(v),
     }),
     d: num({
       label: 'Features d',
@@ -280,7 +298,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Data',
       help: 'Columns of X (the phase diagram’s d).',
-      show: synthData,
+      show: (v) => synthData(v) && !isEpsSweep(v),
     }),
     s: num({
       label: 'Nonzeros in w* (s)',
@@ -290,7 +308,37 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Data',
       help: 'The true sparsity of w*.',
-      show: (v) => wData(v) && !isPhase(v),
+      show: (v) => wData(v) && !isPhase(v) && !isEpsSweep(v),
+    }),
+    epsN: num({
+      label: 'Users n (error vs ε)',
+      default: 1000000,
+      min: 100,
+      max: 1e7,
+      int: true,
+      group: 'Data',
+      help: 'Samples (users) of the error-vs-ε sweep. Local privacy is costly: the error is of order d√k/(√n·ε) times large constants, so it only falls like 1/ε once n is in the millions for a small d; with too few users every ε gives the trivial estimate 0 (error ‖w*‖).',
+      show: isEpsSweep,
+    }),
+    epsD: num({
+      label: 'Features d (error vs ε)',
+      default: 2,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      help: 'Dimension of the error-vs-ε sweep. The non-interactive estimator’s covariance noise grows like d^1.5/(√n·ε), so keep d small (or n large).',
+      show: isEpsSweep,
+    }),
+    epsS: num({
+      label: 'Nonzeros s (error vs ε)',
+      default: 1,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      help: 'True sparsity of w* in the error-vs-ε sweep; the estimators keep k = s.',
+      show: isEpsSweep,
     }),
     wStar: choice(['pm1', 'gaussian', 'fixed'], {
       label: 'w* values',
@@ -478,7 +526,7 @@ export const regressionSpec = defineSpec({
         message: 'the LDP estimators run on synthetic data (their truncation levels come from the model)',
       });
     }
-    if (v.s > v.d && usesDesign(v)) {
+    if (v.s > v.d && usesDesign(v) && v.study !== 'sweep_eps') {
       issues.push({ field: 's', message: 'w* cannot have more nonzeros than there are features (s ≤ d)' });
     }
     if (v.study === 'sweep_n' && v.nMin >= v.nMax)
@@ -493,12 +541,14 @@ export const regressionSpec = defineSpec({
           'phase diagrams take d from 20 to 512 (one workgroup per problem keeps its vectors in workgroup memory)',
       });
     }
-    if (
-      (v.study === 'fit' || v.study === 'cv' || v.study === 'sweep_eps') &&
-      synthData(v) &&
-      v.n * v.d > 2e7
-    ) {
+    if ((v.study === 'fit' || v.study === 'cv') && synthData(v) && v.n * v.d > 2e7) {
       issues.push({ field: 'n', message: 'n·d must stay under 20M entries (160 MB as float64)' });
+    }
+    if (v.study === 'sweep_eps') {
+      if (v.epsS > v.epsD)
+        issues.push({ field: 'epsS', message: 'w* cannot have more nonzeros than there are features (s ≤ d)' });
+      if (v.epsN * v.epsD > 2e7)
+        issues.push({ field: 'epsN', message: 'n·d must stay under 20M entries (160 MB as float64)' });
     }
     if (v.study === 'sweep_n' && v.nMax * v.d > 2e7) {
       issues.push({
@@ -506,7 +556,7 @@ export const regressionSpec = defineSpec({
         message: 'largest n · d must stay under 20M entries (160 MB as float64)',
       });
     }
-    if (LDP.includes(v.solver) && v.d > 400)
+    if (LDP.includes(v.solver) && v.study !== 'sweep_eps' && v.d > 400)
       issues.push({ field: 'd', message: 'the LDP estimators take d ≤ 400' });
     return issues;
   },

@@ -101,6 +101,11 @@ function SweepChart({ sweep, title }: { sweep: SweepView; title: string }) {
         height={360}
       />
       <p className="note">{sweep.note}</p>
+      {sweep.reading ? (
+        <p className="note">
+          <strong>Our reading of the paper:</strong> {sweep.reading}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -31,7 +31,7 @@ export const SOLVER_TITLES: Record<string, string> = {
 
 export function ldpModel(
   v: RegressionValues,
-  p: { n: number; d: number; wTrue: Float64Array | null },
+  p: { n: number; d: number; wTrue: Float64Array | null; s?: number },
   seed = v.seed,
 ): LdpModel {
   const w = p.wTrue ?? new Float64Array(p.d);
@@ -48,7 +48,7 @@ export function ldpModel(
     v.solver === 'ldp_ni' && v.publicX
       ? { X: randomDesign(p.n, p.d, designOf(v), new Rng(seed, 3)), m: p.n }
       : null;
-  return { stdX: colStd, stdY: Math.max(stdY, 1e-12), radius: 2 * v.amp * Math.sqrt(v.s), publicX };
+  return { stdX: colStd, stdY: Math.max(stdY, 1e-12), radius: 2 * v.amp * Math.sqrt(p.s ?? v.s), publicX };
 }
 
 function errorMetrics(coef: ArrayLike<number>, p: RegressionProblem): Record<string, number> {

@@ -9,7 +9,7 @@ import { colSqNorms } from '../../reference/regression/linalg';
 import { omp } from '../../reference/regression/omp';
 import { ridge } from '../../reference/regression/ridge';
 import { sbl } from '../../reference/regression/sbl';
-import type { RegressionValues, Solver } from '../../spec/regression';
+import { effectiveAlphaRule, type RegressionValues, type Solver } from '../../spec/regression';
 import { UserError } from '../types';
 
 export interface SingleFit {
@@ -20,7 +20,10 @@ export interface SingleFit {
 export const l1RatioOf = (v: RegressionValues) =>
   v.solver === 'enet' || v.solver === 'enet_path' || v.solver === 'fista' ? v.l1Ratio : 1;
 
-/** α for a single Lasso/enet/FISTA fit: the given one, or 2σ√(2 ln d / n)·(rms column norm/√n). */
+/**
+ * α for a single Lasso/enet/FISTA fit: the α field, or (theory rule, the default of error-vs-n sweeps)
+ * 2σ√(2 ln d / n)·(rms column norm/√n).
+ */
 export function chooseAlpha(
   v: RegressionValues,
   X: Float64Array,
@@ -29,7 +32,7 @@ export function chooseAlpha(
   d: number,
   sigma: number | null,
 ): number {
-  if (v.alphaRule === 'fixed' || !['lasso', 'enet', 'fista'].includes(v.solver)) return v.alpha;
+  if (effectiveAlphaRule(v) === 'fixed' || !['lasso', 'enet', 'fista'].includes(v.solver)) return v.alpha;
   if (sigma === null || sigma === 0) return 1e-3 * alphaMax(X, y, n, d, l1RatioOf(v));
   const cs = colSqNorms(X, n, d);
   let mean = 0;

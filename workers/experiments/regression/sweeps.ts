@@ -3,17 +3,25 @@
  * or against the privacy budget ε, with the theoretical rates as guide lines. Rates hide constants, so each
  * guide is C·rate with C fitted (in log space) to the measured means over the upper half of the sweep; the
  * lower bounds reuse the upper bound's C, so the gap between the lines is the gap between the rates.
- * Trial t keeps its w* across the sweep; the design, noise and privatisation are drawn per point.
+ *
+ * Against n, trial t keeps its w* and draws the design, noise and privatisation per point; the Lasso
+ * family uses the theory rule α ∝ σ√(log d / n) unless the α rule says "fixed" (see effectiveAlphaRule).
+ * Against ε, trial t keeps its whole data set (the sweep's own epsN × epsD problem with s = epsS) and
+ * the same standard-normal privacy noise at every ε, scaled by that ε's Gaussian-mechanism σ (common
+ * random numbers): each point still has exactly its own distribution, and the curve's shape shows
+ * the effect of ε rather than trial-to-trial noise. Each user's noise is summed in one draw of √n·σ,
+ * which is the same distribution as n separate draws.
  */
 import { nd } from '../../core/ndarray';
 import { randomDesign, responses, sparseWStar } from '../../data/regression-synthetic';
 import { Rng } from '../../io/rng';
+import { ldpNonInteractive, ldpSequential, type NiSums, niClippedSums } from '../../reference/regression/ldp';
 import { l2Dist } from '../../reference/regression/linalg';
-import type { RegressionValues } from '../../spec/regression';
+import { effectiveAlphaRule, type RegressionValues } from '../../spec/regression';
 import { breathe, type RunContext, type RunOutput } from '../types';
 import { ldpModel, metricTable, SOLVER_TITLES } from './fit';
 import { designOf, fitData, wStarOf } from './problem';
-import { chooseAlpha, solveSingle } from './solve';
+import { chooseAlpha, ldpScales, solveSingle } from './solve';
 import { type CurveSeries, guideLine, meanSpread, type RegressionViewsData, type SweepView } from './views';
 
 export function logSpaced(lo: number, hi: number, count: number, integer: boolean): number[] {
@@ -34,11 +42,20 @@ interface Rate {
   lower?: boolean;
 }
 
-function rates(v: RegressionValues, vsEps: boolean): Rate[] {
-  const d = v.d;
-  const k = v.s;
+/** The problem size a sweep runs at: the ε sweep has its own (users, features, nonzeros). */
+export function sweepSize(v: RegressionValues): { n: number; d: number; s: number } {
+  return v.study === 'sweep_eps' ? { n: v.epsN, d: v.epsD, s: v.epsS } : { n: v.n, d: v.d, s: v.s };
+}
+
+const isLdpSolver = (v: RegressionValues) => v.solver === 'ldp_ni' || v.solver === 'ldp_si';
+
+/**
+ * Guide lines, from the paper's abstract (arXiv 2310.07367; ALGORITHMS.md B4) and the Lasso's classical
+ * rate. The NLDP lower bound is proved without public data, so it is not drawn for the public-x variant.
+ */
+export function rates(v: RegressionValues, vsEps: boolean): Rate[] {
+  const { n, d, s: k } = sweepSize(v);
   const eps = v.epsilon;
-  const n = v.n;
   const ldpOf = (
     upper: (d: number, k: number) => number,
     lower: (d: number, k: number) => number,
@@ -47,21 +64,24 @@ function rates(v: RegressionValues, vsEps: boolean): Rate[] {
   ): Rate[] =>
     vsEps
       ? [
-          { name: `${uName}/(√n·ε)`, f: (e) => upper(d, k) / (Math.sqrt(n) * e) },
-          { name: `lower bound ${lName}/(√n·ε)`, f: (e) => lower(d, k) / (Math.sqrt(n) * e), lower: true },
+          { name: `paper’s rate ${uName}/(√n·ε)`, f: (e) => upper(d, k) / (Math.sqrt(n) * e) },
+          {
+            name: `paper’s lower bound ${lName}/(√n·ε)`,
+            f: (e) => lower(d, k) / (Math.sqrt(n) * e),
+            lower: true,
+          },
         ]
       : [
-          { name: `${uName}/(√n·ε)`, f: (m) => upper(d, k) / (Math.sqrt(m) * eps) },
-          { name: `lower bound ${lName}/(√n·ε)`, f: (m) => lower(d, k) / (Math.sqrt(m) * eps), lower: true },
+          { name: `paper’s rate ${uName}/(√n·ε)`, f: (m) => upper(d, k) / (Math.sqrt(m) * eps) },
+          {
+            name: `paper’s lower bound ${lName}/(√n·ε)`,
+            f: (m) => lower(d, k) / (Math.sqrt(m) * eps),
+            lower: true,
+          },
         ];
   if (v.solver === 'ldp_ni') {
-    if (v.publicX)
-      return ldpOf(
-        (d, k) => Math.sqrt(d * k),
-        (d, k) => Math.sqrt(d * k * Math.log(d)),
-        '√(dk)',
-        '√(dk·log d)',
-      );
+    // With public x's only the upper bound is stated; the NLDP lower bound assumes no public data.
+    if (v.publicX) return ldpOf((d, k) => Math.sqrt(d * k), () => 0, '√(dk)', '').filter((r) => !r.lower);
     return ldpOf(
       (d, k) => d * Math.sqrt(k),
       (d, k) => Math.sqrt(d * k * Math.log(d)),
@@ -76,8 +96,20 @@ function rates(v: RegressionValues, vsEps: boolean): Rate[] {
       'k√d',
       '√(dk)',
     );
-  if (v.solver === 'ridge') return [{ name: 'σ√(d/n)', f: (m) => v.sigma * Math.sqrt(d / m) }];
-  return [{ name: 'σ√(s·log d / n)', f: (m) => Math.max(v.sigma, 1e-12) * Math.sqrt((k * Math.log(d)) / m) }];
+  if (v.solver === 'ridge') return [{ name: 'rate σ√(d/n)', f: (m) => v.sigma * Math.sqrt(d / m) }];
+  return [{ name: 'rate σ√(s·log d / n)', f: (m) => Math.max(v.sigma, 1e-12) * Math.sqrt((k * Math.log(d)) / m) }];
+}
+
+const LASSO_FAMILY = ['lasso', 'enet', 'fista'];
+
+/** What in an LDP sweep is the paper's and what is this lab's reading of it. */
+export const LDP_READING =
+  'The estimators’ details (truncation at τ, Gaussian mechanism σ = Δ₂√(2 ln(1.25/δ))/ε, the ε/2 + ε/2 budget split, eigenvalue floor and top-k on the non-interactive server; LDP-IHT with T = ⌈ln n⌉ rounds, k′ = 2k, step 0.5 and ℓ2-ball radius 2·amp·√s for the interactive one) and all their constants are this lab’s reading of arXiv 2310.07367, not checked against the paper. Only the rates of the guide lines are the paper’s (from its abstract), each drawn with a fitted constant C.';
+
+/** How the sweep chose α, for titles and notes (null when the solver has no α). */
+function alphaLabel(v: RegressionValues): string | null {
+  if (!LASSO_FAMILY.includes(v.solver)) return v.solver === 'ridge' ? `α = ${v.alpha}` : null;
+  return effectiveAlphaRule(v) === 'theory' ? 'α = 2σ√(2 log d / n), theory rule' : `fixed α = ${v.alpha}`;
 }
 
 export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<RunOutput> {
@@ -86,31 +118,67 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
     ? logSpaced(v.epsMin, v.epsMax, v.points, false)
     : logSpaced(v.nMin, v.nMax, v.points, true);
   const T = v.trials;
-  const d = v.d;
+  const size = sweepSize(v);
+  const d = size.d;
+  const wOpts = { ...wStarOf(v), s: size.s };
   const errors: number[][] = xs.map(() => []);
-  const isLdp = v.solver === 'ldp_ni' || v.solver === 'ldp_si';
-  const title = `${SOLVER_TITLES[v.solver]}: ‖ŵ − w*‖ against ${vsEps ? 'ε' : 'n'} (${T} trials per point)`;
+  const isLdp = isLdpSolver(v);
+  const aLabel = alphaLabel(v);
+  const title = `${SOLVER_TITLES[v.solver]}${aLabel ? ` (${aLabel})` : ''}: ‖ŵ − w*‖ against ${vsEps ? 'ε' : 'n'} (${T} trials per point)`;
   const t0 = performance.now();
   const total = xs.length * T;
   let doneCount = 0;
   const view = (): SweepView => sweepView(v, xs, errors, vsEps, false);
   let last = performance.now();
+  const report = async (t: number, i: number) => {
+    doneCount++;
+    if (performance.now() - last > 40 || doneCount === total) {
+      ctx.progress({
+        fraction: doneCount / total,
+        stage: `trial ${t + 1} of ${T}, point ${i + 1} of ${xs.length}`,
+        partial: { kind: 'sweep', title, sweep: view(), table: [], notes: [] } satisfies RegressionViewsData,
+      });
+      await breathe(ctx.signal);
+      last = performance.now();
+    }
+  };
   for (let t = 0; t < T; t++) {
     const ts = trialSeed(v.seed, t);
-    const { w: wTrue } = sparseWStar(d, wStarOf(v), new Rng(ts, 1));
+    const { w: wTrue } = sparseWStar(d, wOpts, new Rng(ts, 1));
+    if (vsEps) {
+      // One data set per trial; only the privacy budget changes along the sweep.
+      const n = size.n;
+      const X = randomDesign(n, d, designOf(v), new Rng(ts, 10));
+      const y = responses(X, n, d, wTrue, v.sigma, new Rng(ts, 11));
+      await breathe(ctx.signal);
+      const model = ldpModel(v, { n, d, wTrue, s: size.s }, ts);
+      const k = Math.min(size.s, d);
+      const publicX = v.solver === 'ldp_ni' && v.publicX ? model.publicX : null;
+      let sums: NiSums | undefined;
+      for (let i = 0; i < xs.length; i++) {
+        const s = ldpScales(v, n, model, xs[i]);
+        // Common random numbers: the same stream at every ε (see the header).
+        const rng = new Rng(ts * 31, 7);
+        let coef: Float64Array;
+        if (v.solver === 'ldp_ni') {
+          sums ??= niClippedSums(X, y, n, d, s.tauX, s.tauY, publicX === null);
+          coef = ldpNonInteractive(X, y, n, d, k, s, rng, { publicX, sums }).coef;
+        } else {
+          coef = ldpSequential(X, y, n, d, k, s, rng, { radius: model.radius, perUser: false }).coef;
+        }
+        errors[i].push(l2Dist(coef, wTrue));
+        await report(t, i);
+      }
+      continue;
+    }
     for (let i = 0; i < xs.length; i++) {
-      const n = vsEps ? v.n : xs[i];
-      const pi = vsEps ? 0 : i;
-      const X = randomDesign(n, d, designOf(v), new Rng(ts, 10 + 3 * pi));
-      const y = responses(X, n, d, wTrue, v.sigma, new Rng(ts, 11 + 3 * pi));
+      const n = xs[i];
+      const X = randomDesign(n, d, designOf(v), new Rng(ts, 10 + 3 * i));
+      const y = responses(X, n, d, wTrue, v.sigma, new Rng(ts, 11 + 3 * i));
       let coef: Float64Array;
       if (isLdp) {
         const model = ldpModel(v, { n, d, wTrue }, ts);
-        coef = solveSingle(v.solver, v, X, y, n, d, {
-          ldp: model,
-          rngSeed: ts * 31 + i,
-          epsilon: vsEps ? xs[i] : v.epsilon,
-        }).coef;
+        coef = solveSingle(v.solver, v, X, y, n, d, { ldp: model, rngSeed: ts * 31 + i }).coef;
       } else {
         const f = fitData({ X, y, n, d }, v.intercept);
         coef = solveSingle(v.solver, v, f.X, f.y, n, d, {
@@ -118,22 +186,7 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
         }).coef;
       }
       errors[i].push(l2Dist(coef, wTrue));
-      doneCount++;
-      if (performance.now() - last > 40 || doneCount === total) {
-        ctx.progress({
-          fraction: doneCount / total,
-          stage: `trial ${t + 1} of ${T}, point ${i + 1} of ${xs.length}`,
-          partial: {
-            kind: 'sweep',
-            title,
-            sweep: view(),
-            table: [],
-            notes: [],
-          } satisfies RegressionViewsData,
-        });
-        await breathe(ctx.signal);
-        last = performance.now();
-      }
+      await report(t, i);
     }
   }
   const final = sweepView(v, xs, errors, vsEps, true);
@@ -146,8 +199,10 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
   const metrics: Record<string, number> = {
     points: xs.length,
     trials: T,
+    ...(vsEps ? { n: size.n } : {}),
     d,
-    s: v.s,
+    s: size.s,
+    ...(LASSO_FAMILY.includes(v.solver) ? { theory_alpha: effectiveAlphaRule(v) === 'theory' ? 1 : 0 } : {}),
     fitted_slope_upper_half: slope,
     first_mean_error: stats[0].mean,
     last_mean_error: stats[stats.length - 1].mean,
@@ -162,10 +217,17 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
     sweep: final,
     table: metricTable(metrics),
     notes: [
-      `Guide lines are C·rate with C fitted to the upper half of the sweep; lower bounds (dashed) reuse that C. Expected slope: ${vsEps ? '−1 in ε' : '−½ in n'}.`,
-      ...(isLdp
+      `Guide lines are C·rate with C fitted to the upper half of the sweep; lower bounds (dashed) reuse that C. Expected slope: ${vsEps ? '−1 in ε' : '−½ in n'}; fitted over the upper half: ${slope.toFixed(2)}.`,
+      ...(aLabel && LASSO_FAMILY.includes(v.solver)
         ? [
-            'LDP estimators: this lab’s reading of arXiv 2310.07367 (truncation, Gaussian mechanism, eigenvalue floor / LDP-IHT); constants are not the paper’s.',
+            effectiveAlphaRule(v) === 'theory'
+              ? 'α follows the theory rule α = 2σ√(2 log d / n) at every n, so the error can follow √(s log d / n).'
+              : `α is fixed at ${v.alpha}: once n is large its bias dominates and the error levels off (choose the α rule “auto” or “theory” to see the rate).`,
+          ]
+        : []),
+      ...(vsEps
+        ? [
+            'Against ε each trial keeps its data and its standard-normal privacy noise, scaled by each ε’s Gaussian-mechanism σ (common random numbers); at small ε the estimate collapses towards 0 and the error towards ‖w*‖.',
           ]
         : []),
     ],
@@ -199,6 +261,7 @@ function sweepView(
   vsEps: boolean,
   withTheory: boolean,
 ): SweepView {
+  const size = sweepSize(v);
   const have = errors.map((r) => r.length > 0);
   const stats = meanSpread(errors);
   const measured: CurveSeries = {
@@ -220,7 +283,7 @@ function sweepView(
     let C: number | undefined;
     for (const r of rates(v, vsEps)) {
       const g = guideLine(
-        `${r.lower ? '' : 'rate '}${r.name}`,
+        `${r.name} (C fitted)`,
         xs.slice(half),
         r.f,
         means.slice(half),
@@ -236,6 +299,9 @@ function sweepView(
     yLabel: '‖ŵ − w*‖₂',
     series: [measured],
     theory,
-    note: vsEps ? `n = ${v.n}, d = ${v.d}, s = ${v.s}` : `d = ${v.d}, s = ${v.s}, σ = ${v.sigma}`,
+    note: vsEps
+      ? `n = ${size.n} users, d = ${size.d}, s = k = ${size.s}, σ = ${v.sigma}, truncation τ = ${v.clip > 0 ? `${v.clip} std` : '√(2 ln n) std'}, δ = ${v.delta}`
+      : `d = ${size.d}, s = ${size.s}, σ = ${v.sigma}${alphaLabel(v) ? `, ${alphaLabel(v)}` : ''}`,
+    reading: isLdpSolver(v) ? LDP_READING : undefined,
   };
 }

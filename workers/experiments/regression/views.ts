@@ -54,6 +54,8 @@ export interface SweepView {
   series: CurveSeries[];
   theory: CurveSeries[];
   note: string;
+  /** Which parts are this lab's reading of a paper rather than the paper's own (shown with the chart). */
+  reading?: string;
 }
 
 export interface PhaseView {

@@ -83,6 +83,38 @@ export interface LdpResult {
   perUser: boolean;
 }
 
+/**
+ * The users' clipped statistics before any noise: Σ x̃x̃ᵀ (upper triangle of a d×d array; null with
+ * public x's) and Σ x̃ỹ. They do not depend on ε, so a sweep over ε computes them once per data set.
+ */
+export interface NiSums {
+  S: Float64Array | null;
+  b: Float64Array;
+  tauX: number;
+  tauY: number;
+}
+
+export function niClippedSums(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  tauX: number,
+  tauY: number,
+  withXX: boolean,
+): NiSums {
+  const S = withXX ? new Float64Array(d * d) : null;
+  const b = new Float64Array(d);
+  const x = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) x[j] = clipValue(X[i * d + j], tauX);
+    const yt = clipValue(y[i], tauY);
+    if (S) for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += x[a] * x[c];
+    for (let j = 0; j < d; j++) b[j] += x[j] * yt;
+  }
+  return { S, b, tauX, tauY };
+}
+
 export function ldpNonInteractive(
   X: Float64Array,
   y: Float64Array,
@@ -91,33 +123,37 @@ export function ldpNonInteractive(
   k: number,
   s: LdpScales,
   rng: Rng,
-  opts: { publicX?: { X: Float64Array; m: number } | null; perUser?: boolean } = {},
+  opts: {
+    publicX?: { X: Float64Array; m: number } | null;
+    perUser?: boolean;
+    /** Precomputed `niClippedSums` of the same X, y and τ's (only with summed noise). */
+    sums?: NiSums;
+  } = {},
 ): LdpResult {
   const pub = opts.publicX ?? null;
   const publicX = pub !== null;
-  const perUser = opts.perUser ?? n * d * d <= 2e7;
+  const perUser = opts.sums ? false : (opts.perUser ?? n * d * d <= 2e7);
   const { sigmaXX, sigmaXY } = niSigmas(d, s, publicX);
   const S = new Float64Array(d * d); // upper triangle used, then mirrored
   const b = new Float64Array(d);
   const x = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) x[j] = X[i * d + j];
-    if (perUser) {
+  if (perUser) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) x[j] = X[i * d + j];
       const msg = privatizeNi(x, y[i], s, publicX, rng);
       if (msg.xx) {
         let p = 0;
         for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += msg.xx[p++];
       }
       for (let j = 0; j < d; j++) b[j] += msg.xy[j];
-    } else {
-      // The same clipped statistics; the Gaussian noise sum is added once below.
-      for (let j = 0; j < d; j++) x[j] = clipValue(x[j], s.tauX);
-      const yt = clipValue(y[i], s.tauY);
-      if (!publicX) for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += x[a] * x[c];
-      for (let j = 0; j < d; j++) b[j] += x[j] * yt;
     }
-  }
-  if (!perUser) {
+  } else {
+    // The same clipped statistics; the Gaussian noise sum is added once.
+    const sums = opts.sums ?? niClippedSums(X, y, n, d, s.tauX, s.tauY, !publicX);
+    if (sums.tauX !== s.tauX || sums.tauY !== s.tauY || (!publicX && !sums.S))
+      throw new Error('ldpNonInteractive: the precomputed sums were clipped at other levels');
+    if (!publicX && sums.S) S.set(sums.S);
+    b.set(sums.b);
     const root = Math.sqrt(n);
     if (!publicX)
       for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += root * sigmaXX * rng.normal();
@@ -227,17 +263,31 @@ export function ldpSequential(
   const perUser = opts.perUser ?? n * d <= 2e6;
   const sigma = gaussianSigma(2 * bound, s.epsilon, s.delta);
   let theta: Float64Array = new Float64Array(d);
-  const x = new Float64Array(d);
-  const quiet = { ...s, epsilon: Number.POSITIVE_INFINITY };
+  const g = new Float64Array(d);
+  const { tauX, tauY } = s;
+  const userNoise = perUser && sigma > 0;
   for (let t = 0; t < T; t++) {
     const lo = Math.floor((t * n) / T);
     const hi = Math.floor(((t + 1) * n) / T);
     const gSum = new Float64Array(d);
     for (let i = lo; i < hi; i++) {
-      for (let j = 0; j < d; j++) x[j] = X[i * d + j];
-      // Without per-user draws the clipped gradient is formed exactly and the noise sum is added below.
-      const g = privatizeSi(x, y[i], theta, bound, perUser ? s : quiet, rng);
-      for (let j = 0; j < d; j++) gSum[j] += g[j];
+      // privatizeSi, inlined into one reused buffer (a typed array per user is slow at n = 10⁶).
+      const row = i * d;
+      let pred = 0;
+      for (let j = 0; j < d; j++) {
+        const xj = clipValue(X[row + j], tauX);
+        g[j] = xj;
+        pred += xj * theta[j];
+      }
+      const res = pred - clipValue(y[i], tauY);
+      // ‖x̃·res‖ = |res|·‖x̃‖: clip the gradient to the bound C.
+      let xx = 0;
+      for (let j = 0; j < d; j++) xx += g[j] * g[j];
+      const nrm = Math.abs(res) * Math.sqrt(xx);
+      const f = nrm > bound ? (res * bound) / nrm : res;
+      // Without per-user draws the clipped gradients are summed exactly and the noise sum is added below.
+      if (userNoise) for (let j = 0; j < d; j++) gSum[j] += g[j] * f + sigma * rng.normal();
+      else for (let j = 0; j < d; j++) gSum[j] += g[j] * f;
     }
     const m = Math.max(1, hi - lo);
     if (!perUser) for (let j = 0; j < d; j++) gSum[j] += Math.sqrt(hi - lo) * sigma * rng.normal();
