@@ -46,7 +46,7 @@ export function Landing() {
               }}
             >
               <img
-                src={`presets/${p.id}.png`}
+                src={`presets/${p.id}.jpg`}
                 alt=""
                 loading="lazy"
                 onError={(e) => e.currentTarget.remove()}
