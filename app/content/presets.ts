@@ -76,6 +76,22 @@ export const PRESETS: Preset[] = [
       'A 10-sparse signal in 200 dimensions from 100 noisy measurements. At α = 0.1 the Lasso finds all ten true coefficients but adds eight false positives; switch the α rule to theory and they vanish, at the price of shrunken estimates. The stem plot labels true positives, false positives and misses.',
     hash: '#/regression?ver=1&solver=lasso&n=100&d=200&s=10',
   },
+  {
+    id: 'reg-privacy-eps',
+    lab: 'regression',
+    title: 'What privacy costs: error vs ε',
+    blurb:
+      'Sparse regression under local differential privacy: every user privatises their own data before the server sees it. The estimation error falls like 1/ε as the privacy budget grows, parallel to the paper’s rate d√k/(√n·ε); the dashed line is its lower bound. Which constants and mechanisms are our reading of the paper is said under the chart.',
+    hash: '#/regression?ver=1&study=sweep_eps&solver=ldp_ni',
+  },
+  {
+    id: 'reg-lasso-rate',
+    lab: 'regression',
+    title: 'The Lasso’s error rate against n',
+    blurb:
+      'With α set by theory (α ∝ σ√(log d / n)), the ℓ2 error falls like √(k log d / n): a slope of −1/2 on the log–log chart, parallel to the guide line. Switch the α rule to fixed and the error stops falling: a fixed penalty leaves a bias floor.',
+    hash: '#/regression?ver=1&study=sweep_n&solver=lasso',
+  },
   // Sparse autoencoders
   {
     id: 'sae-topk-superposition',
@@ -92,6 +108,14 @@ export const PRESETS: Preset[] = [
     blurb:
       'The same data with a ReLU autoencoder and an L1 penalty. It recovers the features too, but the penalty shrinks every code towards zero, and the dark-matter panel shows it: most of its error is a linear function of the input (about 85%, against about 20% for TopK). Compare the L0 too.',
     hash: '#/sae?ver=1&model=relu_l1',
+  },
+  {
+    id: 'sae-auxk-dead',
+    lab: 'sae',
+    title: 'Dead latents and how AuxK revives them',
+    blurb:
+      'A learning rate of 0.05 knocks out about half of the 128 latents: they stop firing and stop learning (the dead-latents curve climbs to about 60). Now set AuxK latents back to 64: the auxiliary loss trains dead latents on the unexplained residual, and most of them come back (about 16 dead).',
+    hash: '#/sae?ver=1&model=topk&lr=0.05&steps=600&auxK=0',
   },
   {
     id: 'sae-frontier',

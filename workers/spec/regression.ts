@@ -104,7 +104,8 @@ export const regressionSpec = defineSpec({
       group: 'Method',
       help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Not used when the α rule is the theory rule.',
       show: (v) =>
-        (is('solver', 'ridge')(v) || (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
+        (is('solver', 'ridge')(v) ||
+          (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
         !isPhase(v) &&
         v.study !== 'cv',
     }),
@@ -317,7 +318,7 @@ export const regressionSpec = defineSpec({
       max: 1e7,
       int: true,
       group: 'Data',
-      help: 'Samples (users) of the error-vs-ε sweep. Local privacy is costly: the error is of order d√k/(√n·ε) times large constants, so it only falls like 1/ε once n is in the millions for a small d; with too few users every ε gives the trivial estimate 0 (error ‖w*‖).',
+      help: 'Samples (users) of the error-vs-ε sweep. Local privacy is costly: the error is of order d√k/(√n·ε) times large constants, so it only falls like 1/ε once n is in the millions for a small d; with too few users the noise swamps every ε (the non-interactive estimate shrinks to 0, error ‖w*‖; LDP-IHT does worse).',
       show: isEpsSweep,
     }),
     epsD: num({
@@ -421,6 +422,7 @@ export const regressionSpec = defineSpec({
       max: 1,
       log: true,
       group: 'Study',
+      help: 'The classical Gaussian mechanism used here holds for ε ≤ 1, so the sweep stays in (0, 1]. With the default 10⁶ users and d = 2 the error falls like 1/ε above ε ≈ 0.3 and bends towards the trivial ‖w*‖ below.',
       show: is('study', 'sweep_eps'),
     }),
     epsMax: num({
@@ -546,7 +548,10 @@ export const regressionSpec = defineSpec({
     }
     if (v.study === 'sweep_eps') {
       if (v.epsS > v.epsD)
-        issues.push({ field: 'epsS', message: 'w* cannot have more nonzeros than there are features (s ≤ d)' });
+        issues.push({
+          field: 'epsS',
+          message: 'w* cannot have more nonzeros than there are features (s ≤ d)',
+        });
       if (v.epsN * v.epsD > 2e7)
         issues.push({ field: 'epsN', message: 'n·d must stay under 20M entries (160 MB as float64)' });
     }

@@ -102,7 +102,7 @@ export const saeSpec = defineSpec({
       int: true,
       group: 'Model',
       show: usesAux,
-      help: 'The auxiliary loss reconstructs the residual from the top-k_aux dead latents (at most M), giving them gradient. 0 turns it off.',
+      help: 'The auxiliary loss reconstructs the residual from the top-k_aux dead latents (at most M), giving them gradient. 0 turns it off. It revives latents when the residual holds something no live latent explains (e.g. latents knocked out by a high learning rate). In a dictionary many times larger than the true features the residual is only what TopK cut off, so dead latents learn small codes that never win a TopK slot again: expect more dead latents, not fewer.',
     }),
     auxCoeff: num({
       label: 'AuxK coefficient',
