@@ -8,7 +8,7 @@ import favorMaxCode from '../../shaders/attention-linear-favor-max.wgsl?raw';
 import featuresCode from '../../shaders/attention-linear-features.wgsl?raw';
 import outputCode from '../../shaders/attention-linear-output.wgsl?raw';
 import { UserError } from '../experiments/types';
-import { bindGroup, ceilDiv, emptyBuffer, storageBuffer, uniformBuffer } from '../gpu/buffers';
+import { bindGroup, ceilDiv, emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../gpu/buffers';
 import { checkFits, type GpuContext } from '../gpu/device';
 import {
   cosformerTrig,
@@ -103,6 +103,18 @@ export class Plan {
 }
 
 /** A 1-D count of workgroups laid out as x × y with x ≤ 65535. */
+/** Runs a prepared plan once, reads `count` floats of `out` back and frees the plan's buffers. */
+export async function runPlanOnce(plan: Plan, out: GPUBuffer, count: number): Promise<Float32Array> {
+  try {
+    const enc = plan.ctx.device.createCommandEncoder({ label: plan.label });
+    plan.encode(enc);
+    plan.ctx.device.queue.submit([enc.finish()]);
+    return await readFloat32(plan.ctx.device, out, count);
+  } finally {
+    plan.destroy();
+  }
+}
+
 export function grid2d(workgroups: number): [number, number] {
   const x = Math.min(workgroups, MAX_WG);
   return [x, Math.ceil(workgroups / x)];

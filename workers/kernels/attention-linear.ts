@@ -6,7 +6,7 @@
  * (attention-linear-output). Work O(N·C·F + N·F·d); memory O(N·F + (N/C)·F·d).
  */
 import scanCode from '../../shaders/attention-linear-scan.wgsl?raw';
-import { ceilDiv, readFloat32 } from '../gpu/buffers';
+import { ceilDiv } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import type { LinearAttentionOpts } from '../reference/attention-linear';
 import { validateLinearShapes } from '../reference/attention-linear';
@@ -20,6 +20,7 @@ import {
   featureBytes,
   grid2d,
   Plan,
+  runPlanOnce,
 } from './attention-linear-stages';
 
 /** Non-causal: rows per partial state, so at most ~32 partial states are reduced. */
@@ -98,12 +99,5 @@ export async function linearAttentionGpu(
   o: LinearAttentionOpts,
 ): Promise<Float32Array> {
   const { plan, out } = prepareLinearAttention(ctx, q, k, v, o);
-  try {
-    const enc = ctx.device.createCommandEncoder({ label: 'linear attention' });
-    plan.encode(enc);
-    ctx.device.queue.submit([enc.finish()]);
-    return await readFloat32(ctx.device, out, o.n * o.d);
-  } finally {
-    plan.destroy();
-  }
+  return runPlanOnce(plan, out, o.n * o.d);
 }

@@ -8,7 +8,7 @@
  * level weights). Work O(N·C·F + N·F·d + (N/C)·log(N/C)·F·d).
  */
 import fenwickCode from '../../shaders/attention-loglinear-fenwick.wgsl?raw';
-import { ceilDiv, readFloat32 } from '../gpu/buffers';
+import { ceilDiv } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { type LogLinearOpts, validateLogLinear } from '../reference/attention-loglinear';
 import { featureDim, LINEAR_EPS } from '../reference/feature-maps';
@@ -21,6 +21,7 @@ import {
   featureBytes,
   grid2d,
   Plan,
+  runPlanOnce,
 } from './attention-linear-stages';
 
 export const DEFAULT_LOGLINEAR_CHUNK = 64;
@@ -103,12 +104,5 @@ export async function logLinearAttentionGpu(
   o: LogLinearOpts,
 ): Promise<Float32Array> {
   const { plan, out } = prepareLogLinearAttention(ctx, q, k, v, o);
-  try {
-    const enc = ctx.device.createCommandEncoder({ label: 'log-linear attention' });
-    plan.encode(enc);
-    ctx.device.queue.submit([enc.finish()]);
-    return await readFloat32(ctx.device, out, o.n * o.d);
-  } finally {
-    plan.destroy();
-  }
+  return runPlanOnce(plan, out, o.n * o.d);
 }
