@@ -104,22 +104,32 @@ test('a chart exports as SVG and PNG: downloaded, non-empty, the SVG parses and 
   ]);
   expect(readFileSync((await csv.path()) as string, 'utf8').split('\n').length).toBeGreaterThan(10);
 
-  // A d3 chart (SVG): use the tour-free history-independent line chart of the matmul lab if present, else any SVG chart.
-  await page.goto('./#/matmul?m=40&n=30&k=20&a=0');
-  const svgFig = page.locator('figure[data-viz="line"], figure[data-viz="bar"]').first();
-  if ((await svgFig.count()) > 0) {
-    const [svg] = await Promise.all([
-      page.waitForEvent('download'),
-      svgFig.getByRole('button', { name: /as SVG/ }).click(),
-    ]);
-    const text = readFileSync((await svg.path()) as string, 'utf8');
-    const ok = await page.evaluate(
-      (t) => new DOMParser().parseFromString(t, 'image/svg+xml').querySelector('parsererror') === null,
-      text,
-    );
-    expect(ok).toBe(true);
-    expect(text).toContain('<desc>');
-  }
+  // A d3 chart (SVG): the coefficient path of the Lasso on diabetes.
+  await page.goto('./#/regression?ver=1&solver=lasso_path&source=diabetes');
+  await waitForResult(page);
+  const svgFig = page.locator('figure[data-viz="line"]').first();
+  await expect(svgFig).toBeVisible();
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    svgFig.getByRole('button', { name: /as SVG/ }).click(),
+  ]);
+  const text = readFileSync((await svg.path()) as string, 'utf8');
+  const parsed = await page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror') !== null,
+      root: doc.documentElement.nodeName,
+      paths: doc.querySelectorAll('path').length,
+    };
+  }, text);
+  expect(parsed).toMatchObject({ error: false, root: 'svg' });
+  expect(parsed.paths).toBeGreaterThan(5);
+  expect(text).toContain('#/regression?ver=1&amp;source=diabetes');
+  const [svgPng] = await Promise.all([
+    page.waitForEvent('download'),
+    svgFig.getByRole('button', { name: /as PNG/ }).click(),
+  ]);
+  expect(readFileSync((await svgPng.path()) as string).length).toBeGreaterThan(1000);
 });
 
 test('result exports: result.json, arrays as .npy, and the CLI command', async ({ page }) => {
