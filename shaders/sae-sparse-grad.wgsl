@@ -1,8 +1,9 @@
-// Sparse-transposed products, step 4: one workgroup (64 threads over columns) per latent i, over its list:
+// Sparse-transposed products, step 4: one workgroup (64 threads over columns) per latent i, over its list
+// sorted by entry (step 3b), so every sum adds its terms in sample order, the same order every run:
 //   ∂A[i, :] = Σ_e val[e]·G[row(e), :]   (decoder atoms, or PolySAE's U with G = ∂a; w columns)
 //   ∂W_enc[i, :] = Σ_e gval[e]·xc[b(e), :],   ∂b_enc[i] = Σ_e gval[e]
 // row(e) = b for main entries and B + b for AuxK ones. Every row is written (zero for unused latents).
-// Bindings: 0 list, 1 offsets, 2 ent (val | gval), 3 G, 4 xc, 5 gA, 6 gW_enc, 7 gb_enc, 8 dims.
+// Bindings: 0 list (sorted), 1 offsets, 2 ent (val | gval), 3 G, 4 xc, 5 gA, 6 gW_enc, 7 gb_enc, 8 dims.
 
 struct Dims { B: u32, E: u32, kMain: u32, w: u32, d: u32, M: u32, _p0: u32, _p1: u32 }
 

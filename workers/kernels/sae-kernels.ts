@@ -9,6 +9,7 @@ import bdecCode from '../../shaders/sae-bdec-grad.wgsl?raw';
 import colcountCode from '../../shaders/sae-colcount.wgsl?raw';
 import cscCountCode from '../../shaders/sae-csc-count.wgsl?raw';
 import cscFillCode from '../../shaders/sae-csc-fill.wgsl?raw';
+import cscSortCode from '../../shaders/sae-csc-sort.wgsl?raw';
 import decodeSparseCode from '../../shaders/sae-decode-sparse.wgsl?raw';
 import densifyCode from '../../shaders/sae-densify.wgsl?raw';
 import gatherCode from '../../shaders/sae-gather.wgsl?raw';
@@ -164,7 +165,11 @@ export const densifyOp = (bs: BufferSet, idx: B, ent: B, z: B, s: EntryShape & {
     grid(s.B * s.E),
   );
 
-/** The CSC build + sparse-transposed gradient products, as four ops (counters must be cleared before). */
+/**
+ * The CSC build + sparse-transposed gradient products, as five ops (counters must be cleared before): count,
+ * scan, fill (atomic, any order), sort each latent's list by entry (a fixed order, so the float sums are
+ * bit-reproducible), and the per-latent sums.
+ */
 export function sparseGradOps(
   bs: BufferSet,
   b: {
@@ -175,6 +180,7 @@ export function sparseGradOps(
     offsets: B;
     cursor: B;
     list: B;
+    order: B;
     G: B;
     xc: B;
     gA: B;
@@ -204,10 +210,16 @@ export function sparseGradOps(
       grid(n),
     ),
     bs.op(
+      'sae-csc-sort',
+      cscSortCode,
+      [b.idx, b.ent, b.list, b.offsets, b.order, bs.uniform('sort', [u(n), u(0), u(0), u(0)])],
+      grid(n),
+    ),
+    bs.op(
       'sae-sparse-grad',
       sparseGradCode,
       [
-        b.list,
+        b.order,
         b.offsets,
         b.ent,
         b.G,

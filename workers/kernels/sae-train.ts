@@ -74,6 +74,7 @@ export function planGpuSae(c: SaeConfig, n: number, B: number, decoder: DecoderK
     offsets: f(sparse ? M + 1 : 1),
     cursor: f(sparse ? M : 1),
     list: f(sparse ? B * E : 1),
+    order: f(sparse ? B * E : 1),
     a: f(poly ? B * R1 : 1),
     ga: f(poly ? B * R1 : 1),
     part: f(poly ? 2 * B * R2 : 1),
@@ -326,6 +327,7 @@ export class GpuSae {
         offsets: b.offsets,
         cursor: b.cursor,
         list: b.list,
+        order: b.order,
       };
       ops.push(
         ...K.sparseGradOps(
