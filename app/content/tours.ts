@@ -73,9 +73,9 @@ export const TOURS: Tour[] = [
       {
         hash: '#/regression?ver=1&study=phase&solver=omp&cells=12&trials=8',
         narration:
-          'When is recovery possible at all? Over a grid of δ = n/d and ρ = k/n, the fraction of random problems whose support is recovered jumps from 1 to 0 across a sharp edge, close to the Donoho–Tanner curve.',
+          'When is recovery possible at all? Over a grid of δ = n/d and ρ = k/n, the fraction of random problems whose support is recovered jumps from 1 to 0 across a sharp edge; the Donoho–Tanner curve marks where ℓ1 recovery fails.',
         question: 'Where will the edge be at δ = 0.5?',
-        answer: 'Near ρ ≈ 0.39 for ℓ1 recovery (the drawn curve); greedy OMP’s edge lies close to it.',
+        answer: 'Near ρ ≈ 0.39 for ℓ1 recovery (the drawn curve); greedy OMP’s edge lies lower, around ρ ≈ 0.25 here.',
       },
     ],
   },
