@@ -75,7 +75,8 @@ export const TOURS: Tour[] = [
         narration:
           'When is recovery possible at all? Over a grid of δ = n/d and ρ = k/n, the fraction of random problems whose support is recovered jumps from 1 to 0 across a sharp edge; the Donoho–Tanner curve marks where ℓ1 recovery fails.',
         question: 'Where will the edge be at δ = 0.5?',
-        answer: 'Near ρ ≈ 0.39 for ℓ1 recovery (the drawn curve); greedy OMP’s edge lies lower, around ρ ≈ 0.25 here.',
+        answer:
+          'Near ρ ≈ 0.39 for ℓ1 recovery (the drawn curve); greedy OMP’s edge lies lower, around ρ ≈ 0.25 here.',
       },
     ],
   },

@@ -33,7 +33,10 @@ export function wrapTitle(
   title: string,
   width: number,
 ): number {
-  const perLine = Math.max(20, Math.floor((width - 12) / 7.5));
+  // Average bold glyph width ≈ 0.6 em of the chart's font (larger in the projector's large-text mode).
+  const node = svg.node();
+  const em = node ? Number.parseFloat(getComputedStyle(node).fontSize) || 15 : 15;
+  const perLine = Math.max(16, Math.floor((width - 12) / (em * 0.6)));
   const lines: string[] = [];
   let cur = '';
   for (const word of title.split(/\s+/)) {
