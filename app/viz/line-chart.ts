@@ -46,14 +46,15 @@ export function wrapTitle(
     } else cur = cur ? `${cur} ${word}` : word;
   }
   if (cur) lines.push(cur);
-  const t = svg.append('text').attr('class', 'chart-title').attr('x', 6).attr('y', 16);
+  const lineH = em * 1.15;
+  const t = svg.append('text').attr('class', 'chart-title').attr('x', 6).attr('y', lineH);
   lines.forEach((l, i) => {
     t.append('tspan')
       .attr('x', 6)
-      .attr('dy', i === 0 ? 0 : 16)
+      .attr('dy', i === 0 ? 0 : lineH)
       .text(l);
   });
-  return 16 * lines.length + 8;
+  return lineH * lines.length + 8;
 }
 
 function usable(p: Point, o: LineChartOptions): boolean {
