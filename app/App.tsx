@@ -60,6 +60,7 @@ function Embed() {
   const experiment = useLab((s) => s.experiment);
   const values = useLab((s) => s.values);
   const backend = useLab((s) => s.backend);
+  const setValue = useLab((s) => s.setValue);
   const full = `${location.href.split('#')[0]}${shareHash({ experiment, values, meta: {}, backend })}`;
   return (
     <div className="app embed" data-testid="embed">
@@ -84,6 +85,7 @@ function LabViews() {
   const progress = useLab((s) => currentRun(s).progress);
   const running = useLab((s) => currentRun(s).status === 'running');
   const backend = useLab((s) => s.backend);
+  const setValue = useLab((s) => s.setValue);
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;
   const { Views } = lab;
@@ -105,7 +107,7 @@ function LabViews() {
       ) : null}
       <ExportContext.Provider value={exportMeta}>
         <Suspense fallback={<p className="placeholder">Loading the {lab.title} views…</p>}>
-          <Views values={values} result={result} progress={progress} running={running} />
+          <Views values={values} result={result} progress={progress} running={running} setValue={setValue} />
         </Suspense>
       </ExportContext.Provider>
     </ViewBoundary>

@@ -9,4 +9,10 @@ export interface LabViewProps {
   /** The latest progress of the running run (its `partial` may carry points to draw already). */
   progress: Progress | null;
   running: boolean;
+  /**
+   * Sets a spec field from the views (e.g. a click on the map choosing the zoomed region): the change
+   * goes through the store like a control's, so it is in the URL and re-runs. Absent where views are
+   * read-only (history comparison).
+   */
+  setValue?: (key: string, value: unknown) => void;
 }
