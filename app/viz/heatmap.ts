@@ -25,6 +25,8 @@ export interface HeatmapData {
   overlay?: HeatmapOverlay;
   height?: number;
   onCellHover?: (r: number, c: number, v: number) => void;
+  /** Called with the clicked cell (row, column, value); the canvas shows a pointer cursor when set. */
+  onCellClick?: (r: number, c: number, v: number) => void;
 }
 
 export function createHeatmap(el: HTMLElement) {
@@ -45,12 +47,25 @@ export function createHeatmap(el: HTMLElement) {
   el.append(root);
   let current: HeatmapData | null = null;
 
-  canvas.addEventListener('mousemove', (ev) => {
-    if (!current) return;
+  /** The cell under a pointer event, or null outside the grid. */
+  function cellAt(ev: MouseEvent): { r: number; c: number } | null {
+    if (!current) return null;
     const rect = canvas.getBoundingClientRect();
     const c = Math.floor(((ev.clientX - rect.left) / rect.width) * current.cols);
     const r = Math.floor(((ev.clientY - rect.top) / rect.height) * current.rows);
-    if (r < 0 || c < 0 || r >= current.rows || c >= current.cols) return;
+    return r < 0 || c < 0 || r >= current.rows || c >= current.cols ? null : { r, c };
+  }
+
+  canvas.addEventListener('click', (ev) => {
+    const at = cellAt(ev);
+    if (!current?.onCellClick || !at) return;
+    current.onCellClick(at.r, at.c, current.values[at.r * current.cols + at.c]);
+  });
+
+  canvas.addEventListener('mousemove', (ev) => {
+    const at = cellAt(ev);
+    if (!current || !at) return;
+    const { r, c } = at;
     const v = current.values[r * current.cols + c];
     const cls = current.overlay ? current.overlay.classes[r * current.cols + c] : -1;
     tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${fmt(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
@@ -60,6 +75,7 @@ export function createHeatmap(el: HTMLElement) {
   function update(d: HeatmapData): void {
     current = d;
     title.textContent = d.title;
+    canvas.style.cursor = d.onCellClick ? 'pointer' : '';
     canvas.setAttribute(
       'aria-label',
       `${d.title}: ${d.rows} × ${d.cols} heatmap; ${d.yLabel} down, ${d.xLabel} across`,

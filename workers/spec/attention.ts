@@ -29,11 +29,18 @@ export type AttentionData = (typeof ATTENTION_DATA)[number];
 /** Kernel tile (rows and columns): block sizes must be multiples of it. */
 export const ATTN_TILE = 32;
 
+/** The full-resolution zoom is a ZOOM_SIZE×ZOOM_SIZE window, built only when N > ZOOM_SIZE. */
+export const ZOOM_SIZE = 64;
+/** The largest query/key index a zoom centre can name (the largest N − 1). */
+export const ZOOM_MAX_INDEX = 16383;
+
 const is =
   (...methods: AttentionMethod[]) =>
   (v: Record<string, unknown>) =>
     methods.includes(v.method as AttentionMethod);
 const usesFeatureMap = is('linear', 'sla', 'sea', 'loglinear');
+/** The zoom exists when N > ZOOM_SIZE (own data: N is only known at run time). */
+const hasZoom = (v: Record<string, unknown>) => v.data === 'file' || (v.n as number) > ZOOM_SIZE;
 
 export const attentionSpec = defineSpec({
   id: 'attention',
@@ -268,6 +275,26 @@ export const attentionSpec = defineSpec({
       group: 'Views',
       help: 'Also run several methods at several sparsities on the same data (first head) and plot error vs sparsity.',
     }),
+    zoomQ: num({
+      label: 'Zoom centre: query',
+      default: -1,
+      min: -1,
+      max: ZOOM_MAX_INDEX,
+      int: true,
+      group: 'Views',
+      show: hasZoom,
+      help: `Query index at the centre of the ${ZOOM_SIZE}×${ZOOM_SIZE} full-resolution zoom (clamped to the matrix). −1 = automatic: the query with the largest error. Click the map to set it.`,
+    }),
+    zoomK: num({
+      label: 'Zoom centre: key',
+      default: -1,
+      min: -1,
+      max: ZOOM_MAX_INDEX,
+      int: true,
+      group: 'Views',
+      show: hasZoom,
+      help: 'Key index at the centre of the zoom. −1 = automatic: the heaviest key of the zoom’s centre query. Click the map to set it.',
+    }),
   },
   rules: (v) => {
     const issues: Issue[] = [];
@@ -284,6 +311,13 @@ export const attentionSpec = defineSpec({
     if (v.kh + v.kl > 100) issues.push({ field: 'kl', message: 'kh + kl must be at most 100%' });
     if (v.method === 'loglinear' && !v.causal)
       issues.push({ field: 'causal', message: 'log-linear attention is causal only' });
+    // Checked only while the zoom exists (its controls are shown); own data: the runner clamps to its N.
+    if (!fromFile && v.n > ZOOM_SIZE) {
+      for (const key of ['zoomQ', 'zoomK'] as const) {
+        if (v[key] !== -1 && v[key] >= v.n)
+          issues.push({ field: key, message: `${key} must be −1 (automatic) or below N = ${v.n}` });
+      }
+    }
     return issues;
   },
 });

@@ -1,9 +1,10 @@
 /**
  * The attention map for the views: R×R cell means of the dense attention matrix per head (GPU kernel for
  * large N, CPU rows otherwise), the method's overlay class per cell (majority of up to 4×4 sampled pairs),
- * the per-query error strip, and a full-resolution zoom around the worst row.
+ * the per-query error strip, and a full-resolution zoom around the worst row or a chosen (query, key).
  */
 import { attentionRow } from '../../reference/attention-dense';
+import { ZOOM_SIZE } from '../../spec/attention';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem } from './backend';
 import type { ClassOf } from './methods';
@@ -118,24 +119,52 @@ function overlay(classOf: ClassOf, h: number, n: number, R: number): number[] {
   return out;
 }
 
-/** Full-resolution window around the query with the largest error, centred on its heaviest key. */
-export function buildZoom(p: AttnProblem, classOf: ClassOf | null, cmp: Comparison): Zoom | null {
+/** Where the zoom is centred: −1 = automatic (the worst query row; its heaviest key). */
+export interface ZoomAt {
+  zoomQ: number;
+  zoomK: number;
+}
+
+/**
+ * Full-resolution ZOOM_SIZE×ZOOM_SIZE window of the dense attention weights (CPU rows on both backends: 64
+ * rows cost O(64·N·d)). Centred on (zoomQ, zoomK) when set, clamped to the matrix; an automatic query is the
+ * row with the largest error (over all heads), an automatic key that row's heaviest key. A chosen query is
+ * shown in the head where its error is largest.
+ */
+export function buildZoom(
+  p: AttnProblem,
+  classOf: ClassOf | null,
+  cmp: Comparison,
+  at: ZoomAt = { zoomQ: -1, zoomK: -1 },
+): Zoom | null {
   const { heads, n, d } = p;
-  if (n <= 64) return null;
-  let worst = 0;
-  for (let t = 1; t < heads * n; t++) if (cmp.rowError[t] > cmp.rowError[worst]) worst = t;
-  const h = Math.floor(worst / n);
-  const i = worst % n;
-  const size = 64;
+  const size = ZOOM_SIZE;
+  if (n <= size) return null;
+  const autoQ = at.zoomQ < 0;
+  const autoK = at.zoomK < 0;
+  let h = 0;
+  let i = 0;
+  if (autoQ) {
+    let worst = 0;
+    for (let t = 1; t < heads * n; t++) if (cmp.rowError[t] > cmp.rowError[worst]) worst = t;
+    h = Math.floor(worst / n);
+    i = worst % n;
+  } else {
+    i = Math.min(n - 1, at.zoomQ);
+    for (let g = 1; g < heads; g++) if (cmp.rowError[g * n + i] > cmp.rowError[h * n + i]) h = g;
+  }
   const q = p.q.subarray(h * n * d, (h + 1) * n * d);
   const k = p.k.subarray(h * n * d, (h + 1) * n * d);
   const row = new Float64Array(n);
-  attentionRow(q, k, n, d, p.causal, i, row);
-  let jmax = 0;
-  for (let j = 1; j < n; j++) if (row[j] > row[jmax]) jmax = j;
+  let j = Math.min(n - 1, at.zoomK);
+  if (autoK) {
+    attentionRow(q, k, n, d, p.causal, i, row);
+    j = 0;
+    for (let c = 1; c < n; c++) if (row[c] > row[j]) j = c;
+  }
   const clamp = (x: number) => Math.max(0, Math.min(n - size, x - size / 2));
   const row0 = clamp(i);
-  const col0 = clamp(jmax);
+  const col0 = clamp(j);
   const logP: number[] = [];
   const classes: number[] = [];
   for (let r = 0; r < size; r++) {
@@ -145,6 +174,11 @@ export function buildZoom(p: AttnProblem, classOf: ClassOf | null, cmp: Comparis
       if (classOf) classes.push(classOf(h, row0 + r, col0 + c));
     }
   }
+  const err = round(cmp.rowError[h * n + i]);
+  const rowWhy = autoQ
+    ? `query ${i} of head ${h} has the largest error (${err})`
+    : `query ${i} as chosen (head ${h}, where its error ${err} is largest)`;
+  const colWhy = autoK ? `columns centred on its heaviest key ${j}` : `columns centred on key ${j} as chosen`;
   return {
     head: h,
     row0,
@@ -152,6 +186,9 @@ export function buildZoom(p: AttnProblem, classOf: ClassOf | null, cmp: Comparis
     size,
     logP,
     classes: classOf ? classes : null,
-    why: `query ${i} of head ${h} has the largest error (${round(cmp.rowError[worst])}); columns centred on its heaviest key ${jmax}`,
+    centreQ: i,
+    centreK: j,
+    auto: autoQ && autoK,
+    why: `${rowWhy}; ${colWhy}`,
   };
 }

@@ -37,7 +37,7 @@ export const attentionExperiment = defineExperiment({
       const denseFlops = 4 * heads * densePairs(n, causal) * d;
       ctx.progress({ fraction: 0.35, stage: 'attention map' });
       const maps = await buildMaps(p, be, m.classOf, cmp, ctx.signal);
-      const zoom = buildZoom(p, m.classOf, cmp);
+      const zoom = buildZoom(p, m.classOf, cmp, v);
       let sweep: SweepSeries[] | null = null;
       if (v.sweep) {
         sweep = await runSweep(v, p, be, dense, ctx.signal, (series, done, total) =>

@@ -45,7 +45,22 @@ export interface Zoom {
   /** log10 of the dense attention weights at full resolution. */
   logP: number[];
   classes: number[] | null;
+  /** The query and key the window is centred on (before clamping to the matrix). */
+  centreQ: number;
+  centreK: number;
+  /** True when both were chosen automatically (zoomQ = zoomK = −1). */
+  auto: boolean;
   why: string;
+}
+
+/**
+ * The query (or key) index at the centre of map cell `r` of a map with `cells` rows over `n` tokens: the
+ * middle of the cell's range [⌊r·n/cells⌋, ⌊(r+1)·n/cells⌋), the same ranges the map kernels average.
+ */
+export function cellCentre(r: number, cells: number, n: number): number {
+  const i0 = Math.floor((r * n) / cells);
+  const i1 = Math.max(i0 + 1, Math.floor(((r + 1) * n) / cells));
+  return Math.min(n - 1, Math.floor((i0 + i1 - 1) / 2));
 }
 
 export interface SweepPoint {
