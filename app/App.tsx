@@ -60,7 +60,6 @@ function Embed() {
   const experiment = useLab((s) => s.experiment);
   const values = useLab((s) => s.values);
   const backend = useLab((s) => s.backend);
-  const setValue = useLab((s) => s.setValue);
   const full = `${location.href.split('#')[0]}${shareHash({ experiment, values, meta: {}, backend })}`;
   return (
     <div className="app embed" data-testid="embed">

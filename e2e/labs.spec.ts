@@ -98,3 +98,28 @@ test('a training run survives switching labs, and can be paused and resumed', as
   await page.getByRole('button', { name: /^Cancel/ }).click();
   await expect(status).toHaveAttribute('data-status', 'cancelled');
 });
+
+test('clicking the attention map zooms there at full resolution, in the URL; reset returns to the worst row', async ({
+  page,
+}) => {
+  await page.goto('./#/attention?ver=1&backend=cpu&n=512&d=16&sweep=0&method=window');
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const zoom = page.locator('[data-testid="attention-zoom"] figure[data-viz="heatmap"]');
+  await expect(zoom).toHaveAttribute('data-title', /automatic: worst row/);
+  await expect(page.getByTestId('zoom-reset')).toBeDisabled();
+  const map = page.locator('figure[data-viz="heatmap"][data-title^="Dense attention"] canvas');
+  const box = await map.boundingBox();
+  if (!box) throw new Error('the attention map has no box');
+  await map.click({ position: { x: (box.width * 32.5) / 256, y: (box.height * 64.5) / 256 } });
+  await expect(page).toHaveURL(/zoomQ=128&zoomK=64/);
+  await expect(zoom).toHaveAttribute(
+    'data-title',
+    /around query 128, key 64 \(chosen\): queries 96–159, keys 32–95/,
+    {
+      timeout: 60_000,
+    },
+  );
+  await page.getByTestId('zoom-reset').click();
+  await expect(page).not.toHaveURL(/zoomQ/);
+  await expect(zoom).toHaveAttribute('data-title', /automatic: worst row/, { timeout: 60_000 });
+});

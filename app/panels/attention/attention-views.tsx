@@ -1,23 +1,27 @@
 /**
  * Views of the attention lab: the dense attention map with the method's mask outlined and a per-query error
- * strip beside it, a full-resolution zoom where the method fails most, the metrics, the error-vs-compute
+ * strip beside it, a full-resolution zoom where the method fails most (or where a click on the map puts it:
+ * the click sets the spec's zoomQ/zoomK, so the zoom is in the URL), the metrics, the error-vs-compute
  * sweep (points appear while it runs) and the SLA singular-value split. Everything arrives precomputed.
  */
 import { useState } from 'react';
 import {
   type AttentionViewsData,
+  cellCentre,
   type HeadMap,
   OVERLAY_COLORS,
   OVERLAY_LABELS,
   type SweepSeries,
+  type Zoom,
 } from '../../../workers/experiments/attention/views-data';
+import { ZOOM_SIZE } from '../../../workers/spec/attention';
 import { Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
 
 const overlayOf = (classes: number[] | null, show: boolean) =>
   classes && show ? { classes, colors: OVERLAY_COLORS, labels: OVERLAY_LABELS } : undefined;
 
-export function AttentionViews({ result, progress, running }: LabViewProps) {
+export function AttentionViews({ values, result, progress, running, setValue }: LabViewProps) {
   const [head, setHead] = useState(0);
   const [showMask, setShowMask] = useState(true);
   const data = result?.views as unknown as AttentionViewsData | undefined;
@@ -34,6 +38,15 @@ export function AttentionViews({ result, progress, running }: LabViewProps) {
   }
   const h = Math.min(head, data.maps.length - 1);
   const map = data.maps[h];
+  const zoomable = setValue && data.n > ZOOM_SIZE;
+  // A click on a map cell centres the zoom on that cell's middle query and key (through the spec: URL, re-run).
+  const zoomAt = zoomable
+    ? (r: number, c: number) => {
+        setValue('zoomQ', cellCentre(r, map.rows, data.n));
+        setValue('zoomK', cellCentre(c, map.cols, data.n));
+      }
+    : undefined;
+  const zoomChosen = (values.zoomQ ?? -1) !== -1 || (values.zoomK ?? -1) !== -1;
   return (
     <div className="views-grid">
       <section className="card">
@@ -60,7 +73,10 @@ export function AttentionViews({ result, progress, running }: LabViewProps) {
             </label>
           ) : null}
         </div>
-        <MapWithStrip map={map} showMask={showMask} n={data.n} />
+        <MapWithStrip map={map} showMask={showMask} n={data.n} onCellClick={zoomAt} />
+        {zoomable ? (
+          <p className="caption">Click a cell of the map to zoom there at full resolution.</p>
+        ) : null}
       </section>
       <section className="card">
         <MetricTable caption="Against dense attention on the same Q, K, V" rows={data.table} />
@@ -73,19 +89,22 @@ export function AttentionViews({ result, progress, running }: LabViewProps) {
         ) : null}
       </section>
       {data.zoom ? (
-        <section className="card">
-          <Heatmap
-            title={`Zoom, full resolution: queries ${data.zoom.row0}–${data.zoom.row0 + data.zoom.size - 1}, keys ${data.zoom.col0}–${data.zoom.col0 + data.zoom.size - 1} (head ${data.zoom.head})`}
-            xLabel="key"
-            yLabel="query"
-            rows={data.zoom.size}
-            cols={data.zoom.size}
-            values={data.zoom.logP}
-            domain={[Math.max(-8, Math.min(...data.zoom.logP)), 0]}
-            overlay={overlayOf(data.zoom.classes, showMask)}
-          />
-          <p className="caption">{data.zoom.why}; colour = log10 of the dense weight.</p>
-        </section>
+        <ZoomCard
+          zoom={data.zoom}
+          showMask={showMask}
+          viewedHead={data.heads > 1 ? h : null}
+          reset={
+            setValue
+              ? {
+                  disabled: !zoomChosen,
+                  run: () => {
+                    setValue('zoomQ', -1);
+                    setValue('zoomK', -1);
+                  },
+                }
+              : null
+          }
+        />
       ) : null}
       {(data.sweep ?? liveSweep) ? (
         <SweepChart series={(data.sweep ?? liveSweep)!} current={result?.metrics.flopFraction ?? null} />
@@ -110,7 +129,69 @@ export function AttentionViews({ result, progress, running }: LabViewProps) {
   );
 }
 
-function MapWithStrip({ map, showMask, n }: { map: HeadMap; showMask: boolean; n: number }) {
+function ZoomCard({
+  zoom,
+  showMask,
+  viewedHead,
+  reset,
+}: {
+  zoom: Zoom;
+  showMask: boolean;
+  /** The head shown in the map when there are several (null for one head). */
+  viewedHead: number | null;
+  reset: { disabled: boolean; run: () => void } | null;
+}) {
+  const last = zoom.size - 1;
+  // Results saved before the zoom was choosable have no centre: show the ranges only.
+  const where =
+    zoom.centreQ === undefined
+      ? ''
+      : ` around query ${zoom.centreQ}, key ${zoom.centreK} (${zoom.auto ? 'automatic: worst row' : 'chosen'})`;
+  return (
+    <section className="card" data-testid="attention-zoom">
+      <Heatmap
+        title={`Zoom, full resolution${where}: queries ${zoom.row0}–${zoom.row0 + last}, keys ${zoom.col0}–${zoom.col0 + last} (head ${zoom.head})`}
+        xLabel="key"
+        yLabel="query"
+        rows={zoom.size}
+        cols={zoom.size}
+        values={zoom.logP}
+        domain={[Math.max(-8, Math.min(...zoom.logP)), 0]}
+        overlay={overlayOf(zoom.classes, showMask)}
+      />
+      <p className="caption">
+        {zoom.why}; colour = log10 of the dense weight.
+        {viewedHead !== null && viewedHead !== zoom.head
+          ? ` The map above shows head ${viewedHead}; the zoom shows head ${zoom.head}.`
+          : ''}
+      </p>
+      {reset ? (
+        <button
+          type="button"
+          className="small"
+          data-testid="zoom-reset"
+          disabled={reset.disabled}
+          title="Centre the zoom on the query with the largest error again (zoomQ = zoomK = −1)"
+          onClick={reset.run}
+        >
+          Zoom: automatic (worst row)
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function MapWithStrip({
+  map,
+  showMask,
+  n,
+  onCellClick,
+}: {
+  map: HeadMap;
+  showMask: boolean;
+  n: number;
+  onCellClick?: (r: number, c: number) => void;
+}) {
   const cellRows = n / map.rows;
   return (
     <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'flex-start' }}>
@@ -124,6 +205,7 @@ function MapWithStrip({ map, showMask, n }: { map: HeadMap; showMask: boolean; n
           values={map.logP}
           domain={map.domain}
           overlay={overlayOf(map.classes, showMask)}
+          onCellClick={onCellClick}
         />
       </div>
       <div style={{ flex: '0 0 7rem' }}>

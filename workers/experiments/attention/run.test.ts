@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { nd } from '../../core/ndarray';
 import { attentionInputs } from '../../data/attention-inputs';
+import { attentionRow } from '../../reference/attention-dense';
 import { seaMaskRef } from '../../reference/attention-sea';
 import { attentionSpec } from '../../spec/attention';
 import { runExperiment } from '../runner';
 import type { RunContext } from '../types';
-import type { AttentionViewsData } from './views-data';
+import { type AttentionViewsData, cellCentre } from './views-data';
 
 function context(
   gpu: RunContext['gpu'],
@@ -48,8 +49,14 @@ describe('attention runner', () => {
   // linear and log-linear share the GPU plan path with SLA; they run on the CPU backend below.
   for (const method of ['dense', 'window', 'hip', 'sea', 'sla'] as const) {
     it(`runs ${method} on the GPU with parity against the reference`, async () => {
-      const values = { ...base, method, data: 'needle', heads: 2, window: 16, hipK: 24 };
+      // Dense also checks the chosen zoom on the GPU path: query 100 → rows clamped to 66–129, key 5 → 0–63.
+      const zoom = method === 'dense' ? { zoomQ: 100, zoomK: 5 } : {};
+      const values = { ...base, method, data: 'needle', heads: 2, window: 16, hipK: 24, ...zoom };
       const r = await runExperiment('attention', values, context(await testGpu()));
+      if (method === 'dense') {
+        const z = (r.views as unknown as AttentionViewsData).zoom!;
+        expect([z.row0, z.col0, z.centreQ, z.centreK, z.auto]).toEqual([66, 0, 100, 5, false]);
+      }
       expect(r.parity?.ok).toBe(true);
       expect(r.arrays.out.shape).toEqual([2, 130, 24]);
       expect(Object.keys(r.nonFinite)).toEqual([]);
@@ -82,6 +89,67 @@ describe('attention runner', () => {
       expect(r.metrics.massRecall).toBeUndefined();
     });
   }
+
+  it('centres the full-resolution zoom on the chosen (zoomQ, zoomK), else on the worst row', async () => {
+    const n = 160;
+    const d = 16;
+    const values = { ...base, n, d, method: 'window', window: 24, data: 'needle' };
+    const x = attentionInputs('needle', 1, n, d, values.seed, true);
+    const row = new Float64Array(n);
+    const logRow = (i: number) => {
+      attentionRow(x.q, x.k, n, d, true, i, row);
+      return Array.from(row, (w) => Math.log10(Math.max(w, 1e-12)));
+    };
+    // Chosen: the window is 64×64 centred on (90, 50): queries 58–121, keys 18–81, with those weights.
+    const chosen = (await runExperiment('attention', { ...values, zoomQ: 90, zoomK: 50 }, context(null)))
+      .views as unknown as AttentionViewsData;
+    const z = chosen.zoom!;
+    expect([z.row0, z.col0, z.size, z.centreQ, z.centreK, z.auto]).toEqual([58, 18, 64, 90, 50, false]);
+    for (const r of [0, 31, 63]) {
+      const want = logRow(z.row0 + r);
+      for (const c of [0, 40, 63]) expect(z.logP[r * 64 + c]).toBeCloseTo(want[z.col0 + c], 3);
+    }
+    expect(z.classes?.length).toBe(64 * 64);
+    // Near the corner the window is clamped to the matrix.
+    const corner = (await runExperiment('attention', { ...values, zoomQ: 159, zoomK: 0 }, context(null)))
+      .views as unknown as AttentionViewsData;
+    expect([corner.zoom!.row0, corner.zoom!.col0]).toEqual([n - 64, 0]);
+    // Automatic (−1): centred on the query with the largest error and that row's heaviest key.
+    const auto = (await runExperiment('attention', values, context(null)))
+      .views as unknown as AttentionViewsData;
+    const a = auto.zoom!;
+    const err = auto.maps[0].rowErrorMax; // one map row per query at n = 160
+    expect(auto.maps[0].rows).toBe(n);
+    expect(a.auto).toBe(true);
+    expect(err[a.centreQ]).toBe(Math.max(...err));
+    expect(err[a.centreQ]).toBeGreaterThan(0);
+    const w = logRow(a.centreQ);
+    expect(w[a.centreK]).toBe(Math.max(...w));
+    expect(a.row0).toBe(Math.max(0, Math.min(n - 64, a.centreQ - 32)));
+    expect(a.col0).toBe(Math.max(0, Math.min(n - 64, a.centreK - 32)));
+    // Only the key chosen: rows stay on the worst query.
+    const onlyK = (await runExperiment('attention', { ...values, zoomK: 3 }, context(null)))
+      .views as unknown as AttentionViewsData;
+    expect([onlyK.zoom!.centreQ, onlyK.zoom!.centreK, onlyK.zoom!.col0]).toEqual([a.centreQ, 3, 0]);
+  });
+
+  it('maps a map cell to the middle query/key of the tokens it averages', () => {
+    for (const [n, cells] of [
+      [160, 160],
+      [512, 256],
+      [1000, 256],
+      [16384, 256],
+      [130, 64],
+    ]) {
+      for (let r = 0; r < cells; r++) {
+        const i = cellCentre(r, cells, n);
+        expect(i).toBeGreaterThanOrEqual(Math.floor((r * n) / cells));
+        expect(i).toBeLessThan(Math.floor(((r + 1) * n) / cells));
+      }
+    }
+    expect(cellCentre(0, 256, 16384)).toBe(31);
+    expect(cellCentre(255, 256, 16384)).toBe(16383 - 32);
+  });
 
   it('streams sweep points through progress, dense anchored at (1, 0)', async () => {
     const partials: unknown[] = [];
@@ -137,6 +205,11 @@ describe('attention runner', () => {
     expect(issues({ method: 'loglinear', causal: false })).toEqual(['causal']);
     expect(issues({ hipK: 4096, hipBk: 2 })).toEqual(['hipK']);
     expect(issues({ data: 'file' })).toEqual(['q']);
+    expect(issues({ zoomQ: 512, zoomK: 511 })).toEqual(['zoomQ']);
+    expect(issues({ n: 300, zoomQ: 299, zoomK: 300 })).toEqual(['zoomK']);
+    expect(issues({ zoomQ: 0, zoomK: 0 })).toEqual([]);
+    // No zoom at N ≤ 64 (the fields are hidden) and own data's N is known only at run time: the runner clamps.
+    expect(issues({ n: 64, zoomQ: 100 })).toEqual([]);
     expect(issues({})).toEqual([]);
   });
 
