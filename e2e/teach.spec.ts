@@ -16,7 +16,7 @@ async function resultNumbers(page: Page): Promise<Record<string, number>> {
   await waitForResult(page);
   await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   // A WebGPU result must agree with the CPU reference (a ✗ badge fails the preset).
-  await expect(page.getByTestId('parity')).not.toContainText('✗');
+  await expect(page.locator('[data-testid="parity"]', { hasText: '✗' })).toHaveCount(0);
   const metrics = await page.evaluate(() => {
     const s = (window as unknown as Handle).sparselab.store.getState();
     return s.results[s.experiment].metrics;
