@@ -18,36 +18,22 @@ export async function runLinearFamily(v: AttnValues, p: AttnProblem, be: AttnBac
   let ms = 0;
   const notes: string[] = [];
   if (be.kind === 'webgpu') notes.push('Linear-family times are wall clock including upload and read-back.');
-  if (v.method === 'linear') {
+  if (v.method === 'linear' || v.method === 'loglinear') {
+    const log = v.method === 'loglinear';
     for (let h = 0; h < H; h++) {
-      const r = await be.linear({ ...fo, chunk: v.chunk }, h);
+      const r = log
+        ? await be.logLinear({ ...fo, chunk: v.chunk }, h)
+        : await be.linear({ ...fo, chunk: v.chunk }, h);
       out.set(r.value, h * n * d);
       ms += r.ms;
     }
-    const flops = H * (4 * n * f * d + (causal ? 2 * n * Math.min(v.chunk, n) * (f + d) : 0));
-    return {
-      out,
-      lse: null,
-      ms,
-      selectMs: 0,
-      pairs: null,
-      flops,
-      arrays: {},
-      classOf: null,
-      metrics: { features: f },
-      notes,
-    };
-  }
-  if (v.method === 'loglinear') {
-    for (let h = 0; h < H; h++) {
-      const r = await be.logLinear({ ...fo, chunk: v.chunk }, h);
-      out.set(r.value, h * n * d);
-      ms += r.ms;
-    }
-    notes.push('Log-linear weights λ^(ℓ) = β^ℓ are fixed (the paper learns them) [our choice].');
-    // Intra-chunk quadratic part plus one state contraction per Fenwick level above the chunk.
     const c = Math.min(v.chunk, n);
-    const flops = H * (4 * n * f * d * (1 + Math.log2(Math.max(1, n / c))) + 2 * n * c * (f + d));
+    let flops: number;
+    if (log) {
+      notes.push('Log-linear weights λ^(ℓ) = β^ℓ are fixed (the paper learns them) [our choice].');
+      // Intra-chunk quadratic part plus one state contraction per Fenwick level above the chunk.
+      flops = H * (4 * n * f * d * (1 + Math.log2(Math.max(1, n / c))) + 2 * n * c * (f + d));
+    } else flops = H * (4 * n * f * d + (causal ? 2 * n * c * (f + d) : 0));
     return {
       out,
       lse: null,
