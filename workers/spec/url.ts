@@ -3,6 +3,7 @@
  * Decoding never throws: each bad field gets a message naming it and falls back to its default.
  */
 
+import { scanNumber } from '../io/number';
 import { type Issue, type SpecDef, validate } from './define';
 import type { Field, Fields, FileRef, Values } from './fields';
 import { describeField, fieldSchema } from './fields';
@@ -13,8 +14,6 @@ export const URL_VERSION = 1;
 export const META_KEYS = ['ver', 'backend', 'embed', 'lock', 'hide', 'tour', 'step', 'present'] as const;
 export type MetaKey = (typeof META_KEYS)[number];
 export type Meta = Partial<Record<MetaKey, string>>;
-
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function encodeValue(f: Field, v: unknown): string {
   switch (f.kind) {
@@ -74,10 +73,13 @@ function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
-function decodeValue(f: Field, raw: string): { ok: true; value: unknown } | { ok: false } {
+function decodeValue(f: Field, raw: string): { ok: true; value: unknown } | { ok: false; why?: string } {
   switch (f.kind) {
-    case 'number':
-      return NUMERIC.test(raw) ? { ok: true, value: Number(raw) } : { ok: false };
+    case 'number': {
+      // One linear pass (a backtracking regex was quadratic on long digit runs); long values refused.
+      const s = scanNumber(raw);
+      return s.ok ? { ok: true, value: s.value } : { ok: false, why: raw.length > 40 ? s.why : undefined };
+    }
     case 'bool':
       if (raw === '1' || raw === 'true') return { ok: true, value: true };
       if (raw === '0' || raw === 'false') return { ok: true, value: false };
@@ -122,7 +124,7 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
     if (!d.ok || !fieldSchema(f).safeParse(d.value).success) {
       issues.push({
         field: key,
-        message: `${key} must be ${describeField(f)} (got "${clip(raw)}"); using the default ${String(f.default)}`,
+        message: `${key} must be ${describeField(f)} (got "${clip(raw)}"${!d.ok && d.why ? `: ${d.why}` : ''}); using the default ${String(f.default)}`,
       });
       continue;
     }
