@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NdArray } from '../workers/core/ndarray';
 import { runExperiment } from '../workers/experiments/runner';
 import { type Backend, CancelledError, type RunContext, type RunResult } from '../workers/experiments/types';
 import { adapterName, type GpuContext } from '../workers/gpu/device';
@@ -17,7 +16,7 @@ import type { FileRef } from '../workers/spec/fields';
 import { specFor } from '../workers/spec/registry';
 import { type Resolved, resolveLocation } from '../workers/spec/resolve';
 import { decodeParams, toHash } from '../workers/spec/url';
-import { loadDataFile } from './data';
+import { loadDataArgs } from './data';
 
 const HELP = `sparselab — run a SparseLab experiment headless
 
@@ -27,7 +26,9 @@ usage:
 
 options:
   --backend webgpu|cpu   compute backend (default: webgpu when an adapter is found, else cpu)
-  --data NAME=PATH       a data file (.npy or .csv) for the spec's file field NAME (e.g. q, k, v, X, y, x)
+  --data NAME=PATH       a data file (.npy, .csv, or a one-array .npz) for the spec's file field NAME
+                         (e.g. q, k, v, X, y, x)
+  --data PATH.npz        a NumPy archive (np.savez) whose arrays fill the fields of the same names
   --out DIR              write every output array as DIR/<name>.npy and DIR/result.json
   --help                 this text
 
@@ -38,11 +39,13 @@ interface Args {
   target?: string;
   backend?: Backend;
   data: Record<string, string>;
+  /** `--data file.npz` without NAME=: the archive's arrays fill the slots of the same names. */
+  archives: string[];
   out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { cmd: argv[0] ?? 'help', data: {} };
+  const args: Args = { cmd: argv[0] ?? 'help', data: {}, archives: [] };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -55,9 +58,13 @@ function parseArgs(argv: string[]): Args {
       if (b !== 'webgpu' && b !== 'cpu') throw new Error(`--backend must be webgpu or cpu (got "${b}")`);
       args.backend = b;
     } else if (a === '--data') {
-      const m = /^([A-Za-z_][\w]*)=(.+)$/.exec(value());
-      if (!m) throw new Error('--data takes NAME=PATH, e.g. --data q=q.npy');
-      args.data[m[1]] = m[2];
+      const v = value();
+      const m = /^([A-Za-z_][\w]*)=(.+)$/.exec(v);
+      if (m) {
+        if (Object.hasOwn(args.data, m[1])) throw new Error(`--data ${m[1]} is given twice`);
+        args.data[m[1]] = m[2];
+      } else if (/\.npz$/i.test(v)) args.archives.push(v);
+      else throw new Error('--data takes NAME=PATH (e.g. --data q=q.npy) or an archive PATH.npz');
     } else if (a === '--out') args.out = value();
     else if (a === '--help' || a === '-h') args.cmd = 'help';
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
@@ -126,27 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     const values = { ...spec.values };
 
-    const data: Record<string, NdArray> = {};
-    for (const [name, path] of Object.entries(args.data)) {
-      const f = Object.hasOwn(spec.def.fields, name) ? spec.def.fields[name] : undefined;
-      if (f?.kind !== 'file') {
-        const names = Object.entries(spec.def.fields)
-          .filter(([, x]) => x.kind === 'file')
-          .map(([k]) => k);
-        throw new Error(
-          `--data ${name}: ${spec.def.id} takes no data named "${name}"${names.length ? ` (it takes: ${names.join(', ')})` : ''}`,
-        );
-      }
-      const { array, ref } = await loadDataFile(path);
-      const wanted = values[name] as FileRef | null;
-      if (wanted && wanted.sha256 !== ref.sha256) {
-        throw new Error(
-          `--data ${name}: ${ref.name} is not the file the link was made with (${wanted.name}, SHA-256 ${wanted.sha256.slice(0, 12)}…)`,
-        );
-      }
-      data[name] = array;
-      values[name] = ref;
-    }
+    const { data, inputs } = await loadDataArgs(spec.def, args.data, args.archives, values);
     for (const [name, f] of Object.entries(spec.def.fields)) {
       const ref = values[name] as FileRef | null;
       if (f.kind === 'file' && ref && !data[name]) {
@@ -173,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       backend,
       gpu,
       data,
+      inputs,
       dataset: datasetLoader((file) => readFile(join(PACKAGE_ROOT, 'public', 'datasets', file), 'utf8')),
       signal: controller.signal,
       progress: () => {},
@@ -202,6 +190,7 @@ function summarise(r: RunResult, url: string) {
     timings: r.timings,
     parity: r.parity,
     nonFinite: r.nonFinite,
+    ...(r.inputs ? { inputs: r.inputs } : {}),
     arrays: Object.fromEntries(
       Object.entries(r.arrays).map(([k, a]) => [k, { dtype: a.dtype, shape: a.shape }]),
     ),

@@ -1,5 +1,6 @@
 /** Runs one experiment and wraps its output with what every result carries. */
 import { countNonFinite } from '../core/ndarray';
+import { checkUserData } from '../io/user-data';
 import { validate } from '../spec/define';
 import { experimentFor } from './registry';
 import { type RunContext, type RunResult, UserError } from './types';
@@ -13,6 +14,10 @@ export async function runExperiment(
   if (!exp) throw new UserError(`unknown experiment "${id}"`);
   const checked = validate(exp.spec, values);
   if (!checked.ok) throw new UserError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
+  // One rule for the user's data in every lab: finite values, integers float32 holds exactly.
+  checkUserData(ctx.data, ctx.inputs, (m) => {
+    throw new UserError(m);
+  });
   const t0 = performance.now();
   const out = ctx.gpu
     ? await withGpuErrors(ctx.gpu.device, () => exp.run(checked.values, ctx))
@@ -40,6 +45,11 @@ export async function runExperiment(
     backend: ctx.backend,
     adapter: ctx.gpu?.adapter ?? null,
     nonFinite,
+    ...(ctx.inputs && Object.keys(ctx.data).length
+      ? {
+          inputs: Object.fromEntries(Object.entries(ctx.inputs).filter(([slot]) => ctx.data[slot])),
+        }
+      : {}),
     wallMs: performance.now() - t0,
     finishedAt: new Date().toISOString(),
   };

@@ -2,6 +2,7 @@
 import type { NdArray } from '../core/ndarray';
 import type { AdapterSummary, GpuContext } from '../gpu/device';
 import type { CsvTable } from '../io/csv';
+import type { InputInfo } from '../io/user-data';
 import type { SpecDef } from '../spec/define';
 import type { Fields, Values } from '../spec/fields';
 
@@ -32,6 +33,8 @@ export interface RunContext {
   gpu: GpuContext | null;
   /** The user's arrays, keyed by the spec's file-field names. */
   data: Record<string, NdArray>;
+  /** What each of `data` was read from (file, dtype, conversions); copied into the result. */
+  inputs?: Record<string, InputInfo>;
   /** Built-in dataset by name (e.g. 'diabetes'). */
   dataset(name: string): Promise<CsvTable>;
   signal: AbortSignal;
@@ -79,6 +82,8 @@ export interface RunResult extends RunOutput {
   adapter: AdapterSummary | null;
   /** Arrays with NaN or Inf: name → count. Views must not plot these silently. */
   nonFinite: Record<string, number>;
+  /** The user's files this run read, by data slot: file, dtype and every conversion made on read. */
+  inputs?: Record<string, InputInfo>;
   wallMs: number;
   finishedAt: string;
 }

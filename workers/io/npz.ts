@@ -1,0 +1,71 @@
+/**
+ * NumPy .npz archives (np.savez: stored members; np.savez_compressed: deflated members), read with
+ * fflate. Each member `name.npy` is a .npy file; this returns the members' bytes, which the caller
+ * reads with readNpy and maps to the experiment's data slots by name.
+ */
+import { type UnzipFileInfo, unzipSync } from 'fflate';
+
+export class NpzError extends Error {
+  override name = 'NpzError';
+}
+
+/** Uncompressed size limits: an archive claiming more is refused before anything is inflated. */
+export const MAX_MEMBER_BYTES = 2 ** 31;
+export const MAX_TOTAL_BYTES = 2 ** 32;
+const MAX_MEMBERS = 64;
+
+export interface NpzMember {
+  /** The array's name as np.savez was given it: the member's file name without `.npy`. */
+  key: string;
+  /** The member's .npy bytes, uncompressed (np.save of the same array writes the same bytes). */
+  bytes: Uint8Array;
+}
+
+export function isZip(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+  );
+}
+
+export function readNpz(bytes: Uint8Array, fileName = 'the archive'): NpzMember[] {
+  const fail = (why: string): never => {
+    throw new NpzError(`${fileName}: ${why}`);
+  };
+  if (!isZip(bytes)) fail('not a .npz file (a .npz is a zip archive; this does not start with one)');
+  const infos: UnzipFileInfo[] = [];
+  let total = 0;
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.name.endsWith('/')) return false;
+        infos.push(f);
+        if (infos.length > MAX_MEMBERS) fail(`it holds more than ${MAX_MEMBERS} arrays`);
+        if (f.compression !== 0 && f.compression !== 8)
+          fail(
+            `member ${f.name} uses zip compression method ${f.compression}; NumPy writes stored (0) or deflated (8)`,
+          );
+        if (f.originalSize > MAX_MEMBER_BYTES)
+          fail(`member ${f.name} would unpack to ${f.originalSize} bytes`);
+        total += f.originalSize;
+        if (total > MAX_TOTAL_BYTES) fail(`its members would unpack to more than ${MAX_TOTAL_BYTES} bytes`);
+        return true;
+      },
+    });
+  } catch (e) {
+    if (e instanceof NpzError) throw e;
+    return fail(`the archive is damaged or not a zip file (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const members: NpzMember[] = [];
+  for (const info of infos) {
+    const data = files[info.name];
+    if (!data) continue;
+    if (!info.name.endsWith('.npy'))
+      fail(`member "${info.name.slice(0, 80)}" is not a .npy array (np.savez writes only name.npy members)`);
+    if (data.length !== info.originalSize)
+      fail(`member ${info.name} unpacked to ${data.length} bytes, the archive says ${info.originalSize}`);
+    members.push({ key: info.name.slice(0, -4), bytes: data });
+  }
+  if (members.length === 0) fail('the archive holds no arrays');
+  return members;
+}
