@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { toFloat64 } from '../workers/core/ndarray';
 import { maxRelDiff } from '../workers/experiments/types';
 import { readNpy } from '../workers/io/npy';
+import { readNpz } from '../workers/io/npz';
 import { matmulRef } from '../workers/reference/matmul';
 import { loadDataFile } from './data';
 
@@ -112,5 +113,108 @@ describe('CLI data files', () => {
     await expect(loadDataFile(join(dir, 'missing.npy'))).rejects.toThrow(
       /cannot read .*missing\.npy: ENOENT/,
     );
+  });
+});
+
+describe('CLI: NumPy files as NumPy writes them', () => {
+  const F = new URL('../test/fixtures/e2e/', import.meta.url).pathname;
+  it('a Fortran-order X.npy gives the same Lasso path as the C-order file, and the result says it was transposed', async () => {
+    const outs = [mkdtempSync(join(tmpdir(), 'sl-c-')), mkdtempSync(join(tmpdir(), 'sl-f-'))];
+    const results = [];
+    for (const [i, X] of ['X_c.npy', 'X_fortran.npy'].entries()) {
+      const r = await cli([
+        'run',
+        '#/regression?solver=lasso_path',
+        '--data',
+        `X=${F}${X}`,
+        '--data',
+        `y=${F}y.npy`,
+        '--backend',
+        'cpu',
+        '--out',
+        outs[i],
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      results.push(JSON.parse(r.stdout));
+    }
+    const coefs = outs.map((o) => readNpy(readFileSync(join(o, 'coefs.npy'))));
+    expect(coefs[0].shape[coefs[0].shape.length - 1]).toBe(12);
+    expect([...coefs[1].data]).toEqual([...coefs[0].data]);
+    // The fit found the planted support (columns 1, 4, 7) at the path's end: the file was really used.
+    const last = [...toFloat64(coefs[0])].slice(-12).map((c) => Math.abs(c) > 0.5);
+    expect(last.flatMap((big, j) => (big ? [j] : []))).toEqual([1, 4, 7]);
+    expect(results[1].inputs.X).toEqual({
+      file: 'X_fortran.npy',
+      fileDtype: 'float64',
+      shape: [40, 12],
+      notes: ['X_fortran.npy is in Fortran order: transposed to C order on read'],
+    });
+    expect(results[0].inputs.X.notes).toEqual([]);
+  });
+
+  it('--data qkv.npz supplies q, k and v: the same output as the three arrays given one by one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-qkv-'));
+    const members = readNpz(readFileSync(`${F}qkv.npz`));
+    for (const m of members) writeFileSync(join(dir, `${m.key}.npy`), m.bytes);
+    const outs = [join(dir, 'a'), join(dir, 'b')];
+    const a = await cli([
+      'run',
+      '#/attention?method=dense',
+      '--data',
+      `${F}qkv.npz`,
+      '--backend',
+      'cpu',
+      '--out',
+      outs[0],
+    ]);
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    const b = await cli([
+      'run',
+      '#/attention?method=dense',
+      ...['q', 'k', 'v'].flatMap((s) => ['--data', `${s}=${join(dir, `${s}.npy`)}`]),
+      '--backend',
+      'cpu',
+      '--out',
+      outs[1],
+    ]);
+    expect(b.code).toBe(0);
+    const out = outs.map((o) => readNpy(readFileSync(join(o, 'out.npy'))));
+    expect(out[0].data.length).toBe(64 * 16);
+    expect([...out[0].data]).toEqual([...out[1].data]);
+    const sa = JSON.parse(a.stdout);
+    const sb = JSON.parse(b.stdout);
+    expect(sa.metrics.n).toBe(64);
+    expect(sa.inputs.q.file).toBe('qkv.npz:q');
+    // Same arrays, same hashes: a link made with the archive accepts the separate files and back.
+    for (const s of ['q', 'k', 'v']) expect(sa.spec[s].sha256).toBe(sb.spec[s].sha256);
+    const again = await cli(['run', sb.url, '--data', `${F}qkv.npz`, '--backend', 'cpu']);
+    expect(again.code).toBe(0);
+  });
+
+  it('refuses, with exit 1 and one line, an archive array no slot takes, a slot filled twice, a NaN', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-nan-'));
+    writeFileSync(join(dir, 'a.csv'), 'x,y\n1,2\nnan,4\n');
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['run', '#/attention', '--data', `${F}qkv_extra.npz`],
+        /^sparselab: qkv_extra\.npz: attention has no data slot named "w" \(its slots are q, k, v\)/,
+      ],
+      [
+        ['run', '#/attention', '--data', `${F}qkv.npz`, '--data', `q=${F}y.npy`],
+        /the data slot q is already filled by --data q=.*y\.npy; give each slot one file/,
+      ],
+      [
+        ['run', '#/matmul', '--data', `a=${join(dir, 'a.csv')}`],
+        /^sparselab: a \(a\.csv\): the value at index \[1, 0\] \(flat 2\) is NaN; the labs need finite numbers/,
+      ],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await cli([...args, '--backend', 'cpu']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
