@@ -62,3 +62,47 @@ test('a broken .npy and a CSV with text in a number column get clear messages; t
   await waitForResult(page);
   await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
 });
+
+test('a Fortran-order X.npy works in the regression lab: same fit as the C-order file, and the slot says it was transposed', async ({
+  page,
+}) => {
+  await page.goto('./#/regression?solver=lasso_path&source=file');
+  await waitForResult(page);
+  await upload(page, 'y', 'y.npy');
+  await upload(page, 'X', 'X_c.npy');
+  await expect(slot(page, 'X')).toContainText('X_c.npy · 40×12 · float64');
+  await waitForResult(page);
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
+  const metrics = page.locator('table.metrics').first();
+  const cOrder = (await metrics.textContent()) ?? '';
+  expect(cOrder).toMatch(/\d/);
+  await upload(page, 'X', 'X_fortran.npy');
+  await expect(slot(page, 'X')).toContainText('X_fortran.npy · 40×12 · float64');
+  await expect(slot(page, 'X').locator('.file-notes')).toContainText(
+    'X_fortran.npy is in Fortran order: transposed to C order on read',
+  );
+  await expect(page).toHaveURL(/X=[0-9a-f]{64}~40x12~X_fortran\.npy/);
+  await waitForResult(page);
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
+  await expect(metrics).toHaveText(cOrder);
+});
+
+test('one .npz dropped on the Q slot fills Q, K and V in the attention lab, and the link records each array', async ({
+  page,
+}) => {
+  await page.goto('./#/attention?method=dense&n=96&d=16&sweep=0');
+  await waitForResult(page);
+  await page.locator('[data-field="data"] select').selectOption('file');
+  await upload(page, 'q', 'qkv_extra.npz');
+  await expect(slot(page, 'q').locator('.field-error')).toContainText(
+    'qkv_extra.npz: attention has no data slot named "w"',
+  );
+  await upload(page, 'q', 'qkv.npz');
+  for (const s of ['q', 'k', 'v'])
+    await expect(slot(page, s)).toContainText(`qkv.npz:${s} · 64×16 · float32`);
+  await waitForResult(page);
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByText('N = 64, d = 16')).toBeVisible();
+  for (const s of ['q', 'k', 'v'])
+    await expect(page).toHaveURL(new RegExp(`${s}=[0-9a-f]{64}~64x16~qkv\\.npz(:|%3A)${s}`));
+});

@@ -63,8 +63,12 @@ export class LabClient {
     return this.device;
   }
 
-  inspectFile(name: string, bytes: ArrayBuffer) {
-    return this.api.inspectFile(name, bytes);
+  inspectFile(
+    name: string,
+    bytes: ArrayBuffer,
+    target: { experiment: string; slot: string; slots: string[] },
+  ) {
+    return this.api.inspectFile(name, bytes, target);
   }
 
   fullParity() {

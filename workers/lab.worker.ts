@@ -5,21 +5,28 @@
  */
 import { expose, transfer } from 'comlink';
 import type { NdArray } from './core/ndarray';
-import { nd } from './core/ndarray';
 import { experimentFor } from './experiments/registry';
 import { runExperiment } from './experiments/runner';
 import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
 import { type AdapterSummary, acquireGpu, type GpuContext } from './gpu/device';
-import { readCsv } from './io/csv';
 import { datasetLoader } from './io/datasets';
 import { sha256Hex } from './io/hash';
-import { readNpy } from './io/npy';
+import { type InputInfo, readUserFile } from './io/user-data';
 import type { FileRef } from './spec/fields';
 
 export interface DeviceInfo {
   adapter: AdapterSummary | null;
   /** Why there is no WebGPU device, when there is none. */
   error: string | null;
+}
+
+/** One data slot a dropped file fills: its reference, the file's dtype, notes, and (for an archive member) its .npy bytes. */
+export interface InspectedFile {
+  slot: string;
+  ref: FileRef;
+  dtype: string;
+  notes: string[];
+  bytes?: ArrayBuffer;
 }
 
 export interface RunRequest {
@@ -37,7 +44,7 @@ let acquiring: Promise<void> | null = null;
 let controller: AbortController | null = null;
 let last: { req: RunRequest; result: RunResult; ctx: RunContext } | null = null;
 let paused: { promise: Promise<void>; resume: () => void } | null = null;
-const parsed = new Map<string, NdArray>();
+const parsed = new Map<string, { array: NdArray; info: InputInfo }>();
 
 const dataset = datasetLoader(async (file) => {
   const res = await fetch(new URL(`datasets/${file}`, baseUrl));
@@ -64,19 +71,23 @@ function ensureGpu(): Promise<void> {
   return acquiring;
 }
 
-async function parseFile(name: string, bytes: ArrayBuffer): Promise<{ ref: FileRef; array: NdArray }> {
+/** Reads one slot's file (a .npy, a CSV, or an archive member's .npy bytes), cached by name and hash. */
+async function parseFile(
+  experiment: string,
+  slot: string,
+  name: string,
+  bytes: ArrayBuffer,
+): Promise<{ ref: FileRef; array: NdArray; info: InputInfo }> {
   const u8 = new Uint8Array(bytes);
   const sha256 = await sha256Hex(u8);
-  let array = parsed.get(sha256);
-  if (!array) {
-    if (/\.npy$/i.test(name)) array = readNpy(u8, name);
-    else if (/\.(csv|txt)$/i.test(name)) {
-      const t = readCsv(new TextDecoder().decode(u8), name);
-      array = nd(t.data, [t.rows, t.cols]);
-    } else throw new Error(`${name}: expected a .npy or .csv file`);
-    parsed.set(sha256, array);
+  const key = `${sha256}|${name}`;
+  let hit = parsed.get(key);
+  if (!hit) {
+    const [one] = await readUserFile(name, u8, { slot, slots: [slot], experiment, archiveByName: false });
+    hit = { array: one.array, info: one.info };
+    parsed.set(key, hit);
   }
-  return { ref: { name, shape: array.shape, sha256 }, array };
+  return { ref: { name, shape: hit.array.shape, sha256 }, ...hit };
 }
 
 function throttle(cb: (p: Progress) => void) {
@@ -112,10 +123,27 @@ const api = {
     return { adapter: gpu?.adapter ?? null, error: gpuError };
   },
 
-  /** Parses a dropped file to check it and report its shape and hash (the array stays here). */
-  async inspectFile(name: string, bytes: ArrayBuffer): Promise<FileRef & { dtype: string }> {
-    const { ref, array } = await parseFile(name, bytes);
-    return { ...ref, dtype: array.dtype };
+  /**
+   * Parses a dropped file to check it and report, per data slot it fills, its shape and hash (the
+   * array stays here). A .npy or CSV fills `slot`; a .npz fills the slots named by its arrays (or
+   * `slot`, when it holds one array), and each member's .npy bytes come back for the app to keep.
+   */
+  async inspectFile(
+    name: string,
+    bytes: ArrayBuffer,
+    target: { experiment: string; slot: string; slots: string[] },
+  ): Promise<InspectedFile[]> {
+    const u8 = new Uint8Array(bytes);
+    const got = await readUserFile(name, u8, { ...target, archiveByName: true });
+    const out: InspectedFile[] = [];
+    const buffers: ArrayBuffer[] = [];
+    for (const g of got) {
+      parsed.set(`${g.ref.sha256}|${g.ref.name}`, { array: g.array, info: g.info });
+      const member = g.bytes === u8 ? undefined : (g.bytes.slice().buffer as ArrayBuffer);
+      if (member) buffers.push(member);
+      out.push({ slot: g.slot, ref: g.ref, dtype: g.info.fileDtype, notes: g.info.notes, bytes: member });
+    }
+    return transfer(out, buffers);
   },
 
   async run(req: RunRequest, onProgress: (p: Progress) => void): Promise<RunResult> {
@@ -129,9 +157,11 @@ const api = {
         throw new Error(`WebGPU is not available: ${gpuError ?? 'no adapter'}. Pick the CPU backend.`);
     }
     const data: Record<string, NdArray> = {};
+    const inputs: Record<string, InputInfo> = {};
     const values = { ...req.values };
     for (const [key, f] of Object.entries(req.files)) {
-      const { ref, array } = await parseFile(f.name, f.bytes);
+      const { ref, array, info } = await parseFile(req.experiment, key, f.name, f.bytes);
+      inputs[key] = info;
       const want = values[key] as FileRef | null;
       if (want && want.sha256 !== ref.sha256)
         throw new Error(`${f.name} is not the file this link was made with (${want.name})`);
@@ -143,6 +173,7 @@ const api = {
       backend: req.backend,
       gpu: req.backend === 'webgpu' ? gpu : null,
       data,
+      inputs,
       dataset,
       signal: own.signal,
       progress: (p) => t.push(p),

@@ -47,6 +47,8 @@ export interface UserFile {
   bytes: ArrayBuffer;
   ref: FileRef;
   dtype: string;
+  /** Conversions made on read (Fortran order transposed, byte-swapped, a pandas index dropped). */
+  notes?: string[];
 }
 
 export const DEFAULT_EXPERIMENT = 'attention';
