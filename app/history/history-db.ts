@@ -35,6 +35,8 @@ export interface HistoryEntry {
   arrays: Record<string, StoredArray>;
   parity: RunResult['parity'] | null;
   nonFinite: Record<string, number>;
+  /** The user's files the run read (names, dtypes, conversions; never their contents). */
+  inputs?: RunResult['inputs'];
   wallMs: number;
   finishedAt: string;
   pinned: boolean;
@@ -64,6 +66,7 @@ export function toEntry(r: RunResult, hash: string): HistoryEntry {
     arrays,
     parity: r.parity ?? null,
     nonFinite: r.nonFinite,
+    ...(r.inputs ? { inputs: r.inputs } : {}),
     wallMs: r.wallMs,
     finishedAt: r.finishedAt,
     pinned: false,
@@ -95,6 +98,7 @@ export function toResult(e: HistoryEntry): RunResult {
     arrays,
     parity: e.parity ?? undefined,
     nonFinite: e.nonFinite,
+    ...(e.inputs ? { inputs: e.inputs } : {}),
     wallMs: e.wallMs,
     finishedAt: e.finishedAt,
   };

@@ -76,6 +76,24 @@ describe('.npz archives as np.savez and np.savez_compressed write them', () => {
   });
 });
 
+describe('CSV and .npy files fill one named slot', () => {
+  it("records a CSV's dtype and a dropped pandas index column in the input's notes", async () => {
+    const csv = new TextEncoder().encode('\uFEFF,a,b\r\n0,1,2\r\n1,3,4\r\n');
+    const [X] = await readUserFile('df.csv', csv, { ...attention, slot: 'X' });
+    expect(X.array.shape).toEqual([2, 2]);
+    expect([...X.array.data]).toEqual([1, 2, 3, 4]);
+    expect(X.info).toEqual({
+      file: 'df.csv',
+      fileDtype: 'float64 (CSV)',
+      shape: [2, 2],
+      notes: [
+        'df.csv: the first column has no header name, so it was read as a pandas index and dropped (save with index=False to avoid this)',
+      ],
+    });
+    expect(X.ref.sha256).toBe(await sha256Hex(csv));
+  });
+});
+
 describe('checkUserData: one rule for every lab', () => {
   it('names the slot, the file and the first non-finite index', () => {
     const x = nd(new Float64Array([1, 2, 3, Number.NaN, Infinity, 6]), [2, 3]);
