@@ -47,6 +47,13 @@ export function readNpz(bytes: Uint8Array, fileName = 'the archive'): NpzMember[
           );
         if (f.originalSize > MAX_MEMBER_BYTES)
           fail(`member ${f.name} would unpack to ${f.originalSize} bytes`);
+        // Deflate expands at most ~1032:1 and a stored member not at all: a larger claim is a damaged
+        // (or hostile) archive, refused before any memory is allocated for it.
+        if (
+          (f.compression === 0 && f.originalSize !== f.size) ||
+          (f.compression === 8 && f.originalSize > f.size * 1032 + 64)
+        )
+          fail(`member ${f.name} claims ${f.originalSize} bytes from ${f.size}: the archive is damaged`);
         total += f.originalSize;
         if (total > MAX_TOTAL_BYTES) fail(`its members would unpack to more than ${MAX_TOTAL_BYTES} bytes`);
         return true;

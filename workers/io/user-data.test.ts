@@ -136,3 +136,20 @@ describe('every lab refuses NaN in the user data the same way (matmul included)'
     }
   }
 });
+
+describe('a .npz that lies about its sizes', () => {
+  it('is refused before anything is inflated', () => {
+    const z = fixture('qkv_deflated.npz');
+    // Overwrite the uncompressed size (offset 22) of the first local header and in the central directory.
+    const bad = z.slice();
+    const dv = new DataView(bad.buffer);
+    let cd = -1;
+    for (let i = bad.length - 22; i >= 0; i--)
+      if (dv.getUint32(i, true) === 0x06054b50) cd = dv.getUint32(i + 16, true);
+    expect(cd).toBeGreaterThan(0);
+    dv.setUint32(cd + 24, 2 ** 31 - 1, true);
+    expect(() => readNpz(bad, 'bomb.npz')).toThrow(
+      /^bomb\.npz: member q\.npy (claims 2147483647 bytes|would unpack)/,
+    );
+  });
+});
