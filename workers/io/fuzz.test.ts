@@ -65,7 +65,7 @@ describe('damaged files give a message, never a crash', () => {
       fc.assert(
         fc.property(mutated(base), (b) =>
           expectOwnError(
-            () => readNpz(b, 'm.npz').forEach((m) => readNpy(m.bytes, 'm.npz')),
+            () => readNpz(b, 'm.npz').map((m) => readNpy(m.bytes, 'm.npz')),
             [NpzError, NpyError],
             'm.npz',
           ),
