@@ -150,15 +150,12 @@ describe('the .npy header, as strictly as NumPy reads it', () => {
       /"2L" is not a number/,
     );
   });
-  it('refuses a 200 KB format-2.0 header of repeated "\'shape\': (" at once, with a clear message', () => {
+  it('refuses a 200 KB format-2.0 header of repeated shape keys by its size, with a clear message (linearity: number.test.ts)', () => {
     const hostile = `{'descr': '<f4', 'fortran_order': False, ${"'shape': (".repeat(20_000)}`;
-    const t0 = performance.now();
     expect(() => readNpy(withHeader(hostile, 2), 'big.npy')).toThrow(
       /big\.npy: the header is 200041 bytes long; NumPy refuses headers over 10000/,
     );
     expect(() => parseNpyHeader(hostile)).toThrow(/expected "," or "\)"|nested more than/);
-    // Not a time limit (see number.test.ts for the linearity check): a note if this ever regresses.
-    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });
 
