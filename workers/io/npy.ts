@@ -290,11 +290,13 @@ export function parseNpyHeader(
   const bad = (why: string): never => fail(`the header is not a valid NumPy header: ${why}`);
   const skip = () => {
     while (i < n) {
-      const c = text[i];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') i++;
-      else if (c === '\\' && text[i + 1] === '\n') i += 2;
-      else if (c === '#') {
-        while (i < n && text[i] !== '\n') i++;
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) i++;
+      else if (c === 92 && text.charCodeAt(i + 1) === 10)
+        i += 2; // a backslash line continuation
+      else if (c === 35) {
+        // A # comment runs to the end of the line.
+        while (i < n && text.charCodeAt(i) !== 10) i++;
       } else break;
     }
   };
@@ -337,23 +339,26 @@ export function parseNpyHeader(
     }
     if (c === "'" || c === '"') {
       i++;
-      let s = '';
+      const quote = c.charCodeAt(0);
+      const parts: string[] = [];
+      let from = i;
       for (;;) {
-        if (i >= n || text[i] === '\n') bad('a string is never closed');
-        const ch = text[i];
-        if (ch === c) {
+        const ch = text.charCodeAt(i);
+        if (i >= n || ch === 10) bad('a string is never closed');
+        if (ch === quote) {
+          parts.push(text.slice(from, i));
           i++;
           break;
         }
-        if (ch === '\\') {
-          const e = text[i + 1];
-          s += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+        if (ch === 92) {
+          parts.push(text.slice(from, i));
+          const e = text[i + 1] ?? '';
+          parts.push(e === 'n' ? '\n' : e === 't' ? '\t' : e);
           i += 2;
-        } else {
-          s += ch;
-          i++;
-        }
+          from = i;
+        } else i++;
       }
+      const s = parts.join('');
       return { t: 'str', v: s };
     }
     if (c === '-' || c === '+' || (c >= '0' && c <= '9') || c === '.') {
@@ -363,16 +368,22 @@ export function parseNpyHeader(
         skip();
       }
       const body = i;
-      while (i < n && /[0-9a-zA-Z_.]/.test(text[i])) {
+      const hex = text.charCodeAt(i) === 48 && (text[i + 1] === 'x' || text[i + 1] === 'X');
+      for (; i < n; i++) {
+        const ch = text.charCodeAt(i);
+        const word =
+          (ch >= 48 && ch <= 57) ||
+          (ch >= 65 && ch <= 90) ||
+          (ch >= 97 && ch <= 122) ||
+          ch === 95 ||
+          ch === 46;
+        if (!word) break;
         // An exponent's sign belongs to the number.
-        if (
-          (text[i] === 'e' || text[i] === 'E') &&
-          (text[i + 1] === '+' || text[i + 1] === '-') &&
-          !/^0[xX]/.test(text.slice(body, body + 2))
-        )
-          i++;
-        i++;
+        const sign = text.charCodeAt(i + 1);
+        if ((ch === 101 || ch === 69) && (sign === 43 || sign === 45) && !hex) i++;
       }
+      // No dimension needs more than 20 digits: longer words are refused without further scanning.
+      if (i - body > 60) bad(`a number ${i - body} characters long ${at()}`);
       let word = text.slice(body, i);
       if (legacyL && /^[0-9]+[lL]$/.test(word)) word = word.slice(0, -1);
       const neg = text[start] === '-';
