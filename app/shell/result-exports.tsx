@@ -6,12 +6,23 @@ import { shareHash } from '../runtime/url-sync';
 import { useLab } from '../store/context';
 import { download, toCsv } from '../viz/export';
 
-/** The exact `npx sparselab run …` line that reproduces what is on screen. */
+/**
+ * The exact `npx sparselab run …` line that reproduces what is on screen. Arrays from a .npz
+ * (recorded as `archive.npz:name`) are passed as the archive: once, when its arrays fill the slots of
+ * their own names, or as `slot=archive.npz` for a one-array archive given to another slot.
+ */
 export function cliCommand(hash: string, backend: string, values: Record<string, unknown>): string {
-  const files = Object.entries(values)
-    .filter(([, v]) => v && typeof v === 'object' && 'sha256' in (v as object))
-    .map(([k, v]) => ` --data ${k}=${shellQuote((v as FileRef).name)}`)
-    .join('');
+  const archives = new Set<string>();
+  let files = '';
+  for (const [k, v] of Object.entries(values)) {
+    if (!v || typeof v !== 'object' || !('sha256' in (v as object))) continue;
+    const name = (v as FileRef).name;
+    const member = /^(.+\.npz):([^:]+)$/i.exec(name);
+    if (member && member[2] === k) {
+      if (!archives.has(member[1])) files += ` --data ${shellQuote(member[1])}`;
+      archives.add(member[1]);
+    } else files += ` --data ${k}=${shellQuote(member ? member[1] : name)}`;
+  }
   return `npx sparselab run ${shellQuote(hash)}${backend === 'cpu' ? ' --backend cpu' : ''}${files} --out out`;
 }
 
