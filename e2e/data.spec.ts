@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import { readNpy } from '../workers/io/npy';
+import { readNpz } from '../workers/io/npz';
 import { waitForResult } from './helpers';
 
 const fixture = (name: string) => `test/fixtures/e2e/${name}`;
@@ -105,4 +108,15 @@ test('one .npz dropped on the Q slot fills Q, K and V in the attention lab, and 
   await expect(page.getByText('N = 64, d = 16')).toBeVisible();
   for (const s of ['q', 'k', 'v'])
     await expect(page).toHaveURL(new RegExp(`${s}=[0-9a-f]{64}~64x16~qkv\\.npz(:|%3A)${s}`));
+  // Every output array in one .npz (as np.savez writes it), read back with our reader; the CLI line
+  // passes the archive itself.
+  await page.getByTestId('result-exports').locator('summary').click();
+  const [npz] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'arrays.npz' }).click(),
+  ]);
+  const members = readNpz(new Uint8Array(readFileSync((await npz.path()) as string)));
+  const out = members.find((m) => m.key === 'out');
+  expect(out && readNpy(out.bytes).data.length).toBe(64 * 16);
+  await expect(page.locator('.cli-line')).toContainText(' --data qkv.npz --out out');
 });

@@ -1,6 +1,7 @@
-/** Downloads of a finished result (JSON as the CLI writes it, arrays as .npy, metrics as CSV) and its CLI line. */
+/** Downloads of a finished result (JSON as the CLI writes it, arrays as .npy or one .npz, metrics as CSV) and its CLI line. */
 import type { RunResult } from '../../workers/experiments/types';
 import { writeNpy } from '../../workers/io/npy';
+import { writeNpz } from '../../workers/io/npz';
 import type { FileRef } from '../../workers/spec/fields';
 import { shareHash } from '../runtime/url-sync';
 import { useLab } from '../store/context';
@@ -79,6 +80,26 @@ export function ResultExports({ result }: { result: RunResult }) {
         </button>
         <button type="button" className="small" onClick={metricsCsv}>
           metrics.csv
+        </button>
+        <button
+          type="button"
+          className="small"
+          title="every array in one archive, as np.savez writes it (np.load reads it)"
+          onClick={() =>
+            download(
+              `${base}-arrays.npz`,
+              writeNpz(
+                Object.fromEntries(
+                  Object.entries(result.arrays)
+                    .filter(([name]) => /^[\w.-]+$/.test(name))
+                    .map(([name, a]) => [name, writeNpy(a)]),
+                ),
+              ) as Uint8Array<ArrayBuffer>,
+              'application/octet-stream',
+            )
+          }
+        >
+          arrays.npz
         </button>
         {Object.entries(result.arrays).map(([name, a]) => (
           <button

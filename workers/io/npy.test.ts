@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { requirePythonInCi } from '../../test/python';
 import { nd } from '../core/ndarray';
 import { parseNpyHeader, readNpy, readNpyInfo, writeNpy } from './npy';
+import { readNpz, writeNpz } from './npz';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../test/fixtures/npy/${name}`, import.meta.url)));
@@ -235,6 +236,44 @@ print(json.dumps(out))`;
       expect(got.b1).toEqual({ dtype: '|b1', shape: [3], values: ['True', 'False', 'True'] });
       expect(got.scalar).toEqual({ dtype: '<f8', shape: [], values: ['2.5'] });
       expect(got.empty).toEqual({ dtype: '<f4', shape: [0, 4], values: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what we write as .npz, np.load reads', () => {
+  const py = requirePythonInCi(['numpy']);
+  const arrays = {
+    q: nd(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]),
+    idx: nd(new Int32Array([7, -8]), [2]),
+  };
+  const members = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, writeNpy(a)]));
+  it('round-trips through our own reader, stored and deflated', () => {
+    for (const compress of [false, true]) {
+      const back = readNpz(writeNpz(members, compress));
+      expect(back.map((m) => m.key)).toEqual(['q', 'idx']);
+      expect(readNpy(back[0].bytes)).toEqual(arrays.q);
+      expect(readNpy(back[1].bytes)).toEqual(arrays.idx);
+    }
+    expect(writeNpz(members)).toEqual(writeNpz(members));
+  });
+  it.skipIf(!py)('loads in NumPy, stored and deflated', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npz-'));
+    try {
+      writeFileSync(join(dir, 'stored.npz'), writeNpz(members));
+      writeFileSync(join(dir, 'deflated.npz'), writeNpz(members, true));
+      const script = `
+import json, sys, numpy as np
+out = {}
+for f in ['stored', 'deflated']:
+    with np.load(sys.argv[1] + '/' + f + '.npz', allow_pickle=False) as z:
+        out[f] = {k: [z[k].dtype.str, list(z[k].shape), z[k].ravel().tolist()] for k in z.files}
+print(json.dumps(out))`;
+      const r = spawnSync(py as string, ['-c', script, dir], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const want = { q: ['<f4', [2, 3], [1, 2, 3, 4, 5, 6]], idx: ['<i4', [2], [7, -8]] };
+      expect(JSON.parse(r.stdout)).toEqual({ stored: want, deflated: want });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
  * fflate. Each member `name.npy` is a .npy file; this returns the members' bytes, which the caller
  * reads with readNpy and maps to the experiment's data slots by name.
  */
-import { type UnzipFileInfo, unzipSync } from 'fflate';
+import { type UnzipFileInfo, unzipSync, zipSync } from 'fflate';
 
 export class NpzError extends Error {
   override name = 'NpzError';
@@ -75,4 +75,19 @@ export function readNpz(bytes: Uint8Array, fileName = 'the archive'): NpzMember[
   }
   if (members.length === 0) fail('the archive holds no arrays');
   return members;
+}
+
+/**
+ * Writes arrays as a .npz NumPy reads with np.load: one `name.npy` member per array. Deflated like
+ * np.savez_compressed when `compress`, else stored like np.savez. A fixed timestamp keeps the bytes
+ * the same for the same arrays.
+ */
+export function writeNpz(arrays: Record<string, Uint8Array>, compress = false): Uint8Array {
+  const files: Record<string, [Uint8Array, { level: 0 | 6; mtime: Date }]> = {};
+  const mtime = new Date(1980, 0, 1);
+  for (const [name, npy] of Object.entries(arrays)) {
+    if (!/^[\w.-]+$/.test(name)) throw new NpzError(`cannot name an archive member "${name.slice(0, 40)}"`);
+    files[`${name}.npy`] = [npy, { level: compress ? 6 : 0, mtime }];
+  }
+  return zipSync(files);
 }
