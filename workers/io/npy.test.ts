@@ -126,6 +126,17 @@ describe('the .npy header, as strictly as NumPy reads it', () => {
       else expect(run, c.header).toThrow(/^h\.npy: /);
     }
   });
+  it("reads '=' (native: little-endian here) and '|' for one-byte types, and refuses '|' where order matters", () => {
+    expect(readNpy(withHeader("{'descr': '=f4', 'fortran_order': False, 'shape': (2,)}")).dtype).toBe(
+      'float32',
+    );
+    expect(readNpy(withHeader("{'descr': '|i1', 'fortran_order': False, 'shape': (3,)}")).data).toEqual(
+      new Int32Array(3),
+    );
+    expect(() =>
+      readNpy(withHeader("{'descr': '|f4', 'fortran_order': False, 'shape': (2,)}"), 'h.npy'),
+    ).toThrow("h.npy: dtype '|f4' has no byte order");
+  });
   it('names what is wrong', () => {
     const h = (s: string) => () => readNpy(withHeader(s), 'h.npy');
     expect(h("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'descr': '<f8'}")).toThrow(
