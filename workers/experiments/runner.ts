@@ -1,5 +1,6 @@
 /** Runs one experiment and wraps its output with what every result carries. */
 import { countNonFinite } from '../core/ndarray';
+import { dataIssues, usedValues } from '../spec/data-rule';
 import { validate } from '../spec/define';
 import { experimentFor } from './registry';
 import { type RunContext, type RunResult, UserError } from './types';
@@ -11,6 +12,9 @@ export async function runExperiment(
 ): Promise<RunResult> {
   const exp = experimentFor(id);
   if (!exp) throw new UserError(`unknown experiment "${id}"`);
+  // The lab's data-source rule, on the files actually supplied: an unused or missing file is an error.
+  const dataProblems = dataIssues(exp.spec as never, values, new Set(Object.keys(ctx.data)));
+  if (dataProblems.length) throw new UserError(dataProblems.map((i) => i.message).join('; '));
   const checked = validate(exp.spec, values);
   if (!checked.ok) throw new UserError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   const t0 = performance.now();
@@ -36,7 +40,8 @@ export async function runExperiment(
     ...out,
     parity,
     experiment: id,
-    spec: checked.values as Record<string, unknown>,
+    // Only what the run used: values fixed by the files are left at their defaults.
+    spec: usedValues(exp.spec as never, checked.values as Record<string, unknown>),
     backend: ctx.backend,
     adapter: ctx.gpu?.adapter ?? null,
     nonFinite,

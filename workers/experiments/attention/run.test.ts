@@ -173,14 +173,14 @@ describe('attention runner', () => {
     const data = { q: nd(x.q, [2, 40, 16]), k: nd(x.k, [2, 40, 16]), v: nd(x.v, [2, 40, 16]) };
     const r = await runExperiment(
       'attention',
-      { ...base, method: 'dense', data: 'gaussian' },
+      { ...base, method: 'dense', data: 'file' },
       context(null, data),
     );
     expect(r.arrays.out.shape).toEqual([2, 40, 16]);
     await expect(
       runExperiment(
         'attention',
-        { ...base, method: 'dense' },
+        { ...base, method: 'dense', data: 'file' },
         context(null, { q: data.q, k: nd(x.k.subarray(0, 640), [40, 16]), v: data.v }),
       ),
     ).rejects.toThrow(/k: shape 40×16 differs/);

@@ -101,7 +101,7 @@ describe('regression runner (CPU)', () => {
 
   it('user data with mismatched shapes is a UserError naming the files', async () => {
     const ctx = cpuCtx({ X: nd(new Float64Array(12), [4, 3]), y: nd(new Float64Array(5), [5]) });
-    await expect(run('solver=omp&k=2', ctx)).rejects.toThrow(/y has 5 values but X has 4 rows/);
+    await expect(run('solver=omp&k=2&source=file', ctx)).rejects.toThrow(/y has 5 values but X has 4 rows/);
   });
 
   it('LARS-lasso on diabetes writes alphas, coefs and the entry order', async () => {
