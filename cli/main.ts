@@ -13,7 +13,7 @@ import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
 import { datasetLoader } from '../workers/io/datasets';
 import { writeNpy } from '../workers/io/npy';
-import { dataIssues, selectFileSource } from '../workers/spec/data-rule';
+import { dataIssues, derivedValues, selectFileSource } from '../workers/spec/data-rule';
 import { describeField, type Field, type FileRef } from '../workers/spec/fields';
 import { specFor, specs } from '../workers/spec/registry';
 import { type Resolved, resolveLocation } from '../workers/spec/resolve';
@@ -151,6 +151,7 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function main(argv: string[]): Promise<number> {
   let gpu: GpuContext | null = null;
+  let onInterrupt: (() => void) | null = null;
   try {
     const args = parseArgs(argv);
     if (args.cmd === 'help') {
@@ -207,6 +208,11 @@ export async function main(argv: string[]): Promise<number> {
     values = selectFileSource(spec.def, values, given, new Set(spec.explicit));
     const problems = dataIssues(spec.def, values, given);
     if (problems.length) throw new Error(problems.map((i) => i.message).join('; '));
+    const derived = derivedValues(spec.def, values);
+    for (const k of spec.explicit.filter((x) => x in derived))
+      console.error(
+        `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
+      );
 
     let backend: Backend = args.backend ?? 'webgpu';
     if (backend === 'webgpu') {
@@ -220,7 +226,8 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort());
+    onInterrupt = () => controller.abort();
+    process.once('SIGINT', onInterrupt);
     const ctx: RunContext = {
       backend,
       gpu,
@@ -239,6 +246,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`sparselab: ${msg.split('\n')[0]}`);
     return 1;
   } finally {
+    if (onInterrupt) process.off('SIGINT', onInterrupt);
     if (gpu) releaseNodeGpu(gpu);
   }
 }
