@@ -1,0 +1,68 @@
+/** The data-source rule in the page: a file selects the file source, a generator drops it, unused files are named. */
+import { expect, type Page, test } from '@playwright/test';
+import { waitForResult } from './helpers';
+
+const fixture = (name: string) => `test/fixtures/e2e/${name}`;
+const slot = (page: Page, name: string) => page.locator(`[data-field="${name}"]`);
+const upload = (page: Page, field: string, file: string) =>
+  slot(page, field).locator('input[type="file"]').setInputFiles(fixture(file));
+const status = (page: Page) => page.locator('.run-status');
+
+test('attention: Q, K, V files select "my own files" and fix N, d; a generator again drops them and uses N, d', async ({
+  page,
+}) => {
+  await page.goto('./#/attention?method=dense&sweep=0&n=64&d=16&backend=cpu');
+  await waitForResult(page);
+  await expect(page.getByRole('heading', { name: /N = 64, d = 16/ })).toBeVisible();
+
+  await upload(page, 'q', 'q_48x16.npy');
+  await expect(slot(page, 'data').locator('select')).toHaveValue('file');
+  // Q alone: the page asks for K and V.
+  await expect(page.getByTestId('run-error')).toContainText('missing: k, v');
+  await upload(page, 'k', 'k_48x16.npy');
+  await upload(page, 'v', 'v_48x16.npy');
+  await expect(page.getByRole('heading', { name: /N = 48, d = 16/ })).toBeVisible();
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+  // N and d are read-only and show the files' values; the link names the files, not n.
+  await expect(slot(page, 'n').locator('input')).toHaveValue('48');
+  await expect(slot(page, 'n').locator('input')).toHaveAttribute('readonly', '');
+  await expect(slot(page, 'd').locator('input')).toHaveValue('16');
+  await expect(page).toHaveURL(/data=file/);
+  await expect(page).toHaveURL(/q=[0-9a-f]{64}~48x16~q_48x16\.npy/);
+  await expect(page).not.toHaveURL(/[?&]n=/);
+
+  await slot(page, 'data').locator('select').selectOption('needle');
+  await expect(page).not.toHaveURL(/[?&](q|k|v)=|data=file/);
+  await expect(page).toHaveURL(/n=64/);
+  await expect(page.getByRole('heading', { name: /N = 64, d = 16/ })).toBeVisible();
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+  await expect(slot(page, 'n').locator('input[type="text"]')).not.toHaveAttribute('readonly', '');
+  await expect(slot(page, 'q')).toContainText('Drop a .npy or .csv here');
+});
+
+test('regression: X selects your data; a study that would not use it says so; diabetes drops the files', async ({
+  page,
+}) => {
+  await page.goto('./#/regression?solver=omp&k=2&n=60&d=12&backend=cpu');
+  await waitForResult(page);
+  await upload(page, 'X', 'X_40x6.npy');
+  await expect(slot(page, 'source').locator('select')).toHaveValue('file');
+  await expect(page.getByTestId('run-error')).toContainText('needs y');
+  await upload(page, 'y', 'y_40.csv');
+  await expect(page.locator('table.metrics caption')).toContainText('your data (40 × 6)');
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+  await expect(slot(page, 'd').locator('input')).toHaveValue('6');
+
+  // The phase diagram draws its own problems: the attached files are named, not silently dropped.
+  await slot(page, 'study').locator('select').selectOption('phase');
+  await expect(status(page)).toHaveAttribute('data-status', 'invalid');
+  await expect(page.getByTestId('run-error')).toContainText(
+    'X (X_40x6.npy) is not used: the phase diagram draws its own random problems',
+  );
+
+  await slot(page, 'study').locator('select').selectOption('fit');
+  await slot(page, 'source').locator('select').selectOption('diabetes');
+  await expect(page).not.toHaveURL(/[?&](X|y)=/);
+  await expect(page.locator('table.metrics caption')).toContainText('diabetes (442 × 10');
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+});
