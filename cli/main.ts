@@ -13,7 +13,7 @@ import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
 import { datasetLoader } from '../workers/io/datasets';
 import { writeNpy } from '../workers/io/npy';
-import { dataIssues, derivedValues, selectFileSource } from '../workers/spec/data-rule';
+import { dataIssues, derivedValues, ignoredFields, selectFileSource } from '../workers/spec/data-rule';
 import { describeField, type Field, type FileRef } from '../workers/spec/fields';
 import { specFor, specs } from '../workers/spec/registry';
 import { type Resolved, resolveLocation } from '../workers/spec/resolve';
@@ -208,11 +208,19 @@ export async function main(argv: string[]): Promise<number> {
     values = selectFileSource(spec.def, values, given, new Set(spec.explicit));
     const problems = dataIssues(spec.def, values, given);
     if (problems.length) throw new Error(problems.map((i) => i.message).join('; '));
+    // Values the files fix, and settings the chosen source does not use: said, never silently dropped.
     const derived = derivedValues(spec.def, values);
-    for (const k of spec.explicit.filter((x) => x in derived))
-      console.error(
-        `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
-      );
+    const ignored = ignoredFields(spec.def, values);
+    const rule = spec.def.data;
+    const source = rule?.sourceField ? `${rule.sourceField}=${String(values[rule.sourceField])}` : '';
+    for (const k of spec.explicit) {
+      if (k in derived)
+        console.error(
+          `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
+        );
+      else if (ignored.includes(k))
+        console.error(`note: ${k} = ${String(values[k])} from the link is not used with ${source}`);
+    }
 
     let backend: Backend = args.backend ?? 'webgpu';
     if (backend === 'webgpu') {

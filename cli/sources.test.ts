@@ -137,6 +137,35 @@ describe('CLI × regression: every study and source with and without X, y', () =
     for (let j = 0; j < D; j++) expect(coef[j]).toBeCloseTo(W[j], 8);
   });
 
+  it('settings the files make irrelevant are named on stderr, and left out of the recorded link', async () => {
+    const r = await cli([
+      'run',
+      '#/regression?solver=omp&k=2&n=60&sigma=2',
+      '--data',
+      Xp(),
+      '--data',
+      yp(),
+      '--backend',
+      'cpu',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')).toEqual([
+      'note: n = 60 from the link is not used: your files give n = 40',
+      'note: sigma = 2 from the link is not used with source=file',
+    ]);
+    expect(r.summary.url).toMatch(
+      /^#\/regression\?ver=1&solver=omp&k=2&source=file&X=[0-9a-f]{64}~40x6~X\.npy&y=/,
+    );
+    const sae = await cli([
+      'run',
+      '#/sae?data=digits&features=100&latents=8&k=2&steps=2',
+      '--backend',
+      'cpu',
+    ]);
+    expect(sae.code).toBe(0);
+    expect(sae.stderr).toBe('note: features = 100 from the link is not used with data=digits');
+  });
+
   it('fit: X as CSV and a lasso path whose grid starts at the files’ α_max', async () => {
     const out = path('reg-path');
     const x = `X=${path('X.csv')}`;

@@ -31,6 +31,8 @@ export interface DataRule {
   check(v: V, given: ReadonlySet<string>): DataIssue[];
   /** Values the files fix, by field (e.g. attention's n, d, heads from Q's shape). */
   derived?(v: V): Record<string, number>;
+  /** Fields the chosen source does not use (a generator's settings while your files are the data). */
+  ignored?(v: V): string[];
 }
 
 /** `X (X.npy)` from a file field and its reference, or just the field when no reference is known. */
@@ -93,13 +95,19 @@ export function derivedValues(def: SpecDef, v: V): Record<string, number> {
   return def.data?.derived?.(v) ?? {};
 }
 
+/** Fields the chosen source does not use (hidden in the page; a note in the CLI when a link sets them). */
+export function ignoredFields(def: SpecDef, v: V): string[] {
+  return def.data?.ignored?.(v) ?? [];
+}
+
 /**
- * What the run used: values fixed by the files go back to their defaults (a share link omits them) and
- * files the source does not use are dropped.
+ * What the run used: values fixed by the files and settings the source does not use go back to their
+ * defaults (a share link omits them), and files the source does not use are dropped.
  */
 export function usedValues(def: SpecDef, v: V): V {
   const out = { ...v };
-  for (const k of Object.keys(derivedValues(def, v))) out[k] = (def.defaults as V)[k];
+  for (const k of [...Object.keys(derivedValues(def, v)), ...ignoredFields(def, v)])
+    out[k] = (def.defaults as V)[k];
   const rule = def.data;
   if (rule?.sourceField && rule.fileSource !== undefined && v[rule.sourceField] !== rule.fileSource) {
     for (const k of fileFields(def)) out[k] = null;

@@ -658,6 +658,14 @@ export const regressionSpec = defineSpec({
       const shape = v.source === 'file' && is('study', 'fit', 'cv')(v) ? shapeOf(v, 'X') : null;
       return shape?.length === 2 ? { n: shape[0], d: shape[1] } : {};
     },
+    ignored(v) {
+      if (!is('study', 'fit', 'cv')(v) || LDP.includes(String(v.solver))) return [];
+      const design = ['design', 'rho', 'normalize'];
+      if (v.source === 'digits') return ['d', ...design];
+      if (v.source === 'file' || v.source === 'diabetes')
+        return ['n', 'd', 's', ...design, 'wStar', 'amp', 'support', 'sigma'];
+      return [];
+    },
   },
 });
 

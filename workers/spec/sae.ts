@@ -399,6 +399,10 @@ export const saeSpec = defineSpec({
       const shape = v.data === 'file' ? shapeOf(v, 'x') : null;
       return shape?.length === 2 ? { samples: shape[0], dims: shape[1] } : {};
     },
+    ignored: (v) =>
+      v.data === 'toy'
+        ? []
+        : ['features', 'dims', 'sparsity', 'importance', 'noise', 'corrPairs', 'compPairs', 'samples'],
   },
 });
 

@@ -204,7 +204,15 @@ describe('attention runner', () => {
     expect(issues({ block: 48 })).toEqual(['block']);
     expect(issues({ method: 'loglinear', causal: false })).toEqual(['causal']);
     expect(issues({ hipK: 4096, hipBk: 2 })).toEqual(['hipK']);
-    expect(issues({ data: 'file' })).toEqual(['q']);
+    // Missing Q, K, V files are the data rule's (the link data=file itself is valid: the page asks for them).
+    expect(issues({ data: 'file' })).toEqual([]);
+    expect(attentionSpec.data?.check({ ...attentionSpec.defaults, data: 'file' }, new Set(['q']))).toEqual([
+      {
+        field: 'k',
+        missing: true,
+        message: 'your own Q, K, V (data=file) need all three .npy files; missing: k, v',
+      },
+    ]);
     expect(issues({ zoomQ: 512, zoomK: 511 })).toEqual(['zoomQ']);
     expect(issues({ n: 300, zoomQ: 299, zoomK: 300 })).toEqual(['zoomK']);
     expect(issues({ zoomQ: 0, zoomK: 0 })).toEqual([]);
