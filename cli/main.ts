@@ -90,7 +90,7 @@ function specParam(key: string, v: unknown, f: Field | undefined): string | null
   );
 }
 
-async function readSpecArg(target: string): Promise<Resolved> {
+export async function readSpecArg(target: string): Promise<Resolved> {
   const looksLikeLink = /[#?=]/.test(target);
   if (!looksLikeLink && (/\.json$/i.test(target) || /[\\/]/.test(target) || existsSync(target))) {
     let text: string;

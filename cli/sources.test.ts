@@ -221,6 +221,21 @@ describe('CLI × regression: every study and source with and without X, y', () =
     }
   });
 
+  it('every study runs without files (small sizes), each recording the synthetic source', async () => {
+    const links = [
+      '#/regression?study=cv&solver=lasso&n=40&d=8&s=2&nAlphas=4&folds=2',
+      '#/regression?study=sweep_n&solver=omp&k=2&d=10&s=2&nMin=20&nMax=40&points=2&trials=1',
+      '#/regression?study=sweep_eps&solver=ldp_ni&epsN=1000&points=2&trials=1',
+      '#/regression?study=phase&solver=omp&d=20&cells=2&trials=1',
+    ];
+    for (const link of links) {
+      const r = await cli(['run', link, '--backend', 'cpu']);
+      expect(r.code, `${link}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.summary.spec).toMatchObject({ X: null, y: null });
+    }
+  });
+
   it('refuses files a study or source would not use, naming the file and why', async () => {
     await refused(['run', '#/regression?solver=omp', '--data', yp()], /y \(y\.csv\) needs X/);
     await refused(['run', '#/regression?solver=omp', '--data', Xp()], /needs y/);
@@ -364,6 +379,20 @@ describe('CLI × SAE: toy, digits and your activations, for training and the fro
     let s = 0;
     for (let i = 0; i < nTrain; i++) s += Math.hypot(...x.subarray(i * d, (i + 1) * d));
     expect(r.summary.metrics.scale).toBeCloseTo(Math.sqrt(d) / (s / nTrain), 4);
+  });
+
+  it('digits for training and toy data for the frontier run without files', async () => {
+    const digits = await cli(['run', '#/sae?data=digits&latents=8&k=2&steps=3', '--backend', 'cpu']);
+    expect(digits.code, digits.stderr).toBe(0);
+    expect(digits.summary.arrays.decoder.shape).toEqual([8, 64]);
+    const toy = await cli([
+      'run',
+      '#/sae?study=frontier&sweep=model&sweepPoints=2&latents=8&k=2&steps=5&batch=32&samples=256&features=12&dims=6',
+      '--backend',
+      'cpu',
+    ]);
+    expect(toy.code, toy.stderr).toBe(0);
+    expect(toy.summary.metrics.runs).toBeGreaterThan(0);
   });
 
   it('frontier: --data x sweeps on the file', async () => {
@@ -566,5 +595,46 @@ describe("the README's CLI examples, as written, on small files", () => {
         expect(load('coefs').shape[1]).toBe(D);
       }
     }
+  });
+});
+
+describe('fuzzing spec.json files', () => {
+  it('any JSON gives a resolved spec or one plain message: no internal error text', async () => {
+    const { readSpecArg } = await import('./main');
+    const { default: fc } = await import('fast-check');
+    const { specs } = await import('../workers/spec/registry');
+    const ids = Object.keys(specs);
+    const fieldNames = [...new Set(Object.values(specs).flatMap((d) => Object.keys(d.fields)))];
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          experiment: fc.oneof(fc.constantFrom(...ids), fc.jsonValue()),
+          spec: fc.oneof(
+            fc.dictionary(fc.oneof(fc.constantFrom(...fieldNames), fc.string()), fc.jsonValue()),
+            fc.jsonValue(),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const file = path('fuzz.json');
+    await fc.assert(
+      fc.asyncProperty(body, async (json) => {
+        writeFileSync(file, JSON.stringify(json) ?? 'null');
+        try {
+          const r = await readSpecArg(file);
+          expect(Object.keys(r.values).length).toBeGreaterThan(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(Error);
+          const msg = (e as Error).message;
+          expect(msg.split('\n')).toHaveLength(1);
+          expect(msg).not.toMatch(
+            /Cannot read properties|is not a function|undefined~|is not iterable|\[object Object\]/,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
