@@ -69,7 +69,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** A spec.json's parameter as the URL codec reads it, or a message naming the field. */
-function specParam(key: string, v: unknown, f: Field | undefined): string | null {
+function specParam(name: string, v: unknown, f: Field | undefined): string | null {
+  const key = name.length > 40 ? `${name.slice(0, 40)}…` : name;
   if (v === null) {
     if (f && f.kind !== 'file') throw new Error(`"spec.${key}" is null; it must be ${describeField(f)}`);
     return null;
@@ -213,7 +214,8 @@ export async function main(argv: string[]): Promise<number> {
     const ignored = ignoredFields(spec.def, values);
     const rule = spec.def.data;
     const source = rule?.sourceField ? `${rule.sourceField}=${String(values[rule.sourceField])}` : '';
-    for (const k of spec.explicit) {
+    const defaults = spec.def.defaults as Record<string, unknown>;
+    for (const k of spec.explicit.filter((x) => values[x] !== defaults[x])) {
       if (k in derived)
         console.error(
           `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,

@@ -166,6 +166,41 @@ describe('CLI × regression: every study and source with and without X, y', () =
     expect(sae.stderr).toBe('note: features = 100 from the link is not used with data=digits');
   });
 
+  it('result.json of a run on files runs again with the same files, without notes', async () => {
+    const out = path('reg-again');
+    const first = await cli([
+      'run',
+      '#/regression?solver=omp&k=2',
+      '--data',
+      Xp(),
+      '--data',
+      yp(),
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+    ]);
+    expect(first.code).toBe(0);
+    const again = await cli([
+      'run',
+      join(out, 'result.json'),
+      '--data',
+      Xp(),
+      '--data',
+      yp(),
+      '--backend',
+      'cpu',
+    ]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.summary.url).toBe(first.summary.url);
+    expect(again.summary.metrics).toEqual(first.summary.metrics);
+    await refused(
+      ['run', join(out, 'result.json'), '--backend', 'cpu'],
+      /this spec uses the file X = X\.npy \(40×6\); pass it with --data X=PATH/,
+    );
+  });
+
   it('fit: X as CSV and a lasso path whose grid starts at the files’ α_max', async () => {
     const out = path('reg-path');
     const x = `X=${path('X.csv')}`;

@@ -66,3 +66,23 @@ test('regression: X selects your data; a study that would not use it says so; di
   await expect(page.locator('table.metrics caption')).toContainText('diabetes (442 × 10');
   await expect(status(page)).toHaveAttribute('data-status', 'done');
 });
+
+test('SAE: activations select "my activations" and fix d; toy data again drops them', async ({ page }) => {
+  await page.goto('./#/sae?latents=8&k=2&steps=20&metricsEvery=10&samples=512&backend=cpu');
+  await waitForResult(page);
+  await upload(page, 'x', 'acts_300x5.npy');
+  await expect(slot(page, 'data').locator('select')).toHaveValue('file');
+  await expect(slot(page, 'dims').locator('input')).toHaveValue('5');
+  await expect(slot(page, 'samples').locator('input')).toHaveValue('300');
+  await expect(page).toHaveURL(/x=[0-9a-f]{64}~300x5~acts_300x5\.npy/);
+  await expect(page).not.toHaveURL(/samples=/);
+  await waitForResult(page);
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('table.metrics caption')).toContainText('x: 300 samples × 5');
+
+  await slot(page, 'data').locator('select').selectOption('toy');
+  await expect(page).not.toHaveURL(/[?&]x=|data=file/);
+  await expect(page).toHaveURL(/samples=512/);
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('table.metrics caption')).toContainText('toy');
+});
