@@ -86,3 +86,21 @@ test('SAE: activations select "my activations" and fix d; toy data again drops t
   await expect(status(page)).toHaveAttribute('data-status', 'done');
   await expect(page.locator('table.metrics caption')).toContainText('toy');
 });
+
+test('links: a default adjusted to fit is a note; data=file without files asks for them', async ({
+  page,
+}) => {
+  await page.goto('./#/sae?latents=2&steps=5&metricsEvery=5&backend=cpu');
+  const issues = page.getByTestId('link-issues');
+  await expect(issues).toContainText('Adjusted to fit the values in this link');
+  await expect(issues).toContainText('k = 2 instead of 4, to fit latents = 2');
+  await expect(slot(page, 'k').locator('input[type="text"]')).toHaveValue('2');
+  await expect(slot(page, 'latents').locator('input[type="text"]')).toHaveValue('2');
+  await waitForResult(page);
+  await expect(status(page)).toHaveAttribute('data-status', 'done');
+
+  await page.goto('./#/attention?data=file&backend=cpu');
+  await expect(status(page)).toHaveAttribute('data-status', 'needs-file');
+  await expect(page.getByTestId('run-error')).toContainText('need all three .npy files; missing: q, k, v');
+  await expect(slot(page, 'data').locator('select')).toHaveValue('file');
+});
