@@ -102,16 +102,13 @@ export function ignoredFields(def: SpecDef, v: V): string[] {
 
 /**
  * What the run used: values fixed by the files and settings the source does not use go back to their
- * defaults (a share link omits them), and files the source does not use are dropped.
+ * defaults, so a share link omits them. (Files the source would not use never reach a run: the runner
+ * refuses them, and the page names them.)
  */
 export function usedValues(def: SpecDef, v: V): V {
   const out = { ...v };
   for (const k of [...Object.keys(derivedValues(def, v)), ...ignoredFields(def, v)])
     out[k] = (def.defaults as V)[k];
-  const rule = def.data;
-  if (rule?.sourceField && rule.fileSource !== undefined && v[rule.sourceField] !== rule.fileSource) {
-    for (const k of fileFields(def)) out[k] = null;
-  }
   return out;
 }
 
