@@ -120,7 +120,11 @@ function LinkIssues() {
   if (!issues.length) return null;
   return (
     <div className="link-issues" role="alert" data-testid="link-issues">
-      <strong>Some of this link could not be used:</strong>
+      <strong>
+        {issues.every((i) => i.note)
+          ? 'Adjusted to fit the values in this link:'
+          : 'Some of this link could not be used as given:'}
+      </strong>
       <ul>
         {issues.slice(0, 12).map((i) => (
           <li key={`${i.field}:${i.message}`}>{i.message}</li>

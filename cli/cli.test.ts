@@ -51,14 +51,25 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
     });
   }
 
-  it('the same seed gives the same inputs on both backends', async () => {
+  it('the same seed gives the same inputs on both backends, and each product is A·B', async () => {
+    const bare = await cli(['run', '?m=5&n=4&k=3', '--backend', 'cpu']);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/names no experiment/);
     const dirs = [mkdtempSync(join(tmpdir(), 'sl-a-')), mkdtempSync(join(tmpdir(), 'sl-b-'))];
-    await cli(['run', '?m=5&n=4&k=3', '--out', dirs[0], '--backend', 'cpu']).then((r) =>
-      expect(r.stderr).toMatch(/names no experiment/),
-    );
-    await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[0], '--backend', 'cpu']);
-    await cli(['run', '#/matmul?m=5&n=4&k=3&seed=8', '--out', dirs[1], '--backend', 'webgpu']);
-    expect(readFileSync(join(dirs[0], 'a.npy'))).toEqual(readFileSync(join(dirs[1], 'a.npy')));
+    const backends = ['cpu', 'webgpu'] as const;
+    for (const [i, backend] of backends.entries()) {
+      const r = await cli(['run', '#/matmul?m=37&n=29&k=65&seed=8', '--out', dirs[i], '--backend', backend]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).backend).toBe(backend);
+    }
+    const load = (d: string, n: string) => readNpy(readFileSync(join(d, `${n}.npy`)));
+    for (const name of ['a', 'b']) expect(load(dirs[1], name)).toEqual(load(dirs[0], name));
+    const a = toFloat64(load(dirs[0], 'a'));
+    const b = toFloat64(load(dirs[0], 'b'));
+    const want = matmulRef(a, b, 37, 29, 65);
+    // Each backend's C against the float64 reference of the same inputs (not against the other backend).
+    for (const d of dirs) expect(maxRelDiff(toFloat64(load(d, 'c')), want)).toBeLessThan(1e-5);
   });
 
   it('accepts a spec.json (as result.json writes it)', async () => {
@@ -68,9 +79,17 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
       spec,
       JSON.stringify({ experiment: 'matmul', spec: { m: 7, n: 6, k: 5, dist: 'uniform', seed: 2 } }),
     );
-    const r = await cli(['run', spec, '--backend', 'cpu']);
+    const r = await cli(['run', spec, '--backend', 'cpu', '--out', dir]);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).url).toBe('#/matmul?ver=1&m=7&n=6&k=5&dist=uniform&seed=2');
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => toFloat64(readNpy(readFileSync(join(dir, `${n}.npy`)))));
+    expect(a.every((x) => x >= -1 && x < 1)).toBe(true);
+    expect(maxRelDiff(c, matmulRef(a, b, 7, 6, 5))).toBeLessThan(1e-6);
+    // result.json is itself a valid spec.json: running it again gives the same link.
+    const again = await cli(['run', join(dir, 'result.json'), '--backend', 'cpu']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).url).toBe('#/matmul?ver=1&m=7&n=6&k=5&dist=uniform&seed=2');
   });
 
   it('exits non-zero with one clear line for a bad spec, option or data name', async () => {
@@ -84,6 +103,8 @@ describe('sparselab run (the CLI, as a user runs it)', () => {
       [['run', '#/matmul', '--backend', 'tpu'], /--backend must be webgpu or cpu/],
       [['run', '#/matmul', '--data', 'x=/nonexistent.npy'], /matmul takes no data named "x"/],
       [['frobnicate'], /unknown command/],
+      [['run', 'nope/spec.json'], /^sparselab: no such file: nope\/spec\.json\n$/],
+      [['run', '#/sae?data=toy', '--data', 'x=/nonexistent.npy'], /cannot read \/nonexistent\.npy: ENOENT/],
     ];
     for (const [args, msg] of cases) {
       const r = await cli(args);

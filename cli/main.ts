@@ -12,8 +12,9 @@ import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
 import { datasetLoader } from '../workers/io/datasets';
 import { writeNpy } from '../workers/io/npy';
-import type { FileRef } from '../workers/spec/fields';
-import { specFor } from '../workers/spec/registry';
+import { dataIssues, derivedValues, ignoredFields, selectFileSource } from '../workers/spec/data-rule';
+import { describeField, type Field, type FileRef } from '../workers/spec/fields';
+import { specFor, specs } from '../workers/spec/registry';
 import { type Resolved, resolveLocation } from '../workers/spec/resolve';
 import { decodeParams, toHash } from '../workers/spec/url';
 import { loadDataArgs } from './data';
@@ -74,33 +75,80 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-async function readSpecArg(target: string): Promise<Resolved> {
-  if (/\.json$/i.test(target) && existsSync(target)) {
-    let json: { experiment?: unknown; spec?: unknown };
+/** A spec.json's parameter as the URL codec reads it, or a message naming the field. */
+function specParam(name: string, v: unknown, f: Field | undefined): string | null {
+  const key = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  if (v === null) {
+    if (f && f.kind !== 'file') throw new Error(`"spec.${key}" is null; it must be ${describeField(f)}`);
+    return null;
+  }
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number' || typeof v === 'string') return String(v);
+  if (f?.kind === 'file' && typeof v === 'object' && !Array.isArray(v)) {
+    const r = v as Record<string, unknown>;
+    const shapeOk =
+      Array.isArray(r.shape) && r.shape.length > 0 && r.shape.every((x) => Number.isInteger(x) && x >= 0);
+    if (typeof r.name === 'string' && typeof r.sha256 === 'string' && shapeOk)
+      return `${r.sha256}~${(r.shape as number[]).join('x')}~${r.name}`;
+    throw new Error(`"spec.${key}" must be a file reference {"name", "shape": [sizes], "sha256"} or null`);
+  }
+  const what = Array.isArray(v) ? 'a list' : 'an object';
+  throw new Error(
+    `"spec.${key}" is ${what}; it must be ${f ? describeField(f) : 'a number, a string or true/false'}`,
+  );
+}
+
+export async function readSpecArg(target: string): Promise<Resolved> {
+  const looksLikeLink = /[#?=]/.test(target);
+  if (!looksLikeLink && (/\.json$/i.test(target) || /[\\/]/.test(target) || existsSync(target))) {
+    let text: string;
     try {
-      json = JSON.parse(await readFile(target, 'utf8'));
+      text = await readFile(target, 'utf8');
     } catch (e) {
-      throw new Error(`${target}: not valid JSON (${(e as Error).message})`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new Error(`no such file: ${target}`);
+      if (code === 'EISDIR') throw new Error(`${target} is a directory, not a spec.json`);
+      throw new Error(`cannot read ${target}: ${code ?? 'unknown error'}`);
     }
-    const id = typeof json.experiment === 'string' ? json.experiment : '';
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${target}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw new Error(`${target}: must be a JSON object {"experiment": "<id>", "spec": {...}}`);
+    const j = json as { experiment?: unknown; spec?: unknown };
+    const id = typeof j.experiment === 'string' ? j.experiment : '';
     const def = specFor(id);
-    if (!def)
+    if (!def) {
+      const got = typeof j.experiment === 'string' ? `"${j.experiment.slice(0, 40)}"` : typeof j.experiment;
       throw new Error(
-        `${target}: "experiment" must name a known experiment (got ${JSON.stringify(json.experiment)})`,
+        `${target}: "experiment" must name a known experiment (${Object.keys(specs).join(', ')}); got ${got}`,
       );
-    if (typeof json.spec !== 'object' || json.spec === null)
+    }
+    if (typeof j.spec !== 'object' || j.spec === null || Array.isArray(j.spec))
       throw new Error(`${target}: "spec" must be an object of parameters`);
     // Through the URL codec, so a JSON spec is checked exactly like a link.
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(json.spec as Record<string, unknown>)) {
-      if (v === null) continue;
-      if (typeof v === 'object') {
-        const r = v as FileRef;
-        params.set(k, `${r.sha256}~${(r.shape ?? []).join('x')}~${r.name}`);
-      } else params.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+    for (const [k, v] of Object.entries(j.spec as Record<string, unknown>)) {
+      const f = Object.hasOwn(def.fields, k) ? def.fields[k] : undefined;
+      let p: string | null;
+      try {
+        p = specParam(k, v, f);
+      } catch (e) {
+        throw new Error(`${target}: ${(e as Error).message}`);
+      }
+      if (p !== null) params.set(k, p);
     }
     const d = decodeParams(def, params);
-    return { def, values: d.values as Record<string, unknown>, issues: d.issues, meta: d.meta };
+    return {
+      def,
+      values: d.values as Record<string, unknown>,
+      issues: d.issues,
+      meta: d.meta,
+      explicit: d.explicit,
+    };
   }
   const r = resolveLocation(target);
   if ('error' in r) throw new Error(r.error);
@@ -111,6 +159,7 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function main(argv: string[]): Promise<number> {
   let gpu: GpuContext | null = null;
+  let onInterrupt: (() => void) | null = null;
   try {
     const args = parseArgs(argv);
     if (args.cmd === 'help') {
@@ -118,7 +167,6 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (args.cmd === 'list') {
-      const { specs } = await import('../workers/spec/registry');
       for (const d of Object.values(specs)) console.log(`${d.id}\t${d.title}`);
       return 0;
     }
@@ -127,11 +175,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!args.target) throw new Error('run needs a share URL, a query or a spec.json');
 
     const spec = await readSpecArg(args.target);
-    if (spec.issues.length)
-      throw new Error(
-        `bad spec: ${spec.issues.map((i) => i.message.replace(/; using the default.*$/, '')).join('; ')}`,
-      );
-    const values = { ...spec.values };
+    for (const i of spec.issues) if (i.note) console.error(`note: ${i.message}`);
+    const bad = spec.issues.filter((i) => !i.note);
+    if (bad.length)
+      throw new Error(`bad spec: ${bad.map((i) => i.message.replace(/; using .*$/, '')).join('; ')}`);
+    let values = { ...spec.values };
 
     const { data, inputs } = await loadDataArgs(spec.def, args.data, args.archives, values);
     for (const [name, f] of Object.entries(spec.def.fields)) {
@@ -141,6 +189,26 @@ export async function main(argv: string[]): Promise<number> {
           `this spec uses the file ${name} = ${ref.name} (${ref.shape.join('×')}); pass it with --data ${name}=PATH`,
         );
       }
+    }
+    // The lab's data-source rule (the app applies the same): a file selects the file source unless the
+    // link chose another source; a file the run would not use, or a missing one, is an error naming it.
+    const given = new Set(Object.keys(data));
+    values = selectFileSource(spec.def, values, given, new Set(spec.explicit));
+    const problems = dataIssues(spec.def, values, given);
+    if (problems.length) throw new Error(problems.map((i) => i.message).join('; '));
+    // Values the files fix, and settings the chosen source does not use: said, never silently dropped.
+    const derived = derivedValues(spec.def, values);
+    const ignored = ignoredFields(spec.def, values);
+    const rule = spec.def.data;
+    const source = rule?.sourceField ? `${rule.sourceField}=${String(values[rule.sourceField])}` : '';
+    const defaults = spec.def.defaults as Record<string, unknown>;
+    for (const k of spec.explicit.filter((x) => values[x] !== defaults[x])) {
+      if (k in derived)
+        console.error(
+          `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
+        );
+      else if (ignored.includes(k))
+        console.error(`note: ${k} = ${String(values[k])} from the link is not used with ${source}`);
     }
 
     let backend: Backend = args.backend ?? 'webgpu';
@@ -155,7 +223,8 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort());
+    onInterrupt = () => controller.abort();
+    process.once('SIGINT', onInterrupt);
     const ctx: RunContext = {
       backend,
       gpu,
@@ -175,6 +244,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`sparselab: ${msg.split('\n')[0]}`);
     return 1;
   } finally {
+    if (onInterrupt) process.off('SIGINT', onInterrupt);
     if (gpu) releaseNodeGpu(gpu);
   }
 }

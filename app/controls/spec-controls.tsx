@@ -1,5 +1,6 @@
 /** The panel's controls, generated from the experiment's spec: one control per visible field. */
 import { useEffect, useId, useState } from 'react';
+import { derivedValues } from '../../workers/spec/data-rule';
 import { describeField, type Field, fieldSchema, type NumberField } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
 import { useLab } from '../store/context';
@@ -17,18 +18,23 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
   if (!def) return null;
   const locked = list(meta.lock);
   const hidden = list(meta.hide);
-  const control = ([key, f]: [string, Field]) => (
-    <Control
-      key={key}
-      name={key}
-      field={f}
-      value={values[key]}
-      locked={locked.has(key)}
-      onChange={(v) => setValue(key, v)}
-    />
-  );
+  // Values your files fix (N, d, heads from Q's shape…): shown read-only with the value the run uses.
+  const derived = derivedValues(def, values);
+  const control = ([key, f]: [string, Field]) =>
+    key in derived ? (
+      <Derived key={key} name={key} field={f} value={derived[key]} />
+    ) : (
+      <Control
+        key={key}
+        name={key}
+        field={f}
+        value={values[key]}
+        locked={locked.has(key)}
+        onChange={(v) => setValue(key, v)}
+      />
+    );
   const visible = Object.entries(def.fields).filter(
-    ([key, f]) => !hidden.has(key) && !(f.show && !f.show(values)),
+    ([key, f]) => !hidden.has(key) && (key in derived || !(f.show && !f.show(values))),
   );
   if (embed) {
     const primary = visible.filter(([, f]) => f.primary);
@@ -57,6 +63,18 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
         </fieldset>
       ))}
     </form>
+  );
+}
+
+/** A value your files fix: read-only, the value the run uses. */
+function Derived({ name, field, value }: { name: string; field: Field; value: number }) {
+  const id = useId();
+  return (
+    <div className="control control-derived" data-field={name} data-derived="">
+      <label htmlFor={id}>{field.label}</label>
+      <input id={id} type="text" readOnly value={String(value)} aria-describedby={`${id}-from`} />
+      <small id={`${id}-from`}>From your files: the run uses this value.</small>
+    </div>
   );
 }
 

@@ -5,6 +5,7 @@
  * spec asks for.
  */
 import { RunCancelled } from '../../workers/client';
+import { dataIssues, filesNamed } from '../../workers/spec/data-rule';
 import { validate } from '../../workers/spec/define';
 import type { FileRef } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
@@ -52,8 +53,16 @@ export function startRunController(store: LabStore, pool: ComputePool): RunContr
     const def = specFor(exp);
     if (!def || s.page !== 'lab' || s.experiment !== exp) return;
     requested.set(exp, runKey(s));
-    const checked = validate(def, s.values);
     const seq = s.startRun(exp);
+    // The lab's data rule, as the CLI and the runner apply it: a file the run would not use is an error
+    // naming it; a missing required file asks for it.
+    const problems = dataIssues(def, s.values, filesNamed(def, s.values));
+    if (problems.length) {
+      const missing = problems.every((i) => i.missing);
+      s.failRun(exp, seq, missing ? 'needs-file' : 'invalid', problems.map((i) => i.message).join('; '));
+      return;
+    }
+    const checked = validate(def, s.values);
     if (!checked.ok) {
       s.failRun(exp, seq, 'invalid', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
       return;

@@ -1,4 +1,5 @@
 /** The one subscriber that keeps the address bar and the spec in step (both directions). */
+import { usedValues } from '../../workers/spec/data-rule';
 import { specFor } from '../../workers/spec/registry';
 import { toHash } from '../../workers/spec/url';
 import type { LabState, LabStore } from '../store/lab-store';
@@ -10,7 +11,11 @@ export function shareHash(
   const def = specFor(s.experiment);
   if (!def) return `#/${s.experiment}`;
   const { ver: _v, backend: _b, ...meta } = s.meta;
-  return toHash(def, s.values as never, { ...meta, ...(s.backend === 'cpu' ? { backend: 'cpu' } : {}) });
+  // Only what a run uses: values the files fix (N, d, heads from Q…) are left out.
+  return toHash(def, usedValues(def, s.values) as never, {
+    ...meta,
+    ...(s.backend === 'cpu' ? { backend: 'cpu' } : {}),
+  });
 }
 
 export function startUrlSync(store: LabStore): () => void {

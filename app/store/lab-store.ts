@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { Progress, RunResult } from '../../workers/experiments/types';
 import type { DeviceInfo } from '../../workers/lab.worker';
+import { editValue, filesNamed, selectFileSource } from '../../workers/spec/data-rule';
 import type { Issue } from '../../workers/spec/define';
 import type { FileRef } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
@@ -121,7 +122,18 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
     issues: [],
     meta: {},
     files: {},
-    setValue: (key, value) => set((s) => ({ values: { ...s.values, [key]: value } })),
+    // Through the lab's data rule: switching the source away from your files drops them (and their names
+    // from the URL).
+    setValue: (key, value) =>
+      set((s) => {
+        const def = specFor(s.experiment);
+        if (!def) return { values: { ...s.values, [key]: value } };
+        const { values, drop } = editValue(def, s.values, key, value);
+        if (!drop.length) return { values };
+        const files = { ...s.files };
+        for (const k of drop) delete files[k];
+        return { values, files };
+      }),
     showLanding: () => set({ page: 'landing' }),
     setMeta: (meta) => set({ meta }),
     setExperiment: (id) => {
@@ -172,8 +184,16 @@ export function createLabStore(initialExperiment = DEFAULT_EXPERIMENT) {
       });
     },
     resetSpec: () => set((s) => ({ values: defaultsOf(s.experiment), files: {}, issues: [] })),
+    // Attaching a file selects the file source (the lab's data rule, as in the CLI).
     attachFile: (key, file) =>
-      set((s) => ({ files: { ...s.files, [key]: file }, values: { ...s.values, [key]: file.ref } })),
+      set((s) => {
+        const values = { ...s.values, [key]: file.ref };
+        const def = specFor(s.experiment);
+        return {
+          files: { ...s.files, [key]: file },
+          values: def ? selectFileSource(def, values, filesNamed(def, values)) : values,
+        };
+      }),
     detachFile: (key) =>
       set((s) => {
         const files = { ...s.files };

@@ -1,6 +1,7 @@
 /** Runs one experiment and wraps its output with what every result carries. */
 import { countNonFinite } from '../core/ndarray';
 import { checkUserData } from '../io/user-data';
+import { dataIssues, usedValues } from '../spec/data-rule';
 import { validate } from '../spec/define';
 import { experimentFor } from './registry';
 import { type RunContext, type RunResult, UserError } from './types';
@@ -12,6 +13,9 @@ export async function runExperiment(
 ): Promise<RunResult> {
   const exp = experimentFor(id);
   if (!exp) throw new UserError(`unknown experiment "${id}"`);
+  // The lab's data-source rule, on the files actually supplied: an unused or missing file is an error.
+  const dataProblems = dataIssues(exp.spec as never, values, new Set(Object.keys(ctx.data)));
+  if (dataProblems.length) throw new UserError(dataProblems.map((i) => i.message).join('; '));
   const checked = validate(exp.spec, values);
   if (!checked.ok) throw new UserError(checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   // One rule for the user's data in every lab: finite values, integers float32 holds exactly.
@@ -41,7 +45,8 @@ export async function runExperiment(
     ...out,
     parity,
     experiment: id,
-    spec: checked.values as Record<string, unknown>,
+    // Only what the run used: values fixed by the files are left at their defaults.
+    spec: usedValues(exp.spec as never, checked.values as Record<string, unknown>),
     backend: ctx.backend,
     adapter: ctx.gpu?.adapter ?? null,
     nonFinite,

@@ -1,5 +1,6 @@
 /** Attention lab: dense, windowed, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V. */
 import { seedField } from './common';
+import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
@@ -81,24 +82,21 @@ export const attentionSpec = defineSpec({
         sla_structure: 'SLA structure (sparse high-rank + low-rank)',
         file: 'My own .npy files',
       },
-      help: 'Synthetic Q/K/V showing one phenomenon each, or your own arrays (N×d or H×N×d .npy).',
+      help: 'Synthetic Q/K/V showing one phenomenon each, or your own arrays (N×d or H×N×d .npy). Choosing a file selects “My own .npy files”; choosing a generator drops the files.',
     }),
     q: file({
       label: 'Q (.npy)',
       group: 'Data',
-      show: (v) => v.data === 'file',
       help: 'Queries, N×d or H×N×d.',
     }),
     k: file({
       label: 'K (.npy)',
       group: 'Data',
-      show: (v) => v.data === 'file',
       help: 'Keys, same shape as Q.',
     }),
     v: file({
       label: 'V (.npy)',
       group: 'Data',
-      show: (v) => v.data === 'file',
       help: 'Values, same shape as Q.',
     }),
     n: num({
@@ -299,25 +297,69 @@ export const attentionSpec = defineSpec({
   rules: (v) => {
     const issues: Issue[] = [];
     const fromFile = v.data === 'file';
-    if (fromFile && (!v.q || !v.k || !v.v))
-      issues.push({ field: v.q ? (v.k ? 'v' : 'k') : 'q', message: 'own data needs Q, K and V files' });
     if (!fromFile && v.window > 2 * v.n)
-      issues.push({ field: 'window', message: 'window must be at most 2·N (non-causal half-width ≤ N)' });
-    if (!fromFile && v.sinks > v.n) issues.push({ field: 'sinks', message: 'sinks must be at most N' });
+      issues.push({
+        field: 'window',
+        fields: ['n'],
+        message: 'window must be at most 2·N (non-causal half-width ≤ N)',
+      });
+    if (!fromFile && v.sinks > v.n)
+      issues.push({ field: 'sinks', fields: ['n'], message: 'sinks must be at most N' });
     if (v.block % 32 !== 0)
       issues.push({ field: 'block', message: 'block size must be a multiple of 32 (the kernel tile)' });
     if (Math.ceil(v.hipK / v.hipBk) > 256)
-      issues.push({ field: 'hipK', message: 'HiP keeps at most 256 tree nodes: k/b_k ≤ 256' });
-    if (v.kh + v.kl > 100) issues.push({ field: 'kl', message: 'kh + kl must be at most 100%' });
+      issues.push({
+        field: 'hipK',
+        fields: ['hipBk'],
+        message: 'HiP keeps at most 256 tree nodes: k/b_k ≤ 256',
+      });
+    if (v.kh + v.kl > 100)
+      issues.push({ field: 'kl', fields: ['kh'], message: 'kh + kl must be at most 100%' });
     if (v.method === 'loglinear' && !v.causal)
-      issues.push({ field: 'causal', message: 'log-linear attention is causal only' });
+      issues.push({ field: 'causal', fields: ['method'], message: 'log-linear attention is causal only' });
     // Checked only while the zoom exists (its controls are shown); own data: the runner clamps to its N.
     if (!fromFile && v.n > ZOOM_SIZE) {
       for (const key of ['zoomQ', 'zoomK'] as const) {
         if (v[key] !== -1 && v[key] >= v.n)
-          issues.push({ field: key, message: `${key} must be −1 (automatic) or below N = ${v.n}` });
+          issues.push({
+            field: key,
+            fields: ['n'],
+            message: `${key} must be −1 (automatic) or below N = ${v.n}`,
+          });
       }
     }
     return issues;
+  },
+  data: {
+    sourceField: 'data',
+    fileSource: 'file',
+    check(v, given) {
+      const issues: DataIssue[] = [];
+      if (v.data !== 'file') {
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            ['q', 'k', 'v'],
+            `Q, K and V come from the “${v.data}” generator (data=${v.data}); choose data=file (“My own .npy files”) to use your files`,
+          ),
+        );
+      } else {
+        const missing = (['q', 'k', 'v'] as const).filter((key) => !given.has(key));
+        if (missing.length)
+          issues.push({
+            field: missing[0],
+            missing: true,
+            message: `your own Q, K, V (data=file) need all three .npy files; missing: ${missing.join(', ')}`,
+          });
+      }
+      return issues;
+    },
+    derived(v): Record<string, number> {
+      const shape = v.data === 'file' ? shapeOf(v, 'q') : null;
+      if (!shape || (shape.length !== 2 && shape.length !== 3)) return {};
+      const [heads, n, d] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
+      return { heads, n, d };
+    },
   },
 });

@@ -1,10 +1,15 @@
 /** An experiment's spec: its fields, their zod schema, defaults and cross-field rules. */
 import { z } from 'zod';
+import type { DataRule } from './data-rule';
 import { type Fields, fieldSchema, type Values } from './fields';
 
 export interface Issue {
   field: string;
   message: string;
+  /** A cross-field rule's other fields (the codec's repair may adjust one of them instead). */
+  fields?: string[];
+  /** Informational: a value the user did not set was adjusted to fit theirs; nothing of theirs was dropped. */
+  note?: boolean;
 }
 
 export interface SpecDef<F extends Fields = Fields> {
@@ -15,6 +20,8 @@ export interface SpecDef<F extends Fields = Fields> {
   defaults: Values<F>;
   /** Cross-field rules (e.g. k ≤ n); each broken rule names the field to blame. */
   rules: (v: Values<F>) => Issue[];
+  /** Which inputs come from the user's files (see data-rule.ts); absent for an experiment without files. */
+  data?: DataRule;
 }
 
 export function defineSpec<const F extends Fields>(opts: {
@@ -22,6 +29,7 @@ export function defineSpec<const F extends Fields>(opts: {
   title: string;
   fields: F;
   rules?: (v: Values<F>) => Issue[];
+  data?: DataRule;
 }): SpecDef<F> {
   const shape: Record<string, z.ZodType> = {};
   const defaults: Record<string, unknown> = {};
@@ -36,6 +44,7 @@ export function defineSpec<const F extends Fields>(opts: {
     schema: z.object(shape).strict() as unknown as z.ZodType<Values<F>>,
     defaults: defaults as Values<F>,
     rules: opts.rules ?? (() => []),
+    data: opts.data,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Matrix multiply: the end-to-end check of the compute pipe (spec → worker → kernel → views). */
 import { seedField } from './common';
+import { shapeOf } from './data-rule';
 import { defineSpec } from './define';
 import { choice, file, num } from './fields';
 
@@ -41,6 +42,24 @@ export const matmulSpec = defineSpec({
   },
   rules: (v) =>
     v.m * v.k + v.k * v.n + v.m * v.n > 64 * 2 ** 20
-      ? [{ field: 'k', message: 'm·k + k·n + m·n must stay under 64M elements (256 MiB of float32)' }]
+      ? [
+          {
+            field: 'k',
+            fields: ['m', 'n'],
+            message: 'm·k + k·n + m·n must stay under 64M elements (256 MiB of float32)',
+          },
+        ]
       : [],
+  data: {
+    // Your A replaces the random A and your B the random B; every study uses them: nothing goes unused.
+    check: () => [],
+    derived(v): Record<string, number> {
+      const a = shapeOf(v, 'a');
+      const b = shapeOf(v, 'b');
+      const out: Record<string, number> = {};
+      if (b?.length === 2) [out.k, out.n] = b;
+      if (a?.length === 2) [out.m, out.k] = a;
+      return out;
+    },
+  },
 });

@@ -4,6 +4,7 @@
  * One spec drives single fits, paths, cross-validation, error sweeps and phase diagrams (`study`).
  */
 import { seedField } from './common';
+import { type DataIssue, fileLabel, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
@@ -251,7 +252,7 @@ export const regressionSpec = defineSpec({
         digits: 'Digits pixels as the design, synthetic w*',
         file: 'Your X and y (.npy or .csv)',
       },
-      help: 'Sweeps and phase diagrams always use synthetic data. Supplying X (and y) selects your data.',
+      help: 'Sweeps and phase diagrams always use synthetic data. Supplying X (and y) selects your data; choosing another source drops them.',
       show: is('study', 'fit', 'cv'),
     }),
     design: choice(['gaussian', 'rademacher', 'toeplitz'], {
@@ -377,14 +378,14 @@ export const regressionSpec = defineSpec({
     X: file({
       label: 'X (n × d)',
       group: 'Data',
-      help: 'Your design matrix, .npy or .csv, one row per sample.',
-      show: is('source', 'file'),
+      help: 'Your design matrix, .npy or .csv, one row per sample. Choosing it selects “Your X and y”.',
+      show: (v) => is('study', 'fit', 'cv')(v) || v.X !== null,
     }),
     y: file({
       label: 'y (n)',
       group: 'Data',
-      help: 'Your targets, .npy (n or n×1) or a one-column .csv.',
-      show: is('source', 'file'),
+      help: 'Your targets, .npy (n or n×1) or a one-column .csv; needs X.',
+      show: (v) => is('study', 'fit', 'cv')(v) || v.y !== null,
     }),
 
     folds: num({
@@ -508,62 +509,163 @@ export const regressionSpec = defineSpec({
     const issues: Issue[] = [];
     const pathLike = PATHS.includes(v.solver);
     if (v.study === 'cv' && !['lasso', 'enet', 'lasso_path', 'enet_path'].includes(v.solver)) {
-      issues.push({ field: 'solver', message: 'the CV curve needs lasso, enet, lasso_path or enet_path' });
+      issues.push({
+        field: 'solver',
+        fields: ['study'],
+        message: 'the CV curve needs lasso, enet, lasso_path or enet_path',
+      });
     }
     if (v.study === 'sweep_eps' && !LDP.includes(v.solver)) {
-      issues.push({ field: 'solver', message: 'error vs ε needs an LDP solver (ldp_ni or ldp_si)' });
+      issues.push({
+        field: 'solver',
+        fields: ['study'],
+        message: 'error vs ε needs an LDP solver (ldp_ni or ldp_si)',
+      });
     }
     if (v.study === 'phase' && !['omp', 'lasso', 'fista'].includes(v.solver)) {
       issues.push({
         field: 'solver',
+        fields: ['study'],
         message: 'the phase diagram is solved by omp or lasso (batched FISTA)',
       });
     }
     if (v.study === 'sweep_n' && pathLike) {
-      issues.push({ field: 'solver', message: 'error vs n needs a single-fit solver (not a path)' });
+      issues.push({
+        field: 'solver',
+        fields: ['study'],
+        message: 'error vs n needs a single-fit solver (not a path)',
+      });
     }
     if (LDP.includes(v.solver) && v.source !== 'synthetic' && (v.study === 'fit' || v.study === 'cv')) {
       issues.push({
         field: 'source',
+        fields: ['solver', 'study'],
         message: 'the LDP estimators run on synthetic data (their truncation levels come from the model)',
       });
     }
     if (v.s > v.d && usesDesign(v) && v.study !== 'sweep_eps') {
-      issues.push({ field: 's', message: 'w* cannot have more nonzeros than there are features (s ≤ d)' });
+      issues.push({
+        field: 's',
+        fields: ['d'],
+        message: 'w* cannot have more nonzeros than there are features (s ≤ d)',
+      });
     }
     if (v.study === 'sweep_n' && v.nMin >= v.nMax)
-      issues.push({ field: 'nMin', message: 'smallest n must be below largest n' });
+      issues.push({ field: 'nMin', fields: ['nMax'], message: 'smallest n must be below largest n' });
     if (v.study === 'sweep_eps' && v.epsMin >= v.epsMax) {
-      issues.push({ field: 'epsMin', message: 'smallest ε must be below largest ε' });
+      issues.push({ field: 'epsMin', fields: ['epsMax'], message: 'smallest ε must be below largest ε' });
     }
     if (v.study === 'phase' && (v.d < 20 || v.d > 512)) {
       issues.push({
         field: 'd',
+        fields: ['study'],
         message:
           'phase diagrams take d from 20 to 512 (one workgroup per problem keeps its vectors in workgroup memory)',
       });
     }
     if ((v.study === 'fit' || v.study === 'cv') && synthData(v) && v.n * v.d > 2e7) {
-      issues.push({ field: 'n', message: 'n·d must stay under 20M entries (160 MB as float64)' });
+      issues.push({
+        field: 'n',
+        fields: ['d'],
+        message: 'n·d must stay under 20M entries (160 MB as float64)',
+      });
     }
     if (v.study === 'sweep_eps') {
       if (v.epsS > v.epsD)
         issues.push({
           field: 'epsS',
+          fields: ['epsD'],
           message: 'w* cannot have more nonzeros than there are features (s ≤ d)',
         });
       if (v.epsN * v.epsD > 2e7)
-        issues.push({ field: 'epsN', message: 'n·d must stay under 20M entries (160 MB as float64)' });
+        issues.push({
+          field: 'epsN',
+          fields: ['epsD'],
+          message: 'n·d must stay under 20M entries (160 MB as float64)',
+        });
     }
     if (v.study === 'sweep_n' && v.nMax * v.d > 2e7) {
       issues.push({
         field: 'nMax',
+        fields: ['d'],
         message: 'largest n · d must stay under 20M entries (160 MB as float64)',
       });
     }
     if (LDP.includes(v.solver) && v.study !== 'sweep_eps' && v.d > 400)
-      issues.push({ field: 'd', message: 'the LDP estimators take d ≤ 400' });
+      issues.push({ field: 'd', fields: ['solver'], message: 'the LDP estimators take d ≤ 400' });
     return issues;
+  },
+  data: {
+    sourceField: 'source',
+    fileSource: 'file',
+    check(v, given) {
+      const issues: DataIssue[] = [];
+      const files = ['X', 'y'];
+      if (given.has('y') && !given.has('X'))
+        issues.push({
+          field: 'y',
+          message: `${fileLabel(v, 'y')} needs X: give the design matrix X (n × d) as well`,
+        });
+      const studyWhy: Record<string, string> = {
+        sweep_n: 'the error-vs-n study draws a new synthetic problem for every n and trial',
+        sweep_eps: 'the error-vs-ε study draws a new synthetic problem for every ε and trial',
+        phase: 'the phase diagram draws its own random problems for every cell',
+      };
+      if (studyWhy[String(v.study)]) {
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            files,
+            `${studyWhy[String(v.study)]}; choose study fit or cv for your data`,
+          ),
+        );
+        return issues;
+      }
+      if (LDP.includes(String(v.solver))) {
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            files,
+            'the LDP estimators run on synthetic data only (their truncation levels come from the model)',
+          ),
+        );
+        return issues;
+      }
+      if (v.source !== 'file') {
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            files,
+            `the data source is ${v.source} (source=${v.source}); choose source=file (“Your X and y”) to use your files`,
+          ),
+        );
+        return issues;
+      }
+      if (!given.has('X'))
+        issues.push({
+          field: 'X',
+          missing: true,
+          message: 'your data (source=file) needs X (n × d, .npy or .csv)',
+        });
+      if (!given.has('y'))
+        issues.push({ field: 'y', missing: true, message: 'your data (source=file) needs y (n values)' });
+      return issues;
+    },
+    derived(v): Record<string, number> {
+      const shape = v.source === 'file' && is('study', 'fit', 'cv')(v) ? shapeOf(v, 'X') : null;
+      return shape?.length === 2 ? { n: shape[0], d: shape[1] } : {};
+    },
+    ignored(v) {
+      if (!is('study', 'fit', 'cv')(v) || LDP.includes(String(v.solver))) return [];
+      const design = ['design', 'rho', 'normalize'];
+      if (v.source === 'digits') return ['d', ...design];
+      if (v.source === 'file' || v.source === 'diabetes')
+        return ['n', 'd', 's', ...design, 'wStar', 'amp', 'support', 'sigma'];
+      return [];
+    },
   },
 });
 

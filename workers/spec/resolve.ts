@@ -8,6 +8,8 @@ export interface Resolved {
   values: Record<string, unknown>;
   issues: Issue[];
   meta: Meta;
+  /** The fields the link set. */
+  explicit: string[];
 }
 
 export function resolveLocation(input: string, fallbackId?: string): Resolved | { error: string } {
@@ -20,6 +22,6 @@ export function resolveLocation(input: string, fallbackId?: string): Resolved | 
   const def = specFor(id);
   if (!def)
     return { error: `unknown experiment "${id.slice(0, 40)}"; known: ${Object.keys(specs).join(', ')}` };
-  const { values, issues, meta } = decodeParams(def, params);
-  return { def, values: values as Record<string, unknown>, issues, meta };
+  const { values, issues, meta, explicit } = decodeParams(def, params);
+  return { def, values: values as Record<string, unknown>, issues, meta, explicit };
 }

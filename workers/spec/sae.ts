@@ -3,6 +3,7 @@
  * superposition, on digits, or on the user's own activations (`x`, samples × d), and sweep the L0–MSE frontier.
  */
 import { seedField } from './common';
+import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
@@ -242,7 +243,11 @@ export const saeSpec = defineSpec({
         file: 'My activations (x.npy)',
       },
     }),
-    x: file({ label: 'Activations x (samples × d)', group: 'Data', show: (v) => v.data === 'file' }),
+    x: file({
+      label: 'Activations x (samples × d)',
+      group: 'Data',
+      help: 'A 2-D .npy or .csv, one row per sample. Choosing it selects “My activations”; choosing other data drops it.',
+    }),
     features: num({
       label: 'True features',
       default: 64,
@@ -330,34 +335,74 @@ export const saeSpec = defineSpec({
   rules: (v) => {
     const issues: Issue[] = [];
     if (usesK(v) && v.k > v.latents)
-      issues.push({ field: 'k', message: `k (${v.k}) must not exceed the number of latents (${v.latents})` });
+      issues.push({
+        field: 'k',
+        fields: ['latents'],
+        message: `k (${v.k}) must not exceed the number of latents (${v.latents})`,
+      });
     if (v.data === 'toy') {
       if (2 * v.corrPairs + 3 * v.compPairs > v.features)
         issues.push({
           field: 'compPairs',
+          fields: ['corrPairs', 'features'],
           message:
             'correlated pairs use 2 features each and compositional pairs 3: they need more true features',
         });
       if (v.batch > Math.floor(v.samples * 0.9))
         issues.push({
           field: 'batch',
+          fields: ['samples'],
           message: `the batch (${v.batch}) is larger than the training part of the data (90% of ${v.samples})`,
         });
     }
     if (v.model === 'polysae') {
-      if (v.rank > 0 && v.rank2 > v.rank) issues.push({ field: 'rank2', message: 'R₂ must not exceed R₁' });
+      if (v.rank > 0 && v.rank2 > v.rank)
+        issues.push({ field: 'rank2', fields: ['rank'], message: 'R₂ must not exceed R₁' });
       if (v.rank > v.latents)
         issues.push({
           field: 'rank',
+          fields: ['latents'],
           message: 'R₁ must not exceed the number of latents (U has orthonormal columns)',
         });
     }
     if (v.study === 'frontier' && v.steps * v.sweepPoints * 4 > 2e6)
       issues.push({
         field: 'steps',
+        fields: ['sweepPoints', 'study'],
         message: 'the sweep would run too many steps in all (steps × points × 4 architectures > 2M)',
       });
     return issues;
+  },
+  data: {
+    sourceField: 'data',
+    fileSource: 'file',
+    check(v, given) {
+      const issues: DataIssue[] = [];
+      if (v.data !== 'file')
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            ['x'],
+            `the data are ${v.data === 'toy' ? 'toy features' : 'digits'} (data=${v.data}); choose data=file (“My activations”) to train on your file`,
+          ),
+        );
+      else if (!given.has('x'))
+        issues.push({
+          field: 'x',
+          missing: true,
+          message: 'your activations (data=file) need x: a samples × d .npy or .csv',
+        });
+      return issues;
+    },
+    derived(v): Record<string, number> {
+      const shape = v.data === 'file' ? shapeOf(v, 'x') : null;
+      return shape?.length === 2 ? { samples: shape[0], dims: shape[1] } : {};
+    },
+    ignored: (v) =>
+      v.data === 'toy'
+        ? []
+        : ['features', 'dims', 'sparsity', 'importance', 'noise', 'corrPairs', 'compPairs', 'samples'],
   },
 });
 

@@ -95,11 +95,13 @@ describe('share-URL codec', () => {
     }
   });
 
-  it('applies cross-field rules by resetting the field they blame', () => {
+  it('repairs a broken cross-field rule with the nearest value that fits, and says so', () => {
     const { values, issues } = decodeParams(demo, new URLSearchParams('method=sla&n=20'));
     expect(values.method).toBe('sla');
-    expect(values.n).toBe(64);
-    expect(issues[0].message).toMatch(/SLA needs n ≥ 32; using the default 64/);
+    expect(values.n).toBe(32);
+    expect(issues).toEqual([
+      { field: 'n', fields: ['n'], message: 'n = 20: SLA needs n ≥ 32; using n = 32' },
+    ]);
   });
 
   it('keeps page-level keys apart from the spec and truncates hostile keys in messages', () => {

@@ -1,12 +1,14 @@
 /**
  * Share-URL codec: `#/<experiment>?ver=1&key=value…`, human-readable, defaults omitted.
- * Decoding never throws: each bad field gets a message naming it and falls back to its default.
+ * Decoding never throws: each bad field gets a message naming it and falls back to its default; a link
+ * whose fields break a cross-field rule is repaired by that rule (repair.ts), each change named.
  */
 
 import { scanNumber } from '../io/number';
-import { type Issue, type SpecDef, validate } from './define';
+import type { Issue, SpecDef } from './define';
 import type { Field, Fields, FileRef, Values } from './fields';
 import { describeField, fieldSchema } from './fields';
+import { repairRules } from './repair';
 
 export const URL_VERSION = 1;
 
@@ -98,6 +100,8 @@ export interface Decoded<F extends Fields> {
   values: Values<F>;
   issues: Issue[];
   meta: Meta;
+  /** The fields the link set (with a valid value), in the link's order. */
+  explicit: string[];
 }
 
 export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearchParams): Decoded<F> {
@@ -105,6 +109,7 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
   const issues: Issue[] = [];
   const meta: Meta = {};
   const seen = new Set<string>();
+  const explicit: string[] = [];
   for (const [key, raw] of params) {
     if ((META_KEYS as readonly string[]).includes(key)) {
       meta[key as MetaKey] = raw.slice(0, 500);
@@ -129,6 +134,7 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
       continue;
     }
     values[key] = d.value;
+    explicit.push(key);
   }
   if (meta.ver !== undefined && meta.ver !== String(URL_VERSION)) {
     issues.push({
@@ -136,22 +142,12 @@ export function decodeParams<F extends Fields>(def: SpecDef<F>, params: URLSearc
       message: `this link is version ${clip(meta.ver)}; this lab reads version ${URL_VERSION} and did its best`,
     });
   }
-  // Cross-field rules: reset the blamed field to its default until the whole spec is valid.
-  for (let guard = 0; guard <= Object.keys(def.fields).length; guard++) {
-    const res = validate(def, values);
-    if (res.ok) return { values: res.values, issues, meta };
-    for (const i of res.issues) {
-      if (!(i.field in def.fields) || values[i.field] === def.defaults[i.field as keyof F]) continue;
-      issues.push({
-        field: i.field,
-        message: `${i.message}; using the default ${String(def.fields[i.field].default)}`,
-      });
-      values[i.field] = def.defaults[i.field as keyof F];
-    }
-  }
+  // Cross-field rules: repaired by the rule that failed, never silently (repair.ts).
+  const repaired = repairRules(def as unknown as SpecDef, values, explicit);
   return {
-    values: def.defaults,
-    issues: [...issues, { field: '', message: 'the link could not be repaired; using all defaults' }],
+    values: repaired.values as Values<F>,
+    issues: [...issues, ...repaired.issues],
     meta,
+    explicit,
   };
 }

@@ -21,8 +21,8 @@ export function loadProblem(
   data: Record<string, NdArray>,
   check: (dims: { heads: number; n: number; d: number }) => void = () => {},
 ): AttnProblem & { fromFile: boolean } {
-  const given = (['q', 'k', 'v'] as const).filter((key) => data[key]);
-  if (given.length === 0 && v.data !== 'file') {
+  // The source is the spec's `data` alone (the runner has already refused files it would not use).
+  if (v.data !== 'file') {
     check(v);
     return {
       ...attentionInputs(v.data, v.heads, v.n, v.d, v.seed, v.causal),

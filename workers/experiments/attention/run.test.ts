@@ -173,14 +173,14 @@ describe('attention runner', () => {
     const data = { q: nd(x.q, [2, 40, 16]), k: nd(x.k, [2, 40, 16]), v: nd(x.v, [2, 40, 16]) };
     const r = await runExperiment(
       'attention',
-      { ...base, method: 'dense', data: 'gaussian' },
+      { ...base, method: 'dense', data: 'file' },
       context(null, data),
     );
     expect(r.arrays.out.shape).toEqual([2, 40, 16]);
     await expect(
       runExperiment(
         'attention',
-        { ...base, method: 'dense' },
+        { ...base, method: 'dense', data: 'file' },
         context(null, { q: data.q, k: nd(x.k.subarray(0, 640), [40, 16]), v: data.v }),
       ),
     ).rejects.toThrow(/k: shape 40×16 differs/);
@@ -204,7 +204,15 @@ describe('attention runner', () => {
     expect(issues({ block: 48 })).toEqual(['block']);
     expect(issues({ method: 'loglinear', causal: false })).toEqual(['causal']);
     expect(issues({ hipK: 4096, hipBk: 2 })).toEqual(['hipK']);
-    expect(issues({ data: 'file' })).toEqual(['q']);
+    // Missing Q, K, V files are the data rule's (the link data=file itself is valid: the page asks for them).
+    expect(issues({ data: 'file' })).toEqual([]);
+    expect(attentionSpec.data?.check({ ...attentionSpec.defaults, data: 'file' }, new Set(['q']))).toEqual([
+      {
+        field: 'k',
+        missing: true,
+        message: 'your own Q, K, V (data=file) need all three .npy files; missing: k, v',
+      },
+    ]);
     expect(issues({ zoomQ: 512, zoomK: 511 })).toEqual(['zoomQ']);
     expect(issues({ n: 300, zoomQ: 299, zoomK: 300 })).toEqual(['zoomK']);
     expect(issues({ zoomQ: 0, zoomK: 0 })).toEqual([]);

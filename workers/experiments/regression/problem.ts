@@ -36,14 +36,10 @@ export const wStarOf = (v: RegressionValues): WStarOptions => ({
   support: v.support,
 });
 
-/** The user's files win over `source` (so `--data X=… --data y=…` works with any link). */
-export function effectiveSource(v: RegressionValues, ctx: RunContext): RegressionValues['source'] {
-  if (ctx.data.X || v.X) return 'file';
-  return v.source;
-}
-
 export async function buildProblem(v: RegressionValues, ctx: RunContext): Promise<RegressionProblem> {
-  const source = effectiveSource(v, ctx);
+  // The source is the spec's `source` alone: supplying X selects source=file before the run (the lab's
+  // data rule, workers/spec/regression.ts), and the runner refuses files the source would not use.
+  const source = v.source;
   try {
     if (source === 'file') {
       const p = userProblem(ctx.data.X, ctx.data.y);

@@ -92,7 +92,7 @@ describe('regression runner (CPU)', () => {
     );
     const y = X.y.map((v) => v + 3);
     const ctx = cpuCtx({ X: nd(X.X, [80, 12]), y: nd(y, [80]) });
-    const r = await run('solver=lasso&alpha=0.001&tol=1e-10&maxIter=10000', ctx);
+    const r = await run('solver=lasso&alpha=0.001&tol=1e-10&maxIter=10000&source=file', ctx);
     expect(r.arrays.intercept.shape).toEqual([]);
     expect(toFloat64(r.arrays.intercept)[0]).toBeCloseTo(3, 2);
     const coef = toFloat64(r.arrays.coef);
@@ -101,7 +101,7 @@ describe('regression runner (CPU)', () => {
 
   it('user data with mismatched shapes is a UserError naming the files', async () => {
     const ctx = cpuCtx({ X: nd(new Float64Array(12), [4, 3]), y: nd(new Float64Array(5), [5]) });
-    await expect(run('solver=omp&k=2', ctx)).rejects.toThrow(/y has 5 values but X has 4 rows/);
+    await expect(run('solver=omp&k=2&source=file', ctx)).rejects.toThrow(/y has 5 values but X has 4 rows/);
   });
 
   it('LARS-lasso on diabetes writes alphas, coefs and the entry order', async () => {
