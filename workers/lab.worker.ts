@@ -6,6 +6,7 @@
 import { expose, transfer } from 'comlink';
 import type { NdArray } from './core/ndarray';
 import { nd } from './core/ndarray';
+import { gpuFaults } from './experiments/attention/backend-gpu';
 import { experimentFor } from './experiments/registry';
 import { runExperiment } from './experiments/runner';
 import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
@@ -15,6 +16,8 @@ import { datasetLoader } from './io/datasets';
 import { sha256Hex } from './io/hash';
 import { readNpy } from './io/npy';
 import type { FileRef } from './spec/fields';
+
+export type DebugFault = 'crash' | 'lose-device' | 'perturb-block-score' | 'clear';
 
 export interface DeviceInfo {
   adapter: AdapterSummary | null;
@@ -178,9 +181,15 @@ const api = {
     paused = null;
   },
 
-  /** Fault injection for the end-to-end tests of recovery: an uncaught error, or a lost GPU device. */
-  debugFault(kind: 'crash' | 'lose-device'): void {
-    if (kind === 'crash') {
+  /**
+   * Fault injection for the end-to-end tests: an uncaught error, a lost GPU device, or one perturbed GPU
+   * block score (head 0, last query block, key block 1) until 'clear'.
+   */
+  debugFault(kind: DebugFault): void {
+    if (kind === 'perturb-block-score')
+      gpuFaults.blockScore = { head: 0, qBlock: 1e9, kBlock: 1, delta: 1e3 };
+    else if (kind === 'clear') gpuFaults.blockScore = null;
+    else if (kind === 'crash') {
       setTimeout(() => {
         throw new Error('injected worker crash');
       }, 0);

@@ -38,6 +38,14 @@ export async function runExperiment(
     experiment: id,
     spec: checked.values as Record<string, unknown>,
     backend: ctx.backend,
+    stages: out.stages ?? [
+      {
+        name: 'run',
+        backend: ctx.backend,
+        algorithm: id,
+        note: 'this runner does not itemise its stages: the run’s backend is assumed',
+      },
+    ],
     adapter: ctx.gpu?.adapter ?? null,
     nonFinite,
     wallMs: performance.now() - t0,

@@ -40,6 +40,15 @@ type Record = (
   },
 ) => void;
 
+/**
+ * Test-only fault injection (unit tests, and the worker's `debugFault` for the browser tests): when set, the
+ * GPU block-score path adds `delta` to one score it read back, so a broken selection can be shown to fail
+ * the parity check. Never set by the app.
+ */
+export const gpuFaults: {
+  blockScore: { head: number; qBlock: number; kBlock: number; delta: number } | null;
+} = { blockScore: null };
+
 export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal): AttnBackend {
   const shape: AttnShape = { heads: x.heads, n: x.n, d: x.d, causal: x.causal };
   const b: QkvBuffers = uploadQkv(ctx, x.q, x.k, x.v, shape);
@@ -109,6 +118,12 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
           (e, ts) => k.encode(e, ts?.single),
           () => readFloat32(dev, k.scores, x.heads * nb * nb),
         );
+        const f = gpuFaults.blockScore;
+        if (f) {
+          const I = Math.min(f.qBlock, nb - 1);
+          const J = Math.min(f.kBlock, I);
+          r.value[(Math.min(f.head, x.heads - 1) * nb + I) * nb + J] += f.delta;
+        }
         return {
           value: Array.from({ length: x.heads }, (_, h) => r.value.subarray(h * nb * nb, (h + 1) * nb * nb)),
           ms: r.ms,

@@ -29,6 +29,14 @@ export const SOLVER_TITLES: Record<string, string> = {
   ldp_si: 'LDP sequentially interactive',
 };
 
+/** What solves the chosen solver on this backend, when it differs by backend (for chart titles). */
+export function algorithmNote(v: RegressionValues, gpu: boolean): string {
+  if (v.solver === 'lasso_path' || v.solver === 'enet_path')
+    return gpu ? ' (FISTA on WebGPU)' : ' (coordinate descent)';
+  if (v.solver === 'fista') return gpu ? ' on WebGPU' : ' on the CPU';
+  return '';
+}
+
 export function ldpModel(
   v: RegressionValues,
   p: { n: number; d: number; wTrue: Float64Array | null; s?: number },
@@ -89,7 +97,7 @@ export async function runFit(v: RegressionValues, ctx: RunContext): Promise<RunO
   const f = fitData(p, intercept);
   const arrays: Record<string, NdArray> = {};
   if (p.wTrue) arrays.w_true = nd(Float64Array.from(p.wTrue), [p.d]);
-  const title = `${SOLVER_TITLES[v.solver]} on ${p.label}`;
+  const title = `${SOLVER_TITLES[v.solver]}${algorithmNote(v, ctx.gpu !== null)} on ${p.label}`;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
   await breathe(ctx.signal);

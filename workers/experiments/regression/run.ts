@@ -8,9 +8,16 @@ import { toFloat64 } from '../../core/ndarray';
 import { fista } from '../../reference/regression/fista';
 import { maxAbs } from '../../reference/regression/linalg';
 import { type RegressionValues, regressionSpec } from '../../spec/regression';
-import { defineExperiment, type Parity, type RunContext, type RunOutput } from '../types';
+import {
+  defineExperiment,
+  type Parity,
+  type RunContext,
+  type RunOutput,
+  type StageRecord,
+  stage,
+} from '../types';
 import { runCv } from './cv';
-import { runFit } from './fit';
+import { runFit, SOLVER_TITLES } from './fit';
 import { phaseParity, runPhase } from './phase';
 import { buildProblem, fitData } from './problem';
 import { l1RatioOf } from './solve';
@@ -31,6 +38,7 @@ export const regressionExperiment = defineExperiment({
     else if (v.study === 'cv') out = await runCv(v, ctx);
     else if (v.study === 'sweep_n' || v.study === 'sweep_eps') out = await runSweep(v, ctx);
     else out = await runFit(v, ctx);
+    out.stages = regressionStages(v, ctx.gpu !== null);
     if (ctx.gpu && !usesGpu(v) && !out.parity) {
       out.parity = {
         status: 'not-applicable',
@@ -45,6 +53,41 @@ export const regressionExperiment = defineExperiment({
     return fitParity(v, ctx, out, full);
   },
 });
+
+/** What a regression run computes where: the GPU paths are FISTA fits/paths and the phase diagram. */
+export function regressionStages(v: RegressionValues, gpu: boolean): StageRecord[] {
+  const cpuNote = (what: string) => (gpu ? `${what} has no GPU path` : undefined);
+  const metrics = stage('metrics', 'cpu', 'errors, support recovery and the views');
+  const solverName = SOLVER_TITLES[v.solver];
+  if (v.study === 'phase') {
+    const alg = v.solver === 'omp' ? 'OMP' : 'Lasso by FISTA at α = ratio·α_max';
+    return [
+      gpu
+        ? stage('generate + solve', 'webgpu', `${alg}, every problem of a batch in one dispatch`)
+        : stage('generate + solve', 'cpu', `${alg}, one problem at a time`),
+      metrics,
+    ];
+  }
+  if (v.study === 'cv') {
+    const alg = `${v.folds}-fold coordinate-descent paths (warm starts)`;
+    return [stage('solve', 'cpu', alg, cpuNote('cross-validation')), metrics];
+  }
+  if (v.study === 'sweep_n' || v.study === 'sweep_eps') {
+    return [stage('solve', 'cpu', `${solverName} per trial and point`, cpuNote('the error sweep')), metrics];
+  }
+  if (v.solver === 'lasso_path' || v.solver === 'enet_path') {
+    return [
+      gpu
+        ? stage('path', 'webgpu', 'FISTA (warm starts along α)')
+        : stage('path', 'cpu', 'coordinate descent (warm starts along α)'),
+      metrics,
+    ];
+  }
+  if (v.solver === 'fista')
+    return [gpu ? stage('solve', 'webgpu', 'FISTA') : stage('solve', 'cpu', 'FISTA'), metrics];
+  const alg = v.solver === 'lars_lasso' ? 'LARS-lasso (exact breakpoints)' : solverName;
+  return [stage(v.solver === 'lars_lasso' ? 'path' : 'solve', 'cpu', alg, cpuNote(alg)), metrics];
+}
 
 /** GPU FISTA (a fit, or sampled α of a path, warm-started from the GPU's previous α) against CPU FISTA. */
 async function fitParity(

@@ -23,6 +23,8 @@ import {
   type Parity,
   type RunContext,
   type RunOutput,
+  type StageRecord,
+  stage,
 } from '../types';
 import { analyse, evaluateAll } from './analysis';
 import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
@@ -139,6 +141,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
       metrics,
       timings: { train: ms, evaluate: evalMs },
+      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null),
       views: {
         kind: 'train',
         model: c.model,
@@ -167,6 +170,26 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   } finally {
     t.destroy();
   }
+}
+
+function saeStages(gpu: boolean, model: string, decoder: string | null): StageRecord[] {
+  const on = gpu ? 'webgpu' : 'cpu';
+  return [
+    stage(
+      'training step',
+      on,
+      gpu
+        ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
+        : `${model}: forward, backward and Adam (CPU reference)`,
+    ),
+    stage('evaluation', on, 'held-out forward pass'),
+    stage(
+      'analysis',
+      'cpu',
+      'feature density, recovery, dark matter (ridge fits)',
+      gpu ? 'the analysis has no GPU path' : undefined,
+    ),
+  ];
 }
 
 /** CPU forward of `rows` rows from `start` against the GPU's errors e (first rows of gotE). */
@@ -252,6 +275,14 @@ async function frontierOutput(v: SaeValues, ctx: RunContext, data: SaeData): Pro
     arrays: { frontier: nd(f.table, [f.points.length, 4]) },
     metrics,
     timings: { sweep: f.ms },
+    stages: [
+      stage(
+        'training steps',
+        ctx.gpu ? 'webgpu' : 'cpu',
+        `every model of the sweep: forward, backward, Adam (${ctx.gpu ? 'WGSL kernels' : 'CPU reference'})`,
+      ),
+      stage('evaluation', ctx.gpu ? 'webgpu' : 'cpu', 'held-out forward pass (L0, NMSE)'),
+    ],
     views: {
       kind: 'frontier',
       source: data.source,
