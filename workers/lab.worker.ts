@@ -183,11 +183,10 @@ const api = {
 
   /**
    * Fault injection for the end-to-end tests: an uncaught error, a lost GPU device, or one perturbed GPU
-   * block score (head 0, last query block, key block 1) until 'clear'.
+   * block score (head 0, last query block; see gpuFaults) until 'clear'.
    */
   debugFault(kind: DebugFault): void {
-    if (kind === 'perturb-block-score')
-      gpuFaults.blockScore = { head: 0, qBlock: 1e9, kBlock: 1, delta: 1e3 };
+    if (kind === 'perturb-block-score') gpuFaults.blockScore = { head: 0, qBlock: 1e9, delta: 1e3 };
     else if (kind === 'clear') gpuFaults.blockScore = null;
     else if (kind === 'crash') {
       setTimeout(() => {

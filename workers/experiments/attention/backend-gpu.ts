@@ -42,12 +42,14 @@ type Record = (
 
 /**
  * Test-only fault injection (unit tests, and the worker's `debugFault` for the browser tests): when set, the
- * GPU block-score path adds `delta` to one score it read back, so a broken selection can be shown to fail
- * the parity check. Never set by the app.
+ * GPU block-score path adds `delta` to one score it read back — in query block `qBlock` (clamped to the
+ * last) of `head`, the lowest-scoring visible key block other than the diagonal and block 0, which a
+ * correct top-k selection keeping fewer than all blocks never keeps — so a broken selection can be shown
+ * to fail the parity check. Never set by the app.
  */
-export const gpuFaults: {
-  blockScore: { head: number; qBlock: number; kBlock: number; delta: number } | null;
-} = { blockScore: null };
+export const gpuFaults: { blockScore: { head: number; qBlock: number; delta: number } | null } = {
+  blockScore: null,
+};
 
 export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal): AttnBackend {
   const shape: AttnShape = { heads: x.heads, n: x.n, d: x.d, causal: x.causal };
@@ -121,8 +123,11 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
         const f = gpuFaults.blockScore;
         if (f) {
           const I = Math.min(f.qBlock, nb - 1);
-          const J = Math.min(f.kBlock, I);
-          r.value[(Math.min(f.head, x.heads - 1) * nb + I) * nb + J] += f.delta;
+          const at = (Math.min(f.head, x.heads - 1) * nb + I) * nb;
+          let low = -1;
+          for (let J = 1; J < (x.causal ? I : nb); J++)
+            if (J !== I && (low < 0 || r.value[at + J] < r.value[at + low])) low = J;
+          if (low >= 0) r.value[at + low] += f.delta;
         }
         return {
           value: Array.from({ length: x.heads }, (_, h) => r.value.subarray(h * nb * nb, (h + 1) * nb * nb)),
