@@ -150,7 +150,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
       metrics,
       timings: { train: ms, evaluate: evalMs },
-      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null),
+      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null, v.decoder),
       views: {
         kind: 'train',
         model: c.model,
@@ -187,7 +187,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   }
 }
 
-function saeStages(gpu: boolean, model: string, decoder: string | null): StageRecord[] {
+function saeStages(gpu: boolean, model: string, decoder: string | null, asked: string): StageRecord[] {
   const on = gpu ? 'webgpu' : 'cpu';
   return [
     stage(
@@ -195,7 +195,7 @@ function saeStages(gpu: boolean, model: string, decoder: string | null): StageRe
       on,
       gpu
         ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
-        : `${model}: forward, backward and Adam (CPU reference)`,
+        : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
     stage(
