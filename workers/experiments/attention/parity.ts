@@ -112,7 +112,7 @@ export async function attentionParity(
 }
 
 /** Adds the mask agreement to an output comparison: a mismatch the near-ties do not explain fails it. */
-function withMask(parity: Parity, mask: (Agreement & { compared: string }) | null): Parity {
+function withMask(parity: Parity, mask: MaskCheck | null): Parity {
   if (!mask) return parity;
   const agreement = mask.union ? mask.agree / mask.union : 1;
   return {
@@ -121,15 +121,18 @@ function withMask(parity: Parity, mask: (Agreement & { compared: string }) | nul
     maskAgreement: agreement,
     maskMismatches: mask.mismatches,
     details: [
-      `mask: ${mask.agree} of ${mask.union} kept blocks agree with the CPU's own selection (${mask.ties} near-ties), ${mask.compared}`,
+      `mask: ${mask.agree} of ${mask.union} kept ${mask.unit} agree with the CPU's own selection (${mask.ties} near-ties), ${mask.compared}`,
       ...(mask.mismatches
-        ? [`${mask.mismatches} kept blocks differ from the CPU's selection without a near-tie`]
+        ? [`${mask.mismatches} kept ${mask.unit} differ from the CPU's selection without a near-tie`]
         : []),
     ],
   };
 }
 
 type Problem = ReturnType<typeof loadProblem>;
+
+/** An agreement count with what was compared and in which unit (key blocks, or SEA's position buckets). */
+type MaskCheck = Agreement & { compared: string; unit: string };
 
 /** Multiply-adds of HiP's mask search re-run on the CPU in an automatic check (query blocks are sampled above). */
 const HIP_CHECK_MACS = 3e7;
@@ -141,7 +144,7 @@ async function selectionAgreement(
   out: RunOutput,
   full: boolean,
   signal: AbortSignal,
-): Promise<(Agreement & { compared: string }) | null> {
+): Promise<MaskCheck | null> {
   const { heads: H, n, d, causal } = p;
   const head = (a: Float32Array, h: number) => a.subarray(h * n * d, (h + 1) * n * d);
   let total = emptyAgreement();
@@ -160,7 +163,7 @@ async function selectionAgreement(
       }
       await breathe(signal);
     }
-    return { ...total, compared: 'every query block' };
+    return { ...total, unit: 'blocks', compared: 'every query block' };
   }
   if (v.method === 'hip') {
     const mask = out.arrays.mask;
@@ -186,7 +189,11 @@ async function selectionAgreement(
       }
       await breathe(signal);
     }
-    return { ...total, compared: every === 1 ? 'every query block' : `every ${every}th query block` };
+    return {
+      ...total,
+      unit: 'blocks',
+      compared: every === 1 ? 'every query block' : `every ${every}th query block`,
+    };
   }
   if (v.method === 'sea') {
     const mask = out.arrays.mask;
@@ -226,6 +233,7 @@ async function selectionAgreement(
     }
     return {
       ...total,
+      unit: 'buckets',
       compared: checkHeads === H ? 'every query' : `every query of ${checkHeads} of ${H} heads`,
     };
   }
@@ -303,7 +311,7 @@ function hipRowAgreement(
 }
 
 /** SLA: the CPU's own block classes (critical; critical + marginal) against the GPU's. */
-function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): (Agreement & { compared: string }) | null {
+function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): MaskCheck | null {
   const classes = out.arrays.classes;
   if (!classes) return null;
   const { heads: H, n, d, causal } = p;
@@ -354,7 +362,7 @@ function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): (Agreement & {
       );
     }
   }
-  return { ...total, compared: 'critical and kept blocks of every query block' };
+  return { ...total, unit: 'blocks', compared: 'critical and kept blocks of every query block' };
 }
 
 function keyLists(
