@@ -19,4 +19,13 @@ describe('mask agreement', () => {
     const r = rowAgreement({ ...sel, forced: new Set([2]) }, new Set([3, 1]), 1e-6);
     expect(r).toEqual({ union: 3, agree: 3, mismatches: 0, ties: 0 });
   });
+  it('top-p: one block more or less is a near-tie only where the mass threshold allows that count', () => {
+    // Counts 2..3 are within rounding of the threshold: rank 2 (block 4) may be kept, rank 3 (block 0) not.
+    const p = { ...sel, keepLo: 2, keepHi: 3 };
+    expect(rowAgreement(p, new Set([3, 1, 4]), 1e-6)).toEqual({ union: 3, agree: 3, mismatches: 0, ties: 1 });
+    expect(rowAgreement(p, new Set([3, 1, 0]), 1e-6).mismatches).toBe(1);
+    // And one fewer, where the lower count is allowed.
+    expect(rowAgreement({ ...sel, keepLo: 1 }, new Set([3]), 1e-6)).toMatchObject({ mismatches: 0, ties: 1 });
+    expect(rowAgreement(sel, new Set([3]), 1e-6).mismatches).toBe(1);
+  });
 });
