@@ -255,6 +255,7 @@ function summarise(r: RunResult, url: string) {
     url,
     spec: r.spec,
     backend: r.backend,
+    stages: r.stages,
     adapter: r.adapter ? { name: adapterName(r.adapter), ...r.adapter } : null,
     metrics: r.metrics,
     timings: r.timings,

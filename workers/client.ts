@@ -4,7 +4,7 @@
  */
 import { proxy, type Remote, wrap } from 'comlink';
 import type { Progress, RunResult } from './experiments/types';
-import type { DeviceInfo, LabApi, RunRequest } from './lab.worker';
+import type { DebugFault, DeviceInfo, LabApi, RunRequest } from './lab.worker';
 
 export class RunCancelled extends Error {
   override name = 'RunCancelled';
@@ -83,7 +83,7 @@ export class LabClient {
     return this.api.resume();
   }
 
-  debugFault(kind: 'crash' | 'lose-device') {
+  debugFault(kind: DebugFault) {
     return this.api.debugFault(kind);
   }
 

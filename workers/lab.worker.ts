@@ -5,6 +5,7 @@
  */
 import { expose, transfer } from 'comlink';
 import type { NdArray } from './core/ndarray';
+import { gpuFaults } from './experiments/attention/backend-gpu';
 import { experimentFor } from './experiments/registry';
 import { runExperiment } from './experiments/runner';
 import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
@@ -13,6 +14,8 @@ import { datasetLoader } from './io/datasets';
 import { sha256Hex } from './io/hash';
 import { type InputInfo, readUserFile } from './io/user-data';
 import type { FileRef } from './spec/fields';
+
+export type DebugFault = 'crash' | 'lose-device' | 'perturb-block-score' | 'clear';
 
 export interface DeviceInfo {
   adapter: AdapterSummary | null;
@@ -209,9 +212,14 @@ const api = {
     paused = null;
   },
 
-  /** Fault injection for the end-to-end tests of recovery: an uncaught error, or a lost GPU device. */
-  debugFault(kind: 'crash' | 'lose-device'): void {
-    if (kind === 'crash') {
+  /**
+   * Fault injection for the end-to-end tests: an uncaught error, a lost GPU device, or one perturbed GPU
+   * block score (head 0, last query block; see gpuFaults) until 'clear'.
+   */
+  debugFault(kind: DebugFault): void {
+    if (kind === 'perturb-block-score') gpuFaults.blockScore = { head: 0, qBlock: 1e9, delta: 1e3 };
+    else if (kind === 'clear') gpuFaults.blockScore = null;
+    else if (kind === 'crash') {
       setTimeout(() => {
         throw new Error('injected worker crash');
       }, 0);

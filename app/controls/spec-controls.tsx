@@ -14,6 +14,7 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
   const values = useLab((s) => s.values);
   const meta = useLab((s) => s.meta);
   const setValue = useLab((s) => s.setValue);
+  const backend = useLab((s) => s.backend);
   const def = specFor(experiment);
   if (!def) return null;
   const locked = list(meta.lock);
@@ -30,6 +31,7 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
         field={f}
         value={values[key]}
         locked={locked.has(key)}
+        backend={backend}
         onChange={(v) => setValue(key, v)}
       />
     );
@@ -83,10 +85,12 @@ interface ControlProps {
   field: Field;
   value: unknown;
   locked: boolean;
+  /** The backend the lab runs on: option labels name what runs there. */
+  backend: 'webgpu' | 'cpu';
   onChange(v: unknown): void;
 }
 
-function Control({ name, field, value, locked, onChange }: ControlProps) {
+function Control({ name, field, value, locked, backend, onChange }: ControlProps) {
   const id = useId();
   const help = field.help ? <small id={`${id}-help`}>{field.help}</small> : null;
   const described = field.help ? `${id}-help` : undefined;
@@ -129,7 +133,7 @@ function Control({ name, field, value, locked, onChange }: ControlProps) {
           >
             {field.options.map((o) => (
               <option key={o} value={o}>
-                {field.optionLabels?.[o] ?? o}
+                {field.optionLabelOn?.(o, backend) ?? field.optionLabels?.[o] ?? o}
               </option>
             ))}
           </select>

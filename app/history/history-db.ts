@@ -28,6 +28,8 @@ export interface HistoryEntry {
   hash: string;
   spec: Record<string, unknown>;
   backend: string;
+  /** Per stage, the backend that ran it (absent in entries stored before stages were recorded). */
+  stages?: RunResult['stages'];
   adapter: string | null;
   metrics: Record<string, number>;
   timings: Record<string, number>;
@@ -59,6 +61,7 @@ export function toEntry(r: RunResult, hash: string): HistoryEntry {
     hash,
     spec: r.spec,
     backend: r.backend,
+    stages: r.stages,
     adapter: r.adapter ? adapterName(r.adapter) : null,
     metrics: r.metrics,
     timings: r.timings,
@@ -91,6 +94,7 @@ export function toResult(e: HistoryEntry): RunResult {
     experiment: e.experiment,
     spec: e.spec,
     backend: e.backend as RunResult['backend'],
+    stages: Array.isArray(e.stages) ? e.stages : [],
     adapter: null,
     metrics: e.metrics,
     timings: e.timings,

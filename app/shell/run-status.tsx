@@ -1,6 +1,6 @@
 /** The state of the current run: progress, cancel, errors, which backend ran, parity and non-finite flags. */
 import { useState } from 'react';
-import type { Parity, RunResult } from '../../workers/experiments/types';
+import type { Parity, RunResult, StageRecord } from '../../workers/experiments/types';
 import { labFor } from '../panels/registry';
 import { useLab, useRuntime } from '../store/context';
 import { currentRun } from '../store/lab-store';
@@ -63,8 +63,9 @@ export function ResultBadges({ result }: { result: RunResult }) {
   return (
     <div className="result-badges" data-testid="result-badges">
       <span className="badge" data-testid="backend-used">
-        Ran on {result.backend === 'webgpu' ? 'WebGPU' : 'CPU'} · {fmt(result.wallMs)} ms
+        Ran on {ranOn(result)} · {fmt(result.wallMs)} ms
       </span>
+      <StageList stages={result.stages} />
       <ParityBadge parity={result.parity} backend={result.backend} />
       {bad.length ? (
         <span className="badge error" role="alert" data-testid="nonfinite">
@@ -72,6 +73,39 @@ export function ResultBadges({ result }: { result: RunResult }) {
         </span>
       ) : null}
     </div>
+  );
+}
+
+const BACKEND_NAME = { webgpu: 'WebGPU', cpu: 'CPU' } as const;
+
+/** Which backend the stages actually used: one name, or both when they were mixed. */
+function ranOn(r: RunResult): string {
+  const used = new Set((r.stages ?? []).map((s) => s.backend));
+  if (used.size === 0) return BACKEND_NAME[r.backend];
+  if (used.size === 2) return 'WebGPU and CPU';
+  const only = [...used][0];
+  return only === r.backend
+    ? BACKEND_NAME[only]
+    : `${BACKEND_NAME[only]} (the ${BACKEND_NAME[r.backend]} backend was chosen)`;
+}
+
+/** "solve: CPU — OMP has no GPU path", "path: FISTA (warm starts along α) on WebGPU", one per stage. */
+export function stageLine(s: StageRecord): string {
+  return s.backend === 'cpu' && s.note
+    ? `${s.name}: CPU — ${s.note}`
+    : `${s.name}: ${s.algorithm} on ${BACKEND_NAME[s.backend]}`;
+}
+
+function StageList({ stages }: { stages: StageRecord[] | undefined }) {
+  if (!stages?.length) return null;
+  return (
+    <ul className="stage-list" data-testid="stages" aria-label="What ran where">
+      {stages.map((s) => (
+        <li key={s.name} data-stage={s.name} data-backend={s.backend} title={s.algorithm}>
+          {stageLine(s)}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -104,13 +138,25 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
       </span>
     );
   }
+  const extras: string[] = [];
+  if (p.maskAgreement !== undefined)
+    extras.push(
+      `mask agreement ${fmt(100 * p.maskAgreement)}%${p.maskMismatches ? ` (${p.maskMismatches} blocks differ)` : ''}`,
+    );
+  if (p.objectiveGap !== undefined) extras.push(`objective gap ${fmt(p.objectiveGap)}`);
   return (
     <span
       className={`badge ${p.ok ? 'ok' : 'error'}`}
       data-testid="parity"
-      title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`}
+      title={[`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`, ...(p.details ?? [])].join('\n')}
     >
       {p.ok ? '✓' : '✗'} max rel. diff vs CPU {fmt(p.maxRelDiff ?? Number.NaN)} ({p.compared})
+      {extras.map((e) => (
+        <span key={e} className="parity-extra">
+          {' '}
+          · {e}
+        </span>
+      ))}
     </span>
   );
 }

@@ -48,6 +48,14 @@ export async function runExperiment(
     // Only what the run used: values fixed by the files are left at their defaults.
     spec: usedValues(exp.spec as never, checked.values as Record<string, unknown>),
     backend: ctx.backend,
+    stages: out.stages ?? [
+      {
+        name: 'run',
+        backend: ctx.backend,
+        algorithm: id,
+        note: 'this runner does not itemise its stages: the run’s backend is assumed',
+      },
+    ],
     adapter: ctx.gpu?.adapter ?? null,
     nonFinite,
     ...(ctx.inputs && Object.keys(ctx.data).length

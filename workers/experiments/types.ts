@@ -53,10 +53,40 @@ export interface Parity {
   /** What was compared: 'all' or a number of sampled rows. */
   compared?: string;
   reason?: string;
+  /**
+   * Methods with a selection step: the fraction of kept blocks (or buckets) the GPU's selection shares with
+   * the CPU's own, recomputed from Q and K (float32 near-ties counted as agreement).
+   */
+  maskAgreement?: number;
+  /** Selections that differ from the CPU's without a near-tie to explain them (any makes `ok` false). */
+  maskMismatches?: number;
+  /** Regression: relative objective gap (P(w_gpu) − P(w_cpu)) / P(w_cpu), worst over the compared fits. */
+  objectiveGap?: number;
+  /** SAE: largest relative difference of each parameter after one training step on both backends. */
+  params?: Record<string, number>;
+  /** Extra lines for the badge's tooltip and the CLI JSON. */
+  details?: string[];
+}
+
+/** One stage of a run (selection, solve, training step, metrics…) and the backend that actually ran it. */
+export interface StageRecord {
+  name: string;
+  backend: Backend;
+  /** What ran, e.g. "FISTA (warm starts)", "coordinate descent". */
+  algorithm: string;
+  /** Why it ran there, when that is not the run's backend (e.g. "OMP has no GPU path"). */
+  note?: string;
+}
+
+/** A stage on the CPU with the reason, or on the run's backend. */
+export function stage(name: string, backend: Backend, algorithm: string, note?: string): StageRecord {
+  return note ? { name, backend, algorithm, note } : { name, backend, algorithm };
 }
 
 export interface RunOutput {
   arrays: Record<string, NdArray>;
+  /** Per stage, the backend that ran it (every runner fills this; see StageRecord). */
+  stages?: StageRecord[];
   metrics: Record<string, number>;
   /** Milliseconds, by stage or kernel. */
   timings: Record<string, number>;
@@ -78,7 +108,9 @@ export interface Experiment<F extends Fields = Fields> {
 export interface RunResult extends RunOutput {
   experiment: string;
   spec: Record<string, unknown>;
+  /** The backend the run was given; `stages` says which one each stage actually used. */
   backend: Backend;
+  stages: StageRecord[];
   adapter: AdapterSummary | null;
   /** Arrays with NaN or Inf: name → count. Views must not plot these silently. */
   nonFinite: Record<string, number>;

@@ -7,7 +7,10 @@ import { gatherAttentionRef } from '../reference/attention-gather';
 import {
   type HipOpts,
   hipAttentionRef,
+  hipBlockScore,
   hipMaskRef,
+  hipNodes,
+  hipRange,
   hipTileLists,
   hipTopkRecall,
 } from '../reference/attention-hip';
@@ -68,9 +71,41 @@ describe('HiP tree-search mask and attention', () => {
     const o: HipOpts = { n: 256, d: 32, causal: true, window: 16, sinks: 4, k: 32, bk: 2, bsq: 2 };
     const x = attentionInputs('needle', 1, o.n, o.d, 3, true);
     const sel = hipMaskRef(x.q, x.k, o);
-    const recall = hipTopkRecall(x.q, x.k, o, sel);
+    const recall = hipTopkRecall(x.q, x.k, o, sel, 1e9);
     expect(recall).toBeGreaterThan(0.5);
-    expect(recall).toBeLessThanOrEqual(1);
+    // The exact top-K′ blocks of every searched query block, scored here by brute force.
+    const K = hipNodes(o);
+    const exact = sel.map((s, B) => {
+      if (!s) return null;
+      const { end, nsrc } = hipRange(o, B);
+      const scored = Array.from({ length: nsrc }, (_, r) => ({
+        r,
+        s: hipBlockScore(x.q, x.k, o, B, end, r),
+      }));
+      scored.sort((a, b) => b.s - a.s || a.r - b.r);
+      return { top: scored.slice(0, K).map((e) => e.r), rest: scored.slice(K).map((e) => e.r) };
+    });
+    // HiP's own recall, counted independently: what hipTopkRecall reported.
+    let found = 0;
+    let total = 0;
+    exact.forEach((e, B) => {
+      if (!e) return;
+      const chosen = new Set(sel[B]);
+      found += e.top.filter((r) => chosen.has(r)).length;
+      total += e.top.length;
+    });
+    expect(total).toBeGreaterThan(0);
+    expect(recall).toBe(found / total);
+    // Planted masks with a known recall: the exact top-K′ (1), and the top-K′ with a quarter of each
+    // block's entries swapped for blocks outside it (3/4).
+    const planted = (swap: number) =>
+      exact.map((e) =>
+        e ? Int32Array.from([...e.top.slice(swap), ...e.rest.slice(0, swap)].sort((a, b) => a - b)) : null,
+      );
+    expect(hipTopkRecall(x.q, x.k, o, planted(0), 1e9)).toBe(1);
+    expect(K % 4).toBe(0);
+    expect(exact.every((e) => !e || e.rest.length >= K / 4)).toBe(true);
+    expect(hipTopkRecall(x.q, x.k, o, planted(K / 4), 1e9)).toBe(0.75);
     const r = hipAttentionRef(x.q, x.k, x.v, o);
     const dense = denseAttentionRef(x.q, x.k, x.v, o);
     expect(r.lse.some((l, i) => l < dense.lse[i] - 1e-6)).toBe(true);

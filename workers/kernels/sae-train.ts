@@ -454,6 +454,17 @@ export class GpuSae {
     return out;
   }
 
+  /** Adam's moments, for parity checks that repeat a step on the CPU from this state. */
+  async readOptimizer(): Promise<{ m: Params; v: Params }> {
+    const m: Params = {};
+    const v: Params = {};
+    for (const { name, shape } of paramLayout(this.c)) {
+      m[name] = Float64Array.from(await readFloat32(this.ctx.device, this.m[name], sizeOfShape(shape)));
+      v[name] = Float64Array.from(await readFloat32(this.ctx.device, this.v[name], sizeOfShape(shape)));
+    }
+    return { m, v };
+  }
+
   /** Reads `count` floats (or u32 when asked) of an internal buffer (tests, parity). */
   async read(name: string, count: number, asU32 = false): Promise<Float32Array | Uint32Array> {
     return asU32

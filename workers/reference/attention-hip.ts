@@ -86,6 +86,8 @@ export function hipSelectBlock(
   k: ArrayLike<number>,
   o: HipOpts,
   B: number,
+  /** When given: the smallest score gap at a cut (K-th vs (K+1)-th child) over the rounds, and the largest |score|. */
+  cuts?: { minGap: number; scale: number },
 ): Int32Array | null {
   const { end, nsrc, all } = hipRange(o, B);
   if (all) return null;
@@ -109,7 +111,15 @@ export function hipSelectBlock(
         children.push({ ...c, score });
       }
     }
-    nodes = children.sort(better).slice(0, K);
+    children.sort(better);
+    if (cuts) {
+      for (const c of children)
+        if (Number.isFinite(c.score)) cuts.scale = Math.max(cuts.scale, Math.abs(c.score));
+      const [a, b] = [children[K - 1], children[K]];
+      if (b && a && Number.isFinite(a.score) && Number.isFinite(b.score))
+        cuts.minGap = Math.min(cuts.minGap, a.score - b.score);
+    }
+    nodes = children.slice(0, K);
   }
   return Int32Array.from(nodes.map((nd) => nd.start).sort((a, b) => a - b));
 }

@@ -32,6 +32,11 @@ export interface EnumField<O extends string = string> extends FieldBase {
   default: O;
   options: readonly O[];
   optionLabels?: Partial<Record<O, string>>;
+  /**
+   * The label of an option on a given backend, when what runs differs by backend (e.g. a path solved by
+   * FISTA on WebGPU and by coordinate descent on the CPU); undefined falls back to `optionLabels`.
+   */
+  optionLabelOn?(option: O, backend: 'webgpu' | 'cpu'): string | undefined;
 }
 
 export interface BoolField extends FieldBase {

@@ -88,12 +88,23 @@ export const regressionSpec = defineSpec({
         omp: 'Orthogonal matching pursuit',
         iht: 'Iterative hard thresholding (normalised)',
         htp: 'Hard thresholding pursuit',
-        fista: 'FISTA (proximal gradient; GPU)',
+        fista: 'FISTA (proximal gradient)',
         sbl: 'Sparse Bayesian learning (EM)',
         ridge: 'Ridge / least squares',
         ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
         ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
       },
+      // What runs on WebGPU: the Lasso/elastic-net paths are solved by FISTA there, by CD on the CPU.
+      optionLabelOn: (o, backend) =>
+        backend !== 'webgpu'
+          ? undefined
+          : o === 'lasso_path'
+            ? 'Lasso path (FISTA on WebGPU, warm starts)'
+            : o === 'enet_path'
+              ? 'Elastic-net path (FISTA on WebGPU, warm starts)'
+              : o === 'fista'
+                ? 'FISTA (proximal gradient; WebGPU)'
+                : undefined,
       help: 'Lasso/elastic net use scikit-learn’s objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖². The LDP estimators privatise every user’s (x, y) before the server sees it; their constants are this lab’s reading of the paper.',
     }),
     alpha: num({

@@ -40,6 +40,17 @@ type Record = (
   },
 ) => void;
 
+/**
+ * Test-only fault injection (unit tests, and the worker's `debugFault` for the browser tests): when set, the
+ * GPU block-score path adds `delta` to one score it read back — in query block `qBlock` (clamped to the
+ * last) of `head`, the lowest-scoring visible key block other than the diagonal and block 0, which a
+ * correct top-k selection keeping fewer than all blocks never keeps — so a broken selection can be shown
+ * to fail the parity check. Never set by the app.
+ */
+export const gpuFaults: { blockScore: { head: number; qBlock: number; delta: number } | null } = {
+  blockScore: null,
+};
+
 export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal): AttnBackend {
   const shape: AttnShape = { heads: x.heads, n: x.n, d: x.d, causal: x.causal };
   const b: QkvBuffers = uploadQkv(ctx, x.q, x.k, x.v, shape);
@@ -109,6 +120,15 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
           (e, ts) => k.encode(e, ts?.single),
           () => readFloat32(dev, k.scores, x.heads * nb * nb),
         );
+        const f = gpuFaults.blockScore;
+        if (f) {
+          const I = Math.min(f.qBlock, nb - 1);
+          const at = (Math.min(f.head, x.heads - 1) * nb + I) * nb;
+          let low = -1;
+          for (let J = 1; J < (x.causal ? I : nb); J++)
+            if (J !== I && (low < 0 || r.value[at + J] < r.value[at + low])) low = J;
+          if (low >= 0) r.value[at + low] += f.delta;
+        }
         return {
           value: Array.from({ length: x.heads }, (_, h) => r.value.subarray(h * nb * nb, (h + 1) * nb * nb)),
           ms: r.ms,

@@ -18,7 +18,7 @@ export function mapSize(n: number, heads: number): number {
 }
 
 /** Above this N the GPU backend computes the map on the GPU. */
-const GPU_MAP_N = 384;
+export const GPU_MAP_N = 384;
 
 export async function buildMaps(
   p: AttnProblem,

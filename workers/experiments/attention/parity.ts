@@ -1,20 +1,32 @@
 /**
- * GPU result vs the float64 reference on the same mask (taken from the result's own mask arrays, so a
- * float32 near-tie in selection cannot show up as a kernel error). Cheap runs are checked on every row;
- * larger ones on evenly spaced rows of every head unless a full check is asked for.
+ * GPU result vs the float64 reference. Methods with a selection step (block-sparse, HiP, SEA, SLA) are
+ * checked twice: the CPU recomputes its own block scores and masks from Q and K and reports the mask
+ * agreement (near-ties counted as agreement, see mask-agreement.ts; any other difference fails the check),
+ * and the output is compared with exact attention over the GPU's mask — which the first check has just
+ * verified — so a float32 near-tie in the selection cannot show up as a kernel error. SLA's reference
+ * classifies its own blocks. Cheap runs are checked on every row; larger ones on evenly spaced rows of
+ * every head unless a full check is asked for.
  */
 import { toFloat64 } from '../../core/ndarray';
-import { blockKeys } from '../../reference/attention-blocksparse';
+import { blockKeys, blockScoresRef, topkCount } from '../../reference/attention-blocksparse';
 import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention-dense';
 import { gatherKeys } from '../../reference/attention-gather';
-import { hipTileLists } from '../../reference/attention-hip';
+import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention-hip';
 import { linearAttentionRef } from '../../reference/attention-linear';
 import { logLinearAttentionRef } from '../../reference/attention-loglinear';
-import { seaBucket } from '../../reference/attention-sea';
-import { slaRef } from '../../reference/attention-sla';
+import { seaBucket, seaEstimateRef } from '../../reference/attention-sea';
+import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention-sla';
 import { windowKeys } from '../../reference/attention-window';
 import { breathe, maxRelDiff, type Parity, type RunContext, type RunOutput } from '../types';
 import { loadProblem } from './inputs';
+import {
+  type Agreement,
+  addAgreement,
+  emptyAgreement,
+  type RowSelection,
+  rowAgreement,
+  scoreTolerance,
+} from './mask-agreement';
 import type { AttnValues } from './methods';
 
 /** Up to this many multiply-adds the check covers every row. */
@@ -59,7 +71,11 @@ export async function attentionParity(
       await breathe(ctx.signal);
     }
     const diff = maxRelDiff(got, want);
-    return { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' };
+    const mask = v.method === 'sla' ? slaAgreement(v, p, out) : null;
+    return withMask(
+      { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' },
+      mask,
+    );
   }
 
   const keysOf = keyLists(v, p, out);
@@ -82,13 +98,271 @@ export async function attentionParity(
     await breathe(ctx.signal);
   }
   const diff = maxRelDiff(gotRows, wantRows);
+  const mask = await selectionAgreement(v, p, out, full, ctx.signal);
+  return withMask(
+    {
+      status: 'checked',
+      maxRelDiff: diff,
+      tolerance: 1e-4,
+      ok: diff <= 1e-4,
+      compared: allRows ? 'all' : `${perHead} rows per head`,
+    },
+    mask,
+  );
+}
+
+/** Adds the mask agreement to an output comparison: a mismatch the near-ties do not explain fails it. */
+function withMask(parity: Parity, mask: MaskCheck | null): Parity {
+  if (!mask) return parity;
+  const agreement = mask.union ? mask.agree / mask.union : 1;
   return {
-    status: 'checked',
-    maxRelDiff: diff,
-    tolerance: 1e-4,
-    ok: diff <= 1e-4,
-    compared: allRows ? 'all' : `${perHead} rows per head`,
+    ...parity,
+    ok: parity.ok === true && mask.mismatches === 0,
+    maskAgreement: agreement,
+    maskMismatches: mask.mismatches,
+    details: [
+      `mask: ${mask.agree} of ${mask.union} kept ${mask.unit} agree with the CPU's own selection (${mask.ties} near-ties), ${mask.compared}`,
+      ...(mask.mismatches
+        ? [`${mask.mismatches} kept ${mask.unit} differ from the CPU's selection without a near-tie`]
+        : []),
+    ],
   };
+}
+
+type Problem = ReturnType<typeof loadProblem>;
+
+/** An agreement count with what was compared and in which unit (key blocks, or SEA's position buckets). */
+type MaskCheck = Agreement & { compared: string; unit: string };
+
+/** Multiply-adds of HiP's mask search re-run on the CPU in an automatic check (query blocks are sampled above). */
+const HIP_CHECK_MACS = 3e7;
+
+/** The CPU's own selection from Q and K, against the GPU's (from the result's mask arrays). */
+async function selectionAgreement(
+  v: AttnValues,
+  p: Problem,
+  out: RunOutput,
+  full: boolean,
+  signal: AbortSignal,
+): Promise<MaskCheck | null> {
+  const { heads: H, n, d, causal } = p;
+  const head = (a: Float32Array, h: number) => a.subarray(h * n * d, (h + 1) * n * d);
+  let total = emptyAgreement();
+  if (v.method === 'blocksparse') {
+    const blocks = out.arrays.blocks;
+    const nb = blocks.shape[1];
+    const kept = blocks.data as Int32Array;
+    for (let h = 0; h < H; h++) {
+      const s = blockScoresRef(head(p.q, h), head(p.k, h), { n, d, causal, block: v.block });
+      for (let I = 0; I < nb; I++) {
+        const row = s.subarray(I * nb, (I + 1) * nb);
+        const gpu = new Set<number>();
+        for (let J = 0; J < nb; J++) if (kept[(h * nb + I) * nb + J] === 1) gpu.add(J);
+        const sel = blockSelection(v, row, I, nb, n, causal);
+        total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row)));
+      }
+      await breathe(signal);
+    }
+    return { ...total, unit: 'blocks', compared: 'every query block' };
+  }
+  if (v.method === 'hip') {
+    const mask = out.arrays.mask;
+    const [, nqb, K] = mask.shape;
+    const words = mask.data as Int32Array;
+    const o = { n, d, causal, window: v.window, sinks: v.sinks, k: v.hipK, bk: v.hipBk, bsq: v.hipBsq };
+    const perBlock = 2 * hipNodes(o) * Math.ceil(32 / o.bsq) * o.bk * d * Math.max(1, Math.log2(n / o.bk));
+    const every = full ? 1 : Math.max(1, Math.ceil((H * nqb * perBlock) / HIP_CHECK_MACS));
+    for (let h = 0; h < H; h++) {
+      for (let B = 0; B < nqb; B += every) {
+        const cuts = { minGap: Number.POSITIVE_INFINITY, scale: 0 };
+        const cpu = hipSelectBlock(head(p.q, h), head(p.k, h), o, B, cuts);
+        const row = words.subarray((h * nqb + B) * K, (h * nqb + B + 1) * K);
+        const gpu =
+          row[0] === -2
+            ? null
+            : new Set(
+                Array.from(row)
+                  .filter((x) => x >= 0)
+                  .map((x) => (x - o.sinks) / o.bk),
+              );
+        total = addAgreement(total, hipRowAgreement(cpu, gpu, cuts, scoreTolerance([cuts.scale])));
+      }
+      await breathe(signal);
+    }
+    return {
+      ...total,
+      unit: 'blocks',
+      compared: every === 1 ? 'every query block' : `every ${every}th query block`,
+    };
+  }
+  if (v.method === 'sea') {
+    const mask = out.arrays.mask;
+    const cols = mask.shape[2];
+    const keep = mask.data as Uint8Array;
+    const o = {
+      n,
+      d,
+      causal,
+      rho: v.rho,
+      featureMap: v.featureMap,
+      favorFeatures: v.favorFeatures,
+      chunk: v.chunk,
+      seed: v.seed,
+    };
+    // The estimate is a linear attention per head (~4·N·d·T_M multiply-adds): all heads when cheap.
+    const perHead = 4 * n * d * cols;
+    const checkHeads = full ? H : Math.max(1, Math.min(H, Math.floor(SEA_CHECK_MACS / perHead)));
+    for (let h = 0; h < checkHeads; h++) {
+      const est = seaEstimateRef(head(p.q, h), head(p.k, h), o);
+      for (let i = 0; i < n; i++) {
+        const own = seaBucket(i, n, cols);
+        const visible = causal ? own + 1 : cols;
+        const row = est.subarray(i * cols, i * cols + visible);
+        const order = Array.from({ length: visible }, (_, c) => c).sort((a, b) => row[b] - row[a] || a - b);
+        const gpu = new Set<number>();
+        for (let c = 0; c < cols; c++) if (keep[(h * n + i) * cols + c]) gpu.add(c);
+        const sel: RowSelection = {
+          order,
+          score: (c) => row[c],
+          keep: topkCount(v.rho, visible),
+          forced: new Set([own]),
+        };
+        total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row, SEA_TOL)));
+      }
+      await breathe(signal);
+    }
+    return {
+      ...total,
+      unit: 'buckets',
+      compared: checkHeads === H ? 'every query' : `every query of ${checkHeads} of ${H} heads`,
+    };
+  }
+  return null;
+}
+
+/**
+ * SEA's estimate is a linear-attention output over the position basis: its float32 error is larger than
+ * a pooled dot product's, relative to the row's largest entry.
+ */
+const SEA_TOL = 1e-3;
+/** Multiply-adds of SEA's estimate re-run on the CPU in an automatic check (heads are sampled above). */
+const SEA_CHECK_MACS = 3e8;
+
+/** The CPU's block-sparse selection of one query block: its order, count and the near-tie range of top-p. */
+function blockSelection(
+  v: AttnValues,
+  row: Float64Array,
+  I: number,
+  nb: number,
+  n: number,
+  causal: boolean,
+): RowSelection {
+  const vis: number[] = [];
+  for (let J = 0; J < nb; J++) if (!(causal && J > I) && row[J] > -1e38) vis.push(J);
+  vis.sort((a, b) => row[b] - row[a] || a - b);
+  const forced = new Set([I, 0]);
+  if (v.selection === 'topk')
+    return { order: vis, score: (J) => row[J], keep: topkCount(v.rho, vis.length), forced };
+  const max = vis.length ? row[vis[0]] : 0;
+  const w = vis.map((J) => (Math.min(n, (J + 1) * v.block) - J * v.block) * Math.exp(row[J] - max));
+  const total = w.reduce((a, b) => a + b, 0);
+  const count = (p: number) => {
+    let cum = 0;
+    for (let t = 0; t < vis.length; t++) {
+      cum += w[t];
+      if (cum >= p * total * (1 - 1e-12)) return t + 1;
+    }
+    return vis.length;
+  };
+  // float32 block masses: a threshold within ~1e-4 of a cumulative sum may land either side of it.
+  return {
+    order: vis,
+    score: (J) => row[J],
+    keep: count(v.topP),
+    keepLo: count(v.topP * (1 - 1e-4)),
+    keepHi: count(Math.min(1, v.topP * (1 + 1e-4))),
+    forced,
+  };
+}
+
+/** HiP: a query block's sets differ legitimately only when the CPU's own search met a near-tie at a cut. */
+function hipRowAgreement(
+  cpu: Int32Array | null,
+  gpu: Set<number> | null,
+  cuts: { minGap: number },
+  tau: number,
+): Agreement {
+  if (cpu === null && gpu === null) return emptyAgreement(); // whole range kept by both: nothing selected
+  const a = new Set(cpu ?? []);
+  const b = gpu ?? new Set<number>();
+  if ((cpu === null) !== (gpu === null))
+    return { union: Math.max(a.size, b.size), agree: 0, mismatches: Math.max(a.size, b.size), ties: 0 };
+  const union = new Set([...a, ...b]);
+  let both = 0;
+  for (const j of union) if (a.has(j) && b.has(j)) both++;
+  const differ = union.size - both;
+  const tie = differ > 0 && cuts.minGap <= 2 * tau;
+  return {
+    union: union.size,
+    agree: both + (tie ? differ : 0),
+    mismatches: tie ? 0 : differ,
+    ties: tie ? differ : 0,
+  };
+}
+
+/** SLA: the CPU's own block classes (critical; critical + marginal) against the GPU's. */
+function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): MaskCheck | null {
+  const classes = out.arrays.classes;
+  if (!classes) return null;
+  const { heads: H, n, d, causal } = p;
+  const nb = classes.shape[1];
+  const gpuClasses = classes.data as Int32Array;
+  const o = {
+    n,
+    d,
+    causal,
+    block: v.block,
+    kh: v.kh,
+    kl: v.kl,
+    featureMap: v.featureMap,
+    favorFeatures: v.favorFeatures,
+    seed: v.seed,
+  };
+  let total = emptyAgreement();
+  for (let h = 0; h < H; h++) {
+    const c = slaClassify(
+      p.q.subarray(h * n * d, (h + 1) * n * d),
+      p.k.subarray(h * n * d, (h + 1) * n * d),
+      o,
+    );
+    for (let I = 0; I < nb; I++) {
+      const nAvail = causal ? I + 1 : nb;
+      const row = c.scores.subarray(I * nb, (I + 1) * nb);
+      const order = Array.from({ length: nAvail }, (_, J) => J).sort((a, b) => {
+        if (causal && a === I) return -1;
+        if (causal && b === I) return 1;
+        return row[b] - row[a] || a - b;
+      });
+      const [nCrit, nKeep] = slaCounts(nAvail, v.kh, v.kl);
+      const forced = causal ? new Set([I]) : undefined;
+      const tau = scoreTolerance(row.subarray(0, nAvail));
+      const gpuAt = (min: number) => {
+        const s = new Set<number>();
+        for (let J = 0; J < nAvail; J++) if (gpuClasses[(h * nb + I) * nb + J] >= min) s.add(J);
+        return s;
+      };
+      const score = (J: number) => row[J];
+      total = addAgreement(
+        total,
+        rowAgreement({ order, score, keep: nCrit, forced }, gpuAt(SLA_CLASS.critical), tau),
+      );
+      total = addAgreement(
+        total,
+        rowAgreement({ order, score, keep: nKeep, forced }, gpuAt(SLA_CLASS.marginal), tau),
+      );
+    }
+  }
+  return { ...total, unit: 'blocks', compared: 'critical and kept blocks of every query block' };
 }
 
 function keyLists(

@@ -5,12 +5,12 @@
  */
 import { nd } from '../../core/ndarray';
 import { attentionSpec } from '../../spec/attention';
-import { breathe, defineExperiment, type RunContext } from '../types';
+import { type Backend, breathe, defineExperiment, type RunContext, type StageRecord, stage } from '../types';
 import { type AttnBackend, cpuBackend } from './backend';
 import { gpuBackend } from './backend-gpu';
 import { checkSizes, loadProblem } from './inputs';
-import { buildMaps, buildZoom } from './map';
-import { runMethod } from './methods';
+import { buildMaps, buildZoom, GPU_MAP_N } from './map';
+import { type AttnValues, runMethod } from './methods';
 import { compare, densePairs } from './metrics';
 import { attentionParity } from './parity';
 import { attentionSpectrum } from './spectrum';
@@ -99,7 +99,32 @@ export const attentionExperiment = defineExperiment({
         spectrum,
         notes: m.notes,
       };
+      const stages = [
+        stage('dense anchor', be.kind, 'dense softmax attention (flash, tiled)'),
+        ...methodStages(v.method, be.kind),
+        be.kind === 'webgpu' && n > GPU_MAP_N
+          ? stage('map', 'webgpu', 'downsampled attention map')
+          : stage(
+              'map',
+              'cpu',
+              'downsampled attention map',
+              be.kind === 'webgpu' ? `N ≤ ${GPU_MAP_N}: the map is computed on the CPU` : undefined,
+            ),
+        ...(v.sweep ? [stage('sweep', be.kind, 'every method on the same data')] : []),
+        ...(spectrum
+          ? [
+              stage(
+                'spectrum',
+                'cpu',
+                'singular values of P (TypeScript SVD)',
+                be.kind === 'webgpu' ? 'the SVD has no GPU path' : undefined,
+              ),
+            ]
+          : []),
+        stage('metrics', 'cpu', 'errors, mass recall and FLOPs against dense'),
+      ];
       return {
+        stages,
         arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },
         metrics,
         timings: { dense: dense.ms, method: m.ms, selection: m.selectMs },
@@ -111,3 +136,42 @@ export const attentionExperiment = defineExperiment({
   },
   parity: attentionParity,
 });
+
+/** The selection and attention stages of a method on backend `kind` (what runMethod does with it). */
+function methodStages(method: AttnValues['method'], kind: Backend): StageRecord[] {
+  const onCpu = kind === 'webgpu' ? 'the selection is plain TypeScript on both backends' : undefined;
+  const attend = (algorithm: string) => stage('attention', kind, algorithm);
+  switch (method) {
+    case 'dense':
+      return [];
+    case 'window':
+      return [attend('sliding window + sinks')];
+    case 'blocksparse':
+      return [
+        stage('block scores', kind, 'pooled block scores τ q̄·k̄'),
+        stage('selection', 'cpu', 'top-k / top-p over the block scores', onCpu),
+        attend('block-sparse attention over the kept blocks'),
+      ];
+    case 'hip':
+      return [
+        stage('selection', kind, 'HiP hierarchical top-k mask search'),
+        attend('gathered attention over the mask'),
+      ];
+    case 'sea':
+      return [
+        stage('mask estimate', kind, 'linear attention over position buckets'),
+        stage('selection', 'cpu', 'top-k buckets per query', onCpu),
+        attend('gathered attention over the kept buckets'),
+      ];
+    case 'sla':
+      return [
+        stage('selection', kind, 'SLA block classification (critical / marginal / negligible)'),
+        attend('SLA: exact softmax on critical blocks + linear attention on marginal ones'),
+        stage('kept mass', kind, 'block-sparse LSE over critical (and marginal) blocks'),
+      ];
+    case 'linear':
+      return [attend('linear attention (chunked prefix sums)')];
+    case 'loglinear':
+      return [attend('log-linear (Fenwick) attention')];
+  }
+}

@@ -5,7 +5,7 @@ import { checkFits } from '../../gpu/device';
 import { matmulGpu } from '../../kernels/matmul';
 import { matmulRef } from '../../reference/matmul';
 import { matmulSpec } from '../../spec/matmul';
-import { defineExperiment, maxRelDiff, type Parity, UserError } from '../types';
+import { defineExperiment, maxRelDiff, type Parity, stage, UserError } from '../types';
 
 /** Up to this many multiply-adds the CPU check runs on every result; above it, on sampled rows. */
 const FULL_CHECK_FLOPS = 2e7;
@@ -52,6 +52,12 @@ export const matmulExperiment = defineExperiment({
       arrays: { a: nd(a, [m, k]), b: nd(b, [k, n]), c: nd(c, [m, n]) },
       metrics: { frobenius: Math.sqrt(sumSq), gflops: (2 * m * n * k) / (ms * 1e6) },
       timings: { multiply: ms },
+      stages: [
+        ctx.gpu
+          ? stage('multiply', 'webgpu', 'tiled matmul (WGSL)')
+          : stage('multiply', 'cpu', 'reference loops (float64 accumulation)'),
+        stage('metrics', 'cpu', 'Frobenius norm, GFLOP/s'),
+      ],
       views: { preview: previewGrid(c, m, n, 48), dims: { m, n, k } },
     };
   },

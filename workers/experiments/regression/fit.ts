@@ -4,7 +4,7 @@ import { randomDesign } from '../../data/regression-synthetic';
 import { checkFits } from '../../gpu/device';
 import { Rng } from '../../io/rng';
 import { FistaGpu } from '../../kernels/regression-fista';
-import { alphaGrid, alphaMax, enetCd, prepareCd } from '../../reference/regression/enet-cd';
+import { alphaGrid, alphaMax, enetCd, prepareCd, sklearnDualGap } from '../../reference/regression/enet-cd';
 import { larsLasso } from '../../reference/regression/lars';
 import { interceptOf, l2Dist, sqNorm } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
@@ -28,6 +28,14 @@ export const SOLVER_TITLES: Record<string, string> = {
   ldp_ni: 'LDP non-interactive',
   ldp_si: 'LDP sequentially interactive',
 };
+
+/** What solves the chosen solver on this backend, when it differs by backend (for chart titles). */
+export function algorithmNote(v: RegressionValues, gpu: boolean): string {
+  if (v.solver === 'lasso_path' || v.solver === 'enet_path')
+    return gpu ? ' (FISTA on WebGPU)' : ' (coordinate descent)';
+  if (v.solver === 'fista') return gpu ? ' on WebGPU' : ' on the CPU';
+  return '';
+}
 
 export function ldpModel(
   v: RegressionValues,
@@ -89,7 +97,7 @@ export async function runFit(v: RegressionValues, ctx: RunContext): Promise<RunO
   const f = fitData(p, intercept);
   const arrays: Record<string, NdArray> = {};
   if (p.wTrue) arrays.w_true = nd(Float64Array.from(p.wTrue), [p.d]);
-  const title = `${SOLVER_TITLES[v.solver]} on ${p.label}`;
+  const title = `${SOLVER_TITLES[v.solver]}${algorithmNote(v, ctx.gpu !== null)} on ${p.label}`;
   const timings: Record<string, number> = {};
   const notes: string[] = [];
   await breathe(ctx.signal);
@@ -111,7 +119,7 @@ export async function runFit(v: RegressionValues, ctx: RunContext): Promise<RunO
       metrics = {
         alpha,
         iterations: r.iterations,
-        gap: r.gap,
+        gap: sklearnDualGap(r.gap, p.n),
         converged: r.converged ? 1 : 0,
         restarts: r.restarts,
         lipschitz: g.L,
@@ -186,7 +194,10 @@ async function cdInChunks(
     r = enetCd(prob, alpha, l1RatioOf(v), w, { tol: v.tol, maxIter: Math.min(slice, v.maxIter - it), R });
     it += r.iterations;
   }
-  return { coef: w, metrics: { alpha, iterations: it, gap: r.gap, converged: r.converged ? 1 : 0 } };
+  return {
+    coef: w,
+    metrics: { alpha, iterations: it, gap: sklearnDualGap(r.gap, n), converged: r.converged ? 1 : 0 },
+  };
 }
 
 async function fistaOnGpu(
@@ -357,8 +368,12 @@ const LABELS: Record<string, [string, string?]> = {
   alpha: ['α'],
   alpha_oracle: ['oracle α', 'least ‖ŵ − w*‖ on the grid'],
   alpha_max: ['α_max'],
-  gap: ['duality gap'],
+  gap: ['duality gap', 'as scikit-learn reports dual_gap_: the gap of (1/2n)‖y − Xw‖² + α·penalty'],
   iterations: ['iterations'],
+  worst_relative_gap: [
+    'worst relative gap',
+    'max over α of the n-scaled gap / ‖y‖²: the stopping test (< tol)',
+  ],
   train_mse: ['training MSE'],
   intercept: ['intercept b'],
 };

@@ -1,6 +1,6 @@
 /** Single fits on the CPU references, one entry point for fits, sweeps and CV. */
 import { Rng } from '../../io/rng';
-import { alphaMax, enetCd, prepareCd } from '../../reference/regression/enet-cd';
+import { alphaMax, enetCd, prepareCd, sklearnDualGap } from '../../reference/regression/enet-cd';
 import { fista } from '../../reference/regression/fista';
 import { htp } from '../../reference/regression/htp';
 import { iht } from '../../reference/regression/iht';
@@ -74,7 +74,12 @@ export function solveSingle(
       });
       return {
         coef: r.w,
-        metrics: { alpha, iterations: r.iterations, gap: r.gap, converged: r.converged ? 1 : 0 },
+        metrics: {
+          alpha,
+          iterations: r.iterations,
+          gap: sklearnDualGap(r.gap, n),
+          converged: r.converged ? 1 : 0,
+        },
       };
     }
     case 'fista': {
@@ -85,7 +90,7 @@ export function solveSingle(
         metrics: {
           alpha,
           iterations: r.iterations,
-          gap: r.gap,
+          gap: sklearnDualGap(r.gap, n),
           converged: r.converged ? 1 : 0,
           restarts: r.restarts,
           lipschitz: r.L,

@@ -2,10 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { nd } from '../../core/ndarray';
+import { BatchSampler } from '../../data/sae-sources';
 import { datasetLoader } from '../../io/datasets';
+import { initParams } from '../../reference/sae/model';
 import { type SaeValues, saeSpec } from '../../spec/sae';
 import { runExperiment } from '../runner';
 import { CancelledError, type Progress, type RunContext, type RunResult } from '../types';
+import { GpuTrainer } from './backends';
+import { decoderKind, saeConfig } from './config';
+import { loadSaeData } from './data';
+import { type StepCheck, stepProbe } from './run';
 
 const loadDataset = datasetLoader((file) =>
   readFile(new URL(`../../../public/datasets/${file}`, import.meta.url), 'utf8'),
@@ -110,20 +116,24 @@ describe('SAE runner', () => {
     await expect(run({ data: 'file' }, bad.ctx)).rejects.toThrow(/"x" must be a 2-D array/);
   });
 
-  it('stops promptly when cancelled', async () => {
+  it('stops at the next step when cancelled', async () => {
     const ac = new AbortController();
     const { ctx } = context(null, {}, ac.signal);
+    const partials: Progress[] = [];
     ctx.progress = (p) => {
-      if (p.partial) ac.abort();
+      if (!p.partial) return;
+      partials.push(p);
+      ac.abort();
     };
-    const t0 = performance.now();
     await expect(run({ latents: 512, steps: 100000, metricsEvery: 1 }, ctx)).rejects.toBeInstanceOf(
       CancelledError,
     );
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Metrics come after every step here: the cancel in the first one's callback ran no further step.
+    expect(partials.length).toBe(1);
+    expect((partials[0].partial as { history: unknown[] }).history.length).toBe(1);
   });
 
-  it('runs every model on the GPU, its final forward pass agreeing with the CPU', async () => {
+  it('runs every model on the GPU, its first and last training steps and final forward pass agreeing with the CPU', async () => {
     const gpu = await testGpu();
     const small = {
       samples: 300,
@@ -144,11 +154,51 @@ describe('SAE runner', () => {
       );
       expect(r.parity?.status).toBe('checked');
       expect(r.parity?.ok).toBe(true);
+      // One full training step repeated on the CPU from the GPU's state, at the start and at the end,
+      // every parameter compared.
+      const params = Object.keys(r.parity?.params ?? {});
+      const names = model === 'polysae' ? ['U', 'C1', 'C2', 'C3', 'lambda'] : ['W_dec'];
+      for (const at of ['first step', 'step 8 of 8'])
+        for (const name of ['W_enc', 'b_enc', 'b_dec', ...names]) expect(params).toContain(`${at}: ${name}`);
+      for (const d of Object.values(r.parity?.params ?? {})) expect(d).toBeLessThan(1e-4);
       expect(Object.keys(r.nonFinite)).toEqual([]);
       results.push(r);
     }
     const poly = results[4].views as { poly: { pairs: unknown[]; n: number } };
     expect(poly.poly.pairs.length).toBe(3);
     expect(results[0].views).toHaveProperty('recovery');
+  });
+
+  it('the training-step check fails when the CPU step is not the step the GPU ran', async () => {
+    // The probe reads the GPU's state before step 1 and repeats that step on the CPU: given another batch
+    // than the one the GPU trained on, it must report a difference far above the tolerance.
+    const gpu = await testGpu();
+    const v = {
+      ...saeSpec.defaults,
+      samples: 300,
+      latents: 40,
+      steps: 8,
+      batch: 50,
+      k: 3,
+      features: 24,
+      dims: 9,
+    };
+    const { ctx } = context(gpu);
+    const { ds } = await loadSaeData(v, ctx);
+    const c = saeConfig(v, ds);
+    const t = await GpuTrainer.create(gpu, c, initParams(c, v.seed, ds.mean), ds, v.batch, decoderKind(v, c));
+    try {
+      const checks: StepCheck[] = [];
+      const probe = stepProbe(t, c, ds, v.batch, [0], checks);
+      const sampler = new BatchSampler(ds.nTrain, v.batch, 1);
+      const ran = sampler.next();
+      const other = sampler.next();
+      await probe.before(0);
+      t.step(ran);
+      await probe.after(0, other);
+      expect(Math.max(...Object.values(checks[0].diffs))).toBeGreaterThan(1e-3);
+    } finally {
+      t.destroy();
+    }
   });
 });

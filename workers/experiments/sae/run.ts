@@ -6,6 +6,7 @@
  * (multiply x by metrics.scale first).
  */
 import { nd, toFloat64 } from '../../core/ndarray';
+import type { SaeDataset } from '../../data/sae-sources';
 import { forward } from '../../reference/sae/forward';
 import {
   initParams,
@@ -15,6 +16,7 @@ import {
   paramLayout,
   type SaeConfig,
 } from '../../reference/sae/model';
+import { CpuSae } from '../../reference/sae/trainer';
 import { type SaeValues, saeSpec } from '../../spec/sae';
 import {
   breathe,
@@ -23,13 +25,15 @@ import {
   type Parity,
   type RunContext,
   type RunOutput,
+  type StageRecord,
+  stage,
 } from '../types';
 import { analyse, evaluateAll } from './analysis';
 import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
-import { type HistoryPoint, thin, trainLoop } from './train';
+import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
 
 /** Held-out rows compared with the CPU forward after a GPU run. */
 const PARITY_ROWS = 64;
@@ -93,6 +97,12 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   const t: SaeTrainer = ctx.gpu
     ? await GpuTrainer.create(ctx.gpu, c, params, ds, v.batch, decoder)
     : new CpuTrainer(c, params, ds, v.batch);
+  const stepChecks: StepCheck[] = [];
+  const stepWork = c.m * c.d * v.batch;
+  const probe =
+    t instanceof GpuTrainer && stepWork <= STEP_CHECK_WORK
+      ? stepProbe(t, c, ds, v.batch, [...new Set([0, v.steps - 1])], stepChecks)
+      : undefined;
   try {
     const stage = `training ${c.model} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
     const { history, ms } = await trainLoop(
@@ -107,6 +117,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
           stage,
           partial: { kind: 'train', model: c.model, history: thin(h, 400), steps: v.steps },
         }),
+      probe,
     );
     ctx.progress({ fraction: 0.9, stage: 'evaluating on held-out rows' });
     const last = performance.now();
@@ -139,6 +150,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
       metrics,
       timings: { train: ms, evaluate: evalMs },
+      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null, v.decoder),
       views: {
         kind: 'train',
         model: c.model,
@@ -152,7 +164,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     };
     if (ctx.gpu) {
       const rows = Math.min(ev.nHeld, PARITY_ROWS);
-      out.parity = compareForward(
+      const fwd = compareForward(
         c,
         p,
         data,
@@ -162,11 +174,123 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
         theta,
         `${rows} of ${ev.nHeld} held-out rows`,
       );
+      out.parity = withStepChecks(
+        fwd,
+        stepChecks,
+        v.steps,
+        probe ? null : `M·d·batch = ${stepWork} is above ${STEP_CHECK_WORK}: the CPU step was not repeated`,
+      );
     }
     return out;
   } finally {
     t.destroy();
   }
+}
+
+function saeStages(gpu: boolean, model: string, decoder: string | null, asked: string): StageRecord[] {
+  const on = gpu ? 'webgpu' : 'cpu';
+  return [
+    stage(
+      'training step',
+      on,
+      gpu
+        ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
+        : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
+    ),
+    stage('evaluation', on, 'held-out forward pass'),
+    stage(
+      'analysis',
+      'cpu',
+      'feature density, recovery, dark matter (ridge fits)',
+      gpu ? 'the analysis has no GPU path' : undefined,
+    ),
+  ];
+}
+
+/** Largest M·d·batch for which a GPU run repeats its first and last training step on the CPU. */
+const STEP_CHECK_WORK = 2e8;
+/** Parameters after one step, GPU (float32) vs CPU (float64) from the same state: max |Δ| / max |p|. */
+const STEP_TOL = 1e-4;
+
+export interface StepCheck {
+  step: number;
+  /** Parameter → max relative difference after the step. */
+  diffs: Record<string, number>;
+}
+
+/**
+ * Reads the GPU trainer's whole state (parameters, Adam moments, step, dead-latent counters, BatchTopK's θ)
+ * before each probed step, puts it in a CPU trainer, runs the same batch through one full CPU step
+ * (forward, backward, Adam update, decoder renormalisation) and compares every parameter afterwards.
+ */
+export function stepProbe(
+  t: GpuTrainer,
+  c: SaeConfig,
+  ds: SaeDataset,
+  batch: number,
+  at: number[],
+  out: StepCheck[],
+): StepProbe {
+  let cpu: CpuSae | null = null;
+  return {
+    at,
+    async before(step) {
+      const p = await t.params();
+      const { m, v } = await t.sae.readOptimizer();
+      const { since } = await t.sae.readLatentStats();
+      const theta = (await t.sae.read('sc', 4))[2];
+      cpu = new CpuSae(c, p);
+      cpu.adam.m = m;
+      cpu.adam.v = v;
+      cpu.adam.t = step;
+      cpu.step = step;
+      cpu.since.set(since);
+      cpu.theta = theta;
+    },
+    async after(step, rows) {
+      if (!cpu) return;
+      const X = new Float64Array(batch * c.d);
+      rows.forEach((r, b) => {
+        X.set(ds.x.subarray(r * c.d, (r + 1) * c.d), b * c.d);
+      });
+      cpu.trainStep(X, batch);
+      const got = await t.params();
+      const diffs: Record<string, number> = {};
+      for (const name of Object.keys(cpu.p)) diffs[name] = maxRelDiff(got[name], cpu.p[name], 1e-6);
+      out.push({ step, diffs });
+      cpu = null;
+    },
+  };
+}
+
+function withStepChecks(fwd: Parity, checks: StepCheck[], steps: number, skipped: string | null): Parity {
+  const params: Record<string, number> = {};
+  let worst = 0;
+  for (const { step, diffs } of checks) {
+    const label = step === 0 ? 'first step' : `step ${step + 1} of ${steps}`;
+    for (const [name, d] of Object.entries(diffs)) {
+      params[`${label}: ${name}`] = d;
+      worst = Math.max(worst, Number.isNaN(d) ? Number.POSITIVE_INFINITY : d);
+    }
+  }
+  const stepOk = worst <= STEP_TOL;
+  const details = [
+    `held-out forward pass on the trained weights: max rel. diff ${fwd.maxRelDiff?.toExponential(2) ?? fwd.reason} (${fwd.compared ?? ''}, tolerance ${PARITY_TOL})`,
+    skipped ??
+      `one full training step (forward, backward, Adam) on GPU and CPU from the same state, ${checks.map((k) => (k.step === 0 ? 'the first' : `step ${k.step + 1}`)).join(' and ')}: largest parameter difference ${worst.toExponential(2)} (tolerance ${STEP_TOL})`,
+  ];
+  if (fwd.status !== 'checked') return { ...fwd, params, details };
+  return {
+    status: 'checked',
+    maxRelDiff: checks.length ? worst : fwd.maxRelDiff,
+    tolerance: checks.length ? STEP_TOL : fwd.tolerance,
+    ok: fwd.ok === true && (checks.length === 0 || stepOk),
+    compared: checks.length
+      ? `training steps ${checks.map((k) => k.step + 1).join(' and ')} (every parameter) + ${fwd.compared}`
+      : fwd.compared,
+    params,
+    details,
+  };
 }
 
 /** CPU forward of `rows` rows from `start` against the GPU's errors e (first rows of gotE). */
@@ -252,6 +376,14 @@ async function frontierOutput(v: SaeValues, ctx: RunContext, data: SaeData): Pro
     arrays: { frontier: nd(f.table, [f.points.length, 4]) },
     metrics,
     timings: { sweep: f.ms },
+    stages: [
+      stage(
+        'training steps',
+        ctx.gpu ? 'webgpu' : 'cpu',
+        `every model of the sweep: forward, backward, Adam (${ctx.gpu ? 'WGSL kernels' : 'CPU reference'})`,
+      ),
+      stage('evaluation', ctx.gpu ? 'webgpu' : 'cpu', 'held-out forward pass (L0, NMSE)'),
+    ],
     views: {
       kind: 'frontier',
       source: data.source,

@@ -25,6 +25,12 @@ export interface HistoryPoint {
   recovered?: number;
 }
 
+export interface StepProbe {
+  at: number[];
+  before(step: number): Promise<void>;
+  after(step: number, rows: Uint32Array): Promise<void>;
+}
+
 /** Recovery is tracked live while it costs little (latents × features × d multiply-adds). */
 const LIVE_RECOVERY_MAX = 2e7;
 
@@ -35,6 +41,8 @@ export async function trainLoop(
   ctx: RunContext,
   toy: ToyData | undefined,
   onMetrics: (history: HistoryPoint[], done: number) => void,
+  /** Called around the steps in `at` (parity: repeat that step on the CPU from the same state). */
+  probe?: StepProbe,
 ): Promise<{ history: HistoryPoint[]; ms: number }> {
   const sampler = new BatchSampler(ds.nTrain, o.batch, o.seed);
   const rows = new Uint32Array(o.batch);
@@ -47,7 +55,11 @@ export async function trainLoop(
   for (let step = 0; step < o.steps; step++) {
     throwIfCancelled(ctx.signal);
     if (gate) await gate();
-    t.step(sampler.next(rows));
+    const batch = sampler.next(rows);
+    const probed = probe?.at.includes(step) === true;
+    if (probed) await probe?.before(step);
+    t.step(batch);
+    if (probed) await probe?.after(step, batch);
     const last = step === o.steps - 1;
     if ((step + 1) % o.metricsEvery === 0 || last) {
       const a = await t.metrics();

@@ -77,6 +77,39 @@ export function enetCd(
   return { w, gap, iterations: it, converged: gap < tol };
 }
 
+/**
+ * scikit-learn's `dual_gap_` from our gap: both solvers work on the n-scaled problem
+ * (½‖y − Xw‖² + αρn‖w‖₁ + …) and scikit-learn divides its gap by n before reporting it.
+ */
+export function sklearnDualGap(nScaledGap: number, n: number): number {
+  return nScaledGap / n;
+}
+
+/** The objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖² at w. */
+export function enetObjective(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  w: ArrayLike<number>,
+  alpha: number,
+  l1Ratio: number,
+): number {
+  let rr = 0;
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let j = 0; j < d; j++) f += X[i * d + j] * w[j];
+    rr += (y[i] - f) ** 2;
+  }
+  let l1 = 0;
+  let w2 = 0;
+  for (let j = 0; j < d; j++) {
+    l1 += Math.abs(w[j]);
+    w2 += w[j] * w[j];
+  }
+  return rr / (2 * n) + alpha * l1Ratio * l1 + 0.5 * alpha * (1 - l1Ratio) * w2;
+}
+
 export function residual(p: CdProblem, w: Float64Array): Float64Array {
   const { n, d, y, XT } = p;
   const R = Float64Array.from(y);
