@@ -203,11 +203,12 @@ export async function main(argv: string[]): Promise<number> {
     const source = rule?.sourceField ? `${rule.sourceField}=${String(values[rule.sourceField])}` : '';
     const defaults = spec.def.defaults as Record<string, unknown>;
     for (const k of spec.explicit.filter((x) => values[x] !== defaults[x])) {
-      if (k in derived)
-        console.error(
-          `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
-        );
-      else if (ignored.includes(k))
+      if (k in derived) {
+        if (values[k] !== derived[k])
+          console.error(
+            `note: ${k} = ${String(values[k])} from the link is not used: your files give ${k} = ${derived[k]}`,
+          );
+      } else if (ignored.includes(k))
         console.error(`note: ${k} = ${String(values[k])} from the link is not used with ${source}`);
     }
 

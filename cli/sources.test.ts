@@ -348,6 +348,13 @@ describe('CLI × attention: generators and your Q, K, V', () => {
     expect(maxRelDiff(toFloat64(o), want)).toBeLessThan(1e-5);
   });
 
+  it('a link size that disagrees with the files is noted, and the files win', async () => {
+    const r = await cli(['run', '#/matmul?m=5', '--data', `a=${path('q.npy')}`, '--backend', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`note: m = 5 from the link is not used: your files give m = ${n}`);
+    expect(r.summary.arrays.c.shape).toEqual([n, 256]);
+  });
+
   it('a generator link without files uses the generator; H×N×d files give H heads', async () => {
     const gen = await cli([
       'run',
@@ -486,6 +493,8 @@ describe('CLI × matmul: your A, your B, or both', () => {
       if (which.includes('b')) args.push('--data', `b=${path('b.npy')}`);
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(0);
+      // The link's sizes agree with the files': nothing to note.
+      expect(r.stderr).toBe('');
       const [A, B, C] = ['a', 'b', 'c'].map((x) => toFloat64(load(out, x)));
       if (which.includes('a')) expect(Array.from(A)).toEqual(Array.from(a));
       if (which.includes('b')) expect(Array.from(B)).toEqual(Array.from(b));

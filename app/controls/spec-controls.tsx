@@ -30,7 +30,11 @@ export function SpecControls({ embed = false }: { embed?: boolean }) {
         name={key}
         field={f}
         value={values[key]}
-        locked={locked.has(key)}
+        locked={
+          locked.has(key) ||
+          // A file selects the source: locking the source locks the files too.
+          (f.kind === 'file' && !!def.data?.sourceField && locked.has(def.data.sourceField))
+        }
         backend={backend}
         onChange={(v) => setValue(key, v)}
       />

@@ -171,6 +171,30 @@ describe('URL repair: no user value is dropped without a message naming it', () 
     }
   });
 
+  it('moves the user value the rule blames to the nearest value that fits, naming both fields', () => {
+    const cases: Array<[SpecDef, string, string]> = [
+      [
+        specs.regression,
+        'study=sweep_eps&solver=ldp_ni&epsMin=0.5&epsMax=0.3',
+        'epsMin = 0.5 and epsMax = 0.3: smallest ε must be below largest ε; using epsMin = 0.299',
+      ],
+      [
+        specs.attention,
+        'method=sla&kh=60&kl=50',
+        'kh = 60 and kl = 50: kh + kl must be at most 100%; using kl = 40',
+      ],
+      [
+        specs.attention,
+        'method=loglinear&causal=0',
+        'method = loglinear and causal = false: log-linear attention is causal only; using causal = true',
+      ],
+    ];
+    for (const [def, query, message] of cases) {
+      const { issues } = decodeParams(def, new URLSearchParams(query));
+      expect(issues.map((i) => i.message)).toEqual([message]);
+    }
+  });
+
   it('refuses a conflict between two user values by naming both and the rule', () => {
     const { values, issues } = decodeParams(specs.regression, new URLSearchParams('study=cv&solver=omp'));
     expect(values).toMatchObject({ study: 'cv', solver: 'lasso_path' });

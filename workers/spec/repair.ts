@@ -59,10 +59,13 @@ function nearestFeasible(def: SpecDef, values: V, k: string, prefer: unknown): u
           else bad = mid;
           if (!f.int && Math.abs(good - bad) <= 1e-9 * Math.max(1, Math.abs(good))) break;
         }
-        if (!f.int) {
-          const nice = Number(good.toPrecision(3));
-          if (nice >= f.min && nice <= f.max && Math.abs(nice - from) <= Math.abs(good - from) && ok(nice))
-            return nice;
+        if (!f.int && good !== 0) {
+          // A readable value on the feasible side: three significant digits, rounded away from `bad`.
+          const unit = 10 ** (Math.floor(Math.log10(Math.abs(good))) - 2);
+          const away = good > bad ? Math.ceil(good / unit) * unit : Math.floor(good / unit) * unit;
+          for (const nice of [Number(good.toPrecision(3)), Number(away.toPrecision(3))]) {
+            if (nice >= f.min && nice <= f.max && ok(nice)) return nice;
+          }
         }
         return good;
       };
