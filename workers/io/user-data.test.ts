@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nd } from '../core/ndarray';
 import { runExperiment } from '../experiments/runner';
 import type { RunContext } from '../experiments/types';
+import { selectFileSource } from '../spec/data-rule';
 import { specs } from '../spec/registry';
 import { sha256Hex } from './hash';
 import { readNpy } from './npy';
@@ -119,17 +120,30 @@ describe('every lab refuses NaN in the user data the same way (matmul included)'
     const slots = Object.entries(def.fields).filter(([, f]) => f.kind === 'file');
     for (const [slot] of slots) {
       it(`${id}: ${slot}`, async () => {
-        const data = { [slot]: nd(new Float32Array([1, Number.NaN, 3, 4]), [2, 2]) };
+        // Every slot of the lab gets a file (the data-source rule wants the set complete); one holds a NaN.
+        const data = Object.fromEntries(
+          slots.map(([s]) => [
+            s,
+            nd(new Float32Array(s === slot ? [1, Number.NaN, 3, 4] : [1, 2, 3, 4]), [2, 2]),
+          ]),
+        );
+        const inputs = Object.fromEntries(
+          slots.map(([s]) => [
+            s,
+            { file: s === slot ? 'f.npy' : `${s}.npy`, fileDtype: 'float32', shape: [2, 2], notes: [] },
+          ]),
+        );
+        const values = selectFileSource(def, { ...def.defaults }, new Set(Object.keys(data)));
         const ctx: RunContext = {
           backend: 'cpu',
           gpu: null,
           data,
-          inputs: { [slot]: { file: 'f.npy', fileDtype: 'float32', shape: [2, 2], notes: [] } },
+          inputs,
           dataset: () => Promise.reject(new Error('no datasets here')),
           signal: new AbortController().signal,
           progress: () => {},
         };
-        await expect(runExperiment(id, { ...def.defaults }, ctx)).rejects.toThrow(
+        await expect(runExperiment(id, values, ctx)).rejects.toThrow(
           `${slot} (f.npy): the value at index [0, 1] (flat 1) is NaN; the labs need finite numbers`,
         );
       });
