@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exportCase, runScripts } from '../../test/export-python';
+import { testGpu } from '../../test/gpu';
+import { requirePythonInCi } from '../../test/python';
+
+const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
+
+/** Small cases of every method of every lab: [name, share hash, backend]. */
+const CASES: Array<[string, string, 'cpu' | 'webgpu']> = [
+  ['matmul-cpu', '#/matmul?m=37&n=29&k=19&seed=2', 'cpu'],
+  ['matmul-gpu', '#/matmul?m=37&n=29&k=19&seed=2', 'webgpu'],
+  ['attn-dense', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'cpu'],
+  ['attn-dense-nc', '#/attention?method=dense&causal=0&n=70&d=16&sweep=0', 'cpu'],
+  ['attn-window', '#/attention?method=window&n=90&d=16&window=20&sinks=3&sweep=0', 'cpu'],
+  ['attn-window-nc', '#/attention?method=window&causal=0&n=90&d=16&window=20&sinks=3&sweep=0', 'cpu'],
+  ['attn-blocksparse', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'cpu'],
+  [
+    'attn-blocksparse-topp',
+    '#/attention?method=blocksparse&selection=topp&causal=0&n=150&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-hip', '#/attention?method=hip&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'cpu'],
+  ['attn-hip-nc', '#/attention?method=hip&causal=0&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'cpu'],
+  ['attn-sea', '#/attention?method=sea&n=120&d=16&rho=0.3&sweep=0', 'cpu'],
+  ['attn-linear-elu', '#/attention?method=linear&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-relu-nc', '#/attention?method=linear&causal=0&featureMap=relu&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-favor', '#/attention?method=linear&featureMap=favor&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-cos', '#/attention?method=linear&featureMap=cosformer&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-loglinear', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'cpu'],
+  ['attn-sla', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'cpu'],
+  [
+    'attn-sla-nc-favor',
+    '#/attention?method=sla&causal=0&featureMap=favor&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  ['attn-blocksparse-gpu', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'webgpu'],
+  ['attn-sla-gpu', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'webgpu'],
+];
+
+describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
+  it(`every case: ${CASES.map((c) => c[0]).join(', ')}`, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+    const dirs: string[] = [];
+    for (const [name, hash, backend] of CASES) {
+      const dir = join(root, name);
+      await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null);
+      dirs.push(dir);
+    }
+    const runs = runScripts(python as string, dirs);
+    const failed = CASES.flatMap(([name], i) =>
+      runs[dirs[i]].code === 0 ? [] : [`${name}:\n${runs[dirs[i]].stdout}`],
+    );
+    expect(failed, failed.join('\n')).toEqual([]);
+    for (const dir of dirs) expect(runs[dir].stdout).toMatch(/agreement with SparseLab: PASS/);
+  }, 180_000);
+});
+
+it.skipIf(python)('exported scripts: skipped, no python3 with numpy, scikit-learn and torch here', () => {
+  expect(python).toBeNull();
+});
