@@ -38,6 +38,22 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu']> = [
   ],
   ['attn-blocksparse-gpu', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'webgpu'],
   ['attn-sla-gpu', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'webgpu'],
+  ['reg-lasso', '#/regression?study=fit&solver=lasso&n=60&d=30&alpha=0.05', 'cpu'],
+  ['reg-enet-noint', '#/regression?study=fit&solver=enet&n=60&d=30&alpha=0.05&intercept=0', 'cpu'],
+  ['reg-lasso-path', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=12', 'cpu'],
+  ['reg-enet-path', '#/regression?study=fit&solver=enet_path&n=60&d=30&nAlphas=12', 'cpu'],
+  ['reg-lars', '#/regression?study=fit&solver=lars_lasso&source=diabetes', 'cpu'],
+  ['reg-omp', '#/regression?study=fit&solver=omp&n=60&d=30&k=5', 'cpu'],
+  ['reg-iht', '#/regression?study=fit&solver=iht&n=60&d=30&k=5', 'cpu'],
+  ['reg-htp', '#/regression?study=fit&solver=htp&n=60&d=30&k=5', 'cpu'],
+  ['reg-fista', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'cpu'],
+  ['reg-sbl', '#/regression?study=fit&solver=sbl&n=60&d=30', 'cpu'],
+  ['reg-sbl-mackay', '#/regression?study=fit&solver=sbl&sblUpdate=mackay&n=60&d=30', 'cpu'],
+  ['reg-ridge', '#/regression?study=fit&solver=ridge&n=60&d=30&alpha=0.5', 'cpu'],
+  ['reg-cv', '#/regression?study=cv&solver=lasso&n=60&d=30&nAlphas=10&folds=4', 'cpu'],
+  ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],
+  ['reg-fista-gpu', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'webgpu'],
+  ['reg-path-gpu', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=8', 'webgpu'],
 ];
 
 describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {

@@ -5,11 +5,13 @@
 import { UserError } from '../experiments/types';
 import { attentionExporter } from './attention';
 import { matmulExporter } from './matmul';
+import { regressionExporter } from './regression';
 import type { ExportFolder, ExportRequest, PythonExporter } from './types';
 
 export const exporters: Record<string, PythonExporter> = {
   attention: attentionExporter,
   matmul: matmulExporter,
+  regression: regressionExporter,
 };
 
 export function exporterFor(id: string): PythonExporter | undefined {
