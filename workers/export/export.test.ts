@@ -1,10 +1,14 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportCase, runScripts } from '../../test/export-python';
 import { testGpu } from '../../test/gpu';
 import { requirePythonInCi } from '../../test/python';
+import { nd } from '../core/ndarray';
+import { readNpy } from '../io/npy';
+import { writeNpz } from './npz';
 
 const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
 
@@ -54,6 +58,32 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu']> = [
   ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],
   ['reg-fista-gpu', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'webgpu'],
   ['reg-path-gpu', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=8', 'webgpu'],
+  ['sae-relu', '#/sae?model=relu_l1&latents=24&steps=50&batch=32&samples=512&features=12&dims=6', 'cpu'],
+  [
+    'sae-topk',
+    '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
+    'cpu',
+  ],
+  [
+    'sae-batchtopk',
+    '#/sae?model=batchtopk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
+    'cpu',
+  ],
+  [
+    'sae-jumprelu',
+    '#/sae?model=jumprelu&latents=24&steps=50&batch=32&samples=512&features=12&dims=6&threshold=0.1',
+    'cpu',
+  ],
+  [
+    'sae-polysae',
+    '#/sae?model=polysae&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
+    'cpu',
+  ],
+  [
+    'sae-topk-gpu',
+    '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
+    'webgpu',
+  ],
 ];
 
 describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
@@ -65,7 +95,20 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
       await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null);
       dirs.push(dir);
     }
-    const runs = runScripts(python as string, dirs);
+    // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
+    const tampered = join(root, 'attn-blocksparse-tampered');
+    cpSync(join(root, 'attn-blocksparse'), tampered, { recursive: true });
+    const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
+    const out = readNpy(members['out.npy']);
+    const blocks = readNpy(members['blocks.npy']);
+    const all = nd(
+      Int32Array.from(blocks.data as Int32Array, (b) => (b < 0 ? b : 1)),
+      blocks.shape,
+    );
+    writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
+    const runs = runScripts(python as string, [...dirs, tampered]);
+    expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
+    expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
     const failed = CASES.flatMap(([name], i) =>
       runs[dirs[i]].code === 0 ? [] : [`${name}:\n${runs[dirs[i]].stdout}`],
     );

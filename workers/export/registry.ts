@@ -6,12 +6,14 @@ import { UserError } from '../experiments/types';
 import { attentionExporter } from './attention';
 import { matmulExporter } from './matmul';
 import { regressionExporter } from './regression';
+import { saeExporter } from './sae';
 import type { ExportFolder, ExportRequest, PythonExporter } from './types';
 
 export const exporters: Record<string, PythonExporter> = {
   attention: attentionExporter,
   matmul: matmulExporter,
   regression: regressionExporter,
+  sae: saeExporter,
 };
 
 export function exporterFor(id: string): PythonExporter | undefined {
