@@ -88,3 +88,20 @@ test('the built site works under /sparselab/, explains itself under ?, and runs 
   await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
   await context.setOffline(false);
 });
+
+test('the scale view shows dense and the method up to 128k tokens, the crossovers, and a GPU-class estimate', async ({
+  page,
+}) => {
+  await page.goto('./#/attention?method=linear&n=128&d=64&sweep=0&backend=cpu');
+  await waitForResult(page);
+  const view = page.getByTestId('scale-view');
+  await view.locator('summary').click();
+  const rows = view.locator('tbody tr');
+  await expect(rows.last().locator('th')).toHaveText('131,072');
+  await expect(view.getByTestId('scale-crossover').first()).toContainText('from N = 256');
+  await expect(view.locator('caption')).toContainText('estimate');
+  const time = rows.last().locator('td').nth(6);
+  const before = await time.textContent();
+  await view.getByTestId('scale-peak').fill('0.5');
+  await expect(time).not.toHaveText(before as string);
+});

@@ -17,8 +17,11 @@ import {
   leastSquaresCost,
   linearCrossover,
   methodAttentionCost,
+  saeDecoderDense,
+  saeDecoderSparse,
   saeDenseStep,
   saeParams,
+  saeSparseCrossover,
   saeSparseStep,
   slaPairCount,
   solverCost,
@@ -199,6 +202,18 @@ describe('scale view: SAE and regression counts', () => {
     expect(saeSparseStep(s).flops).toBe(enc + B * s.m + 2 * B * s.k * s.d + 3 * (2 * B * s.k * s.d) + 12 * P);
     expect(saeDenseStep(s).bytes).toBe(4 * (4 * P + B * s.d + 2 * B * s.m));
     expect(saeSparseStep(s).bytes).toBe(4 * (4 * P + B * s.d + B * s.m + 2 * B * s.k));
+  });
+
+  it('the sparse decoder pays from M where its gathered bytes fall below the dense GEMM’s', () => {
+    const gpu = { name: 'x', peak: 1e15, bandwidth: 1e12 }; // compute-rich: traffic decides
+    const s = { d: 64, k: 8, batch: 256 };
+    const m = saeSparseCrossover(s, gpu, 1) as number;
+    const bytes = (x: number, f: typeof saeDecoderDense) => f({ ...s, m: x }).bytes;
+    // Dense: 4(Md + BM + Bd); sparse: 4(Bkd + 2Bk + Bd): equal at M = (Bkd + 2Bk)/(d + B).
+    const want = Math.floor((s.batch * s.k * s.d + 2 * s.batch * s.k) / (s.d + s.batch)) + 1;
+    expect(m).toBe(want);
+    expect(bytes(m, saeDecoderSparse)).toBeLessThan(bytes(m, saeDecoderDense));
+    expect(bytes(m - 1, saeDecoderSparse)).toBeGreaterThanOrEqual(bytes(m - 1, saeDecoderDense));
   });
 
   it('regression: the normal equations against iterations of 4nd, and where they cross', () => {

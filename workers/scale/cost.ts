@@ -399,3 +399,34 @@ export const GPU_CLASSES: GpuClass[] = [
 export function estimateSeconds(c: Cost, gpu: GpuClass, efficiency: number): number {
   return Math.max(c.flops / (Math.max(efficiency, 1e-9) * gpu.peak), c.bytes / gpu.bandwidth);
 }
+
+/** The SAE decoder's forward pass alone, dense GEMM (reads W_dec once) against the gather of k atoms per sample. */
+export function saeDecoderDense(s: SaeShape): Cost {
+  return { flops: 2 * s.batch * s.m * s.d, bytes: F32 * (s.m * s.d + s.batch * s.m + s.batch * s.d) };
+}
+
+export function saeDecoderSparse(s: SaeShape): Cost {
+  return {
+    flops: 2 * s.batch * s.k * s.d,
+    bytes: F32 * (s.batch * s.k * s.d + 2 * s.batch * s.k + s.batch * s.d),
+  };
+}
+
+/**
+ * Latents M from which the sparse decoder (k gathered atoms per sample, indices read alongside) beats the
+ * dense GEMM on this GPU class by the roofline: below it the index overhead and the lost reuse do not pay.
+ */
+export function saeSparseCrossover(
+  s: Omit<SaeShape, 'm'>,
+  gpu: GpuClass,
+  efficiency: number,
+  maxM = 1 << 24,
+): number | null {
+  return firstTrue(Math.max(1, s.k), maxM, (m) => {
+    const x = { ...s, m };
+    return (
+      estimateSeconds(saeDecoderSparse(x), gpu, efficiency) <
+      estimateSeconds(saeDecoderDense(x), gpu, efficiency)
+    );
+  });
+}
