@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NdArray } from '../workers/core/ndarray';
 import { runExperiment } from '../workers/experiments/runner';
 import type { RunContext, RunResult } from '../workers/experiments/types';
 import { exportPython } from '../workers/export/registry';
@@ -24,6 +25,7 @@ export async function exportCase(
   hash: string,
   dir: string,
   gpu: GpuContext | null = null,
+  data: Record<string, NdArray> = {},
 ): Promise<RunResult> {
   const r = resolveLocation(hash);
   if ('error' in r) throw new Error(r.error);
@@ -31,7 +33,7 @@ export async function exportCase(
   const ctx: RunContext = {
     backend: gpu ? 'webgpu' : 'cpu',
     gpu,
-    data: {},
+    data,
     dataset,
     signal: new AbortController().signal,
     progress: () => {},
@@ -40,7 +42,7 @@ export async function exportCase(
   const folder = await exportPython({
     result,
     values: result.spec,
-    data: {},
+    data,
     dataset,
     url: toHash(r.def, result.spec as never),
   });

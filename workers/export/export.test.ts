@@ -6,14 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { exportCase, runScripts } from '../../test/export-python';
 import { testGpu } from '../../test/gpu';
 import { requirePythonInCi } from '../../test/python';
-import { nd } from '../core/ndarray';
+import { type NdArray, nd } from '../core/ndarray';
+import { randomMatrix } from '../data/matrices';
 import { readNpy } from '../io/npy';
 import { writeNpz } from './npz';
 
 const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
 
-/** Small cases of every method of every lab: [name, share hash, backend]. */
-const CASES: Array<[string, string, 'cpu' | 'webgpu']> = [
+/** Small cases of every method of every lab: [name, share hash, backend, the user's arrays]. */
+const own = (seed: number) => nd(randomMatrix(45, 16, seed, 0, 'normal'), [45, 16]);
+const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]> = [
   ['matmul-cpu', '#/matmul?m=37&n=29&k=19&seed=2', 'cpu'],
   ['matmul-gpu', '#/matmul?m=37&n=29&k=19&seed=2', 'webgpu'],
   ['attn-dense', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'cpu'],
@@ -42,6 +44,18 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu']> = [
   ],
   ['attn-blocksparse-gpu', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'webgpu'],
   ['attn-sla-gpu', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'webgpu'],
+  ['attn-dense-gpu', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'webgpu'],
+  ['attn-window-gpu', '#/attention?method=window&n=90&d=16&window=20&sinks=3&sweep=0', 'webgpu'],
+  ['attn-hip-gpu', '#/attention?method=hip&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'webgpu'],
+  ['attn-sea-gpu', '#/attention?method=sea&n=120&d=16&rho=0.3&sweep=0', 'webgpu'],
+  ['attn-linear-gpu', '#/attention?method=linear&featureMap=favor&n=80&d=16&sweep=0', 'webgpu'],
+  ['attn-loglinear-gpu', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'webgpu'],
+  [
+    'attn-own-nxd',
+    '#/attention?method=blocksparse&rho=0.5&sweep=0',
+    'cpu',
+    { q: own(1), k: own(2), v: own(3) },
+  ],
   ['reg-lasso', '#/regression?study=fit&solver=lasso&n=60&d=30&alpha=0.05', 'cpu'],
   ['reg-enet-noint', '#/regression?study=fit&solver=enet&n=60&d=30&alpha=0.05&intercept=0', 'cpu'],
   ['reg-lasso-path', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=12', 'cpu'],
@@ -90,9 +104,9 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
   it(`every case: ${CASES.map((c) => c[0]).join(', ')}`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
     const dirs: string[] = [];
-    for (const [name, hash, backend] of CASES) {
+    for (const [name, hash, backend, data] of CASES) {
       const dir = join(root, name);
-      await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null);
+      await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null, data);
       dirs.push(dir);
     }
     // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).

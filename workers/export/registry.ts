@@ -21,7 +21,7 @@ export function exporterFor(id: string): PythonExporter | undefined {
 }
 
 /** The run as a Python folder; a clear error when its experiment has no exporter. */
-export function exportPython(req: ExportRequest): Promise<ExportFolder> {
+export async function exportPython(req: ExportRequest): Promise<ExportFolder> {
   const e = exporterFor(req.result.experiment);
   if (!e) throw new UserError(`"Export → Python" is not available for ${req.result.experiment} yet`);
   return e.export(req);
