@@ -94,6 +94,76 @@ def sdpa(q, k, v, attn_mask=None, is_causal=False):
     return torch.softmax(scores, dim=-1) @ v
 `;
 
+const PY_BLOCKS = `
+def block_means(x, b):
+    """Mean of each block of b rows (the last block may be partial)."""
+    n = x.shape[0]
+    return torch.stack([x[i : min(n, i + b)].mean(0) for i in range(0, n, b)])
+
+
+def ranked_blocks(scores, I, visible, diagonal_first=False):
+    """Visible key blocks of query block I by pooled score, highest first (ties: lower block)."""
+    order = sorted(range(visible), key=lambda J: (-float(scores[I, J]), J))
+    if diagonal_first:
+        order.remove(I)
+        order.insert(0, I)
+    return order
+`;
+
+/** Recomputes the lab's selection from Q and K (a check of the mask the output check above uses). */
+const PY_SELECT: Record<string, string> = {
+  blocksparse: `
+def select(q, k):
+    """Block-sparse selection per head: pool Q and K per block, score tau q̄_I.k̄_J, keep the top ⌈rho·visible⌉
+    key blocks (or the fewest reaching estimated mass p), always the diagonal and block 0. 1 kept, 0 skipped,
+    -1 invisible (causal)."""
+    b, causal = PARAMS["block"], PARAMS["causal"]
+    heads, n, d = q.shape
+    nb = -(-n // b)
+    sizes = [min(n, J * b + b) - J * b for J in range(nb)]
+    out = np.zeros((heads, nb, nb), dtype=np.int32)
+    for h in range(heads):
+        scores = (block_means(q[h], b) @ block_means(k[h], b).T) / math.sqrt(d)
+        for I in range(nb):
+            visible = I + 1 if causal else nb
+            order = ranked_blocks(scores, I, visible)
+            if PARAMS["selection"] == "topk":
+                keep = max(1, min(visible, math.ceil(PARAMS["rho"] * visible - 1e-9)))
+            else:
+                top = float(scores[I, order[0]])
+                mass = [sizes[J] * math.exp(float(scores[I, J]) - top) for J in order]
+                total, cum, keep = sum(mass), 0.0, visible
+                for t, w in enumerate(mass):
+                    cum += w
+                    if cum >= PARAMS["topP"] * total * (1 - 1e-12):
+                        keep = t + 1
+                        break
+            out[h, I, visible:] = -1
+            for J in order[:keep] + [I, 0]:
+                out[h, I, J] = 1
+    return {"blocks": out}
+`,
+  sla: `
+def select(q, k):
+    """SLA's block classes per head: pooled scores with the mean key subtracted (smooth-k); per query block the
+    top ⌈kh·visible/100⌉ blocks are critical (2; causal: the diagonal ranked first), the bottom ⌊kl·visible/100⌋
+    negligible (0), the rest marginal (1); -1 invisible."""
+    b, causal = PARAMS["block"], PARAMS["causal"]
+    heads, n, d = q.shape
+    nb = -(-n // b)
+    out = np.full((heads, nb, nb), -1, dtype=np.int32)
+    for h in range(heads):
+        scores = (block_means(q[h], b) @ (block_means(k[h], b) - k[h].mean(0)).T) / math.sqrt(d)
+        for I in range(nb):
+            visible = I + 1 if causal else nb
+            crit = min(visible, max(1, math.ceil(PARAMS["kh"] * visible / 100 - 1e-9)))
+            keep = max(crit, visible - math.floor(PARAMS["kl"] * visible / 100 + 1e-9))
+            for rank, J in enumerate(ranked_blocks(scores, I, visible, diagonal_first=causal)):
+                out[h, I, J] = 2 if rank < crit else 1 if rank < keep else 0
+    return {"classes": out}
+`,
+};
+
 const PY_PHI = `
 def phi(x, role, omega=None):
     """The feature map of linear attention, row by row (x: N×d)."""
@@ -163,11 +233,6 @@ def attention(q, k, v, lab, omega=None):
     return torch.stack(outs)
 `,
   sla: `
-def block_means(x, b):
-    n = x.shape[0]
-    return torch.stack([x[i : min(n, i + b)].mean(0) for i in range(0, n, b)])
-
-
 def attention(q, k, v, lab, omega=None):
     """SLA, training-free: exact softmax over the critical blocks (classes == 2), linear attention over the
     marginal ones (classes == 1), negligible blocks (0) skipped, mixed per query block by
@@ -232,8 +297,10 @@ export const attentionExporter: PythonExporter = {
     };
     for (const k of keys[method] ?? []) params[k] = v[k];
     const tol = ATTENTION_TOL[r.backend];
+    const selects = method === 'blocksparse' || method === 'sla';
     const body =
       (method === 'linear' || method === 'loglinear' ? '' : PY_SDPA) +
+      (selects ? PY_BLOCKS + PY_SELECT[method] : '') +
       (MASKED.includes(method) ? PY_MASKS[method] : '') +
       (usesPhi ? PY_PHI : '') +
       PY_METHOD[MASKED.includes(method) ? 'masked' : method];
@@ -265,7 +332,22 @@ def main():
     lab = load_npz("outputs.npz")
     with torch.no_grad():
         out = attention(q, k, v, lab, omega)
-    return report([("out", out.numpy(), lab["out"], TOLERANCE)])
+    checks = [("out", out.numpy(), lab["out"], TOLERANCE)]${
+      selects
+        ? r.backend === 'cpu'
+          ? `
+    # The selection itself, recomputed from Q and K: on the CPU backend it must match exactly.
+    for name, ours in select(q, k).items():
+        checks.append((name, ours, lab[name], 0))`
+          : `
+    # The selection itself, recomputed from Q and K in float64: the lab's GPU pooled its scores in float32, so a
+    # near-tie may rank differently; reported, not checked (the output check above uses the lab's selection).
+    for name, ours in select(q, k).items():
+        same = float(np.mean(ours == lab[name]))
+        print(f"{name:<14} {same:.2%} of the lab's block decisions recomputed alike (float32 ties may differ)")`
+        : ''
+    }
+    return report(checks)
 
 
 if __name__ == "__main__":
