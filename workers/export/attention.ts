@@ -286,14 +286,14 @@ export const attentionExporter: PythonExporter = {
     for (const [name, a] of Object.entries(r.arrays)) if (name !== 'out') outputs[name] = a;
 
     const params: Record<string, unknown> = { method, causal: v.causal };
+    // Only what run.py reads: the masks come from the lab's selection, FAVOR+'s projection from inputs.npz.
     const keys: Record<string, (keyof AttnValues)[]> = {
       window: ['window', 'sinks'],
-      blocksparse: ['block', 'selection', 'rho', 'topP'],
-      hip: ['window', 'sinks', 'hipK', 'hipBk', 'hipBsq'],
-      sea: ['rho', 'featureMap'],
-      linear: ['featureMap', 'favorFeatures'],
-      loglinear: ['featureMap', 'favorFeatures'],
-      sla: ['block', 'kh', 'kl', 'featureMap', 'favorFeatures'],
+      blocksparse: ['block', 'selection', v.selection === 'topk' ? 'rho' : 'topP'],
+      hip: ['window', 'sinks', 'hipBk'],
+      linear: ['featureMap'],
+      loglinear: ['featureMap'],
+      sla: ['block', 'kh', 'kl', 'featureMap'],
     };
     for (const k of keys[method] ?? []) params[k] = v[k];
     const tol = ATTENTION_TOL[r.backend];
@@ -311,11 +311,13 @@ export const attentionExporter: PythonExporter = {
       `Recomputes the lab's ${method} attention output in PyTorch (float64) from the same Q, K, V${
         selection ? ' and the mask the lab selected (outputs.npz)' : ''
       }.`,
-      'import math\n\nimport torch\nimport torch.nn.functional as F\n',
+      'import torch\nimport torch.nn.functional as F\n',
     )}
-PARAMS = ${py(params)}
-EPS = ${py(LINEAR_EPS)}  # linear-attention denominator guard
-BETA = ${py(DEFAULT_LOGLINEAR_BETA)}  # log-linear level weight (lambda = beta^level)
+PARAMS = ${py(params)}${usesPhi ? `\nEPS = ${py(LINEAR_EPS)}  # linear-attention denominator guard` : ''}${
+      method === 'loglinear'
+        ? `\nBETA = ${py(DEFAULT_LOGLINEAR_BETA)}  # level weight lambda = beta^level`
+        : ''
+    }
 TOLERANCE = ${py(tol)}  # relative to max |out|; ${r.backend === 'cpu' ? 'the lab’s CPU backend is a float64 reference rounded to float32' : 'the lab’s WebGPU kernels accumulate in float32'}
 
 

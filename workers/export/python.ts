@@ -10,7 +10,9 @@ export function py(value: unknown): string {
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return "float('nan')";
     if (!Number.isFinite(value)) return value > 0 ? "float('inf')" : "-float('inf')";
-    return Number.isInteger(value) ? String(value) : value.toPrecision(17).replace(/\.?0+(e|$)/, '$1');
+    // JavaScript's shortest round-trip forms are valid Python and read back to the same double.
+    const abs = Math.abs(value);
+    return abs !== 0 && abs < 1e-3 ? value.toExponential() : String(value);
   }
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(py).join(', ')}]`;
@@ -34,6 +36,7 @@ ${what}
 Run:   python3 run.py          (exit code 0 when every array agrees with the lab, 1 otherwise)
 To use your own data, replace load_data() below: it is the only place that reads inputs.npz.
 """
+import math
 import sys
 from pathlib import Path
 

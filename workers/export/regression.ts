@@ -366,12 +366,9 @@ export const regressionExporter: PythonExporter = {
     const outputs: Record<string, NdArray> = {};
     for (const k of compared) outputs[k] = r.arrays[k];
     const alpha = r.metrics.alpha ?? v.alpha;
-    const params = {
-      study: v.study,
-      solver: v.solver,
+    const all: Record<string, unknown> = {
       alpha,
       l1_ratio: l1RatioOf(v),
-      intercept: v.intercept,
       tol: v.tol,
       max_iter: v.maxIter,
       k: v.k,
@@ -381,6 +378,23 @@ export const regressionExporter: PythonExporter = {
       eps: v.eps,
       folds: v.folds,
     };
+    const path = ['l1_ratio', 'eps', 'n_alphas', 'tol', 'max_iter'];
+    const used: Record<string, string[]> = {
+      lasso: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      enet: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      fista: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      lasso_path: path,
+      enet_path: path,
+      lars_lasso: [],
+      omp: ['k', 'resid_tol'],
+      iht: ['k', 'tol', 'max_iter'],
+      htp: ['k', 'max_iter'],
+      sbl: ['tol', 'max_iter', 'sbl_update'],
+      ridge: ['alpha'],
+    };
+    const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
+    const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
+    for (const key of keys) params[key] = all[key];
     const tol = gpuFista ? REGRESSION_GPU_TOL : REGRESSION_TOL;
     const tolNote = gpuFista
       ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'
@@ -398,6 +412,7 @@ export const regressionExporter: PythonExporter = {
     )}
 PARAMS = ${py(params)}
 TOLERANCE = ${py(tol)}  # ${tolNote}
+
 ${PY_HELPERS}${usesNumpyAlgos ? PY_NUMPY : ''}
 
 def load_data():

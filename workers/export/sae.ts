@@ -249,7 +249,7 @@ top-k selection can flip on a near-tie, so later weights may drift apart; within
 short runs.`
           : ''
       }`,
-      'import math\n\nimport torch\nimport torch.nn.functional as F\n',
+      'import torch\nimport torch.nn.functional as F\n',
     )}
 CFG = ${py(cfg)}
 SPARSITY_WARMUP = ${py(SPARSITY_WARMUP)}
