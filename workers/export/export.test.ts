@@ -100,35 +100,67 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]>
   ],
 ];
 
+/** Exports the cases to folders under `root`; their paths in order. */
+async function exportAll(root: string, cases: typeof CASES): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const [name, hash, backend, data] of cases) {
+    const dir = join(root, name);
+    await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null, data);
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+function expectAllPass(cases: typeof CASES, dirs: string[], runs: ReturnType<typeof runScripts>): void {
+  const failed = cases.flatMap(([name], i) =>
+    runs[dirs[i]].code === 0 ? [] : [`${name}:\n${runs[dirs[i]].stdout}`],
+  );
+  expect(failed, failed.join('\n')).toEqual([]);
+  for (const dir of dirs) expect(runs[dir].stdout).toMatch(/agreement with SparseLab: PASS/);
+}
+
+/** One Python process per lab group (torch is imported once per group). */
+const GROUPS: Array<[string, string[]]> = [
+  ['matmul and attention', ['matmul', 'attn']],
+  ['regression', ['reg']],
+  ['sparse autoencoders', ['sae']],
+];
+
 describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
-  it(`every case: ${CASES.map((c) => c[0]).join(', ')}`, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
-    const dirs: string[] = [];
-    for (const [name, hash, backend, data] of CASES) {
-      const dir = join(root, name);
-      await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null, data);
-      dirs.push(dir);
-    }
-    // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
-    const tampered = join(root, 'attn-blocksparse-tampered');
-    cpSync(join(root, 'attn-blocksparse'), tampered, { recursive: true });
-    const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
-    const out = readNpy(members['out.npy']);
-    const blocks = readNpy(members['blocks.npy']);
-    const all = nd(
-      Int32Array.from(blocks.data as Int32Array, (b) => (b < 0 ? b : 1)),
-      blocks.shape,
+  for (const [title, prefixes] of GROUPS) {
+    const cases = CASES.filter(([name]) => prefixes.some((p) => name.startsWith(`${p}-`)));
+    it(`${title}: ${cases.map((c) => c[0]).join(', ')}`, async () => {
+      const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+      const dirs = await exportAll(root, cases);
+      const extra: string[] = [];
+      if (prefixes.includes('attn')) {
+        // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
+        const tampered = join(root, 'attn-blocksparse-tampered');
+        cpSync(join(root, 'attn-blocksparse'), tampered, { recursive: true });
+        const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
+        const out = readNpy(members['out.npy']);
+        const blocks = readNpy(members['blocks.npy']);
+        const all = nd(
+          Int32Array.from(blocks.data as Int32Array, (b) => (b < 0 ? b : 1)),
+          blocks.shape,
+        );
+        writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
+        extra.push(tampered);
+      }
+      const runs = runScripts(python as string, [...dirs, ...extra]);
+      for (const tampered of extra) {
+        expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
+        expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
+      }
+      expectAllPass(cases, dirs, runs);
+    }, 180_000);
+  }
+  it('every case belongs to a group', () => {
+    const grouped = CASES.filter(([name]) =>
+      GROUPS.some(([, ps]) => ps.some((p) => name.startsWith(`${p}-`))),
     );
-    writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
-    const runs = runScripts(python as string, [...dirs, tampered]);
-    expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
-    expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
-    const failed = CASES.flatMap(([name], i) =>
-      runs[dirs[i]].code === 0 ? [] : [`${name}:\n${runs[dirs[i]].stdout}`],
-    );
-    expect(failed, failed.join('\n')).toEqual([]);
-    for (const dir of dirs) expect(runs[dir].stdout).toMatch(/agreement with SparseLab: PASS/);
-  }, 180_000);
+    expect(grouped.length).toBe(CASES.length);
+  });
 });
 
 it.skipIf(python)('exported scripts: skipped, no python3 with numpy, scikit-learn and torch here', () => {
