@@ -285,7 +285,7 @@ export function ScaleView({ result }: { result: RunResult }) {
           />
         </label>
       </div>
-      <table className="metrics scale-table">
+      <table className="scale-table">
         <caption>
           {plan.baseLabel} vs {plan.methodLabel}; time is an <strong>estimate</strong>
         </caption>
