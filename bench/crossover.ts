@@ -46,7 +46,16 @@ export function crossoverN(sizes: number[], denseMs: number[], linearMs: number[
 }
 
 export async function benchCrossover({ gpu, size }: BenchOptions): Promise<BenchRow[]> {
-  if (!gpu) return [];
+  if (!gpu)
+    return [
+      {
+        name: 'linear vs dense attention crossover (not run)',
+        size: '',
+        backend: 'cpu',
+        medianMs: Number.NaN,
+        note: 'needs a WebGPU adapter: the crossover is a property of the kernels on one',
+      },
+    ];
   const sizes = size === 'gpu' ? [256, 512, 1024, 2048, 4096, 8192] : [64, 128, 256, 512, 1024];
   const reps = size === 'gpu' ? 7 : 5;
   const timing = gpu.hasTimestamps ? 'timestamp-query' : 'wall clock';
