@@ -88,7 +88,8 @@ function attentionPlan(r: RunResult): Plan {
   const methodMs = num(r.metrics.kernelMs, Number.NaN) + num(r.metrics.selectMs, 0);
   const denseMs = num(r.metrics.denseMs, Number.NaN);
   const measured = (num(r.metrics.flopFraction, 1) * denseFlops) / methodMs / (denseFlops / denseMs);
-  const rel = Number.isFinite(measured) && measured > 0 ? Math.min(measured, 1e3) : 1;
+  const gpuRun = r.backend === 'webgpu';
+  const rel = gpuRun && Number.isFinite(measured) && measured > 0 ? Math.min(measured, 1e3) : 1;
   const lin = linearCrossover(d, causal, p);
   const bs = blockSparseCrossover(d, causal, { ...p, selection: 'topk' });
   const model = methodAttentionCost(s0, p).model;
@@ -98,7 +99,9 @@ function attentionPlan(r: RunResult): Plan {
     methodLabel: String(v.method),
     rows,
     relEfficiency: rel,
-    efficiencyNote: `measured in this run on ${r.adapter ? 'this adapter' : 'the CPU backend'}: the method's FLOP/s ÷ dense flash's FLOP/s = ${rel.toPrecision(3)}`,
+    efficiencyNote: gpuRun
+      ? `measured in this run on this adapter: the method's FLOP/s ÷ dense flash's FLOP/s = ${rel.toPrecision(3)}`
+      : 'not measured: this run used the CPU backend, whose timings say nothing about GPU kernels (run on WebGPU to measure it)',
     crossovers: [
       `Linear attention (φ = ${String(v.featureMap)}, chunk ${String(v.chunk)}) needs fewer FLOPs than dense from N = ${lin?.toLocaleString('en') ?? 'never (up to 1M)'}.`,
       `Block-sparse top-k (ρ = ${String(v.rho)}, block ${String(v.block)}): its pooling, block scores and forced blocks stop paying for themselves from N = ${bs?.toLocaleString('en') ?? 'never (up to 1M)'}.`,
