@@ -13,6 +13,7 @@ import { Landing } from './shell/landing';
 import { Presenter } from './shell/presenter';
 import { ResultExports } from './shell/result-exports';
 import { ResultBadges, RunStatus } from './shell/run-status';
+import { ScaleView } from './shell/scale-view';
 import { useShortcuts } from './shell/shortcuts';
 import { useLab, useRuntime } from './store/context';
 import { currentRun } from './store/lab-store';
@@ -85,6 +86,7 @@ function LabViews() {
   const running = useLab((s) => currentRun(s).status === 'running');
   const backend = useLab((s) => s.backend);
   const setValue = useLab((s) => s.setValue);
+  const embed = useLab((s) => Boolean(s.meta.embed));
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;
   const { Views } = lab;
@@ -109,6 +111,7 @@ function LabViews() {
           <Views values={values} result={result} progress={progress} running={running} setValue={setValue} />
         </Suspense>
       </ExportContext.Provider>
+      {result && !embed ? <ScaleView result={result} /> : null}
     </ViewBoundary>
   );
 }

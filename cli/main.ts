@@ -23,6 +23,7 @@ const HELP = `sparselab — run a SparseLab experiment headless
 
 usage:
   sparselab run '<share URL | #/experiment?query | path/to/spec.json>' [options]
+  sparselab export '<share URL | #/experiment?query | path/to/spec.json>' --python DIR [options]
   sparselab list
 
 options:
@@ -31,6 +32,8 @@ options:
                          (e.g. q, k, v, X, y, x)
   --data PATH.npz        a NumPy archive (np.savez) whose arrays fill the fields of the same names
   --out DIR              write every output array as DIR/<name>.npy and DIR/result.json
+  --python DIR           (export) run, then write DIR/run.py, inputs.npz, outputs.npz: a script that
+                         recomputes the run with NumPy / scikit-learn / PyTorch and checks its agreement
   --help                 this text
 
 stdout gets a JSON summary (spec, backend, adapter, metrics, timings, parity); errors go to stderr, exit code 1.`;
@@ -43,6 +46,7 @@ interface Args {
   /** `--data file.npz` without NAME=: the archive's arrays fill the slots of the same names. */
   archives: string[];
   out?: string;
+  python?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -67,6 +71,7 @@ function parseArgs(argv: string[]): Args {
       } else if (/\.npz$/i.test(v)) args.archives.push(v);
       else throw new Error('--data takes NAME=PATH (e.g. --data q=q.npy) or an archive PATH.npz');
     } else if (a === '--out') args.out = value();
+    else if (a === '--python') args.python = value();
     else if (a === '--help' || a === '-h') args.cmd = 'help';
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (args.target === undefined) args.target = a;
@@ -170,9 +175,12 @@ export async function main(argv: string[]): Promise<number> {
       for (const d of Object.values(specs)) console.log(`${d.id}\t${d.title}`);
       return 0;
     }
-    if (args.cmd !== 'run')
+    if (args.cmd !== 'run' && args.cmd !== 'export')
       throw new Error(`unknown command "${args.cmd}" (try: sparselab run '#/matmul?m=64')`);
-    if (!args.target) throw new Error('run needs a share URL, a query or a spec.json');
+    if (!args.target) throw new Error(`${args.cmd} needs a share URL, a query or a spec.json`);
+    if (args.cmd === 'export' && !args.python) throw new Error('export needs --python DIR');
+    if (args.cmd === 'run' && args.python)
+      throw new Error('--python belongs to `sparselab export` (run writes arrays with --out)');
 
     const spec = await readSpecArg(args.target);
     for (const i of spec.issues) if (i.note) console.error(`note: ${i.message}`);
@@ -238,6 +246,19 @@ export async function main(argv: string[]): Promise<number> {
     const result = await runExperiment(spec.def.id, values, ctx);
     const summary = summarise(result, toHash(spec.def, result.spec as never));
     if (args.out) await writeOutputs(args.out, result, summary);
+    if (args.python) {
+      const { exportPython } = await import('../workers/export/registry');
+      const folder = await exportPython({
+        result,
+        values: result.spec,
+        data,
+        dataset: ctx.dataset,
+        url: summary.url,
+      });
+      await mkdir(args.python, { recursive: true });
+      for (const [name, body] of Object.entries(folder.files)) await writeFile(join(args.python, name), body);
+      console.error(`wrote ${Object.keys(folder.files).join(', ')} to ${args.python}; run: python3 run.py`);
+    }
     console.log(JSON.stringify(summary, null, 2));
     return 0;
   } catch (e) {

@@ -75,6 +75,10 @@ export class LabClient {
     return this.api.fullParity();
   }
 
+  exportPython(url: string, finishedAt: string) {
+    return this.api.exportPython(url, finishedAt);
+  }
+
   pause() {
     return this.api.pause();
   }

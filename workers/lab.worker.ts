@@ -9,6 +9,8 @@ import { gpuFaults } from './experiments/attention/backend-gpu';
 import { experimentFor } from './experiments/registry';
 import { runExperiment } from './experiments/runner';
 import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
+import { zipFolder } from './export/npz';
+import { exportPython } from './export/registry';
 import { type AdapterSummary, acquireGpu, type GpuContext } from './gpu/device';
 import { datasetLoader } from './io/datasets';
 import { sha256Hex } from './io/hash';
@@ -224,6 +226,32 @@ const api = {
         throw new Error('injected worker crash');
       }, 0);
     } else gpu?.device.destroy();
+  },
+
+  /**
+   * "Export → Python" of the last result (the one finished at `finishedAt`): a .zip of run.py, inputs.npz,
+   * outputs.npz and README.txt under one folder. A message instead when that result is no longer here.
+   */
+  async exportPython(
+    url: string,
+    finishedAt: string,
+  ): Promise<{ name: string; zip: Uint8Array } | { error: string }> {
+    if (!last || last.result.finishedAt !== finishedAt)
+      return { error: 'Export → Python needs the run in this session: run it again, then export' };
+    try {
+      const folder = await exportPython({
+        result: last.result,
+        values: last.result.spec,
+        data: last.ctx.data,
+        dataset,
+        url,
+      });
+      const name = `sparselab-${last.result.experiment}-python`;
+      const zip = zipFolder(name, folder.files);
+      return transfer({ name, zip }, [zip.buffer as ArrayBuffer]);
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
   },
 
   /** The full CPU comparison of the last GPU result (the UI's "check parity" button). */

@@ -1,4 +1,4 @@
-/** The `?` overlay: keyboard shortcuts and what the badges mean. */
+/** The `?` overlay: what the lab is for, keyboard shortcuts and what the badges mean. */
 import { useEffect, useRef } from 'react';
 import { useLab } from '../store/context';
 
@@ -25,7 +25,14 @@ export function HelpOverlay() {
   }, [open]);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setHelp(false)}>
-      <h2 id="help-title">Keyboard shortcuts</h2>
+      <h2 id="help-title">What SparseLab is for</h2>
+      <p data-testid="help-about">
+        SparseLab lets you see what sparsity and linearity do to attention, sparse regression and sparse
+        autoencoders: each method runs next to its dense baseline on the same data, on your GPU through WebGPU
+        or on the CPU. Every run is a share link, and “Export → Python” turns it into a script that recomputes
+        it in PyTorch or scikit-learn and checks itself, so a finding here can move into your own code.
+      </p>
+      <h3>Keyboard shortcuts</h3>
       <table>
         <tbody>
           {SHORTCUTS.map(([k, what]) => (

@@ -4,7 +4,7 @@ import { writeNpy } from '../../workers/io/npy';
 import { writeNpz } from '../../workers/io/npz';
 import type { FileRef } from '../../workers/spec/fields';
 import { shareHash } from '../runtime/url-sync';
-import { useLab } from '../store/context';
+import { useLab, useRuntime } from '../store/context';
 import { download, toCsv } from '../viz/export';
 
 /**
@@ -32,6 +32,7 @@ function shellQuote(s: string): string {
 }
 
 export function ResultExports({ result }: { result: RunResult }) {
+  const { pool } = useRuntime();
   const notify = useLab((s) => s.notify);
   const experiment = useLab((s) => s.experiment);
   const values = useLab((s) => s.values);
@@ -70,6 +71,11 @@ export function ResultExports({ result }: { result: RunResult }) {
     } catch {
       notify(line);
     }
+  };
+  const python = async () => {
+    const r = await pool.for(result.experiment).exportPython(hash, result.finishedAt);
+    if ('error' in r) notify(r.error);
+    else download(`${r.name}.zip`, r.zip as Uint8Array<ArrayBuffer>, 'application/zip');
   };
   return (
     <details className="result-exports" data-testid="result-exports">
@@ -114,6 +120,15 @@ export function ResultExports({ result }: { result: RunResult }) {
             {name}.npy
           </button>
         ))}
+        <button
+          type="button"
+          className="small"
+          onClick={python}
+          data-testid="export-python"
+          title="A folder with run.py, inputs.npz and outputs.npz: recomputes this run with NumPy, scikit-learn or PyTorch and checks its agreement"
+        >
+          Export → Python
+        </button>
         <button type="button" className="small" onClick={copyCli} data-testid="copy-cli">
           Copy as CLI command
         </button>

@@ -1,0 +1,360 @@
+/**
+ * Attention → Python (PyTorch): dense through torch.nn.functional.scaled_dot_product_attention; window,
+ * block-sparse, HiP and SEA through the same call with their explicit boolean mask (built from the lab's
+ * selection: blocks / mask in outputs.npz); linear, log-linear and SLA through their formulas.
+ */
+import { type NdArray, nd, toFloat32 } from '../core/ndarray';
+import { loadProblem } from '../experiments/attention/inputs';
+import type { AttnValues } from '../experiments/attention/methods';
+import { DEFAULT_LOGLINEAR_BETA } from '../reference/attention-loglinear';
+import { favorProjection, featureDim, LINEAR_EPS } from '../reference/feature-maps';
+import { folder, preamble, py } from './python';
+import type { ExportRequest, PythonExporter } from './types';
+
+/** Relative error allowed: CPU results are float64 references rounded to float32; GPU kernels run in float32. */
+export const ATTENTION_TOL = { cpu: 1e-6, webgpu: 2e-4 } as const;
+
+const MASKED = ['window', 'blocksparse', 'hip', 'sea'];
+const FEATURES = ['linear', 'loglinear', 'sla'];
+
+const PY_MASKS: Record<string, string> = {
+  window: `
+def method_mask(n, lab):
+    """StreamingLLM: causal, key j is visible to query i iff j <= i and (i - j < w or j < sinks);
+    non-causal: |i - j| <= w // 2 or j < sinks."""
+    i = torch.arange(n)[:, None]
+    j = torch.arange(n)[None, :]
+    w, s = PARAMS["window"], PARAMS["sinks"]
+    if PARAMS["causal"]:
+        return (j <= i) & ((i - j < w) | (j < s))
+    return ((i - j).abs() <= w // 2) | (j < s)
+`,
+  blocksparse: `
+def method_mask(n, lab):
+    """Block-sparse: the lab's kept key blocks per query block (blocks[h, I, J] == 1), expanded to tokens."""
+    b = PARAMS["block"]
+    kept = torch.from_numpy(lab["blocks"] == 1)
+    mask = kept.repeat_interleave(b, dim=1).repeat_interleave(b, dim=2)[:, :n, :n]
+    if PARAMS["causal"]:
+        mask = mask & torch.ones(n, n, dtype=torch.bool).tril()
+    return mask
+`,
+  hip: `
+def method_mask(n, lab):
+    """HiP: per 32-query block, the sinks, the b_k-token key blocks the tree search selected (mask holds
+    their first keys; -1 unused, -2 the whole searchable range) and each query's own window."""
+    w, s, bk, causal = PARAMS["window"], PARAMS["sinks"], PARAMS["hipBk"], PARAMS["causal"]
+    sel = lab["mask"]
+    heads, nqb, _ = sel.shape
+    i = torch.arange(n)[:, None]
+    j = torch.arange(n)[None, :]
+    band = (i - j < w) if causal else ((i - j).abs() <= w // 2)
+    mask = (band | (j < s)).expand(heads, n, n).clone()
+    for h in range(heads):
+        for blk in range(nqb):
+            q0, q1 = 32 * blk, min(n, 32 * blk + 32)
+            searchable = max(0, q1 - w - s) if causal else max(0, n - s)
+            end = s + searchable
+            for first in sel[h, blk]:
+                if first == -2:
+                    mask[h, q0:q1, s:end] = True
+                elif first >= 0:
+                    mask[h, q0:q1, first:min(end, first + bk)] = True
+    if causal:
+        mask = mask & torch.ones(n, n, dtype=torch.bool).tril()
+    return mask
+`,
+  sea: `
+def method_mask(n, lab):
+    """SEA (training-free variant): query i keeps position buckets (mask[h, i, c] == 1); key j belongs to
+    bucket round(j (T - 1) / (N - 1)), rounding halves up."""
+    keep = torch.from_numpy(lab["mask"].astype(bool))
+    cols = keep.shape[2]
+    pos = np.arange(n) * (cols - 1) / (n - 1) if n > 1 else np.zeros(n)
+    bucket = torch.from_numpy(np.floor(pos + 0.5).astype(np.int64))
+    mask = keep[:, :, bucket]
+    if PARAMS["causal"]:
+        mask = mask & torch.ones(n, n, dtype=torch.bool).tril()
+    return mask
+`,
+};
+
+const PY_SDPA = `
+def sdpa(q, k, v, attn_mask=None, is_causal=False):
+    """torch.nn.functional.scaled_dot_product_attention (PyTorch >= 2.0; attn_mask True = attend), or on an
+    older PyTorch the same formula spelled out: softmax(q k^T / sqrt(d), masked) v."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal)
+    n = q.shape[-2]
+    if is_causal:
+        attn_mask = torch.ones(n, n, dtype=torch.bool).tril()
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if attn_mask is not None:
+        scores = scores.masked_fill(~attn_mask, -math.inf)
+    return torch.softmax(scores, dim=-1) @ v
+`;
+
+const PY_BLOCKS = `
+def block_means(x, b):
+    """Mean of each block of b rows (the last block may be partial)."""
+    n = x.shape[0]
+    return torch.stack([x[i : min(n, i + b)].mean(0) for i in range(0, n, b)])
+
+
+def ranked_blocks(scores, I, visible, diagonal_first=False):
+    """Visible key blocks of query block I by pooled score, highest first (ties: lower block)."""
+    order = sorted(range(visible), key=lambda J: (-float(scores[I, J]), J))
+    if diagonal_first:
+        order.remove(I)
+        order.insert(0, I)
+    return order
+`;
+
+/** Recomputes the lab's selection from Q and K (a check of the mask the output check above uses). */
+const PY_SELECT: Record<string, string> = {
+  blocksparse: `
+def select(q, k):
+    """Block-sparse selection per head: pool Q and K per block, score tau q̄_I.k̄_J, keep the top ⌈rho·visible⌉
+    key blocks (or the fewest reaching estimated mass p), always the diagonal and block 0. 1 kept, 0 skipped,
+    -1 invisible (causal)."""
+    b, causal = PARAMS["block"], PARAMS["causal"]
+    heads, n, d = q.shape
+    nb = -(-n // b)
+    sizes = [min(n, J * b + b) - J * b for J in range(nb)]
+    out = np.zeros((heads, nb, nb), dtype=np.int32)
+    for h in range(heads):
+        scores = (block_means(q[h], b) @ block_means(k[h], b).T) / math.sqrt(d)
+        for I in range(nb):
+            visible = I + 1 if causal else nb
+            order = ranked_blocks(scores, I, visible)
+            if PARAMS["selection"] == "topk":
+                keep = max(1, min(visible, math.ceil(PARAMS["rho"] * visible - 1e-9)))
+            else:
+                top = float(scores[I, order[0]])
+                mass = [sizes[J] * math.exp(float(scores[I, J]) - top) for J in order]
+                total, cum, keep = sum(mass), 0.0, visible
+                for t, w in enumerate(mass):
+                    cum += w
+                    if cum >= PARAMS["topP"] * total * (1 - 1e-12):
+                        keep = t + 1
+                        break
+            out[h, I, visible:] = -1
+            for J in order[:keep] + [I, 0]:
+                out[h, I, J] = 1
+    return {"blocks": out}
+`,
+  sla: `
+def select(q, k):
+    """SLA's block classes per head: pooled scores with the mean key subtracted (smooth-k); per query block the
+    top ⌈kh·visible/100⌉ blocks are critical (2; causal: the diagonal ranked first), the bottom ⌊kl·visible/100⌋
+    negligible (0), the rest marginal (1); -1 invisible."""
+    b, causal = PARAMS["block"], PARAMS["causal"]
+    heads, n, d = q.shape
+    nb = -(-n // b)
+    out = np.full((heads, nb, nb), -1, dtype=np.int32)
+    for h in range(heads):
+        scores = (block_means(q[h], b) @ (block_means(k[h], b) - k[h].mean(0)).T) / math.sqrt(d)
+        for I in range(nb):
+            visible = I + 1 if causal else nb
+            crit = min(visible, max(1, math.ceil(PARAMS["kh"] * visible / 100 - 1e-9)))
+            keep = max(crit, visible - math.floor(PARAMS["kl"] * visible / 100 + 1e-9))
+            for rank, J in enumerate(ranked_blocks(scores, I, visible, diagonal_first=causal)):
+                out[h, I, J] = 2 if rank < crit else 1 if rank < keep else 0
+    return {"classes": out}
+`,
+};
+
+const PY_PHI = `
+def phi(x, role, omega=None):
+    """The feature map of linear attention, row by row (x: N×d)."""
+    n, d = x.shape
+    name = PARAMS["featureMap"]
+    if name == "elu1":
+        return F.elu(x) + 1
+    if name == "relu":
+        return F.relu(x)
+    if name == "cosformer":
+        theta = math.pi * torch.arange(1, n + 1, dtype=x.dtype) / (2 * n)
+        r = F.relu(x)
+        return torch.cat([r * torch.cos(theta)[:, None], r * torch.sin(theta)[:, None]], dim=1)
+    if name == "favor":
+        # Performer FAVOR+ (positive random features) with the lab's projection omega (m×d).
+        xs = x * d ** -0.25
+        dash = xs @ omega.T
+        half = (xs * xs).sum(-1, keepdim=True) / 2
+        stab = dash.max(dim=-1, keepdim=True).values if role == "query" else dash.max()
+        return (torch.exp(dash - half - stab) + 1e-4) / math.sqrt(omega.shape[0])
+    raise ValueError(f"unknown feature map {name}")
+`;
+
+const PY_METHOD: Record<string, string> = {
+  dense: `
+def attention(q, k, v, lab, omega=None):
+    """Dense softmax attention (the lab's flash kernel computes the same)."""
+    return sdpa(q, k, v, is_causal=PARAMS["causal"])
+`,
+  masked: `
+def attention(q, k, v, lab, omega=None):
+    """Exact softmax attention restricted to the method's mask (True = attend)."""
+    mask = method_mask(q.shape[1], lab)
+    return sdpa(q, k, v, attn_mask=mask)
+`,
+  linear: `
+def attention(q, k, v, lab, omega=None):
+    """Linear attention o_i = sum_j phi(q_i).phi(k_j) v_j / (sum_j phi(q_i).phi(k_j) + eps), j <= i when causal.
+    Written in its quadratic form for clarity; the lab runs the chunked prefix-sum form (same numbers)."""
+    outs = []
+    for h in range(q.shape[0]):
+        a = phi(q[h], "query", omega) @ phi(k[h], "key", omega).T
+        if PARAMS["causal"]:
+            a = a.tril()
+        outs.append((a @ v[h]) / (a.sum(-1, keepdim=True) + EPS))
+    return torch.stack(outs)
+`,
+  loglinear: `
+def fenwick_weights(n, beta):
+    """lambda^level(t, s) = beta^level with level 0 on the diagonal and 1 + msb(t xor s) below it."""
+    t = np.arange(n)[:, None]
+    s = np.arange(n)[None, :]
+    x = np.bitwise_xor(t, s)
+    level = np.where(x == 0, 0, np.floor(np.log2(np.maximum(x, 1))).astype(np.int64) + 1)
+    w = np.where(s <= t, beta ** level.astype(np.float64), 0.0)
+    return torch.from_numpy(w)
+
+
+def attention(q, k, v, lab, omega=None):
+    """Log-linear (Fenwick) attention: causal linear attention whose score of (t, s) is weighted by
+    beta^level(t, s) (fixed here; the paper learns it), normalised like linear attention."""
+    w = fenwick_weights(q.shape[1], BETA).to(q.dtype)
+    outs = []
+    for h in range(q.shape[0]):
+        a = (phi(q[h], "query", omega) @ phi(k[h], "key", omega).T) * w
+        outs.append((a @ v[h]) / (a.sum(-1, keepdim=True) + EPS))
+    return torch.stack(outs)
+`,
+  sla: `
+def attention(q, k, v, lab, omega=None):
+    """SLA, training-free: exact softmax over the critical blocks (classes == 2), linear attention over the
+    marginal ones (classes == 1), negligible blocks (0) skipped, mixed per query block by
+    alpha = estimated share of the kept mass in the critical blocks (the paper learns this projection)."""
+    b, causal = PARAMS["block"], PARAMS["causal"]
+    heads, n, d = q.shape
+    classes = torch.from_numpy(lab["classes"])
+    sizes = torch.tensor([min(n, i + b) - i for i in range(0, n, b)], dtype=q.dtype)
+    outs = []
+    for h in range(heads):
+        cls = classes[h]
+        # Pooled scores (smooth-k: the mean key is subtracted) and the mixing weight alpha per query block.
+        scores = (block_means(q[h], b) @ (block_means(k[h], b) - k[h].mean(0)).T) / math.sqrt(d)
+        scores = torch.where(cls >= 0, scores, torch.tensor(-math.inf, dtype=q.dtype))
+        mass = sizes[None, :] * torch.exp(scores - scores.max(dim=1, keepdim=True).values)
+        alpha = (mass * (cls == 2)).sum(1) / (mass * (cls >= 1)).sum(1)
+        tokens = lambda m: m.repeat_interleave(b, 0).repeat_interleave(b, 1)[:n, :n]
+        critical = tokens(cls == 2)
+        if causal:
+            critical = critical & torch.ones(n, n, dtype=torch.bool).tril()
+        sparse = sdpa(q[h][None], k[h][None], v[h][None], attn_mask=critical[None])[0]
+        a = (phi(q[h], "query", omega) @ phi(k[h], "key", omega).T) * tokens(cls == 1)
+        linear = (a @ v[h]) / (a.sum(-1, keepdim=True) + EPS)
+        mix = alpha.repeat_interleave(b)[:n, None]
+        outs.append(mix * sparse + (1 - mix) * linear)
+    return torch.stack(outs)
+`,
+};
+
+export const attentionExporter: PythonExporter = {
+  experiment: 'attention',
+  requires: ['numpy', 'torch'],
+  async export(req: ExportRequest) {
+    const v = req.values as unknown as AttnValues;
+    const r = req.result;
+    const p = loadProblem(v, req.data);
+    const { heads, n, d } = p;
+    const method = v.method;
+    const shape = [heads, n, d];
+    const inputs: Record<string, NdArray> = {
+      q: nd(Float32Array.from(p.q), shape),
+      k: nd(Float32Array.from(p.k), shape),
+      v: nd(Float32Array.from(p.v), shape),
+    };
+    const usesPhi = FEATURES.includes(method);
+    if (usesPhi && v.featureMap === 'favor') {
+      const m = featureDim({ d, featureMap: v.featureMap, favorFeatures: v.favorFeatures });
+      inputs.omega = nd(favorProjection(d, m, v.seed), [m, d]);
+    }
+    const outputs: Record<string, NdArray> = { out: nd(toFloat32(r.arrays.out), shape) };
+    for (const [name, a] of Object.entries(r.arrays)) if (name !== 'out') outputs[name] = a;
+
+    const params: Record<string, unknown> = { method, causal: v.causal };
+    // Only what run.py reads: the masks come from the lab's selection, FAVOR+'s projection from inputs.npz.
+    const keys: Record<string, (keyof AttnValues)[]> = {
+      window: ['window', 'sinks'],
+      blocksparse: ['block', 'selection', v.selection === 'topk' ? 'rho' : 'topP'],
+      hip: ['window', 'sinks', 'hipBk'],
+      linear: ['featureMap'],
+      loglinear: ['featureMap'],
+      sla: ['block', 'kh', 'kl', 'featureMap'],
+    };
+    for (const k of keys[method] ?? []) params[k] = v[k];
+    const tol = ATTENTION_TOL[r.backend];
+    const selects = method === 'blocksparse' || method === 'sla';
+    const body =
+      (method === 'linear' || method === 'loglinear' ? '' : PY_SDPA) +
+      (selects ? PY_BLOCKS + PY_SELECT[method] : '') +
+      (MASKED.includes(method) ? PY_MASKS[method] : '') +
+      (usesPhi ? PY_PHI : '') +
+      PY_METHOD[MASKED.includes(method) ? 'masked' : method];
+    const selection = MASKED.includes(method) && method !== 'window' ? ' with the lab’s mask' : '';
+    const run = `${preamble(
+      `Attention: ${method}${selection}`,
+      req,
+      `Recomputes the lab's ${method} attention output in PyTorch (float64) from the same Q, K, V${
+        selection ? ' and the mask the lab selected (outputs.npz)' : ''
+      }.`,
+      'import torch\nimport torch.nn.functional as F\n',
+    )}
+PARAMS = ${py(params)}${usesPhi ? `\nEPS = ${py(LINEAR_EPS)}  # linear-attention denominator guard` : ''}${
+      method === 'loglinear'
+        ? `\nBETA = ${py(DEFAULT_LOGLINEAR_BETA)}  # level weight lambda = beta^level`
+        : ''
+    }
+TOLERANCE = ${py(tol)}  # relative to max |out|; ${r.backend === 'cpu' ? 'the lab’s CPU backend is a float64 reference rounded to float32' : 'the lab’s WebGPU kernels accumulate in float32'}
+
+
+def load_data():
+    """Q, K, V as H×N×d float64 tensors (and FAVOR+'s projection when used). Replace with your own."""
+    z = load_npz("inputs.npz")
+    q, k, v = (torch.from_numpy(z[name]).double() for name in ("q", "k", "v"))
+    omega = torch.from_numpy(z["omega"]).double() if "omega" in z else None
+    return q, k, v, omega
+${body}
+
+def main():
+    q, k, v, omega = load_data()
+    lab = load_npz("outputs.npz")
+    with torch.no_grad():
+        out = attention(q, k, v, lab, omega)
+    checks = [("out", out.numpy(), lab["out"], TOLERANCE)]${
+      selects
+        ? r.backend === 'cpu'
+          ? `
+    # The selection itself, recomputed from Q and K: on the CPU backend it must match exactly.
+    for name, ours in select(q, k).items():
+        checks.append((name, ours, lab[name], 0))`
+          : `
+    # The selection itself, recomputed from Q and K in float64: the lab's GPU pooled its scores in float32, so a
+    # near-tie may rank differently; reported, not checked (the output check above uses the lab's selection).
+    for name, ours in select(q, k).items():
+        same = float(np.mean(ours == lab[name]))
+        print(f"{name:<14} {same:.2%} of the lab's block decisions recomputed alike (float32 ties may differ)")`
+        : ''
+    }
+    return report(checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`;
+    return folder(req, run, inputs, outputs, this.requires);
+  },
+};

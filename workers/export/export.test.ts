@@ -1,0 +1,168 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { exportCase, runScripts } from '../../test/export-python';
+import { testGpu } from '../../test/gpu';
+import { requirePythonInCi } from '../../test/python';
+import { type NdArray, nd } from '../core/ndarray';
+import { randomMatrix } from '../data/matrices';
+import { readNpy } from '../io/npy';
+import { writeNpz } from './npz';
+
+const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
+
+/** Small cases of every method of every lab: [name, share hash, backend, the user's arrays]. */
+const own = (seed: number) => nd(randomMatrix(45, 16, seed, 0, 'normal'), [45, 16]);
+const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]> = [
+  ['matmul-cpu', '#/matmul?m=37&n=29&k=19&seed=2', 'cpu'],
+  ['matmul-gpu', '#/matmul?m=37&n=29&k=19&seed=2', 'webgpu'],
+  ['attn-dense', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'cpu'],
+  ['attn-dense-nc', '#/attention?method=dense&causal=0&n=70&d=16&sweep=0', 'cpu'],
+  ['attn-window', '#/attention?method=window&n=90&d=16&window=20&sinks=3&sweep=0', 'cpu'],
+  ['attn-window-nc', '#/attention?method=window&causal=0&n=90&d=16&window=20&sinks=3&sweep=0', 'cpu'],
+  ['attn-blocksparse', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'cpu'],
+  [
+    'attn-blocksparse-topp',
+    '#/attention?method=blocksparse&selection=topp&causal=0&n=150&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-hip', '#/attention?method=hip&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'cpu'],
+  ['attn-hip-nc', '#/attention?method=hip&causal=0&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'cpu'],
+  ['attn-sea', '#/attention?method=sea&n=120&d=16&rho=0.3&sweep=0', 'cpu'],
+  ['attn-linear-elu', '#/attention?method=linear&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-relu-nc', '#/attention?method=linear&causal=0&featureMap=relu&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-favor', '#/attention?method=linear&featureMap=favor&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-linear-cos', '#/attention?method=linear&featureMap=cosformer&n=80&d=16&sweep=0', 'cpu'],
+  ['attn-loglinear', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'cpu'],
+  ['attn-sla', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'cpu'],
+  [
+    'attn-sla-nc-favor',
+    '#/attention?method=sla&causal=0&featureMap=favor&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  ['attn-blocksparse-gpu', '#/attention?method=blocksparse&n=150&d=16&heads=2&rho=0.3&sweep=0', 'webgpu'],
+  ['attn-sla-gpu', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'webgpu'],
+  ['attn-dense-gpu', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'webgpu'],
+  ['attn-window-gpu', '#/attention?method=window&n=90&d=16&window=20&sinks=3&sweep=0', 'webgpu'],
+  ['attn-hip-gpu', '#/attention?method=hip&n=200&d=16&window=16&sinks=2&hipK=16&sweep=0', 'webgpu'],
+  ['attn-sea-gpu', '#/attention?method=sea&n=120&d=16&rho=0.3&sweep=0', 'webgpu'],
+  ['attn-linear-gpu', '#/attention?method=linear&featureMap=favor&n=80&d=16&sweep=0', 'webgpu'],
+  ['attn-loglinear-gpu', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'webgpu'],
+  [
+    'attn-own-nxd',
+    '#/attention?method=blocksparse&rho=0.5&sweep=0',
+    'cpu',
+    { q: own(1), k: own(2), v: own(3) },
+  ],
+  ['reg-lasso', '#/regression?study=fit&solver=lasso&n=60&d=30&alpha=0.05', 'cpu'],
+  ['reg-enet-noint', '#/regression?study=fit&solver=enet&n=60&d=30&alpha=0.05&intercept=0', 'cpu'],
+  ['reg-lasso-path', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=12', 'cpu'],
+  ['reg-enet-path', '#/regression?study=fit&solver=enet_path&n=60&d=30&nAlphas=12', 'cpu'],
+  ['reg-lars', '#/regression?study=fit&solver=lars_lasso&source=diabetes', 'cpu'],
+  ['reg-omp', '#/regression?study=fit&solver=omp&n=60&d=30&k=5', 'cpu'],
+  ['reg-iht', '#/regression?study=fit&solver=iht&n=60&d=30&k=5', 'cpu'],
+  ['reg-htp', '#/regression?study=fit&solver=htp&n=60&d=30&k=5', 'cpu'],
+  ['reg-fista', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'cpu'],
+  ['reg-sbl', '#/regression?study=fit&solver=sbl&n=60&d=30', 'cpu'],
+  ['reg-sbl-mackay', '#/regression?study=fit&solver=sbl&sblUpdate=mackay&n=60&d=30', 'cpu'],
+  ['reg-ridge', '#/regression?study=fit&solver=ridge&n=60&d=30&alpha=0.5', 'cpu'],
+  ['reg-cv', '#/regression?study=cv&solver=lasso&n=60&d=30&nAlphas=10&folds=4', 'cpu'],
+  ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],
+  ['reg-fista-gpu', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'webgpu'],
+  ['reg-path-gpu', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=8', 'webgpu'],
+  ['sae-relu', '#/sae?model=relu_l1&latents=24&steps=50&batch=32&samples=512&features=12&dims=6', 'cpu'],
+  [
+    'sae-topk',
+    '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
+    'cpu',
+  ],
+  [
+    'sae-batchtopk',
+    '#/sae?model=batchtopk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
+    'cpu',
+  ],
+  [
+    'sae-jumprelu',
+    '#/sae?model=jumprelu&latents=24&steps=50&batch=32&samples=512&features=12&dims=6&threshold=0.1',
+    'cpu',
+  ],
+  [
+    'sae-polysae',
+    '#/sae?model=polysae&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
+    'cpu',
+  ],
+  [
+    'sae-topk-gpu',
+    '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
+    'webgpu',
+  ],
+];
+
+/** Exports the cases to folders under `root`; their paths in order. */
+async function exportAll(root: string, cases: typeof CASES): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const [name, hash, backend, data] of cases) {
+    const dir = join(root, name);
+    await exportCase(hash, dir, backend === 'webgpu' ? await testGpu() : null, data);
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+function expectAllPass(cases: typeof CASES, dirs: string[], runs: ReturnType<typeof runScripts>): void {
+  const failed = cases.flatMap(([name], i) =>
+    runs[dirs[i]].code === 0 ? [] : [`${name}:\n${runs[dirs[i]].stdout}`],
+  );
+  expect(failed, failed.join('\n')).toEqual([]);
+  for (const dir of dirs) expect(runs[dir].stdout).toMatch(/agreement with SparseLab: PASS/);
+}
+
+/** One Python process per lab group (torch is imported once per group). */
+const GROUPS: Array<[string, string[]]> = [
+  ['matmul and attention', ['matmul', 'attn']],
+  ['regression', ['reg']],
+  ['sparse autoencoders', ['sae']],
+];
+
+describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
+  for (const [title, prefixes] of GROUPS) {
+    const cases = CASES.filter(([name]) => prefixes.some((p) => name.startsWith(`${p}-`)));
+    it(`${title}: ${cases.map((c) => c[0]).join(', ')}`, async () => {
+      const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+      const dirs = await exportAll(root, cases);
+      const extra: string[] = [];
+      if (prefixes.includes('attn')) {
+        // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
+        const tampered = join(root, 'attn-blocksparse-tampered');
+        cpSync(join(root, 'attn-blocksparse'), tampered, { recursive: true });
+        const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
+        const out = readNpy(members['out.npy']);
+        const blocks = readNpy(members['blocks.npy']);
+        const all = nd(
+          Int32Array.from(blocks.data as Int32Array, (b) => (b < 0 ? b : 1)),
+          blocks.shape,
+        );
+        writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
+        extra.push(tampered);
+      }
+      const runs = runScripts(python as string, [...dirs, ...extra]);
+      for (const tampered of extra) {
+        expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
+        expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
+      }
+      expectAllPass(cases, dirs, runs);
+    }, 180_000);
+  }
+  it('every case belongs to a group', () => {
+    const grouped = CASES.filter(([name]) =>
+      GROUPS.some(([, ps]) => ps.some((p) => name.startsWith(`${p}-`))),
+    );
+    expect(grouped.length).toBe(CASES.length);
+  });
+});
+
+it.skipIf(python)('exported scripts: skipped, no python3 with numpy, scikit-learn and torch here', () => {
+  expect(python).toBeNull();
+});

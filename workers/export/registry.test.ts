@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { experiments } from '../experiments/registry';
+import type { RunResult } from '../experiments/types';
+import { regressionSpec } from '../spec/regression';
+import { saeSpec } from '../spec/sae';
+import { exporters, exportPython } from './registry';
+
+const request = (experiment: string, values: Record<string, unknown>) => ({
+  result: { experiment, backend: 'cpu', arrays: {}, metrics: {}, spec: values } as unknown as RunResult,
+  values,
+  data: {},
+  dataset: () => Promise.reject(new Error('no datasets here')),
+  url: `#/${experiment}`,
+});
+
+describe('Python exporters', () => {
+  const ids = Object.keys(experiments).sort();
+  it(`every registered experiment has one (checked: ${ids.join(', ')})`, () => {
+    expect(ids.length).toBeGreaterThan(0);
+    const missing = ids.filter((id) => !Object.hasOwn(exporters, id));
+    expect(missing, `experiments without a Python exporter: ${missing.join(', ')}`).toEqual([]);
+  });
+  it('each exporter is registered under its own experiment id', () => {
+    for (const [id, e] of Object.entries(exporters)) expect(e.experiment).toBe(id);
+  });
+
+  it('names what it cannot export instead of writing a script that could not agree', async () => {
+    const reg = regressionSpec.defaults as Record<string, unknown>;
+    await expect(exportPython(request('regression', { ...reg, study: 'phase' }))).rejects.toThrow(
+      /produce coefficients .* "phase" produces success rates/,
+    );
+    await expect(exportPython(request('regression', { ...reg, solver: 'ldp_si' }))).rejects.toThrow(
+      /LDP estimators privatise/,
+    );
+    const sae = saeSpec.defaults as Record<string, unknown>;
+    await expect(exportPython(request('sae', { ...sae, study: 'frontier' }))).rejects.toThrow(/frontier/);
+    await expect(exportPython(request('nosuchlab', {}))).rejects.toThrow(/not available for nosuchlab/);
+  });
+});

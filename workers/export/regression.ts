@@ -1,0 +1,447 @@
+/**
+ * Regression → Python: scikit-learn for Lasso / elastic net (fits, paths, K-fold CV), LARS, OMP and ridge;
+ * NumPy for IHT, HTP, FISTA and sparse Bayesian learning (the same algorithms step for step). Coefficients
+ * must agree within 1e-6 of max |coef| (CPU results); GPU FISTA runs in float32 and is checked within the
+ * lab's own parity tolerance, against the same FISTA in float64.
+ */
+import { type NdArray, nd } from '../core/ndarray';
+import { buildProblem } from '../experiments/regression/problem';
+import { l1RatioOf } from '../experiments/regression/solve';
+import { type RunContext, UserError } from '../experiments/types';
+import type { RegressionValues } from '../spec/regression';
+import { folder, preamble, py } from './python';
+import type { ExportRequest, PythonExporter } from './types';
+
+/** Coefficients relative to max |coef|: float64 on both sides. */
+export const REGRESSION_TOL = 1e-6;
+/** GPU FISTA (float32 iterates) against float64 FISTA: the lab's own parity tolerance. */
+export const REGRESSION_GPU_TOL = 5e-3;
+
+const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl'];
+
+const PY_HELPERS = `
+def centred(X, y):
+    """Centre X and y when fitting an intercept (what scikit-learn's estimators do internally)."""
+    if not PARAMS["intercept"]:
+        return X, y, np.zeros(X.shape[1]), 0.0
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    return X - x_mean, y - y_mean, x_mean, y_mean
+`;
+
+const PY_NUMPY = `
+def top_k(v, k):
+    """Indices of the k largest |v_i| (ties to the lower index), ascending."""
+    order = np.argsort(-np.abs(v), kind="stable")
+    return np.sort(order[: min(k, v.size)])
+
+
+def normalised_step(X, g, S):
+    """mu = |g_S|^2 / |X_S g_S|^2, the exact line-search step on the support S."""
+    gs = np.zeros_like(g)
+    gs[S] = g[S]
+    xg = X @ gs
+    den = xg @ xg
+    return (gs @ gs) / den if den > 0 else 0.0
+
+
+def iht(X, y, k, tol, max_iter):
+    """Normalised iterative hard thresholding (Blumensath & Davies 2010)."""
+    d = X.shape[1]
+    w, r = np.zeros(d), y.copy()
+    obj = 0.5 * r @ r
+    for it in range(max_iter):
+        g = X.T @ r
+        S = top_k(g, k) if it == 0 else np.flatnonzero(w)
+        mu = normalised_step(X, g, S if S.size else top_k(g, k))
+        if mu == 0:
+            break
+        for _ in range(31):  # halve mu while the objective would rise
+            u = w + mu * g
+            nxt = np.zeros(d)
+            keep = top_k(u, k)
+            nxt[keep] = u[keep]
+            r_next = y - X @ nxt
+            obj_next = 0.5 * r_next @ r_next
+            if obj_next <= obj:
+                break
+            mu /= 2
+        done = np.linalg.norm(nxt - w) <= tol * np.linalg.norm(nxt) or obj_next > obj
+        if obj_next <= obj:
+            w, r, obj = nxt, r_next, obj_next
+        if done:
+            break
+    return w
+
+
+def htp(X, y, k, max_iter):
+    """Hard thresholding pursuit (Foucart 2011) with the normalised step; stops when the support repeats."""
+    n, d = X.shape
+    k = min(k, n, d)
+    w, S = np.zeros(d), None
+    for _ in range(max_iter):
+        g = X.T @ (y - X @ w)
+        mu = normalised_step(X, g, S if S is not None else top_k(g, k))
+        nxt = top_k(w + mu * g, k)
+        if S is not None and np.array_equal(nxt, S):
+            break
+        S = nxt
+        XS = X[:, S]
+        w = np.zeros(d)
+        try:
+            w[S] = np.linalg.solve(XS.T @ XS + 1e-12 * np.eye(k), XS.T @ y)
+        except np.linalg.LinAlgError:
+            pass
+    return w
+
+
+def lipschitz(X):
+    """1.01 sigma_max(X)^2 / n by 50 power iterations from the all-ones vector (as the lab)."""
+    n, d = X.shape
+    v, lam = np.full(d, 1 / np.sqrt(max(d, 1))), 0.0
+    for _ in range(50):
+        g = X.T @ (X @ v)
+        lam = np.linalg.norm(g)
+        if lam == 0:
+            return 0.0
+        v = g / lam
+    return 1.01 * lam / n
+
+
+def gap_and_objective(X, y, w, alpha, l1_ratio):
+    """scikit-learn's duality gap of the n-scaled elastic net, and the objective."""
+    n = y.size
+    r = y - X @ w
+    a, beta = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
+    dual = np.max(np.abs(X.T @ r - beta * w))
+    rr = r @ r
+    c = a / dual if dual > a else 1.0
+    gap = (0.5 * rr * (1 + c * c) if dual > a else rr) + a * np.abs(w).sum() - c * (r @ y)
+    gap += 0.5 * beta * (1 + c * c) * (w @ w)
+    obj = rr / (2 * n) + alpha * l1_ratio * np.abs(w).sum() + 0.5 * alpha * (1 - l1_ratio) * (w @ w)
+    return gap, obj
+
+
+def fista(X, y, alpha, l1_ratio, tol, max_iter, w0=None, L=None, every=10):
+    """FISTA on (1/2n)|y - Xw|^2 + alpha l1 |w|_1 + alpha (1 - l1)/2 |w|^2; gap test and momentum restart
+    every 10 iterations."""
+    n, d = X.shape
+    L = lipschitz(X) if L is None else L
+    w = np.zeros(d) if w0 is None else w0.copy()
+    if L == 0:
+        return w
+    z, t, last = w.copy(), 1.0, np.inf
+    thr, shrink, step = alpha * l1_ratio / L, 1 / (1 + alpha * (1 - l1_ratio) / L), 1 / (n * L)
+    tol = tol * (y @ y)
+    for it in range(1, max_iter + 1):
+        u = z + (X.T @ (y - X @ z)) * step
+        w_new = np.sign(u) * np.maximum(np.abs(u) - thr, 0) * shrink
+        t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        z = w_new + (t - 1) / t_next * (w_new - w)
+        w, t = w_new, t_next
+        if it % every == 0 or it == max_iter:
+            gap, obj = gap_and_objective(X, y, w, alpha, l1_ratio)
+            if gap < tol:
+                break
+            if obj > last:
+                z, t = w.copy(), 1.0
+            last = obj
+    return w
+
+
+def sbl(X, y, tol, max_iter, update):
+    """Sparse Bayesian learning (Tipping 2001): EM (or MacKay) updates of the prior variances gamma."""
+    n, d = X.shape
+    gamma, mu = np.ones(d), np.zeros(d)
+    vy = y.var()
+    sigma2 = max(0.1 * vy, 1e-12)
+    for _ in range(max_iter):
+        A = np.flatnonzero(gamma > 0)
+        if A.size == 0:
+            break
+        XA = X[:, A]
+        P = XA.T @ XA / sigma2 + np.diag(1 / gamma[A])
+        try:
+            L = np.linalg.cholesky(P)
+        except np.linalg.LinAlgError:
+            break
+        mu_a = np.linalg.solve(P, XA.T @ y / sigma2)
+        diag = (np.linalg.inv(L) ** 2).sum(axis=0)  # diag(P^-1)
+        mu = np.zeros(d)
+        mu[A] = mu_a
+        res = y - XA @ mu_a
+        keep = 1 - diag / gamma[A]
+        prev = gamma.copy()
+        gamma[A] = mu_a**2 / np.maximum(keep, 1e-300) if update == "mackay" else mu_a**2 + diag
+        g_max = gamma[A].max()
+        sigma2 = max((res @ res + sigma2 * keep.sum()) / n, 1e-12 * max(vy, 1e-300))
+        gamma[A[gamma[A] < 1e-8 * g_max]] = 0
+        if g_max == 0 or np.abs(gamma[A] - prev[A]).max() / g_max < tol:
+            break
+    return np.where(gamma > 0, mu, 0.0)
+`;
+
+function solverCode(v: RegressionValues, gpu: boolean): { imports: string; body: string } {
+  const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
+  if (v.study === 'cv')
+    return {
+      imports: sk('enet_path'),
+      body: `
+def compute(X, y):
+    """K-fold CV as scikit-learn's LassoCV / ElasticNetCV: the grid from the whole data, contiguous folds
+    (KFold without shuffling), each training fold centred on its own, a warm-started path per fold scored
+    by test MSE; the full-data path is then read at the alpha with the least mean MSE."""
+    n = y.size
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    path = dict(l1_ratio=PARAMS["l1_ratio"], tol=PARAMS["tol"], max_iter=PARAMS["max_iter"])
+    alphas, coefs, _ = enet_path(Xc, yc, eps=PARAMS["eps"], n_alphas=PARAMS["n_alphas"], **path)
+    K = PARAMS["folds"]
+    sizes = [n // K + (1 if f < n % K else 0) for f in range(K)]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    mse = np.zeros((K, alphas.size))
+    for f in range(K):
+        test = np.arange(starts[f], starts[f + 1])
+        train = np.setdiff1d(np.arange(n), test)
+        Xt, yt, xm, ym = centred(X[train], y[train])
+        _, fold_coefs, _ = enet_path(Xt, yt, alphas=alphas, **path)
+        pred = X[test] @ fold_coefs + (ym - xm @ fold_coefs)
+        mse[f] = ((y[test][:, None] - pred) ** 2).mean(axis=0)
+    best = int(np.argmin(mse.mean(axis=0)))
+    coef = coefs[:, best]
+    out = {"alphas": alphas, "coefs": coefs.T, "mse_path": mse, "coef": coef}
+    out["intercept"] = np.array(y_mean - x_mean @ coef)
+    return out
+`,
+    };
+  switch (v.solver) {
+    case 'lasso':
+    case 'enet':
+      return {
+        imports: sk('ElasticNet'),
+        body: `
+def compute(X, y):
+    """scikit-learn's ElasticNet (l1_ratio = 1 is the Lasso): coordinate descent, duality-gap stopping."""
+    model = ElasticNet(alpha=PARAMS["alpha"], l1_ratio=PARAMS["l1_ratio"], fit_intercept=PARAMS["intercept"],
+                       tol=PARAMS["tol"], max_iter=PARAMS["max_iter"])
+    model.fit(X, y)
+    return {"coef": model.coef_, "intercept": np.array(model.intercept_)}
+`,
+      };
+    case 'ridge':
+      return {
+        imports: sk('Ridge'),
+        body: `
+def compute(X, y):
+    """scikit-learn's Ridge: |y - Xw|^2 + alpha |w|^2."""
+    model = Ridge(alpha=PARAMS["alpha"], fit_intercept=PARAMS["intercept"])
+    model.fit(X, y)
+    return {"coef": model.coef_, "intercept": np.array(model.intercept_)}
+`,
+      };
+    case 'omp':
+      return {
+        imports: sk('orthogonal_mp'),
+        body: `
+def compute(X, y):
+    """scikit-learn's orthogonal_mp on unit-norm columns (the lab picks the atom with the largest
+    |x_j . r| / |x_j|), rescaled back; k atoms${v.residTol > 0 ? ' or until |r|^2 <= the residual tolerance' : ''}."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    norms = np.linalg.norm(Xc, axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    k = min(PARAMS["k"], *X.shape)
+    tol = PARAMS["resid_tol"] if PARAMS["resid_tol"] > 0 else None
+    coef = orthogonal_mp(Xc / norms, yc, n_nonzero_coefs=None if tol else k, tol=tol) / norms
+    return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
+`,
+      };
+    case 'lasso_path':
+    case 'enet_path':
+      if (gpu)
+        return {
+          imports: '',
+          body: `
+def compute(X, y):
+    """The lab solved this path with FISTA on the GPU (float32), warm-started along alpha; here the same
+    FISTA in float64 at the lab's alphas (scikit-learn's enet_path would reach the same optimum only within
+    the duality-gap tolerance)."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    # scikit-learn's grid: n_alphas values log-spaced from alpha_max = max |X^T y| / (n l1_ratio) down.
+    a_max = np.max(np.abs(Xc.T @ yc)) / (y.size * PARAMS["l1_ratio"])
+    alphas = np.logspace(np.log10(a_max * PARAMS["eps"]), np.log10(a_max), PARAMS["n_alphas"])[::-1]
+    L, w, coefs = lipschitz(Xc), None, []
+    for a in alphas:
+        w = fista(Xc, yc, a, PARAMS["l1_ratio"], PARAMS["tol"], PARAMS["max_iter"], w0=w, L=L)
+        coefs.append(w)
+    coefs = np.array(coefs)
+    out = {"alphas": alphas, "coefs": coefs}
+    if PARAMS["intercept"]:
+        out["intercepts"] = y_mean - coefs @ x_mean
+    return out
+`,
+        };
+      return {
+        imports: sk('enet_path'),
+        body: `
+def compute(X, y):
+    """scikit-learn's enet_path (lasso_path when l1_ratio = 1) on its own alpha grid, warm-started."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    alphas, coefs, _ = enet_path(Xc, yc, l1_ratio=PARAMS["l1_ratio"], eps=PARAMS["eps"],
+                                 n_alphas=PARAMS["n_alphas"], tol=PARAMS["tol"], max_iter=PARAMS["max_iter"])
+    out = {"alphas": alphas, "coefs": coefs.T}
+    if PARAMS["intercept"]:
+        out["intercepts"] = y_mean - coefs.T @ x_mean
+    return out
+`,
+      };
+    case 'lars_lasso':
+      return {
+        imports: sk('lars_path'),
+        body: `
+def compute(X, y):
+    """scikit-learn's lars_path with method="lasso": the exact path, its breakpoints and entry order."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    alphas, active, coefs = lars_path(Xc, yc, method="lasso")
+    out = {"alphas": alphas, "coefs": coefs.T, "active": np.array(active)}
+    if PARAMS["intercept"]:
+        out["intercepts"] = y_mean - coefs.T @ x_mean
+    return out
+`,
+      };
+    case 'iht':
+    case 'htp':
+    case 'fista':
+    case 'sbl': {
+      const call: Record<string, string> = {
+        iht: 'iht(Xc, yc, min(PARAMS["k"], X.shape[1]), PARAMS["tol"], PARAMS["max_iter"])',
+        htp: 'htp(Xc, yc, PARAMS["k"], min(PARAMS["max_iter"], 1000))',
+        fista: 'fista(Xc, yc, PARAMS["alpha"], PARAMS["l1_ratio"], PARAMS["tol"], PARAMS["max_iter"])',
+        sbl: 'sbl(Xc, yc, min(PARAMS["tol"], 1e-6), PARAMS["max_iter"], PARAMS["sbl_update"])',
+      };
+      return {
+        imports: '',
+        body: `
+def compute(X, y):
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    coef = ${call[v.solver]}
+    return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
+`,
+      };
+    }
+    default:
+      throw new UserError(`Export → Python: no script for the solver ${v.solver}`);
+  }
+}
+
+export const regressionExporter: PythonExporter = {
+  experiment: 'regression',
+  requires: ['numpy', 'scikit-learn'],
+  async export(req: ExportRequest) {
+    const v = req.values as unknown as RegressionValues;
+    const r = req.result;
+    if (v.study !== 'fit' && v.study !== 'cv')
+      throw new UserError(
+        `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${v.study === 'phase' ? 'success rates' : 'error curves'}`,
+      );
+    if (v.solver === 'ldp_ni' || v.solver === 'ldp_si')
+      throw new UserError(
+        'Export → Python: the LDP estimators privatise every user’s data with the lab’s own random stream, which NumPy cannot reproduce; export is offered for the other solvers',
+      );
+    const ctx: RunContext = {
+      backend: 'cpu',
+      gpu: null,
+      data: req.data,
+      dataset: req.dataset,
+      signal: new AbortController().signal,
+      progress: () => {},
+    };
+    const p = await buildProblem(v, ctx);
+    const inputs: Record<string, NdArray> = { X: nd(p.X, [p.n, p.d]), y: nd(p.y, [p.n]) };
+    if (p.wTrue) inputs.w_true = nd(p.wTrue, [p.d]);
+    const gpuFista =
+      r.backend === 'webgpu' && v.study === 'fit' && ['fista', 'lasso_path', 'enet_path'].includes(v.solver);
+    const { imports, body } = solverCode(v, gpuFista);
+    const compared =
+      v.study === 'cv'
+        ? ['alphas', 'coefs', 'mse_path', 'coef', 'intercept']
+        : ['alphas', 'coefs', 'intercepts', 'active', 'coef', 'intercept'].filter((k) => r.arrays[k]);
+    const outputs: Record<string, NdArray> = {};
+    for (const k of compared) outputs[k] = r.arrays[k];
+    const alpha = r.metrics.alpha ?? v.alpha;
+    const all: Record<string, unknown> = {
+      alpha,
+      l1_ratio: l1RatioOf(v),
+      tol: v.tol,
+      max_iter: v.maxIter,
+      k: v.k,
+      resid_tol: v.residTol,
+      sbl_update: v.sblUpdate,
+      n_alphas: v.nAlphas,
+      eps: v.eps,
+      folds: v.folds,
+    };
+    const path = ['l1_ratio', 'eps', 'n_alphas', 'tol', 'max_iter'];
+    const used: Record<string, string[]> = {
+      lasso: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      enet: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      fista: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
+      lasso_path: path,
+      enet_path: path,
+      lars_lasso: [],
+      omp: ['k', 'resid_tol'],
+      iht: ['k', 'tol', 'max_iter'],
+      htp: ['k', 'max_iter'],
+      sbl: ['tol', 'max_iter', 'sbl_update'],
+      ridge: ['alpha'],
+    };
+    const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
+    const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
+    for (const key of keys) params[key] = all[key];
+    const tol = gpuFista ? REGRESSION_GPU_TOL : REGRESSION_TOL;
+    const tolNote = gpuFista
+      ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'
+      : 'relative to max |coef|: both sides solve in float64';
+    const usesNumpyAlgos = NUMPY_SOLVERS.includes(v.solver) || gpuFista;
+    const title =
+      v.study === 'cv' ? `Regression: ${v.folds}-fold CV of ${v.solver}` : `Regression: ${v.solver}`;
+    const run = `${preamble(
+      title,
+      req,
+      `Recomputes the lab's ${v.study === 'cv' ? 'cross-validation' : v.solver} on the same X and y with ${
+        usesNumpyAlgos ? 'NumPy' : 'scikit-learn'
+      } and compares the coefficients.`,
+      imports,
+    )}
+PARAMS = ${py(params)}
+TOLERANCE = ${py(tol)}  # ${tolNote}
+
+${PY_HELPERS}${usesNumpyAlgos ? PY_NUMPY : ''}
+
+def load_data():
+    """X (n×d) and y (n,), as the lab used them. Replace with your own arrays."""
+    z = load_npz("inputs.npz")
+    return z["X"], z["y"]
+
+${body}
+
+def main():
+    X, y = load_data()
+    ours = compute(X, y)
+    lab = load_npz("outputs.npz")
+    # Coefficients and intercepts: relative to the largest coefficient (a path starts at all zeros).
+    scale = float(np.max(np.abs(lab["coefs"] if "coefs" in lab else lab["coef"])))
+    checks = []
+    for name, want in lab.items():
+        if name in ("coefs", "coef", "intercepts", "intercept"):
+            checks.append((name, ours[name], want, TOLERANCE, scale))
+        elif name == "alphas":
+            checks.append((name, ours[name], want, 1e-9))
+        else:
+            checks.append((name, ours[name], want, TOLERANCE))
+    return report(checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`;
+    return folder(req, run, inputs, outputs, this.requires);
+  },
+};
