@@ -8,7 +8,7 @@
  */
 import { Rng } from '../../io/rng';
 import { cholesky } from '../regression/linalg';
-import { cholLower, gram, invLower, projectRows, svdRight } from './linalg';
+import { cholLower, gram, invLower, projectRows, svdRight, svdRightCached } from './linalg';
 
 export interface CospadiOptions {
   atoms: number;
@@ -125,18 +125,27 @@ function rowResidualSq(y: Float64Array, c: Float64Array, Dt: Float64Array, cols:
   return s;
 }
 
-export function cospadiFit(
+interface Prepared {
+  L: Float64Array;
+  Li: Float64Array;
+  Wt: Float64Array;
+  svd: ReturnType<typeof svdRight>;
+  totalSq: number;
+}
+const prepCache = new WeakMap<object, { W: unknown; tokens: number; percdamp: number; prep: Prepared }>();
+
+/** L (XᵀX + λI = LLᵀ), L⁻¹, W̃ = W L and its SVD; memoised on (X, W) so a sweep does it once. */
+function prepare(
   W: ArrayLike<number>,
   X: ArrayLike<number>,
   tokens: number,
   rows: number,
   cols: number,
-  opts: CospadiOptions,
-): CospadiResult {
-  const k = opts.atoms;
-  const q = Math.min(opts.nonzeros, k);
-  const { L } = weightedFactor(X, tokens, cols, opts.percdamp);
-  // W̃ = W L.
+  percdamp: number,
+): Prepared {
+  const hit = prepCache.get(X as object);
+  if (hit && hit.W === W && hit.tokens === tokens && hit.percdamp === percdamp) return hit.prep;
+  const { L } = weightedFactor(X, tokens, cols, percdamp);
   const Wt = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let p = 0; p < cols; p++) {
@@ -147,7 +156,22 @@ export function cospadiFit(
   }
   let totalSq = 0;
   for (const v of Wt) totalSq += v * v;
-  const svd = svdRight(Wt, rows, cols);
+  const prep = { L, Li: invLower(L, cols), Wt, svd: svdRight(Wt, rows, cols), totalSq };
+  prepCache.set(X as object, { W, tokens, percdamp, prep });
+  return prep;
+}
+
+export function cospadiFit(
+  W: ArrayLike<number>,
+  X: ArrayLike<number>,
+  tokens: number,
+  rows: number,
+  cols: number,
+  opts: CospadiOptions,
+): CospadiResult {
+  const k = opts.atoms;
+  const q = Math.min(opts.nonzeros, k);
+  const { Li, Wt, svd, totalSq } = prepare(W, X, tokens, rows, cols, opts.percdamp);
   // D̃ (cols × k): top right singular vectors, then seeded random unit atoms if k exceeds the rank.
   const Dt = new Float64Array(cols * k);
   const rng = new Rng(opts.seed, 41);
@@ -197,23 +221,28 @@ export function cospadiFit(
   };
   history.push(codeStep());
   for (let it = 0; it < opts.iterations; it++) {
+    // Residual R = W̃ − C D̃ᵀ, kept up to date atom by atom.
+    const R = Float64Array.from(Wt);
+    for (let i = 0; i < rows; i++)
+      for (let a = 0; a < k; a++) {
+        const c = C[i * k + a];
+        if (c === 0) continue;
+        for (let p = 0; p < cols; p++) R[i * cols + p] -= c * Dt[p * k + a];
+      }
     for (let a = 0; a < k; a++) {
       const users: number[] = [];
       for (let i = 0; i < rows; i++) if (C[i * k + a] !== 0) users.push(i);
       if (!users.length) continue;
-      // E = W̃_ω − Σ_{b≠a} c_b d̃_bᵀ on the rows that use atom a.
+      // E = W̃_ω − Σ_{b≠a} c_b d̃_bᵀ = R_ω + c_a d̃_aᵀ on the rows that use atom a.
       const E = new Float64Array(users.length * cols);
       users.forEach((i, u) => {
-        for (let p = 0; p < cols; p++) {
-          let v = Wt[i * cols + p];
-          for (let b = 0; b < k; b++) if (b !== a && C[i * k + b] !== 0) v -= C[i * k + b] * Dt[p * k + b];
-          E[u * cols + p] = v;
-        }
+        const c = C[i * k + a];
+        for (let p = 0; p < cols; p++) E[u * cols + p] = R[i * cols + p] + c * Dt[p * k + a];
       });
       // Rank-1 fit by power iteration started from the current atom (never worse than the current pair).
       let vvec = Float64Array.from({ length: cols }, (_, p) => Dt[p * k + a]);
       let uvec = new Float64Array(users.length);
-      for (let pit = 0; pit < 30; pit++) {
+      for (let pit = 0; pit < 12; pit++) {
         uvec = new Float64Array(users.length);
         for (let u = 0; u < users.length; u++) {
           let s = 0;
@@ -234,7 +263,7 @@ export function cospadiFit(
           nv[p] = x;
         }
         vvec = nv;
-        if (change < 1e-24) break;
+        if (change < 1e-20) break;
       }
       for (let u = 0; u < users.length; u++) {
         let s = 0;
@@ -244,12 +273,12 @@ export function cospadiFit(
       for (let p = 0; p < cols; p++) Dt[p * k + a] = vvec[p];
       users.forEach((i, u) => {
         C[i * k + a] = uvec[u] === 0 ? Number.MIN_VALUE : uvec[u];
+        for (let p = 0; p < cols; p++) R[i * cols + p] = E[u * cols + p] - C[i * k + a] * vvec[p];
       });
     }
     history.push(codeStep());
   }
   // Back to W's input space: D = L⁻ᵀ D̃, Ŵ = C Dᵀ.
-  const Li = invLower(L, cols);
   const D = new Float64Array(cols * k);
   for (let p = 0; p < cols; p++)
     for (let j = p; j < cols; j++) {
@@ -274,7 +303,7 @@ export function cospadiFit(
       for (let j = 0; j < cols; j++) s += tr[i * cols + j] * Li[j * cols + p];
       svdCalibrated[i * cols + p] = s;
     }
-  const plain = svdRight(W, rows, cols);
+  const plain = W instanceof Float64Array ? svdRightCached(W, rows, cols) : svdRight(W, rows, cols);
   const svdPlain = projectRows(W, rows, cols, plain.V, plain.r, Math.min(plain.r, svdRank));
   return {
     approx,

@@ -140,3 +140,25 @@ export function projectRows(
   }
   return out;
 }
+
+const svdCache = new WeakMap<object, { rows: number; cols: number; out: ReturnType<typeof svdRight> }>();
+
+/** svdRight memoised on the array object (callers never mutate W): a sweep factorises W once. */
+export function svdRightCached(A: Float64Array, rows: number, cols: number): ReturnType<typeof svdRight> {
+  const hit = svdCache.get(A);
+  if (hit && hit.rows === rows && hit.cols === cols) return hit.out;
+  const out = svdRight(A, rows, cols);
+  svdCache.set(A, { rows, cols, out });
+  return out;
+}
+
+const gramCache = new WeakMap<object, { rows: number; cols: number; G: Float64Array }>();
+
+/** gram(A) memoised on the array object; the result is shared, so callers must copy before writing. */
+export function gramCached(A: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const hit = gramCache.get(A as object);
+  if (hit && hit.rows === rows && hit.cols === cols) return hit.G;
+  const G = gram(A, rows, cols);
+  gramCache.set(A as object, { rows, cols, G });
+  return G;
+}

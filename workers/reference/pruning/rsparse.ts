@@ -3,7 +3,7 @@
  * |x_j|·σ_j is below one per-layer threshold θ skip W and go through a rank-r copy of W instead:
  * y = W(x ⊙ m) + W_r(x ⊙ (1 − m)). σ_j = ‖W_:,j‖₂; r is chosen so MACs/token ≈ (1 − s)·in·out.
  */
-import { projectRows, svdRight } from './linalg';
+import { projectRows, svdRight, svdRightCached } from './linalg';
 
 export interface RSparseBudget {
   /** Mask sparsity target s_m = 1 − (1 − s)α. */
@@ -54,7 +54,7 @@ export function rsparseFit(
   const theta = k >= 1 ? sorted[k - 1] : -1;
   let on = 0;
   for (const x of vals) if (x > theta) on++;
-  const svd = svdRight(W, rows, cols);
+  const svd = W instanceof Float64Array ? svdRightCached(W, rows, cols) : svdRight(W, rows, cols);
   const lowRank = projectRows(W, rows, cols, svd.V, svd.r, Math.min(rank, svd.r));
   return {
     rank,

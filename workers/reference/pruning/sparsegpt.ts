@@ -3,7 +3,7 @@
  * Hessian H = (2/T)XᵀX + λI, blocked (adaptive masks per block of columns), lazy batched updates.
  * Count-based selection: a block loses exactly ⌊s·rows·|B|⌋ weights, so s = 0 returns W unchanged.
  */
-import { cholLower, gram, invLower } from './linalg';
+import { cholLower, gramCached, invLower } from './linalg';
 import type { Pattern } from './select';
 
 export interface SparseGptOptions {
@@ -60,7 +60,7 @@ export function sparseGptPrune(
   opts: SparseGptOptions = SPARSEGPT_DEFAULTS,
 ): SparseGptResult {
   const W = Float64Array.from(W0 as ArrayLike<number>);
-  const H = gram(X, tokens, cols);
+  const H = Float64Array.from(gramCached(X, tokens, cols));
   const scale = 2 / Math.max(1, tokens);
   for (let i = 0; i < H.length; i++) H[i] *= scale;
   let deadColumns = 0;

@@ -1,0 +1,304 @@
+/**
+ * Runner for `#/pruning`: builds (or reads) a layer W and its inputs X, prunes it with the chosen
+ * method through the method table, measures the output error on held-out tokens, and (study = sweep)
+ * traces error against sparsity for every method on one chart, streaming the points.
+ */
+import { nd, toFloat64 } from '../../core/ndarray';
+import { maskSparsity, type Pattern, patternLabel } from '../../reference/pruning/select';
+import { PRUNING_METHOD_IDS, type PruningValues, patternOf, pruningSpec } from '../../spec/pruning';
+import {
+  breathe,
+  defineExperiment,
+  type Parity,
+  type RunContext,
+  throwIfCancelled,
+  UserError,
+} from '../types';
+import { type Layer, splitTokens, syntheticLayer } from './data';
+import { runGpuStages } from './gpu-stages';
+import { METHODS } from './methods';
+import type { MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
+
+const FILE_FIELDS = ['W', 'X'] as const;
+
+export function loadLayer(v: PruningValues, ctx: Pick<RunContext, 'data'>): Layer {
+  if (v.data !== 'file') {
+    const given = FILE_FIELDS.filter((f) => ctx.data[f] || v[f]);
+    if (given.length)
+      throw new UserError(
+        `${given.join(' and ')}: data = ${v.data} builds its own layer, so the file${given.length > 1 ? 's are' : ' is'} not used; choose data = file or drop ${given.join(', ')}`,
+      );
+    return syntheticLayer({
+      kind: v.data,
+      rows: v.rows,
+      cols: v.cols,
+      tokens: v.tokens,
+      held: v.heldTokens,
+      seed: v.seed,
+      outlierChannels: v.outlierChannels,
+      outlierScale: v.outlierScale,
+    });
+  }
+  const W = ctx.data.W;
+  const X = ctx.data.X;
+  if (!W || !X)
+    throw new UserError(
+      `data = file needs both W (out × in) and X (tokens × in); missing: ${[!W && 'W', !X && 'X'].filter(Boolean).join(', ')}`,
+    );
+  if (W.shape.length !== 2)
+    throw new UserError(`W: expected a 2-D matrix (out × in), got shape (${W.shape.join(', ')})`);
+  if (X.shape.length !== 2)
+    throw new UserError(`X: expected a 2-D matrix (tokens × in), got shape (${X.shape.join(', ')})`);
+  const [rows, cols] = W.shape;
+  const [total, xc] = X.shape;
+  if (xc !== cols) throw new UserError(`X has ${xc} columns but W has ${cols} inputs: X must be tokens × in`);
+  if (total < 2) throw new UserError('X: need at least 2 rows (calibration and held-out)');
+  if (rows * cols > 1 << 22) throw new UserError(`W: ${rows}×${cols} is above the lab's 4M-weight limit`);
+  const w = Float64Array.from(toFloat64(W));
+  const x = Float64Array.from(toFloat64(X));
+  for (const [name, a] of [
+    ['W', w],
+    ['X', x],
+  ] as const) {
+    const bad = a.findIndex((z) => !Number.isFinite(z));
+    if (bad >= 0) throw new UserError(`${name}: element ${bad} is ${a[bad]}; values must be finite`);
+  }
+  const split = splitTokens(x, total, cols, v.heldFraction);
+  return {
+    W: w,
+    rows,
+    cols,
+    ...split,
+    notes: `your W (${rows}×${cols}) and X (${total}×${cols}); last ${split.held} rows held out`,
+  };
+}
+
+export function patternFor(v: PruningValues): Pattern {
+  const nm = patternOf(v);
+  return nm ? { kind: 'nm', n: nm.n, m: nm.m } : { kind: 'unstructured', sparsity: v.sparsity };
+}
+
+function checkSizes(v: PruningValues, L: Layer, p: Pattern): void {
+  if (p.kind === 'nm' && p.m > L.cols) throw new UserError(`M (${p.m}) is larger than W's ${L.cols} inputs`);
+  if (v.method === 'cospadi' && v.study === 'layer' && v.atoms > L.cols)
+    throw new UserError(`atoms k (${v.atoms}) must not exceed W's ${L.cols} inputs`);
+}
+
+const PREVIEW = 128;
+
+export function maskView(keep: Uint8Array, rows: number, cols: number, groupM: number): MaskView {
+  const rowStep = Math.ceil(rows / PREVIEW);
+  const colStep = Math.ceil(cols / (2 * PREVIEW));
+  const pr = Math.ceil(rows / rowStep);
+  const pc = Math.ceil(cols / colStep);
+  const sum = new Float64Array(pr * pc);
+  const cnt = new Float64Array(pr * pc);
+  const rowSp = new Array<number>(rows).fill(0);
+  const colSp = new Array<number>(cols).fill(0);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const k = keep[i * cols + j];
+      const q = Math.floor(i / rowStep) * pc + Math.floor(j / colStep);
+      sum[q] += k;
+      cnt[q]++;
+      if (!k) {
+        rowSp[i]++;
+        colSp[j]++;
+      }
+    }
+  return {
+    rows: pr,
+    cols: pc,
+    values: Array.from(sum, (s, i) => s / cnt[i]),
+    rowStep,
+    colStep,
+    groupM,
+    rowSparsity: rowSp.map((x) => x / cols),
+    colSparsity: colSp.map((x) => x / rows),
+  };
+}
+
+export function scoreHistogram(
+  scores: Float64Array,
+  keep: Uint8Array,
+  label: string,
+  bins = 40,
+): ScoreHistogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let thr = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    if (!(scores[i] > 0)) continue;
+    const l = Math.log10(scores[i]);
+    lo = Math.min(lo, l);
+    hi = Math.max(hi, l);
+    if (!keep[i]) thr = Math.max(thr, l);
+  }
+  if (!Number.isFinite(lo)) return { edges: [0, 1], kept: [0], pruned: [0], threshold: null, label };
+  if (hi <= lo) hi = lo + 1;
+  const edges = Array.from({ length: bins + 1 }, (_, b) => lo + ((hi - lo) * b) / bins);
+  const kept = new Array<number>(bins).fill(0);
+  const pruned = new Array<number>(bins).fill(0);
+  for (let i = 0; i < scores.length; i++) {
+    if (!(scores[i] > 0)) continue;
+    const b = Math.min(bins - 1, Math.floor(((Math.log10(scores[i]) - lo) / (hi - lo)) * bins));
+    (keep[i] ? kept : pruned)[b]++;
+  }
+  return { edges, kept, pruned, threshold: Number.isFinite(thr) ? thr : null, label };
+}
+
+/** The sweep's points: sparsities 10–90% for every method, and 2:4 / 4:8 for the pattern methods. */
+/** K-SVD iterations per CoSpaDi point in the sweep (at most; the layer study uses the spec's). */
+export const SWEEP_KSVD_ITERATIONS = 3;
+
+export const SWEEP_SPARSITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+export const pruningExperiment = defineExperiment({
+  spec: pruningSpec,
+  async run(v, ctx) {
+    ctx.progress({ fraction: 0, stage: 'building the layer' });
+    const L = loadLayer(v, ctx);
+    const p = patternFor(v);
+    checkSizes(v, L, p);
+    const stages: StageRecord[] = [];
+    const timed = <T>(stage: string, f: () => T): T => {
+      const t0 = performance.now();
+      const r = f();
+      stages.push({ stage, backend: 'cpu', ms: performance.now() - t0 });
+      return r;
+    };
+    const layerInfo = { rows: L.rows, cols: L.cols, tokens: L.tokens, held: L.held, notes: L.notes };
+    if (v.study === 'sweep') return sweep(v, L, ctx, stages, layerInfo);
+
+    const entry = METHODS[v.method];
+    ctx.progress({ fraction: 0.1, stage: `${entry.label} on the CPU reference` });
+    await breathe(ctx.signal);
+    const sparsity = entry.patterns && p.kind === 'unstructured' ? p.sparsity : v.sparsity;
+    const res = timed(`${v.method} (reference)`, () => entry.reference(L, p, v, sparsity));
+    throwIfCancelled(ctx.signal);
+    const arrays = { ...res.arrays };
+    if (res.keep) arrays.mask = nd(res.keep, [L.rows, L.cols], 'uint8');
+    if (res.approx) arrays.pruned = nd(Float32Array.from(res.approx), [L.rows, L.cols]);
+    if (res.scores) arrays.scores = nd(Float32Array.from(res.scores), [L.rows, L.cols]);
+    const views: Record<string, unknown> = {
+      ...res.views,
+      layer: layerInfo,
+      method: {
+        id: v.method,
+        label: entry.label,
+        departures: entry.departures,
+        gpu: 'kernels' in entry.gpu ? `GPU: ${entry.gpu.kernels}` : `GPU: none — ${entry.gpu.none}`,
+      },
+      pattern: entry.patterns ? patternLabel(p) : null,
+    };
+    if (res.keep) views.mask = maskView(res.keep, L.rows, L.cols, p.kind === 'nm' ? p.m : 0);
+    if (res.keep && res.scores) views.scores = scoreHistogram(res.scores, res.keep, `${entry.label} score`);
+    const metrics: Record<string, number> = {
+      relErr: res.relErr,
+      relErrCalibration: res.relErrCal,
+      sparsity: res.sparsity,
+      ...res.metrics,
+    };
+    let parity: Parity | undefined;
+    if (ctx.gpu) {
+      ctx.progress({ fraction: 0.7, stage: 'GPU kernels' });
+      const g = await runGpuStages(ctx.gpu, entry, L, p, res, v);
+      stages.push(...g.stages);
+      Object.assign(metrics, g.metrics);
+      if (g.kernel) views.kernel = g.kernel;
+      parity = g.parity;
+    }
+    views.stages = stages;
+    ctx.progress({ fraction: 1, stage: 'done' });
+    return {
+      arrays,
+      metrics,
+      timings: Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms])),
+      views,
+      ...(parity ? { parity } : {}),
+    };
+  },
+});
+
+async function sweep(
+  v: PruningValues,
+  L: Layer,
+  ctx: RunContext,
+  stages: StageRecord[],
+  layerInfo: Record<string, unknown>,
+) {
+  const points: SweepPoint[] = [];
+  type Job = { method: (typeof PRUNING_METHOD_IDS)[number]; p: Pattern; s: number };
+  const jobs: Job[] = [];
+  for (const id of PRUNING_METHOD_IDS) {
+    const e = METHODS[id];
+    for (const s of SWEEP_SPARSITIES) jobs.push({ method: id, p: { kind: 'unstructured', sparsity: s }, s });
+    if (e.patterns)
+      for (const [n, m] of [
+        [2, 4],
+        [4, 8],
+      ])
+        if (m <= L.cols) jobs.push({ method: id, p: { kind: 'nm', n, m }, s: 1 - n / m });
+  }
+  const svdPoints: SweepPoint[] = [];
+  for (let j = 0; j < jobs.length; j++) {
+    const { method, p, s } = jobs[j];
+    const e = METHODS[method];
+    let params = v;
+    if (method === 'cospadi') {
+      // Atoms and non-zeros (s = k/4) chosen so the stored values are (1 − s)·in·out.
+      const k = Math.max(
+        1,
+        Math.min(L.cols, Math.round(((1 - s) * L.rows * L.cols) / (L.cols + L.rows / 4))),
+      );
+      params = {
+        ...v,
+        atoms: k,
+        nonzeros: Math.max(1, Math.round(k / 4)),
+        iterations: Math.min(v.iterations, SWEEP_KSVD_ITERATIONS),
+      };
+    }
+    const t0 = performance.now();
+    const r = e.reference(L, p, params, s);
+    stages.push({ stage: `${method} ${patternLabel(p)}`, backend: 'cpu', ms: performance.now() - t0 });
+    points.push({
+      method,
+      label: e.label,
+      sparsity: r.keep ? maskSparsity(r.keep) : r.sparsity,
+      relErr: r.relErr,
+      pattern: p.kind === 'nm' ? `${p.n}:${p.m}` : 'unstructured',
+    });
+    if (method === 'cospadi' && r.metrics.relErrSvdCalibrated !== undefined)
+      svdPoints.push({
+        method: 'svd',
+        label: 'Truncated SVD (calibrated), same size',
+        sparsity: r.sparsity,
+        relErr: r.metrics.relErrSvdCalibrated,
+        pattern: 'low rank',
+      });
+    ctx.progress({
+      fraction: (j + 1) / jobs.length,
+      stage: `${e.label} ${patternLabel(p)}`,
+      partial: { points: [...points, ...svdPoints] },
+    });
+    await breathe(ctx.signal);
+  }
+  const all = [...points, ...svdPoints];
+  const at = (m: string, pat: string, s = 0.5) =>
+    all.find((q) => q.method === m && q.pattern === pat && Math.abs(q.sparsity - s) < 1e-9)?.relErr;
+  const metrics: Record<string, number> = {};
+  for (const id of PRUNING_METHOD_IDS) {
+    const u = at(id, 'unstructured');
+    if (u !== undefined) metrics[`relErr_${id}_50`] = u;
+    const t = at(id, '2:4');
+    if (t !== undefined) metrics[`relErr_${id}_2of4`] = t;
+  }
+  return {
+    arrays: {
+      sweep: nd(Float64Array.from(all.flatMap((q) => [q.sparsity, q.relErr])), [all.length, 2]),
+    },
+    metrics,
+    timings: Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms])),
+    views: { points: all, layer: layerInfo, stages },
+  };
+}
