@@ -176,6 +176,17 @@ export const pruningExperiment = defineExperiment({
     const sparsity = entry.patterns && p.kind === 'unstructured' ? p.sparsity : v.sparsity;
     const res = timed(`${v.method} (reference)`, () => entry.reference(L, p, v, sparsity));
     throwIfCancelled(ctx.signal);
+    let parity: Parity | undefined;
+    const gpuMetrics: Record<string, number> = {};
+    let kernel: unknown;
+    if (ctx.gpu) {
+      ctx.progress({ fraction: 0.7, stage: 'GPU kernels' });
+      const g = await runGpuStages(ctx.gpu, entry, L, p, res, v);
+      stages.push(...g.stages);
+      Object.assign(gpuMetrics, g.metrics);
+      kernel = g.kernel;
+      parity = g.parity;
+    }
     const arrays = { ...res.arrays };
     if (res.keep) arrays.mask = nd(res.keep, [L.rows, L.cols], 'uint8');
     if (res.approx) arrays.pruned = nd(Float32Array.from(res.approx), [L.rows, L.cols]);
@@ -191,6 +202,7 @@ export const pruningExperiment = defineExperiment({
       },
       pattern: entry.patterns ? patternLabel(p) : null,
     };
+    if (kernel) views.kernel = kernel;
     if (res.keep) views.mask = maskView(res.keep, L.rows, L.cols, p.kind === 'nm' ? p.m : 0);
     if (res.keep && res.scores) views.scores = scoreHistogram(res.scores, res.keep, `${entry.label} score`);
     const metrics: Record<string, number> = {
@@ -198,16 +210,8 @@ export const pruningExperiment = defineExperiment({
       relErrCalibration: res.relErrCal,
       sparsity: res.sparsity,
       ...res.metrics,
+      ...gpuMetrics,
     };
-    let parity: Parity | undefined;
-    if (ctx.gpu) {
-      ctx.progress({ fraction: 0.7, stage: 'GPU kernels' });
-      const g = await runGpuStages(ctx.gpu, entry, L, p, res, v);
-      stages.push(...g.stages);
-      Object.assign(metrics, g.metrics);
-      if (g.kernel) views.kernel = g.kernel;
-      parity = g.parity;
-    }
     views.stages = stages;
     ctx.progress({ fraction: 1, stage: 'done' });
     return {
