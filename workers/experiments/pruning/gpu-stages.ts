@@ -87,57 +87,13 @@ export async function runGpuStages(
   }
   let kernel: KernelView | undefined;
   if (res.keep && res.approx && L.rows <= 65535) {
-    const Xt = transpose32(L.Xheld, L.held, L.cols);
-    const W32 = Float32Array.from(res.approx);
-    const nm = p.kind === 'nm' ? compressNm(res.approx, res.keep, L.rows, L.cols, p.n, p.m) : null;
-    let sparse: SpmmBuffers;
-    let bytesSparse: number;
-    let format: string;
-    if (nm) {
-      sparse = prepareSpmmNm(gpu, nm, Xt, L.held);
-      bytesSparse = bytesOf.nm(nm);
-      format = `${nm.n}:${nm.m} values + ${nm.bits}-bit offsets`;
-    } else {
-      const csr = toCsr(res.approx, res.keep, L.rows, L.cols);
-      sparse = prepareSpmmCsr(gpu, csr, Xt, L.held);
-      bytesSparse = bytesOf.csr(csr);
-      format = 'CSR (u32 indices)';
-    }
-    const dense = prepareMatmul(gpu, W32, Xt, L.rows, L.held, L.cols);
-    const ts: number[] = [];
-    const td: number[] = [];
-    for (let r = 0; r < REPS; r++) {
-      ts.push((await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t?.single))).ms);
-      td.push((await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t?.single))).ms);
-    }
-    const y = await readSpmm(gpu, sparse);
-    destroySpmm(sparse);
-    destroyMatmul(dense);
-    // The float64 product of the CPU's Ŵ with the held-out tokens.
-    const want = new Float64Array(L.rows * L.held);
-    for (let i = 0; i < L.rows; i++)
-      for (let t = 0; t < L.held; t++) {
-        let s = 0;
-        for (let j = 0; j < L.cols; j++) s += res.approx[i * L.cols + j] * L.Xheld[t * L.cols + j];
-        want[i * L.held + t] = s;
-      }
-    const d = maxRelDiff(y, want);
-    worst = Math.max(worst, d);
-    reasons.push(`sparse product: max rel. diff ${d.toExponential(2)}`);
-    const sMs = median(ts);
-    const dMs = median(td);
-    stages.push({ stage: `sparse × dense (${format})`, backend: 'webgpu', ms: sMs });
-    stages.push({ stage: 'dense tiled matmul (for comparison)', backend: 'webgpu', ms: dMs });
-    const density = 1 - maskSparsity(res.keep);
-    kernel = {
-      format,
-      sparseMs: sMs,
-      denseMs: dMs,
-      ideal: density > 0 ? 1 / density : Number.POSITIVE_INFINITY,
-      bytesSparse,
-      bytesDense: bytesOf.dense(L.rows, L.cols),
-    };
-    metrics.kernelSpeedup = dMs / sMs;
+    const k = await sparseKernel(gpu, L, res.keep, res.approx, p);
+    kernel = k.view;
+    worst = Math.max(worst, k.maxRelDiff);
+    reasons.push(`sparse product: max rel. diff ${k.maxRelDiff.toExponential(2)}`);
+    stages.push({ stage: `sparse × dense (${kernel.format})`, backend: 'webgpu', ms: kernel.sparseMs });
+    stages.push({ stage: 'dense tiled matmul (for comparison)', backend: 'webgpu', ms: kernel.denseMs });
+    metrics.kernelSpeedup = kernel.denseMs / kernel.sparseMs;
     metrics.kernelIdealSpeedup = kernel.ideal;
     metrics.bytesSaved = 1 - kernel.bytesSparse / kernel.bytesDense;
   } else if (res.keep && res.approx) reasons.push('sparse kernel skipped: more than 65535 rows');
@@ -156,4 +112,64 @@ export async function runGpuStages(
       compared: reasons.join('; '),
     },
   };
+}
+
+/**
+ * Ŵ·X_heldᵀ with the sparse kernel (N:M-compressed for an N:M pattern, else CSR), checked against the
+ * float64 product and timed against our dense tiled matmul (medians of alternated runs).
+ */
+export async function sparseKernel(
+  gpu: GpuContext,
+  L: Layer,
+  keep: Uint8Array,
+  approx: Float64Array,
+  p: Pattern,
+): Promise<{ view: KernelView; maxRelDiff: number }> {
+  const Xt = transpose32(L.Xheld, L.held, L.cols);
+  const nm = p.kind === 'nm' ? compressNm(approx, keep, L.rows, L.cols, p.n, p.m) : null;
+  let sparse: SpmmBuffers;
+  let bytesSparse: number;
+  let format: string;
+  if (nm) {
+    sparse = prepareSpmmNm(gpu, nm, Xt, L.held);
+    bytesSparse = bytesOf.nm(nm);
+    format = `${nm.n}:${nm.m} values + ${nm.bits}-bit offsets`;
+  } else {
+    const csr = toCsr(approx, keep, L.rows, L.cols);
+    sparse = prepareSpmmCsr(gpu, csr, Xt, L.held);
+    bytesSparse = bytesOf.csr(csr);
+    format = 'CSR (u32 indices)';
+  }
+  const dense = prepareMatmul(gpu, Float32Array.from(approx), Xt, L.rows, L.held, L.cols);
+  const ts: number[] = [];
+  const td: number[] = [];
+  try {
+    for (let r = 0; r < REPS; r++) {
+      ts.push((await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t?.single))).ms);
+      td.push((await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t?.single))).ms);
+    }
+    const y = await readSpmm(gpu, sparse);
+    const want = new Float64Array(L.rows * L.held);
+    for (let i = 0; i < L.rows; i++)
+      for (let t = 0; t < L.held; t++) {
+        let s = 0;
+        for (let j = 0; j < L.cols; j++) s += approx[i * L.cols + j] * L.Xheld[t * L.cols + j];
+        want[i * L.held + t] = s;
+      }
+    const density = 1 - maskSparsity(keep);
+    return {
+      maxRelDiff: maxRelDiff(y, want),
+      view: {
+        format,
+        sparseMs: median(ts),
+        denseMs: median(td),
+        ideal: density > 0 ? 1 / density : Number.POSITIVE_INFINITY,
+        bytesSparse,
+        bytesDense: bytesOf.dense(L.rows, L.cols),
+      },
+    };
+  } finally {
+    destroySpmm(sparse);
+    destroyMatmul(dense);
+  }
 }

@@ -15,9 +15,9 @@ import {
   UserError,
 } from '../types';
 import { type Layer, splitTokens, syntheticLayer } from './data';
-import { runGpuStages } from './gpu-stages';
+import { runGpuStages, sparseKernel } from './gpu-stages';
 import { METHODS } from './methods';
-import type { MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
+import type { KernelView, MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
 
 const FILE_FIELDS = ['W', 'X'] as const;
 
@@ -151,6 +151,9 @@ export function scoreHistogram(
 /** K-SVD iterations per CoSpaDi point in the sweep (at most; the layer study uses the spec's). */
 export const SWEEP_KSVD_ITERATIONS = 3;
 
+/** The sweep times the sparse kernel on this method's masks (webgpu only). */
+const KERNEL_SWEEP_METHOD = 'magnitude';
+
 export const SWEEP_SPARSITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 export const pruningExperiment = defineExperiment({
@@ -245,6 +248,8 @@ async function sweep(
         if (m <= L.cols) jobs.push({ method: id, p: { kind: 'nm', n, m }, s: 1 - n / m });
   }
   const svdPoints: SweepPoint[] = [];
+  const kernelPoints: Array<KernelView & { sparsity: number; pattern: string }> = [];
+  let kernelWorst = 0;
   for (let j = 0; j < jobs.length; j++) {
     const { method, p, s } = jobs[j];
     const e = METHODS[method];
@@ -265,6 +270,21 @@ async function sweep(
     const t0 = performance.now();
     const r = e.reference(L, p, params, s);
     stages.push({ stage: `${method} ${patternLabel(p)}`, backend: 'cpu', ms: performance.now() - t0 });
+    if (ctx.gpu && method === KERNEL_SWEEP_METHOD && r.keep && r.approx && L.rows <= 65535) {
+      const k = await sparseKernel(ctx.gpu, L, r.keep, r.approx, p);
+      kernelPoints.push({ sparsity: maskSparsity(r.keep), pattern: patternLabel(p), ...k.view });
+      stages.push({
+        stage: `sparse × dense ${patternLabel(p)} (${k.view.format})`,
+        backend: 'webgpu',
+        ms: k.view.sparseMs,
+      });
+      stages.push({
+        stage: `dense tiled matmul (vs ${patternLabel(p)})`,
+        backend: 'webgpu',
+        ms: k.view.denseMs,
+      });
+      kernelWorst = Math.max(kernelWorst, k.maxRelDiff);
+    }
     points.push({
       method,
       label: e.label,
@@ -303,6 +323,15 @@ async function sweep(
     },
     metrics,
     timings: Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms])),
-    views: { points: all, layer: layerInfo, stages },
+    views: { points: all, layer: layerInfo, stages, kernelPoints },
+    parity: ctx.gpu
+      ? {
+          status: 'checked' as const,
+          maxRelDiff: kernelWorst,
+          tolerance: 1e-4,
+          ok: kernelWorst <= 1e-4,
+          compared: `sparse kernel products at ${kernelPoints.length} sparsities (magnitude masks) against float64`,
+        }
+      : undefined,
   };
 }
