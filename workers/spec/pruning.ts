@@ -86,7 +86,10 @@ export const PRUNING_METHODS = {
 export type PruningMethod = keyof typeof PRUNING_METHODS;
 export const PRUNING_METHOD_IDS = Object.keys(PRUNING_METHODS) as PruningMethod[];
 
-export const PRUNING_DATA = ['outliers', 'correlated', 'relu', 'gaussian', 'file'] as const;
+export const PRUNING_DATA = ['outliers', 'correlated', 'relu', 'gaussian', 'file', 'digits_mlp'] as const;
+
+/** The built-in network: 64 digit pixels → hidden → 10 classes. */
+export const DIGITS_INPUTS = 64;
 
 type V = Record<string, unknown>;
 const info = (v: V) => PRUNING_METHODS[v.method as PruningMethod];
@@ -94,10 +97,13 @@ const info = (v: V) => PRUNING_METHODS[v.method as PruningMethod];
 const methodUses = (field: string) => (v: V) =>
   (info(v)?.fields as readonly string[] | undefined)?.includes(field) ?? false;
 const isLayer = (v: V) => v.study === 'layer';
-const takesPattern = (v: V) => isLayer(v) && info(v)?.patterns === true;
-const synthetic = (v: V) => v.data !== 'file';
+const isTraining = (v: V) => v.study === 'training';
+const takesPattern = (v: V) => (isLayer(v) && info(v)?.patterns === true) || isTraining(v);
+const synthetic = (v: V) => v.data !== 'file' && v.data !== 'digits_mlp';
+const isNet = (v: V) => v.data === 'digits_mlp';
 const usesSparsity = (v: V) =>
-  isLayer(v) && (info(v)?.patterns ? v.pattern === 'unstructured' : methodUses('alpha')(v));
+  (isTraining(v) && v.pattern === 'unstructured') ||
+  (isLayer(v) && (info(v)?.patterns ? v.pattern === 'unstructured' : methodUses('alpha')(v)));
 
 function methodField<T extends Field>(f: T, field: string): T {
   return { ...f, show: (v: V) => isLayer(v) && methodUses(field)(v) };
@@ -107,15 +113,16 @@ export const pruningSpec = defineSpec({
   id: 'pruning',
   title: 'Pruning: weight and activation sparsity',
   fields: {
-    study: choice(['layer', 'sweep'], {
+    study: choice(['layer', 'sweep', 'training'], {
       label: 'Study',
       default: 'layer',
       group: 'Study',
       optionLabels: {
-        layer: 'Prune one layer with one method',
-        sweep: 'Error against sparsity, every method',
+        layer: 'Prune with one method',
+        sweep: 'Error (or accuracy) against sparsity, every method',
+        training: 'Digits MLP: gradual vs one-shot pruning, sparse soups',
       },
-      help: 'Sweep: every method at sparsities 10%–90% (plus 2:4 and 4:8) on the same layer; the points stream in.',
+      help: 'Sweep: every method at sparsities 10%–90% (plus 2:4 and 4:8) on the same layer or network; the points stream in. Training (digits MLP only): one-shot magnitude pruning with and without fine-tuning, gradual magnitude pruning (cubic schedule; for N:M a stepwise progressive schedule), and a sparse soup of fine-tunes sharing one mask.',
     }),
     method: choice(PRUNING_METHOD_IDS, {
       label: 'Method',
@@ -286,7 +293,30 @@ export const pruningSpec = defineSpec({
         relu: 'Synthetic, post-ReLU inputs (non-zero means)',
         gaussian: 'Synthetic, i.i.d. Gaussian',
         file: 'My W and X (.npy)',
+        digits_mlp: 'Digits MLP (trained in the page, both layers pruned)',
       },
+      help: 'The digits MLP (64 → hidden → 10, ReLU) is trained on 1 200 of the built-in 8×8 digits (seeded SGD) and tested on the other 597; both weight matrices are pruned in turn, each calibrated on the outputs of the already-pruned layer before it.',
+    }),
+    epochs: num({
+      label: 'MLP training epochs',
+      default: 20,
+      min: 2,
+      max: 200,
+      int: true,
+      group: 'Data',
+      show: isNet,
+      help: 'SGD, momentum 0.9, lr 0.05, weight decay 1e-4, batch 64. The training study uses the same number of epochs for every schedule.',
+    }),
+    hidden: num({ label: 'MLP hidden units', default: 128, min: 4, max: 512, int: true, group: 'Data', show: isNet }),
+    soupSize: num({
+      label: 'Soup ingredients',
+      default: 3,
+      min: 2,
+      max: 5,
+      int: true,
+      group: 'Study',
+      show: isTraining,
+      help: 'Fine-tunes of the one-shot pruned model, each with its own (learning rate, weight decay), sharing the mask; the soup averages their weights.',
     }),
     W: file({
       label: 'Weight W (out × in)',
@@ -388,6 +418,15 @@ export const pruningSpec = defineSpec({
           field: 'atoms',
           message: `atoms k (${v.atoms}) must not exceed the inputs (${v.cols})`,
         });
+    }
+    if (v.study === 'training' && v.data !== 'digits_mlp')
+      issues.push({ field: 'study', message: 'the training study needs data = digits_mlp (it trains the network)' });
+    if (v.data === 'digits_mlp') {
+      const minIn = Math.min(DIGITS_INPUTS, v.hidden);
+      if (v.pattern === 'N:M' && v.nmM > minIn)
+        issues.push({ field: 'nmM', message: `M (${v.nmM}) is larger than a layer's inputs (${minIn})` });
+      if (v.method === 'cospadi' && v.study === 'layer' && v.atoms > minIn)
+        issues.push({ field: 'atoms', message: `atoms k (${v.atoms}) must not exceed a layer's inputs (${minIn})` });
     }
     if (v.method === 'cospadi' && v.nonzeros > v.atoms)
       issues.push({

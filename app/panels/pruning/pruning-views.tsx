@@ -29,6 +29,16 @@ interface MethodInfoView {
 export function PruningViews({ result, progress, values }: LabViewProps) {
   const [zoom, setZoom] = useState<{ r: number; c: number } | null>(null);
   const livePoints = (progress?.partial?.points as SweepPoint[] | undefined) ?? null;
+  if (values.study === 'training') {
+    const curves = (result?.views?.curves ?? progress?.partial?.curves) as TrainingCurve[] | undefined;
+    if (!curves) return <p className="placeholder">Training the digits MLP…</p>;
+    return (
+      <div className="views-grid">
+        <TrainingCharts curves={curves} result={result} />
+        {result ? <Stages stages={result.views?.stages as StageRecord[]} /> : null}
+      </div>
+    );
+  }
   if (values.study === 'sweep') {
     const points = (result?.views?.points as SweepPoint[] | undefined) ?? livePoints;
     if (!points) return <p className="placeholder">Pruning the layer with every method…</p>;
@@ -312,7 +322,79 @@ function Stages({ stages }: { stages: StageRecord[] | undefined }) {
   );
 }
 
+interface TrainingCurve {
+  name: string;
+  accuracy: number[];
+  sparsity: number[];
+}
+
+function TrainingCharts({ curves, result }: { curves: TrainingCurve[]; result: LabViewProps['result'] }) {
+  const m = result?.metrics;
+  const soup = result?.views?.soup as
+    | { ingredients: number[]; soup: number; recipes: [number, number][] }
+    | undefined;
+  return (
+    <>
+      <section className="card">
+        <LineChart
+          title="Digits MLP: test accuracy per epoch, dense vs one-shot vs gradual pruning"
+          xLabel="epoch"
+          yLabel="test accuracy"
+          series={curves.map((c, i) => ({
+            name: c.name,
+            color: COLORS[i % COLORS.length],
+            points: c.accuracy.map((y, x) => ({
+              x: c.name.startsWith('one-shot') ? x + 1 + Math.floor(curves[0].accuracy.length / 2) : x + 1,
+              y,
+            })),
+          }))}
+        />
+        <p className="caption">{String(result?.views?.schedule ?? '')}</p>
+      </section>
+      {m ? (
+        <section className="card">
+          <MetricTable
+            caption="Final test accuracy (same epochs for every schedule)"
+            rows={[
+              { label: 'dense', value: m.accuracyDense },
+              { label: 'one-shot at E/2, no fine-tuning', value: m.accuracyOneShotNoFinetune },
+              { label: 'one-shot at E/2 + fine-tuning', value: m.accuracyOneShotFinetuned },
+              { label: 'gradual', value: m.accuracyGradual },
+              {
+                label: 'sparsity (one-shot / gradual)',
+                value: `${m.sparsityOneShot.toFixed(4)} / ${m.sparsityGradual.toFixed(4)}`,
+              },
+            ]}
+          />
+        </section>
+      ) : null}
+      {soup && m ? (
+        <section className="card">
+          <BarChart
+            title="Sparse soup: fine-tunes sharing one mask, and their average"
+            yLabel="test accuracy"
+            bars={[
+              ...soup.ingredients.map((a, i) => ({
+                label: `lr ${soup.recipes[i][0]}, wd ${soup.recipes[i][1]}`,
+                value: a,
+              })),
+              { label: 'soup (average)', value: soup.soup, color: '#d62728' },
+            ]}
+          />
+          <p className="caption">
+            Soup sparsity {m.sparsitySoup.toFixed(4)} = ingredient sparsity {m.sparsityIngredient.toFixed(4)}{' '}
+            (the mask is shared, so averaging keeps it). At this scale the soup beats the average ingredient
+            at best, not every ingredient (the paper’s ImageNet/CIFAR result is not reproduced here).
+          </p>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
 function SweepChart({ points }: { points: SweepPoint[] }) {
+  const acc = points.some((p) => p.accuracy !== undefined);
+  const yOf = (p: SweepPoint) => (acc ? (p.accuracy ?? Number.NaN) : p.relErr);
   const byMethod = new Map<string, { label: string; un: SweepPoint[]; nm: SweepPoint[] }>();
   for (const p of points) {
     const e = byMethod.get(p.method) ?? { label: p.label, un: [], nm: [] };
@@ -327,22 +409,26 @@ function SweepChart({ points }: { points: SweepPoint[] }) {
       color,
       markers: true,
       dashed: id === 'svd',
-      points: e.un.map((p) => ({ x: p.sparsity, y: p.relErr })).sort((a, b) => a.x - b.x),
+      points: e.un.map((p) => ({ x: p.sparsity, y: yOf(p) })).sort((a, b) => a.x - b.x),
     });
     if (e.nm.length)
       series.push({
         name: `${e.label}: ${e.nm.map((p) => p.pattern).join(', ')}`,
         color,
         markers: true,
-        points: e.nm.map((p) => ({ x: p.sparsity + (p.pattern === '4:8' ? 0.01 : -0.01), y: p.relErr })),
+        points: e.nm.map((p) => ({ x: p.sparsity + (p.pattern === '4:8' ? 0.01 : -0.01), y: yOf(p) })),
       });
   });
   return (
     <section className="card">
       <LineChart
-        title="Held-out output error against sparsity, every method on the same layer"
+        title={
+          acc
+            ? 'Digits MLP: test accuracy against sparsity, every method (both layers pruned)'
+            : 'Held-out output error against sparsity, every method on the same layer'
+        }
         xLabel="sparsity (weights; R-Sparse: MACs; CoSpaDi/SVD: stored values)"
-        yLabel="relErr = ‖(W − Ŵ)Xᵀ‖ / ‖WXᵀ‖"
+        yLabel={acc ? 'test accuracy' : 'relErr = ‖(W − Ŵ)Xᵀ‖ / ‖WXᵀ‖'}
         series={series}
       />
       <p className="caption">

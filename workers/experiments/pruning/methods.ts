@@ -41,6 +41,8 @@ export interface MethodRun {
   approx: Float64Array | null;
   /** Keep-mask in W's shape (1 = kept), for weight-mask methods. */
   keep: Uint8Array | null;
+  /** The layer's forward pass (n × rows, no bias) when it is not x ↦ Ŵx (activation sparsity). */
+  forward?: (X: Float64Array, n: number) => Float64Array;
   /** The score the mask was selected on (W's shape), when there is one. */
   scores: Float64Array | null;
   /** Output error on held-out and calibration tokens. */
@@ -201,6 +203,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
           lowRank: nd(Float32Array.from(fit.lowRank), [L.rows, L.cols]),
         },
         views: { spectrum: Array.from(fit.singularValues) },
+        forward: (X, n) => rsparseForward(L.W, fit, X, n, L.rows, L.cols).Y,
       };
     },
     gpu: { none: 'activation masks are per token; the lab runs R-Sparse on the CPU reference only' },

@@ -17,17 +17,25 @@ import {
 import { type Layer, splitTokens, syntheticLayer } from './data';
 import { runGpuStages, sparseKernel } from './gpu-stages';
 import { METHODS } from './methods';
+import { networkLayerStudy, networkSweep, trainingStudy } from './network';
 import type { KernelView, MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
 
 const FILE_FIELDS = ['W', 'X'] as const;
 
+/** Files given for a data source that does not read them are errors naming them. */
+function rejectUnusedFiles(v: PruningValues, ctx: Pick<RunContext, 'data'>): void {
+  if (v.data === 'file') return;
+  const given = FILE_FIELDS.filter((f) => ctx.data[f] || v[f]);
+  if (given.length)
+    throw new UserError(
+      `${given.join(' and ')}: data = ${v.data} builds its own ${v.data === 'digits_mlp' ? 'network' : 'layer'}, so the file${given.length > 1 ? 's are' : ' is'} not used; choose data = file or drop ${given.join(', ')}`,
+    );
+}
+
 export function loadLayer(v: PruningValues, ctx: Pick<RunContext, 'data'>): Layer {
+  rejectUnusedFiles(v, ctx);
   if (v.data !== 'file') {
-    const given = FILE_FIELDS.filter((f) => ctx.data[f] || v[f]);
-    if (given.length)
-      throw new UserError(
-        `${given.join(' and ')}: data = ${v.data} builds its own layer, so the file${given.length > 1 ? 's are' : ' is'} not used; choose data = file or drop ${given.join(', ')}`,
-      );
+    if (v.data === 'digits_mlp') throw new Error('the digits MLP is not a single layer');
     return syntheticLayer({
       kind: v.data,
       rows: v.rows,
@@ -159,9 +167,13 @@ export const SWEEP_SPARSITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export const pruningExperiment = defineExperiment({
   spec: pruningSpec,
   async run(v, ctx) {
+    const p = patternFor(v);
+    if (v.data === 'digits_mlp') {
+      rejectUnusedFiles(v, ctx);
+      return networkRun(v, ctx, p);
+    }
     ctx.progress({ fraction: 0, stage: 'building the layer' });
     const L = loadLayer(v, ctx);
-    const p = patternFor(v);
     checkSizes(v, L, p);
     const stages: StageRecord[] = [];
     const timed = <T>(stage: string, f: () => T): T => {
@@ -334,4 +346,67 @@ async function sweep(
         }
       : undefined,
   };
+}
+
+async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
+  const stages: StageRecord[] = [];
+  const timings = () => Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms]));
+  const network = {
+    hidden: v.hidden,
+    epochs: v.epochs,
+    notes: `digits MLP 64 → ${v.hidden} → 10 (ReLU), 1 200 train / 597 test digits`,
+  };
+  if (v.study === 'training') {
+    const r = await trainingStudy(v, ctx, p, stages);
+    return {
+      arrays: r.arrays,
+      metrics: r.metrics,
+      timings: timings(),
+      views: { ...r.views, network, pattern: patternLabel(p), stages },
+    };
+  }
+  if (v.study === 'sweep') {
+    const { points, dense } = await networkSweep(v, ctx, stages, SWEEP_SPARSITIES);
+    const metrics: Record<string, number> = { accuracyDense: dense };
+    for (const q of points)
+      if (q.pattern === '2:4' || (q.pattern === 'unstructured' && Math.abs(q.sparsity - 0.5) < 0.01))
+        metrics[`accuracy_${q.method}_${q.pattern === '2:4' ? '2of4' : '50'}`] = q.accuracy ?? Number.NaN;
+    return {
+      arrays: {
+        sweep: nd(Float64Array.from(points.flatMap((q) => [q.sparsity, q.accuracy ?? Number.NaN])), [
+          points.length,
+          2,
+        ]),
+      },
+      metrics,
+      timings: timings(),
+      views: { points, denseAccuracy: dense, network, stages },
+    };
+  }
+  const r = await networkLayerStudy(v, ctx, p, stages);
+  const first = r.net.layers[0];
+  const views: Record<string, unknown> = {
+    ...first.run.views,
+    network,
+    layer: {
+      rows: first.rows,
+      cols: first.cols,
+      tokens: 1200,
+      held: 597,
+      notes: `${network.notes}; the charts show layer 1`,
+    },
+    method: {
+      id: v.method,
+      label: r.entry.label,
+      departures: r.entry.departures,
+      gpu: 'GPU: none for the network study (the MLP and its pruning run on the CPU reference)',
+    },
+    pattern: r.entry.patterns ? patternLabel(p) : null,
+    stages,
+  };
+  if (first.run.keep)
+    views.mask = maskView(first.run.keep, first.rows, first.cols, p.kind === 'nm' ? p.m : 0);
+  if (first.run.keep && first.run.scores)
+    views.scores = scoreHistogram(first.run.scores, first.run.keep, `${r.entry.label} score (layer 1)`);
+  return { arrays: r.arrays, metrics: r.metrics, timings: timings(), views };
 }

@@ -31,6 +31,8 @@ export interface SweepPoint {
   /** Fraction of weights (or MACs, or stored values) saved. */
   sparsity: number;
   relErr: number;
+  /** Test accuracy of the pruned network (digits MLP only). */
+  accuracy?: number;
   pattern: string;
 }
 
