@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { PRUNING_METHOD_IDS } from '../workers/spec/pruning';
+import { waitForResult } from './helpers';
 
 type Handle = {
   sparselab: {
@@ -53,4 +54,16 @@ test('every pruning method runs in the page on WebGPU, and the sweep draws every
   await expect(chart).toBeVisible();
   for (const label of ['Magnitude', 'Wanda', 'SparseGPT', 'DSnoT', 'R-Sparse', 'CoSpaDi'])
     await expect(chart).toContainText(label);
+});
+
+test('no serious accessibility violations: pruning lab', async ({ page }) => {
+  const AxeBuilder = (await import('@axe-core/playwright')).default;
+  await page.goto('./#/pruning?ver=1&method=wanda&pattern=2:4&rows=16&cols=48&tokens=96&heldTokens=32');
+  await waitForResult(page);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length}) e.g. ${v.nodes[0]?.target.join(' ')}`);
+  expect(results.passes.length).toBeGreaterThan(10);
+  expect(serious).toEqual([]);
 });

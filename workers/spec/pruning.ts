@@ -131,9 +131,7 @@ export const pruningSpec = defineSpec({
       primary: true,
       show: isLayer,
       optionLabels: Object.fromEntries(PRUNING_METHOD_IDS.map((id) => [id, PRUNING_METHODS[id].label])),
-      help: PRUNING_METHOD_IDS.map((id) => `${PRUNING_METHODS[id].label}: ${PRUNING_METHODS[id].help}`).join(
-        ' ',
-      ),
+      help: 'Which pruning method; what the chosen one computes, and where the lab departs from its paper, is written under its result.',
     }),
     pattern: choice(PRUNING_PATTERNS, {
       label: 'Pattern',
@@ -307,7 +305,15 @@ export const pruningSpec = defineSpec({
       show: isNet,
       help: 'SGD, momentum 0.9, lr 0.05, weight decay 1e-4, batch 64. The training study uses the same number of epochs for every schedule.',
     }),
-    hidden: num({ label: 'MLP hidden units', default: 128, min: 4, max: 512, int: true, group: 'Data', show: isNet }),
+    hidden: num({
+      label: 'MLP hidden units',
+      default: 128,
+      min: 4,
+      max: 512,
+      int: true,
+      group: 'Data',
+      show: isNet,
+    }),
     soupSize: num({
       label: 'Soup ingredients',
       default: 3,
@@ -420,13 +426,19 @@ export const pruningSpec = defineSpec({
         });
     }
     if (v.study === 'training' && v.data !== 'digits_mlp')
-      issues.push({ field: 'study', message: 'the training study needs data = digits_mlp (it trains the network)' });
+      issues.push({
+        field: 'study',
+        message: 'the training study needs data = digits_mlp (it trains the network)',
+      });
     if (v.data === 'digits_mlp') {
       const minIn = Math.min(DIGITS_INPUTS, v.hidden);
       if (v.pattern === 'N:M' && v.nmM > minIn)
         issues.push({ field: 'nmM', message: `M (${v.nmM}) is larger than a layer's inputs (${minIn})` });
       if (v.method === 'cospadi' && v.study === 'layer' && v.atoms > minIn)
-        issues.push({ field: 'atoms', message: `atoms k (${v.atoms}) must not exceed a layer's inputs (${minIn})` });
+        issues.push({
+          field: 'atoms',
+          message: `atoms k (${v.atoms}) must not exceed a layer's inputs (${minIn})`,
+        });
     }
     if (v.method === 'cospadi' && v.nonzeros > v.atoms)
       issues.push({

@@ -22,6 +22,7 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 interface MethodInfoView {
   id: string;
   label: string;
+  help: string;
   departures: string;
   gpu: string;
 }
@@ -89,6 +90,7 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
         />
         <ul className="notes">
           <li>Layer: {layer.notes}</li>
+          <li>Method: {method.help}</li>
           <li>Departures: {method.departures}</li>
           <li>{method.gpu}</li>
         </ul>
@@ -312,12 +314,23 @@ function KernelSweep({ points }: { points: KernelPoint[] }) {
 
 function Stages({ stages }: { stages: StageRecord[] | undefined }) {
   if (!stages?.length) return null;
+  // Long lists (the sweep) are summed per method and backend.
+  const rows =
+    stages.length <= 12
+      ? stages.map((s) => ({ label: `${s.stage} [${s.backend}]`, value: s.ms, unit: 'ms' }))
+      : [
+          ...stages
+            .reduce((m, s) => {
+              const key = `${s.stage.split(' ')[0]} [${s.backend}]`;
+              const e = m.get(key) ?? { ms: 0, n: 0 };
+              m.set(key, { ms: e.ms + s.ms, n: e.n + 1 });
+              return m;
+            }, new Map<string, { ms: number; n: number }>())
+            .entries(),
+        ].map(([label, e]) => ({ label: `${label} ×${e.n}`, value: e.ms, unit: 'ms' }));
   return (
     <section className="card">
-      <MetricTable
-        caption="What ran, where"
-        rows={stages.map((s) => ({ label: `${s.stage} [${s.backend}]`, value: s.ms, unit: 'ms' }))}
-      />
+      <MetricTable caption="What ran, where" rows={rows} />
     </section>
   );
 }

@@ -212,6 +212,7 @@ export const pruningExperiment = defineExperiment({
       method: {
         id: v.method,
         label: entry.label,
+        help: entry.help,
         departures: entry.departures,
         gpu: 'kernels' in entry.gpu ? `GPU: ${entry.gpu.kernels}` : `GPU: none — ${entry.gpu.none}`,
       },
@@ -348,6 +349,11 @@ async function sweep(
   };
 }
 
+const NETWORK_PARITY: Parity = {
+  status: 'not-applicable',
+  reason: 'the digits MLP is trained and pruned on the CPU reference only (every stage runs on the CPU)',
+};
+
 async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
   const stages: StageRecord[] = [];
   const timings = () => Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms]));
@@ -363,6 +369,7 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
       metrics: r.metrics,
       timings: timings(),
       views: { ...r.views, network, pattern: patternLabel(p), stages },
+      parity: NETWORK_PARITY,
     };
   }
   if (v.study === 'sweep') {
@@ -381,6 +388,7 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
       metrics,
       timings: timings(),
       views: { points, denseAccuracy: dense, network, stages },
+      parity: NETWORK_PARITY,
     };
   }
   const r = await networkLayerStudy(v, ctx, p, stages);
@@ -398,6 +406,7 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
     method: {
       id: v.method,
       label: r.entry.label,
+      help: r.entry.help,
       departures: r.entry.departures,
       gpu: 'GPU: none for the network study (the MLP and its pruning run on the CPU reference)',
     },
@@ -408,5 +417,5 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
     views.mask = maskView(first.run.keep, first.rows, first.cols, p.kind === 'nm' ? p.m : 0);
   if (first.run.keep && first.run.scores)
     views.scores = scoreHistogram(first.run.scores, first.run.keep, `${r.entry.label} score (layer 1)`);
-  return { arrays: r.arrays, metrics: r.metrics, timings: timings(), views };
+  return { arrays: r.arrays, metrics: r.metrics, timings: timings(), views, parity: NETWORK_PARITY };
 }

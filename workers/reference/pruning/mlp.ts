@@ -24,7 +24,8 @@ export interface Split {
 
 export function initMlp(inputs: number, hidden: number, classes: number, seed: number): Mlp {
   const rng = new Rng(seed, 3);
-  const he = (fan: number, n: number) => Float64Array.from({ length: n }, () => rng.normal() * Math.sqrt(2 / fan));
+  const he = (fan: number, n: number) =>
+    Float64Array.from({ length: n }, () => rng.normal() * Math.sqrt(2 / fan));
   return {
     inputs,
     hidden,
@@ -41,14 +42,26 @@ export function cloneMlp(m: Mlp): Mlp {
 }
 
 /** Hidden activations ReLU(X W1ᵀ + b1) (n × hidden), optionally with a replacement for the first layer. */
-export function hiddenOf(m: Mlp, X: Float64Array, n: number, layer1?: (X: Float64Array, n: number) => Float64Array): Float64Array {
+export function hiddenOf(
+  m: Mlp,
+  X: Float64Array,
+  n: number,
+  layer1?: (X: Float64Array, n: number) => Float64Array,
+): Float64Array {
   const H = layer1 ? layer1(X, n) : linear(X, n, m.W1, m.hidden, m.inputs);
-  for (let t = 0; t < n; t++) for (let i = 0; i < m.hidden; i++) H[t * m.hidden + i] = Math.max(0, H[t * m.hidden + i] + m.b1[i]);
+  for (let t = 0; t < n; t++)
+    for (let i = 0; i < m.hidden; i++) H[t * m.hidden + i] = Math.max(0, H[t * m.hidden + i] + m.b1[i]);
   return H;
 }
 
 /** X W ᵀ for X (n × cols) and W (rows × cols): n × rows, no bias. */
-export function linear(X: Float64Array, n: number, W: ArrayLike<number>, rows: number, cols: number): Float64Array {
+export function linear(
+  X: Float64Array,
+  n: number,
+  W: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float64Array {
   const Y = new Float64Array(n * rows);
   for (let t = 0; t < n; t++)
     for (let i = 0; i < rows; i++) {
@@ -59,7 +72,12 @@ export function linear(X: Float64Array, n: number, W: ArrayLike<number>, rows: n
   return Y;
 }
 
-export function logitsOf(m: Mlp, H: Float64Array, n: number, layer2?: (H: Float64Array, n: number) => Float64Array): Float64Array {
+export function logitsOf(
+  m: Mlp,
+  H: Float64Array,
+  n: number,
+  layer2?: (H: Float64Array, n: number) => Float64Array,
+): Float64Array {
   const Z = layer2 ? layer2(H, n) : linear(H, n, m.W2, m.classes, m.hidden);
   for (let t = 0; t < n; t++) for (let c = 0; c < m.classes; c++) Z[t * m.classes + c] += m.b2[c];
   return Z;
@@ -110,12 +128,26 @@ export function trainMlp(
   seed: number,
   opts: SgdOptions,
   masks: Masks,
-  hooks: { beforeStep?: (step: number) => void; afterEpoch?: (epoch: number) => void; firstStep?: number } = {},
+  hooks: {
+    beforeStep?: (step: number) => void;
+    afterEpoch?: (epoch: number) => void;
+    firstStep?: number;
+  } = {},
 ): number {
   const rng = new Rng(seed, 11);
   const { inputs: D, hidden: Hn, classes: C } = m;
-  const vel = { W1: new Float64Array(m.W1.length), b1: new Float64Array(Hn), W2: new Float64Array(m.W2.length), b2: new Float64Array(C) };
-  const g = { W1: new Float64Array(m.W1.length), b1: new Float64Array(Hn), W2: new Float64Array(m.W2.length), b2: new Float64Array(C) };
+  const vel = {
+    W1: new Float64Array(m.W1.length),
+    b1: new Float64Array(Hn),
+    W2: new Float64Array(m.W2.length),
+    b2: new Float64Array(C),
+  };
+  const g = {
+    W1: new Float64Array(m.W1.length),
+    b1: new Float64Array(Hn),
+    W2: new Float64Array(m.W2.length),
+    b2: new Float64Array(C),
+  };
   const h = new Float64Array(Hn);
   const z = new Float64Array(C);
   const dh = new Float64Array(Hn);
@@ -180,7 +212,13 @@ export function trainMlp(
 }
 
 /** The digits table (pixels 0–16 + label) as inputs /16, shuffled with the seed and split. */
-export function digitsSplits(data: Float64Array, rows: number, cols: number, trainN: number, seed: number): { train: Split; test: Split } {
+export function digitsSplits(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  trainN: number,
+  seed: number,
+): { train: Split; test: Split } {
   const D = cols - 1;
   const order = new Rng(seed, 5).sample(rows, rows);
   const take = (ids: number[]): Split => {
