@@ -155,7 +155,7 @@ export const PRESETS: Preset[] = [
     lab: 'pruning',
     title: 'SparseGPT’s weight update',
     blurb:
-      'On strongly correlated inputs at 2:4, SparseGPT’s OBS update spreads each pruned weight’s error over the columns not yet visited: held-out relErr about 0.13, against 0.30 for the same mask without the update (relErrMaskOnly) and 0.36 for Wanda. Both the mask and the update matter.',
+      'On strongly correlated inputs at 2:4, SparseGPT’s OBS update spreads each pruned weight’s error over the columns not yet visited: held-out relErr about 0.13, against 0.30 for the same mask without the update (relErrMaskOnly) and 0.36 for Wanda. Set “SparseGPT: mask” to Wanda’s: the update alone takes Wanda’s mask from 0.36 to about 0.21. Both the mask and the update matter.',
     hash: '#/pruning?ver=1&method=sparsegpt&pattern=2:4&data=correlated',
   },
   {

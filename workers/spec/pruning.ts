@@ -49,7 +49,7 @@ export const PRUNING_METHODS = {
   sparsegpt: {
     label: 'SparseGPT (OBS update)',
     help: 'Row-wise optimal brain surgeon with H = (2/T)XᵀX + λI, λ = percdamp·mean diag H. Columns are visited left to right in blocks; a pruned weight’s error is spread over the columns not yet visited through the Cholesky factor of H⁻¹, with lazy batched updates between blocks. Unstructured masks are chosen per block of columns across all rows on the already-updated weights (score w²/[H⁻¹]_jj); N:M per row and group.',
-    fields: ['percdamp', 'blocksize'],
+    fields: ['percdamp', 'blocksize', 'sgptMask'],
     patterns: true,
     weightMask: true,
     departures: `${COUNT_RULE} The factorisation is float64; a failed Cholesky retries with λ ×10 and the result says so. Blocks are rounded down to a multiple of M for N:M.`,
@@ -211,6 +211,19 @@ export const pruningSpec = defineSpec({
         help: 'Columns per block: unstructured masks are chosen per block; updates to later columns are batched per block (official default 128).',
       }),
       'blocksize',
+    ),
+    sgptMask: methodField(
+      choice(['adaptive', 'wanda'], {
+        label: 'SparseGPT: mask',
+        default: 'adaptive',
+        group: 'Method',
+        optionLabels: {
+          adaptive: 'Its own (chosen block by block on updated weights)',
+          wanda: 'Wanda’s mask, SparseGPT’s update only',
+        },
+        help: 'With Wanda’s mask, only the weight update runs: it separates what the mask and what the update contribute.',
+      }),
+      'sgptMask',
     ),
     dsnotInit: methodField(
       choice(['wanda', 'magnitude', 'sparsegpt'], {

@@ -25,6 +25,7 @@ export type MethodParams = Pick<
   | 'magGroup'
   | 'percdamp'
   | 'blocksize'
+  | 'sgptMask'
   | 'dsnotInit'
   | 'maxCycles'
   | 'tau'
@@ -121,9 +122,12 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
   },
   sparsegpt: {
     reference(L, p, v) {
+      const fixedKeep =
+        v.sgptMask === 'wanda' ? wandaPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p).keep : undefined;
       const r = sparseGptPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p, {
         percdamp: v.percdamp,
         blocksize: v.blocksize,
+        fixedKeep,
       });
       // The same mask without the weight update: how much the update itself buys.
       const maskOnly = Float64Array.from(L.W, (w, i) => (r.keep[i] ? w : 0));

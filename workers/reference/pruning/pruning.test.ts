@@ -81,6 +81,20 @@ describe('Wanda', () => {
       );
     }
   });
+  it('is invariant to rescaling input channels (W_:,j·c_j, X_:,j/c_j); magnitude is not', () => {
+    const L = layer('gaussian', 12);
+    const rng = new Rng(4);
+    const c = Float64Array.from({ length: L.cols }, () => Math.exp(rng.normal()));
+    const W2 = Float64Array.from(L.W, (w, i) => w * c[i % L.cols]);
+    const X2 = Float64Array.from(L.Xcal, (x, i) => x / c[i % L.cols]);
+    const p: Pattern = { kind: 'unstructured', sparsity: 0.5 };
+    expect(Array.from(wandaPrune(W2, X2, L.tokens, L.rows, L.cols, p).keep)).toEqual(
+      Array.from(wandaPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p).keep),
+    );
+    expect(Array.from(magnitudePrune(W2, L.rows, L.cols, p, 'row').keep)).not.toEqual(
+      Array.from(magnitudePrune(L.W, L.rows, L.cols, p, 'row').keep),
+    );
+  });
   it('beats magnitude on outlier input channels', () => {
     const L = layer('outliers', 5, 32, 96);
     const p: Pattern = { kind: 'unstructured', sparsity: 0.5 };
@@ -130,6 +144,19 @@ describe('SparseGPT', () => {
       );
       expect(sg).toBeLessThan(0.7 * wan);
     }
+  });
+  it('with a given mask runs only the update: same mask, lower error than the mask alone', () => {
+    const L = layer('correlated', 4, 32, 96);
+    const p: Pattern = { kind: 'nm', n: 2, m: 4 };
+    const w = wandaPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p);
+    const sg = sparseGptPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p, {
+      ...SPARSEGPT_DEFAULTS,
+      fixedKeep: w.keep,
+    });
+    expect(Array.from(sg.keep)).toEqual(Array.from(w.keep));
+    for (let i = 0; i < sg.keep.length; i++) if (!sg.keep[i]) expect(sg.pruned[i]).toBe(0);
+    const e = (A: Float64Array) => relErr(L.W, A, L.Xheld, L.held, L.rows, L.cols);
+    expect(e(sg.pruned)).toBeLessThan(0.9 * e(w.pruned));
   });
   it('pruning a prefix of columns equals the exact least-squares refit (one block)', () => {
     const L = layer('correlated', 6, 5, 12);

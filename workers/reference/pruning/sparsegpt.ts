@@ -9,6 +9,8 @@ import type { Pattern } from './select';
 export interface SparseGptOptions {
   percdamp: number;
   blocksize: number;
+  /** A given keep-mask (e.g. Wanda's): only the weight update runs, no mask selection. */
+  fixedKeep?: Uint8Array;
 }
 
 export const SPARSEGPT_DEFAULTS: SparseGptOptions = { percdamp: 0.01, blocksize: 128 };
@@ -86,7 +88,8 @@ export function sparseGptPrune(
   }
   if (!U) throw new Error('SparseGPT: the calibration Hessian could not be factorised even with damping');
 
-  const keep = new Uint8Array(rows * cols).fill(1);
+  const fixed = opts.fixedKeep;
+  const keep = fixed ? Uint8Array.from(fixed) : new Uint8Array(rows * cols).fill(1);
   const scores = new Float64Array(rows * cols);
   // Blocks must hold whole N:M groups.
   const bs = p.kind === 'nm' ? Math.max(p.m, Math.floor(opts.blocksize / p.m) * p.m) : opts.blocksize;
@@ -95,7 +98,7 @@ export function sparseGptPrune(
     const i2 = Math.min(cols, i1 + bs);
     const nb = i2 - i1;
     const Err = new Float64Array(rows * nb);
-    if (p.kind === 'unstructured') {
+    if (!fixed && p.kind === 'unstructured') {
       const k = Math.floor(p.sparsity * rows * nb);
       if (k > 0) {
         const idx: number[] = [];
@@ -112,7 +115,7 @@ export function sparseGptPrune(
       }
     }
     for (let i = i1; i < i2; i++) {
-      if (p.kind === 'nm' && (i - i1) % p.m === 0) {
+      if (!fixed && p.kind === 'nm' && (i - i1) % p.m === 0) {
         const size = Math.min(p.m, cols - i);
         const drop = size - Math.min(p.n, size);
         for (let r = 0; r < rows; r++) {
