@@ -128,6 +128,9 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
         </section>
       ) : null}
       {scores ? <ScoreChart h={scores} /> : null}
+      {v.scoreMap && v.weightMap ? (
+        <ScoreMaps score={v.scoreMap as GridView} weight={v.weightMap as GridView} label={method.label} />
+      ) : null}
       <MethodCharts views={v} metrics={m} />
       {kernel ? <KernelChart k={kernel} /> : null}
       <Stages stages={v.stages as StageRecord[]} />
@@ -165,6 +168,41 @@ function MaskZoom({ mask, at, groupM }: { mask: NdArray; at: { r: number; c: num
       <p className="caption">
         Bright = kept, dark = pruned
         {groupM > 0 ? `; alternate groups of ${groupM} inputs are shaded slightly apart` : ''}.
+      </p>
+    </section>
+  );
+}
+
+interface GridView {
+  rows: number;
+  cols: number;
+  values: number[];
+}
+
+function ScoreMaps({ score, weight, label }: { score: GridView; weight: GridView; label: string }) {
+  return (
+    <section className="card">
+      <Heatmap
+        title="log10 |W| (block-averaged)"
+        xLabel="input j"
+        yLabel="output row i"
+        rows={weight.rows}
+        cols={weight.cols}
+        values={weight.values}
+        colormap="viridis"
+      />
+      <Heatmap
+        title={`log10 of the ${label} score (block-averaged)`}
+        xLabel="input j"
+        yLabel="output row i"
+        rows={score.rows}
+        cols={score.cols}
+        values={score.values}
+        colormap="viridis"
+      />
+      <p className="caption">
+        Where the inputs have outlier channels, Wanda’s score shows them as bright columns that |W| alone does
+        not.
       </p>
     </section>
   );

@@ -126,6 +126,27 @@ export function maskView(keep: Uint8Array, rows: number, cols: number, groupM: n
   };
 }
 
+/** Block-averaged log10 of a score (or |W|) over the same preview grid as the mask. */
+export function logMap(
+  values: Float64Array,
+  rows: number,
+  cols: number,
+): { rows: number; cols: number; values: number[] } {
+  const rowStep = Math.ceil(rows / PREVIEW);
+  const colStep = Math.ceil(cols / (2 * PREVIEW));
+  const pr = Math.ceil(rows / rowStep);
+  const pc = Math.ceil(cols / colStep);
+  const sum = new Float64Array(pr * pc);
+  const cnt = new Float64Array(pr * pc);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const q = Math.floor(i / rowStep) * pc + Math.floor(j / colStep);
+      sum[q] += Math.log10(Math.max(Math.abs(values[i * cols + j]), 1e-12));
+      cnt[q]++;
+    }
+  return { rows: pr, cols: pc, values: Array.from(sum, (x, i) => x / cnt[i]) };
+}
+
 export function scoreHistogram(
   scores: Float64Array,
   keep: Uint8Array,
@@ -220,7 +241,11 @@ export const pruningExperiment = defineExperiment({
     };
     if (kernel) views.kernel = kernel;
     if (res.keep) views.mask = maskView(res.keep, L.rows, L.cols, p.kind === 'nm' ? p.m : 0);
-    if (res.keep && res.scores) views.scores = scoreHistogram(res.scores, res.keep, `${entry.label} score`);
+    if (res.keep && res.scores) {
+      views.scores = scoreHistogram(res.scores, res.keep, `${entry.label} score`);
+      views.scoreMap = logMap(res.scores, L.rows, L.cols);
+      views.weightMap = logMap(L.W, L.rows, L.cols);
+    }
     const metrics: Record<string, number> = {
       relErr: res.relErr,
       relErrCalibration: res.relErrCal,
