@@ -432,7 +432,7 @@ export const pruningSpec = defineSpec({
           field: 'nmM',
           message: `M (${v.nmM}) is larger than the number of inputs (${v.cols})`,
         });
-      if (v.method === 'cospadi' && v.atoms > v.cols)
+      if (isLayer(v) && methodUses('atoms')(v) && v.atoms > v.cols)
         issues.push({
           field: 'atoms',
           message: `atoms k (${v.atoms}) must not exceed the inputs (${v.cols})`,
@@ -447,13 +447,13 @@ export const pruningSpec = defineSpec({
       const minIn = Math.min(DIGITS_INPUTS, v.hidden);
       if (v.pattern === 'N:M' && v.nmM > minIn)
         issues.push({ field: 'nmM', message: `M (${v.nmM}) is larger than a layer's inputs (${minIn})` });
-      if (v.method === 'cospadi' && v.study === 'layer' && v.atoms > minIn)
+      if (isLayer(v) && methodUses('atoms')(v) && v.atoms > minIn)
         issues.push({
           field: 'atoms',
           message: `atoms k (${v.atoms}) must not exceed a layer's inputs (${minIn})`,
         });
     }
-    if (v.method === 'cospadi' && v.nonzeros > v.atoms)
+    if (isLayer(v) && methodUses('nonzeros')(v) && v.nonzeros > v.atoms)
       issues.push({
         field: 'nonzeros',
         message: `non-zeros s (${v.nonzeros}) must not exceed the atoms k (${v.atoms})`,

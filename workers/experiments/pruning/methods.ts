@@ -62,7 +62,19 @@ export type GpuPath = { kernels: 'scores+mask'; score: 'magnitude' | 'wanda' } |
 export interface MethodImpl {
   reference(layer: Layer, p: Pattern, v: MethodParams, sparsity: number): MethodRun;
   gpu: GpuPath;
+  /**
+   * Parameters for a sweep point at sparsity s on a layer `rows × cols` (capped at `maxAtoms` atoms where
+   * that applies), when the method is not sized by s directly.
+   */
+  sweepParams?: (v: MethodParams, rows: number, cols: number, s: number, maxAtoms: number) => MethodParams;
+  /** On WebGPU, the sweep times the sparse kernels on this method's masks (one method is enough). */
+  kernelSweep?: boolean;
+  /** Baseline curves the method computes alongside itself (metric → sweep series). */
+  baselines?: Array<{ metric: string; id: string; label: string; pattern: string }>;
 }
+
+/** K-SVD iterations per CoSpaDi point in a sweep (at most; the layer study uses the spec's). */
+export const SWEEP_KSVD_ITERATIONS = 3;
 
 const gramCache = new WeakMap<Layer, { held: Float64Array; cal: Float64Array }>();
 
@@ -112,6 +124,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
     gpu: { kernels: 'scores+mask', score: 'magnitude' },
+    kernelSweep: true,
   },
   wanda: {
     reference(L, p) {
@@ -245,6 +258,24 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       };
     },
     gpu: { none: 'K-SVD (OMP and rank-1 updates) runs on the CPU reference only' },
+    // k atoms and s = k/4 non-zeros per row, so the stored values are about (1 − s)·rows·cols.
+    sweepParams(v, rows, cols, s, maxAtoms) {
+      const k = Math.max(1, Math.min(maxAtoms, Math.round(((1 - s) * rows * cols) / (cols + rows / 4))));
+      return {
+        ...v,
+        atoms: k,
+        nonzeros: Math.max(1, Math.round(k / 4)),
+        iterations: Math.min(v.iterations, SWEEP_KSVD_ITERATIONS),
+      };
+    },
+    baselines: [
+      {
+        metric: 'relErrSvdCalibrated',
+        id: 'svd',
+        label: 'Truncated SVD (calibrated), same size',
+        pattern: 'low rank',
+      },
+    ],
   },
 };
 

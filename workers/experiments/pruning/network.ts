@@ -159,23 +159,10 @@ export async function networkSweep(
   for (let j = 0; j < jobs.length; j++) {
     const { id, p, s } = jobs[j];
     const e = METHODS[id];
-    const params =
-      id === 'cospadi'
-        ? (() => {
-            // Sized on layer 1 (hidden × 64) so stored values ≈ (1 − s)·64·hidden; both layers use it.
-            const cap = Math.min(m.inputs, m.hidden);
-            const k = Math.max(
-              1,
-              Math.min(cap, Math.round(((1 - s) * m.inputs * m.hidden) / (m.inputs + m.hidden / 4))),
-            );
-            return {
-              ...v,
-              atoms: k,
-              nonzeros: Math.max(1, Math.round(k / 4)),
-              iterations: Math.min(v.iterations, 3),
-            };
-          })()
-        : v;
+    // Sized on layer 1 (hidden × 64); atoms capped by the smaller layer input.
+    const params = e.sweepParams
+      ? { ...v, ...e.sweepParams(v, m.hidden, m.inputs, s, Math.min(m.inputs, m.hidden)) }
+      : v;
     const t1 = performance.now();
     const net = pruneNetwork(m, train, test, e, p, params, s);
     stages.push({ stage: `${id} ${patternLabel(p)}`, backend: 'cpu', ms: performance.now() - t1 });

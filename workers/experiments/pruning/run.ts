@@ -88,7 +88,7 @@ export function patternFor(v: PruningValues): Pattern {
 
 function checkSizes(v: PruningValues, L: Layer, p: Pattern): void {
   if (p.kind === 'nm' && p.m > L.cols) throw new UserError(`M (${p.m}) is larger than W's ${L.cols} inputs`);
-  if (v.method === 'cospadi' && v.study === 'layer' && v.atoms > L.cols)
+  if (METHODS[v.method].fields.includes('atoms' as never) && v.study === 'layer' && v.atoms > L.cols)
     throw new UserError(`atoms k (${v.atoms}) must not exceed W's ${L.cols} inputs`);
 }
 
@@ -177,12 +177,6 @@ export function scoreHistogram(
 }
 
 /** The sweep's points: sparsities 10–90% for every method, and 2:4 / 4:8 for the pattern methods. */
-/** K-SVD iterations per CoSpaDi point in the sweep (at most; the layer study uses the spec's). */
-export const SWEEP_KSVD_ITERATIONS = 3;
-
-/** The sweep times the sparse kernel on this method's masks (webgpu only). */
-const KERNEL_SWEEP_METHOD = 'magnitude';
-
 export const SWEEP_SPARSITIES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 export const pruningExperiment = defineExperiment({
@@ -291,24 +285,11 @@ async function sweep(
   for (let j = 0; j < jobs.length; j++) {
     const { method, p, s } = jobs[j];
     const e = METHODS[method];
-    let params = v;
-    if (method === 'cospadi') {
-      // Atoms and non-zeros (s = k/4) chosen so the stored values are (1 − s)·in·out.
-      const k = Math.max(
-        1,
-        Math.min(L.cols, Math.round(((1 - s) * L.rows * L.cols) / (L.cols + L.rows / 4))),
-      );
-      params = {
-        ...v,
-        atoms: k,
-        nonzeros: Math.max(1, Math.round(k / 4)),
-        iterations: Math.min(v.iterations, SWEEP_KSVD_ITERATIONS),
-      };
-    }
+    const params = e.sweepParams ? { ...v, ...e.sweepParams(v, L.rows, L.cols, s, L.cols) } : v;
     const t0 = performance.now();
     const r = e.reference(L, p, params, s);
     stages.push({ stage: `${method} ${patternLabel(p)}`, backend: 'cpu', ms: performance.now() - t0 });
-    if (ctx.gpu && method === KERNEL_SWEEP_METHOD && r.keep && r.approx && L.rows <= 65535) {
+    if (ctx.gpu && e.kernelSweep && r.keep && r.approx && L.rows <= 65535) {
       const k = await sparseKernel(ctx.gpu, L, r.keep, r.approx, p);
       kernelPoints.push({ sparsity: maskSparsity(r.keep), pattern: patternLabel(p), ...k.view });
       stages.push({
@@ -330,14 +311,15 @@ async function sweep(
       relErr: r.relErr,
       pattern: p.kind === 'nm' ? `${p.n}:${p.m}` : 'unstructured',
     });
-    if (method === 'cospadi' && r.metrics.relErrSvdCalibrated !== undefined)
-      svdPoints.push({
-        method: 'svd',
-        label: 'Truncated SVD (calibrated), same size',
-        sparsity: r.sparsity,
-        relErr: r.metrics.relErrSvdCalibrated,
-        pattern: 'low rank',
-      });
+    for (const b of e.baselines ?? [])
+      if (r.metrics[b.metric] !== undefined)
+        svdPoints.push({
+          method: b.id,
+          label: b.label,
+          sparsity: r.sparsity,
+          relErr: r.metrics[b.metric],
+          pattern: b.pattern,
+        });
     ctx.progress({
       fraction: (j + 1) / jobs.length,
       stage: `${e.label} ${patternLabel(p)}`,
