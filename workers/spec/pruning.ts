@@ -86,7 +86,15 @@ export const PRUNING_METHODS = {
 export type PruningMethod = keyof typeof PRUNING_METHODS;
 export const PRUNING_METHOD_IDS = Object.keys(PRUNING_METHODS) as PruningMethod[];
 
-export const PRUNING_DATA = ['outliers', 'correlated', 'relu', 'gaussian', 'file', 'digits_mlp'] as const;
+export const PRUNING_DATA = [
+  'outliers',
+  'correlated',
+  'relu',
+  'gaussian',
+  'decaying',
+  'file',
+  'digits_mlp',
+] as const;
 
 /** The built-in network: 64 digit pixels → hidden → 10 classes. */
 export const DIGITS_INPUTS = 64;
@@ -303,6 +311,7 @@ export const pruningSpec = defineSpec({
         correlated: 'Synthetic, correlated inputs',
         relu: 'Synthetic, post-ReLU inputs (non-zero means)',
         gaussian: 'Synthetic, i.i.d. Gaussian',
+        decaying: 'Synthetic, W with a decaying spectrum, heavy-tailed inputs',
         file: 'My W and X (.npy)',
         digits_mlp: 'Digits MLP (trained in the page, both layers pruned)',
       },
