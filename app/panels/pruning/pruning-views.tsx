@@ -111,6 +111,20 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
           <p className="caption">Click the mask to zoom to full resolution there.</p>
         </section>
       ) : null}
+      {v.actMask ? (
+        <section className="card">
+          <Heatmap
+            title="Activation mask on held-out tokens (1 = through W, 0 = through the low-rank part)"
+            xLabel="input channel j"
+            yLabel="token t"
+            rows={(v.actMask as MaskView).rows}
+            cols={(v.actMask as MaskView).cols}
+            values={(v.actMask as MaskView).values}
+            colormap="cividis"
+            domain={[0, 1]}
+          />
+        </section>
+      ) : null}
       {mask && result.arrays.mask ? (
         <MaskZoom mask={result.arrays.mask} at={zoom ?? { r: 0, c: 0 }} groupM={mask.groupM} />
       ) : null}

@@ -235,6 +235,8 @@ export const pruningExperiment = defineExperiment({
     };
     if (kernel) views.kernel = kernel;
     if (res.keep) views.mask = maskView(res.keep, L.rows, L.cols, p.kind === 'nm' ? p.m : 0);
+    const act = res.arrays.actMask;
+    if (act) views.actMask = maskView(act.data as Uint8Array, act.shape[0], act.shape[1], 0);
     if (res.keep && res.scores) {
       views.scores = scoreHistogram(res.scores, res.keep, `${entry.label} score`);
       views.scoreMap = logMap(res.scores, L.rows, L.cols);
