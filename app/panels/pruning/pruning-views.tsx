@@ -49,7 +49,10 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
       [];
     return (
       <div className="views-grid">
-        <SweepChart points={points} />
+        <SweepChart
+          points={points}
+          dense={(result?.views?.denseAccuracy ?? progress?.partial?.denseAccuracy) as number | undefined}
+        />
         {kernels.length ? <KernelSweep points={kernels} /> : null}
         {result ? <Stages stages={result.views?.stages as StageRecord[]} /> : null}
       </div>
@@ -457,7 +460,7 @@ function TrainingCharts({ curves, result }: { curves: TrainingCurve[]; result: L
   );
 }
 
-function SweepChart({ points }: { points: SweepPoint[] }) {
+function SweepChart({ points, dense }: { points: SweepPoint[]; dense?: number }) {
   const acc = points.some((p) => p.accuracy !== undefined);
   const yOf = (p: SweepPoint) => (acc ? (p.accuracy ?? Number.NaN) : p.relErr);
   const byMethod = new Map<string, { label: string; un: SweepPoint[]; nm: SweepPoint[] }>();
@@ -484,6 +487,16 @@ function SweepChart({ points }: { points: SweepPoint[] }) {
         points: e.nm.map((p) => ({ x: p.sparsity + (p.pattern === '4:8' ? 0.01 : -0.01), y: yOf(p) })),
       });
   });
+  if (acc && dense !== undefined)
+    series.push({
+      name: `dense network (${dense.toFixed(3)})`,
+      color: '#000000',
+      dashed: true,
+      points: [
+        { x: 0.1, y: dense },
+        { x: 0.9, y: dense },
+      ],
+    });
   return (
     <section className="card">
       <LineChart

@@ -278,6 +278,35 @@ describe('R-Sparse', () => {
   });
 });
 
+describe('R-Sparse on a layer with a decaying spectrum', () => {
+  it('spending half the budget on the low-rank part beats activation sparsity alone and low rank alone', () => {
+    const L = syntheticLayer({
+      kind: 'decaying',
+      rows: 48,
+      cols: 64,
+      tokens: 400,
+      held: 100,
+      seed: 2,
+      outlierChannels: 0,
+      outlierScale: 1,
+    });
+    const err = (alpha: number) => {
+      const fit = rsparseFit(L.W, L.Xcal, L.tokens, L.rows, L.cols, 0.5, alpha);
+      return relErrOutputs(
+        L.W,
+        rsparseForward(L.W, fit, L.Xheld, L.held, L.rows, L.cols).Y,
+        L.Xheld,
+        L.held,
+        L.rows,
+        L.cols,
+      );
+    };
+    const [only, mixed, lowRank] = [err(1), err(0.5), err(0)];
+    expect(mixed).toBeLessThan(only);
+    expect(mixed).toBeLessThan(lowRank);
+  });
+});
+
 describe('CoSpaDi', () => {
   it('at s = k is the best rank-k fit in the calibrated norm (Eckart–Young conditions)', () => {
     const L = layer('correlated', 10, 20, 30);
