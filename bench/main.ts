@@ -20,6 +20,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   regression: async () => (await import('./regression')).benchRegression,
   sae: async () => (await import('./sae')).benchSae,
   crossover: async () => (await import('./crossover')).benchCrossover,
+  pruning: async () => (await import('./pruning')).benchPruning,
 };
 
 function flag(args: string[], name: string): string | undefined {

@@ -605,15 +605,17 @@ describe("the README's CLI examples, as written, on small files", () => {
     writeFileSync('X.npy', writeNpy(nd(Float64Array.from(X), [N, D])));
     writeFileSync('y.csv', `y\n${Array.from(Y).join('\n')}\n`);
     writeFileSync('acts.npy', writeNpy(nd(g(400 * 7), [400, 7])));
+    // The pruning example's layer: W (out × in) against the same X (tokens × in) as the regression example.
+    writeFileSync('W.npy', writeNpy(nd(g(12 * D), [12, D])));
   });
   afterAll(() => process.chdir(home));
 
   /** Single-quoted words as a shell reads them. */
   const words = (s: string) => [...s.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
 
-  it('finds the examples (matmul, attention, regression, SAE)', () => {
+  it('finds the examples (matmul, attention, regression, SAE, pruning)', () => {
     expect(examples.map((e) => words(e)[0].split('?')[0])).toEqual(
-      expect.arrayContaining(['#/matmul', '#/attention', '#/regression', '#/sae']),
+      expect.arrayContaining(['#/matmul', '#/attention', '#/regression', '#/sae', '#/pruning']),
     );
   });
 
@@ -633,6 +635,7 @@ describe("the README's CLI examples, as written, on small files", () => {
       for (const [, field, file] of named) expect(r.summary.spec[field]?.name, example).toBe(file);
       const load = (name: string) => readNpy(readFileSync(join(out, `${name}.npy`)));
       if (example.includes('#/sae')) expect(load('decoder').shape[1]).toBe(7);
+      if (example.includes('#/pruning')) expect(load('mask').shape).toEqual([12, D]);
       if (example.includes('#/attention')) expect(load('out').shape).toEqual([70, 16]);
       if (example.includes('#/regression')) {
         expect(toFloat64(load('alphas'))[0]).toBeCloseTo(alphaMax(X, Y, N, D), 10);

@@ -133,6 +133,47 @@ export const PRESETS: Preset[] = [
       'An SAE on the 8×8 pixels of 1797 handwritten digits: every decoder atom is drawn as an image, with the samples that activate it most. Strokes, loops and parts of digits appear; pick a latent to see which digits use it.',
     hash: '#/sae?ver=1&data=digits&latents=64&k=8&steps=1000',
   },
+  // Pruning
+  {
+    id: 'prune-24-vs-unstructured',
+    lab: 'pruning',
+    title: '2:4 vs unstructured at 50%',
+    blurb:
+      'Every method at 10–90% sparsity on one layer with correlated inputs, plus 2:4 and 4:8 at 50%. The same 50% costs more as 2:4 than unstructured for every method (magnitude about 0.37 vs 0.27, SparseGPT about 0.20 vs 0.17): a group of four has less freedom than a whole row. 4:8 sits between them. SparseGPT, which updates the remaining weights, is lowest throughout.',
+    hash: '#/pruning?ver=1&study=sweep&data=correlated&rows=32&cols=96&tokens=384&heldTokens=96',
+  },
+  {
+    id: 'prune-wanda-outliers',
+    lab: 'pruning',
+    title: 'Wanda vs magnitude on outlier activations',
+    blurb:
+      'Eight input channels are 20× larger than the rest, as in LLM activations. Wanda scores |W|·‖X_col‖, keeps the weights on those channels and loses about 0.08 of the output (held-out relErr); switch Method to Magnitude and the error jumps to about 0.27, because small weights on huge inputs are pruned. The score distribution shows the two populations.',
+    hash: '#/pruning?ver=1&method=wanda',
+  },
+  {
+    id: 'prune-sparsegpt-update',
+    lab: 'pruning',
+    title: 'SparseGPT’s weight update',
+    blurb:
+      'On strongly correlated inputs at 2:4, SparseGPT’s OBS update spreads each pruned weight’s error over the columns not yet visited: held-out relErr about 0.13, against 0.30 for the same mask without the update (relErrMaskOnly) and 0.36 for Wanda. Set “SparseGPT: mask” to Wanda’s: the update alone takes Wanda’s mask from 0.36 to about 0.21. Both the mask and the update matter.',
+    hash: '#/pruning?ver=1&method=sparsegpt&pattern=2:4&data=correlated',
+  },
+  {
+    id: 'prune-gradual-vs-oneshot',
+    lab: 'pruning',
+    title: 'Gradual vs one-shot pruning',
+    blurb:
+      'The digits MLP pruned to 90% by magnitude: one-shot at mid-training falls to about 0.64 test accuracy before fine-tuning and recovers to about 0.93 after; gradual magnitude pruning (cubic schedule) ends closest to dense (about 0.95 vs 0.965). The soup of three fine-tunes sharing the one-shot mask keeps its sparsity exactly; at this scale it matches the average ingredient, not the best.',
+    hash: '#/pruning?ver=1&study=training&data=digits_mlp&sparsity=0.9&epochs=12',
+  },
+  {
+    id: 'prune-kernel-saves',
+    lab: 'pruning',
+    title: 'What a sparse kernel saves',
+    blurb:
+      'A layer pruned to 90% by Wanda, multiplied with 512 held-out tokens by a CSR kernel and by our dense tiled matmul on the same adapter. The ideal is 10× fewer multiply-adds and the weights take about 80% less memory; the measured speed-up is lower (irregular reads), and on a software adapter only the ratio means anything. Try pattern 2:4 for the compressed N:M kernel (ideal 2×).',
+    hash: '#/pruning?ver=1&method=wanda&sparsity=0.9&heldTokens=512',
+  },
 ];
 
 export function presetsFor(lab: string): Preset[] {

@@ -107,6 +107,50 @@ export const TOURS: Tour[] = [
     ],
   },
   {
+    id: 'pruning',
+    lab: 'pruning',
+    title: 'Pruning a layer: which weights, and what to do about the rest',
+    steps: [
+      {
+        hash: '#/pruning?ver=1&method=magnitude&lock=data',
+        narration:
+          'A linear layer W (128 × 256) whose inputs have eight outlier channels, 20× larger than the rest, as in LLM activations. Magnitude pruning removes the 50% smallest |W|: held-out output error about 0.27.',
+      },
+      {
+        hash: '#/pruning?ver=1&method=wanda&lock=data',
+        narration: 'Wanda scores each weight by |W_ij|·‖X_:,j‖ and prunes per output row.',
+        highlight: 'method',
+        question: 'Same sparsity, same layer: will Wanda’s error be higher or lower than magnitude’s 0.27?',
+        answer:
+          'Much lower, about 0.08: the small weights on the outlier channels carry a large share of the output, and Wanda keeps them.',
+      },
+      {
+        hash: '#/pruning?ver=1&method=wanda&pattern=2:4&data=correlated',
+        narration:
+          'Now inputs whose channels are strongly correlated, and a 2:4 pattern (2 of every 4 inputs kept, what sparse tensor cores accelerate). Wanda’s error is about 0.36: its score cannot see correlations.',
+      },
+      {
+        hash: '#/pruning?ver=1&method=sparsegpt&pattern=2:4&data=correlated',
+        narration:
+          'SparseGPT chooses the mask column block by column block and updates the remaining weights to compensate (optimal brain surgeon with H = XᵀX).',
+        highlight: 'method',
+        question: 'Is it the mask or the update that helps?',
+        answer:
+          'Mostly the update: relErr about 0.13 with it, about 0.30 with SparseGPT’s own mask and no update (relErrMaskOnly).',
+      },
+      {
+        hash: '#/pruning?ver=1&method=dsnot&data=relu&sparsity=0.6',
+        narration:
+          'DSnoT keeps the weights and only swaps pruned and kept ones within each row, to cancel the expected output shift Σ W_ij·μ_j. On post-ReLU inputs (non-zero means) it takes Wanda’s 0.24 to about 0.19; the chart shows each row’s shift before and after.',
+      },
+      {
+        hash: '#/pruning?ver=1&method=wanda&sparsity=0.9&heldTokens=512',
+        narration:
+          'What does sparsity buy? The pruned layer is multiplied by held-out tokens with a CSR kernel and with our dense matmul: the kernel chart gives the measured speed-up beside the ideal (10× at 90%) and the memory saved.',
+      },
+    ],
+  },
+  {
     id: 'pipe',
     lab: 'matmul',
     title: 'How a kernel is checked',

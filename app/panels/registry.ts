@@ -35,6 +35,13 @@ export const LABS: LabEntry[] = [
     pausable: true,
   },
   {
+    id: 'pruning',
+    title: 'Pruning',
+    blurb:
+      'Prune a layer (yours or a built-in one) with magnitude, Wanda, SparseGPT, DSnoT, R-Sparse or CoSpaDi: masks, N:M patterns, output error and what a sparse kernel saves.',
+    Views: lazy(() => import('./pruning/pruning-views').then((m) => ({ default: m.PruningViews }))),
+  },
+  {
     id: 'matmul',
     title: 'Matmul check',
     blurb: 'The compute pipe end to end: a tiled WebGPU matrix multiply checked against the CPU reference.',

@@ -48,7 +48,7 @@ export function encodeQuery<F extends Fields>(def: SpecDef<F>, values: Values<F>
     p.set(key, encodeValue(f, v));
   }
   for (const [k, v] of Object.entries(meta)) if (k !== 'ver' && v !== undefined && v !== '') p.set(k, v);
-  return p.toString().replace(/%2C/gi, ',').replace(/%7E/gi, '~');
+  return p.toString().replace(/%2C/gi, ',').replace(/%7E/gi, '~').replace(/%3A/gi, ':');
 }
 
 export function toHash<F extends Fields>(def: SpecDef<F>, values: Values<F>, meta: Meta = {}): string {
