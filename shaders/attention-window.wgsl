@@ -1,7 +1,7 @@
 // Sliding-window + sinks flash attention (prepended: attention-flash-common.wgsl; bindings 0-5 only).
 // Visible: causal j ≤ i ∧ (i − j < w ∨ j < s); non-causal |i − j| ≤ ⌊w/2⌋ ∨ j < s  (w = P.window, s = P.sinks).
-// Grid (⌈N/32⌉, H). Each query tile visits only the sink tiles before its band, then the key tiles
-// meeting its band: O(N(w + s)d) work.
+// Grid (⌈N/32⌉, H). Each query tile visits only the sink tiles before its band, the key tiles meeting its
+// band, and (non-causal) the sink tiles after it: O(N(w + s)d) work.
 
 fn visible(i: u32, slot: u32) -> bool {
   let j = keyIdx[slot];
@@ -35,6 +35,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   for (var t = band0; t <= band1; t++) {
     load_range(t * BC);
     flash_tile();
+  }
+  // Non-causal: sinks right of the band (a query near the start sees every sink, as `visible` says).
+  if (P.causal == 0u) {
+    let allSinkTiles = (P.sinks + BC - 1u) / BC;
+    for (var t = band1 + 1u; t < allSinkTiles; t++) {
+      load_range(t * BC);
+      flash_tile();
+    }
   }
   flash_end();
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../test/gpu';
 import { attentionInputs } from '../data/attention-inputs';
 import { maxRelDiff } from '../experiments/types';
-import { denseAttentionRef, perHead } from '../reference/attention-dense';
-import { windowAttentionRef } from '../reference/attention-window';
+import { attendKeys, denseAttentionRef, perHead } from '../reference/attention-dense';
+import { windowAttentionRef, windowCount, windowVisible } from '../reference/attention-window';
 import { denseAttentionGpu } from './attention-dense';
 import { golden, lseDiff } from './attention-testing';
 import { windowAttentionGpu } from './attention-window';
@@ -65,6 +65,9 @@ describe('sliding-window attention', () => {
     [130, 60, false, 37, 3],
     [100, 16, true, 5, 0],
     [200, 16, true, 33, 40],
+    // Non-causal with sinks reaching past the band of the first queries (and past the first key tile).
+    [100, 16, false, 4, 70],
+    [40, 16, false, 4, 8],
   ];
   for (const [n, d, causal, window, sinks] of cases) {
     it(`GPU agrees with the reference: N=${n} d=${d} ${causal ? 'causal' : 'full'} w=${window} s=${sinks}`, async () => {
@@ -76,6 +79,23 @@ describe('sliding-window attention', () => {
       expect(lseDiff(got.lse, ref.lse)).toBeLessThan(1e-4);
     });
   }
+
+  it('the reference visits exactly the keys windowVisible allows (sinks right of the band included)', () => {
+    for (const causal of [true, false])
+      for (const [n, window, sinks] of [
+        [40, 4, 8],
+        [50, 7, 3],
+        [30, 1, 30],
+      ]) {
+        const o = { n, d: 16, causal, window, sinks };
+        const x = attentionInputs('gaussian', 1, n, 16, 4, causal);
+        const all = (i: number) =>
+          Int32Array.from({ length: n }, (_, j) => j).filter((j) => windowVisible(o, i, j));
+        const brute = attendKeys(x.q, x.k, x.v, n, 16, all);
+        expect(maxRelDiff(windowAttentionRef(x.q, x.k, x.v, o).out, brute.out)).toBeLessThan(1e-12);
+        for (let i = 0; i < n; i++) expect(windowCount(o, i)).toBe(all(i).length);
+      }
+  });
 
   for (const causal of [true, false]) {
     it(`equals dense when the window covers everything (${causal ? 'causal' : 'full'})`, async () => {
