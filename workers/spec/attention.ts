@@ -232,12 +232,18 @@ export const attentionSpec = defineSpec({
       show: is('hip'),
       help: 'Every b_sq-th query of a block scores the tree nodes.',
     }),
-    featureMap: choice(['elu1', 'relu', 'favor', 'cosformer'], {
+    featureMap: choice(['elu1', 'relu', 'favor', 'cosformer', 'softmax'], {
       label: 'Feature map φ',
       default: 'elu1',
       group: 'Linear part',
       show: usesFeatureMap,
-      optionLabels: { elu1: 'elu + 1', relu: 'ReLU', favor: 'Performer FAVOR+', cosformer: 'cosFormer' },
+      optionLabels: {
+        elu1: 'elu + 1',
+        relu: 'ReLU',
+        favor: 'Performer FAVOR+',
+        cosformer: 'cosFormer',
+        softmax: 'softmax over the head dim (SLA’s default)',
+      },
       help: 'Linear attention, SLA’s marginal blocks and SEA’s mask estimate use this φ.',
     }),
     favorFeatures: num({
@@ -280,6 +286,29 @@ export const attentionSpec = defineSpec({
       group: 'Sparsity',
       show: is('sla'),
       help: 'Bottom kl% of key blocks: skipped. The rest are marginal: linear attention.',
+    }),
+    combine: choice(['mix', 'sum'], {
+      label: 'SLA combination',
+      default: 'mix',
+      group: 'Linear part',
+      show: is('sla'),
+      optionLabels: {
+        mix: 'mix: α·O_s + (1−α)·O_l (lab design)',
+        sum: 'sum: O_s + Proj(O_l) (the paper)',
+      },
+      help: 'How SLA adds its linear branch. The paper sums O_s and a learned projection of O_l; the lab’s mix weights by the estimated critical mass α.',
+    }),
+    projection: choice(['zero', 'identity', 'fitted'], {
+      label: 'SLA projection Proj',
+      default: 'fitted',
+      group: 'Linear part',
+      show: (v) => v.method === 'sla' && v.combine === 'sum',
+      optionLabels: {
+        zero: 'zero (paper’s initialisation: SLA = block-sparse)',
+        identity: 'identity (untrained, no projection)',
+        fitted: 'fitted: ridge on calibration rows (training-free stand-in)',
+      },
+      help: 'Proj(o) = [o, 1]·W. Fitted: W from a ridge regression of (dense − sparse) on the linear branch over a seeded quarter of the rows; errors are reported on the other rows. The paper fine-tunes the whole model instead.',
     }),
     sweep: bool({
       label: 'Error-vs-sparsity sweep',

@@ -159,6 +159,8 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       return plan(p, async () => ({
         out: await readFloat32(dev, p.out, x.n * x.d),
         classes: new Int32Array((await readUint32(dev, p.classes, p.nb * p.nb)).buffer),
+        os: await readFloat32(dev, p.os, x.n * x.d),
+        ol: await readFloat32(dev, p.ol, x.n * x.d),
       }));
     },
     logLinear(o, h) {

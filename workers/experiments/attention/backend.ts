@@ -49,7 +49,13 @@ export interface AttnBackend {
   gather(g: GatherParams): Promise<AttnRun>;
   seaMask(o: SeaOpts, head: number): Promise<Timed<SeaMask>>;
   linear(o: LinearAttentionOpts, head: number): Promise<Timed<ArrayLike<number>>>;
-  sla(o: SlaOpts, head: number): Promise<Timed<{ out: ArrayLike<number>; classes: Int32Array }>>;
+  /** SLA on one head; `os` and `ol` are its sparse and linear parts before combining. */
+  sla(
+    o: SlaOpts,
+    head: number,
+  ): Promise<
+    Timed<{ out: ArrayLike<number>; classes: Int32Array; os: ArrayLike<number>; ol: ArrayLike<number> }>
+  >;
   logLinear(o: LogLinearOpts, head: number): Promise<Timed<ArrayLike<number>>>;
   /** R×C dense attention map per head on the GPU (after dense()); null: compute it on the CPU. */
   map(rows: number, cols: number): Promise<Float32Array | null>;

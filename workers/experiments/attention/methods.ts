@@ -234,7 +234,7 @@ export async function runMethod(
     case 'linear':
     case 'sla':
     case 'loglinear':
-      return runLinearFamily(v, p, be);
+      return runLinearFamily(v, p, be, dense);
   }
 }
 

@@ -54,7 +54,14 @@ export async function attentionParity(
           ? linearAttentionRef(q, k, vv, fo)
           : v.method === 'loglinear'
             ? logLinearAttentionRef(q, k, vv, fo)
-            : slaRef(q, k, vv, { ...fo, block: v.block, kh: v.kh, kl: v.kl }).out;
+            : slaRef(q, k, vv, {
+                ...fo,
+                block: v.block,
+                kh: v.kh,
+                kl: v.kl,
+                combine: v.combine,
+                proj: slaProjection(v, out, h, d),
+              }).out;
       want.set(r, h * n * d);
       await breathe(ctx.signal);
     }
@@ -89,6 +96,15 @@ export async function attentionParity(
     ok: diff <= 1e-4,
     compared: allRows ? 'all' : `${perHead} rows per head`,
   };
+}
+
+/** The SLA projection W the run used for head h: the stored fit, zero, or none (identity / mix). */
+function slaProjection(v: AttnValues, out: RunOutput, h: number, d: number): ArrayLike<number> | null {
+  if (v.combine !== 'sum' || v.projection === 'identity') return null;
+  if (v.projection === 'zero') return new Float64Array((d + 1) * d);
+  const w = out.arrays.slaProj;
+  if (!w) throw new Error('SLA fitted projection: the result has no slaProj array to check against');
+  return (w.data as Float32Array).subarray(h * (d + 1) * d, (h + 1) * (d + 1) * d);
 }
 
 function keyLists(

@@ -46,6 +46,36 @@ const ROWS: Array<[string, string, string?, string?]> = [
   ['speedup', 'Speed-up vs dense', '×', 'dense time / (kernel + selection time)'],
   ['maxRowError', 'Worst query row error', undefined, 'max over queries of ‖o_i − d_i‖ / ‖d_i‖'],
   ['features', 'Feature dim F', undefined, 'width of φ(x)'],
+  [
+    'heldOutRelL2',
+    'Held-out relative L2 error',
+    undefined,
+    'SLA: over the rows not used to fit the projection',
+  ],
+  [
+    'slaHeldOutZero',
+    'SLA held-out error, Proj = 0',
+    undefined,
+    'sparse part alone (the paper’s initialisation)',
+  ],
+  [
+    'slaHeldOutIdentity',
+    'SLA held-out error, Proj = I',
+    undefined,
+    'untrained linear branch added at full weight',
+  ],
+  [
+    'slaHeldOutFitted',
+    'SLA held-out error, fitted Proj',
+    undefined,
+    'ridge fit per head on calibration rows',
+  ],
+  [
+    'slaHeldOutFittedShared',
+    'SLA held-out error, fitted shared Proj',
+    undefined,
+    'one fit shared by all heads (the paper has one Proj per layer)',
+  ],
 ];
 
 export function metricTable(metrics: Record<string, number>, timing: string): MetricRowData[] {
