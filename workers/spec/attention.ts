@@ -175,12 +175,34 @@ export const attentionSpec = defineSpec({
       show: is('blocksparse', 'sla'),
       help: 'Query and key block size for pooling and selection; a multiple of the kernel tile (32).',
     }),
-    selection: choice(['topk', 'topp'], {
+    selection: choice(['topk', 'topp', 'topp_sparge'], {
       label: 'Block selection',
       default: 'topk',
       group: 'Sparsity',
       show: is('blocksparse'),
-      optionLabels: { topk: 'Top-k (fraction ρ)', topp: 'Top-p (cumulative mass p)' },
+      optionLabels: {
+        topk: 'Top-k (fraction ρ)',
+        topp: 'Top-p: fewest blocks reaching mass p',
+        topp_sparge: 'Top-p, SpargeAttn: longest prefix with mass ≤ p',
+      },
+      help: 'The two top-p rules differ by at most one block per row: SpargeAttn’s code stops before the block that would pass p.',
+    }),
+    simGuard: bool({
+      label: 'Self-similarity guard (SpargeAttn)',
+      default: false,
+      group: 'Sparsity',
+      show: is('blocksparse'),
+      help: 'Blocks whose queries or keys do not point the same way (mean pairwise cosine ≤ θ) are not represented by their mean: they are always computed, shown as their own class and counted as kept.',
+    }),
+    simTheta: num({
+      label: 'Self-similarity threshold θ',
+      default: 0.3,
+      min: -1,
+      max: 0.99,
+      step: 0.01,
+      group: 'Sparsity',
+      show: (v) => v.method === 'blocksparse' && v.simGuard === true,
+      help: 'A block is self-similar when the mean cosine over all pairs of its rows (keys centred) exceeds θ. SpargeAttn’s defaults range from −0.1 to 0.6 by entry point.',
     }),
     rho: num({
       label: 'Kept fraction ρ',
@@ -199,8 +221,8 @@ export const attentionSpec = defineSpec({
       max: 1,
       step: 0.01,
       group: 'Sparsity',
-      show: (v) => v.method === 'blocksparse' && v.selection === 'topp',
-      help: 'Keep the fewest key blocks whose estimated (pooled) attention mass reaches p.',
+      show: (v) => v.method === 'blocksparse' && v.selection !== 'topk',
+      help: 'Estimated (pooled) attention mass p the kept key blocks reach (or, SpargeAttn’s rule, do not exceed).',
     }),
     hipK: num({
       label: 'HiP token budget k',

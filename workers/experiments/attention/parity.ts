@@ -125,7 +125,7 @@ function keyLists(
         Array.from({ length: nb }, (_, I) => {
           const row = (blocks.data as Int32Array).subarray((h * nb + I) * nb, (h * nb + I + 1) * nb);
           const kept: number[] = [];
-          for (let J = 0; J < nb; J++) if (row[J] === 1) kept.push(J);
+          for (let J = 0; J < nb; J++) if (row[J] >= 1) kept.push(J);
           return Int32Array.from(kept);
         }),
       );

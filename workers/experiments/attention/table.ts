@@ -27,7 +27,13 @@ const ROWS: Array<[string, string, string?, string?]> = [
   ],
   ['keptMass', 'Mass not skipped', undefined, 'SLA: dense mass in critical + marginal blocks'],
   ['sparsity', 'Sparsity', undefined, '1 − exactly attended (query, key) pairs / dense pairs'],
-  ['blocksKept', 'Blocks kept', undefined, 'kept key blocks / visible key blocks'],
+  ['blocksKept', 'Blocks kept', undefined, 'kept key blocks / visible key blocks (forced ones included)'],
+  [
+    'blocksForced',
+    'Blocks forced by the guard',
+    undefined,
+    'not self-similar: computed whatever their score',
+  ],
   [
     'hipTopkRecall',
     'HiP recall of exact top-k',

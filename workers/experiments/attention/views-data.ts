@@ -8,6 +8,7 @@ export const OVERLAY = {
   skipped: 3,
   window: 4,
   sink: 5,
+  forced: 6,
 } as const;
 
 export const OVERLAY_LABELS = [
@@ -17,9 +18,10 @@ export const OVERLAY_LABELS = [
   'skipped: not in the mask',
   'window band',
   'sink tokens',
+  'forced: not self-similar (SpargeAttn guard)',
 ];
 
-export const OVERLAY_COLORS = ['#ff3b30', '#ffb000', '#9e9e9e', '#4a4a4a', '#00c8ff', '#ff5cf0'];
+export const OVERLAY_COLORS = ['#ff3b30', '#ffb000', '#9e9e9e', '#4a4a4a', '#00c8ff', '#ff5cf0', '#7cff4d'];
 
 export interface HeadMap {
   head: number;
