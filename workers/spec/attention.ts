@@ -12,6 +12,7 @@ export const ATTENTION_METHODS = [
   'linear',
   'sla',
   'loglinear',
+  'llsa',
 ] as const;
 export type AttentionMethod = (typeof ATTENTION_METHODS)[number];
 
@@ -65,6 +66,7 @@ export const attentionSpec = defineSpec({
         linear: 'Linear attention',
         sla: 'SLA sparse + linear (training-free)',
         loglinear: 'Log-linear (Fenwick levels)',
+        llsa: 'LLSA log-linear sparse (training-free)',
       },
       help: 'Which attention to run; every method is compared against dense softmax attention on the same Q, K, V.',
     }),
@@ -332,6 +334,60 @@ export const attentionSpec = defineSpec({
       },
       help: 'Proj(o) = [o, 1]·W. Fitted: W from a ridge regression of (dense − sparse) on the linear branch over a seeded quarter of the rows; errors are reported on the other rows. The paper fine-tunes the whole model instead.',
     }),
+    levelWeights: choice(['beta', 'fitted'], {
+      label: 'Log-linear level weights λ',
+      default: 'beta',
+      group: 'Linear part',
+      show: is('loglinear'),
+      optionLabels: {
+        beta: 'fixed profile λ^(ℓ) = β^ℓ',
+        fitted: 'fitted by least squares on calibration rows',
+      },
+      help: 'The paper learns λ per token and level. Fitted: one λ per level and head from a quarter of the rows (seeded), judged on the rest.',
+    }),
+    beta: num({
+      label: 'Log-linear β',
+      default: 0.5,
+      min: 0.01,
+      max: 1,
+      step: 0.01,
+      group: 'Linear part',
+      show: (v) => v.method === 'loglinear' && v.levelWeights === 'beta',
+      help: 'λ^(ℓ) = β^ℓ; β = 1 is plain causal linear attention.',
+    }),
+    llsaK: num({
+      label: 'LLSA blocks per level K',
+      default: 8,
+      min: 1,
+      max: 1024,
+      int: true,
+      log: true,
+      group: 'Sparsity',
+      show: is('llsa'),
+      help: 'Each query block keeps its K best blocks at every level (16-token blocks at level 1, 256 at level 2, …). The released config uses K = 8.',
+    }),
+    llsaLevels: num({
+      label: 'LLSA levels L',
+      default: 0,
+      min: 0,
+      max: 4,
+      int: true,
+      group: 'Sparsity',
+      show: is('llsa'),
+      help: '0 = the released code’s rule: one pooled level below N = 16384, two from there.',
+    }),
+    llsaEnrich: choice(['code', 'partition', 'none'], {
+      label: 'LLSA KV enrichment',
+      default: 'code',
+      group: 'Sparsity',
+      show: is('llsa'),
+      optionLabels: {
+        code: 'code: pooled tokens of every candidate, weighted by size',
+        partition: 'partition: pooled tokens of unpicked candidates only (lab design)',
+        none: 'none: fine tokens of the picks only',
+      },
+      help: 'What besides the picked 16-token blocks each query sees: coarse (pooled) keys and values standing for the rest.',
+    }),
     sweep: bool({
       label: 'Error-vs-sparsity sweep',
       default: true,
@@ -372,6 +428,8 @@ export const attentionSpec = defineSpec({
     if (Math.ceil(v.hipK / v.hipBk) > 256)
       issues.push({ field: 'hipK', message: 'HiP keeps at most 256 tree nodes: k/b_k ≤ 256' });
     if (v.kh + v.kl > 100) issues.push({ field: 'kl', message: 'kh + kl must be at most 100%' });
+    if (v.method === 'llsa' && v.causal)
+      issues.push({ field: 'causal', message: 'LLSA is non-causal (as in its paper): set causal off' });
     if (v.method === 'loglinear' && !v.causal)
       issues.push({ field: 'causal', message: 'log-linear attention is causal only' });
     // Checked only while the zoom exists (its controls are shown); own data: the runner clamps to its N.

@@ -18,8 +18,9 @@ import type { attentionSpec } from '../../spec/attention';
 import type { Values } from '../../spec/fields';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
 import { runLinearFamily } from './methods-linear';
+import { runLlsa } from './methods-llsa';
 import { densePairs } from './metrics';
-import { OVERLAY } from './views-data';
+import { type ChartView, OVERLAY } from './views-data';
 
 export type AttnValues = Values<(typeof attentionSpec)['fields']>;
 
@@ -40,6 +41,8 @@ export interface MethodResult {
   arrays: Record<string, NdArray>;
   classOf: ClassOf | null;
   metrics: Record<string, number>;
+  /** Charts the method adds to the views. */
+  charts?: ChartView[];
   /** SLA: log-sum-exp over critical + marginal blocks (the mass not skipped). */
   keptLse?: ArrayLike<number>;
   notes: string[];
@@ -277,6 +280,9 @@ export async function runMethod(
     case 'sla':
     case 'loglinear':
       return runLinearFamily(v, p, be, dense);
+
+    case 'llsa':
+      return runLlsa(v, p, be);
   }
 }
 

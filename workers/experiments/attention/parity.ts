@@ -9,6 +9,7 @@ import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/atte
 import { gatherKeys } from '../../reference/attention-gather';
 import { hipTileLists } from '../../reference/attention-hip';
 import { linearAttentionRef } from '../../reference/attention-linear';
+import { llsaRef } from '../../reference/attention-llsa';
 import { logLinearAttentionRef } from '../../reference/attention-loglinear';
 import { seaBucket } from '../../reference/attention-sea';
 import { slaRef } from '../../reference/attention-sla';
@@ -53,7 +54,16 @@ export async function attentionParity(
         v.method === 'linear'
           ? linearAttentionRef(q, k, vv, fo)
           : v.method === 'loglinear'
-            ? logLinearAttentionRef(q, k, vv, fo)
+            ? logLinearAttentionRef(q, k, vv, {
+                ...fo,
+                beta: v.beta,
+                lambdas: out.arrays.levelWeights
+                  ? (out.arrays.levelWeights.data as Float32Array).subarray(
+                      h * out.arrays.levelWeights.shape[1],
+                      (h + 1) * out.arrays.levelWeights.shape[1],
+                    )
+                  : null,
+              })
             : slaRef(q, k, vv, {
                 ...fo,
                 block: v.block,
@@ -67,6 +77,20 @@ export async function attentionParity(
     }
     const diff = maxRelDiff(got, want);
     return { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' };
+  }
+
+  if (v.method === 'llsa') {
+    // The selection is the same CPU code on both backends; the check recomputes it and the attention in float64.
+    if (!full && H * n * n * d > 4e8)
+      return { status: 'skipped', reason: 'LLSA reference is run on request (check parity) at this size' };
+    const want = new Float64Array(H * n * d);
+    for (let h = 0; h < H; h++) {
+      const o = { n, d, levels: v.llsaLevels, k: v.llsaK, enrich: v.llsaEnrich };
+      want.set(llsaRef(head(p.q, h), head(p.k, h), head(p.v, h), o).out, h * n * d);
+      await breathe(ctx.signal);
+    }
+    const diff = maxRelDiff(got, want);
+    return { status: 'checked', maxRelDiff: diff, tolerance: 1e-4, ok: diff <= 1e-4, compared: 'all' };
   }
 
   const keysOf = keyLists(v, p, out);

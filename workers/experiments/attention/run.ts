@@ -98,6 +98,7 @@ export const attentionExperiment = defineExperiment({
         sweep,
         spectrum,
         notes: m.notes,
+        ...(m.charts ? { charts: m.charts } : {}),
       };
       return {
         arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },

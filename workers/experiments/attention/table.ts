@@ -11,7 +11,8 @@ const LABELS: Record<AttentionMethod, string> = {
   sea: 'SEA (training-free variant, lab design)',
   linear: 'Linear attention',
   sla: 'SLA (training-free, lab design)',
-  loglinear: 'Log-linear (fixed λ = β^ℓ)',
+  loglinear: 'Log-linear (Fenwick levels)',
+  llsa: 'LLSA (training-free)',
 };
 
 export const methodLabel = (m: AttentionMethod) => LABELS[m];
@@ -52,6 +53,26 @@ const ROWS: Array<[string, string, string?, string?]> = [
   ['speedup', 'Speed-up vs dense', '×', 'dense time / (kernel + selection time)'],
   ['maxRowError', 'Worst query row error', undefined, 'max over queries of ‖o_i − d_i‖ / ‖d_i‖'],
   ['features', 'Feature dim F', undefined, 'width of φ(x)'],
+  [
+    'llsaRecall',
+    'LLSA recall of dense mass',
+    undefined,
+    'mean dense mass in the K picked 16-token blocks (sampled queries)',
+  ],
+  [
+    'llsaOracleRecall',
+    'Oracle top-K mass',
+    undefined,
+    'mass in the K heaviest 16-token blocks by the dense weights',
+  ],
+  [
+    'flatRecall',
+    'Flat top-K mass',
+    undefined,
+    'mass in the K best 16-token blocks by pooled score over all blocks',
+  ],
+  ['llsaSelectMacs', 'LLSA selection MACs', undefined, 'hierarchical top-k scoring, per head'],
+  ['flatSelectMacs', 'Flat top-k selection MACs', undefined, '(N/16)²·d per head'],
   [
     'heldOutRelL2',
     'Held-out relative L2 error',
