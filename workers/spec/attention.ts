@@ -1,7 +1,7 @@
 /** Attention lab: dense, windowed, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V. */
 import { seedField } from './common';
 import { defineSpec, type Issue } from './define';
-import { bool, choice, file, num } from './fields';
+import { bool, choice, file, num, text } from './fields';
 
 export const ATTENTION_METHODS = [
   'dense',
@@ -388,6 +388,29 @@ export const attentionSpec = defineSpec({
       },
       help: 'What besides the picked 16-token blocks each query sees: coarse (pooled) keys and values standing for the rest.',
     }),
+    tune: text({
+      label: 'Error budget (tuner)',
+      default: 'off',
+      pattern: /^(off|cosine:(0(\.\d{1,6})?|1(\.0{1,6})?)|rel:\d{1,3}(\.\d{1,6})?)$/,
+      expects: 'off, cosine:C (0 < C ≤ 1, e.g. cosine:0.99) or rel:X (relative L2 error ≤ X, e.g. rel:0.05)',
+      maxLength: 20,
+      placeholder: 'cosine:0.99',
+      group: 'Views',
+      help: 'Find, per method, the cheapest setting of its sparsity knob that meets the target (bisection over a grid; steps appear in the error-vs-compute chart). off = no tuning.',
+    }),
+    hybrid: text({
+      label: 'Per-head methods (hybrid)',
+      default: '',
+      pattern:
+        /^(|auto|(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)(,(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)){0,63})$/,
+      expects:
+        'empty, auto, or a comma list of methods, one per head (e.g. blocksparse,window,linear,window)',
+      maxLength: 800,
+      placeholder: 'auto',
+      group: 'Method',
+      show: (v) => v.data === 'file' || (v.heads as number) > 1,
+      help: 'Give each head its own method (each with this spec’s knob values), or auto: heads whose dense mass is local (window + sinks) get the window, the others block-sparse; with an error budget set, auto takes each head’s cheapest method meeting it. Compared with all-dense and all-block-sparse.',
+    }),
     sweep: bool({
       label: 'Error-vs-sparsity sweep',
       default: true,
@@ -428,6 +451,25 @@ export const attentionSpec = defineSpec({
     if (Math.ceil(v.hipK / v.hipBk) > 256)
       issues.push({ field: 'hipK', message: 'HiP keeps at most 256 tree nodes: k/b_k ≤ 256' });
     if (v.kh + v.kl > 100) issues.push({ field: 'kl', message: 'kh + kl must be at most 100%' });
+    if (v.tune.startsWith('cosine:') && !(Number(v.tune.slice(7)) > 0 && Number(v.tune.slice(7)) <= 1))
+      issues.push({ field: 'tune', message: 'tune=cosine:C needs 0 < C ≤ 1' });
+    if (v.tune.startsWith('rel:') && !(Number(v.tune.slice(4)) > 0))
+      issues.push({ field: 'tune', message: 'tune=rel:X needs X > 0' });
+    if (v.hybrid && v.hybrid !== 'auto') {
+      const list = v.hybrid.split(',');
+      if (!fromFile && list.length !== v.heads)
+        issues.push({
+          field: 'hybrid',
+          message: `hybrid lists ${list.length} method(s) but there are ${v.heads} heads: give one per head`,
+        });
+      if (list.includes('llsa') && v.causal)
+        issues.push({
+          field: 'hybrid',
+          message: 'LLSA is non-causal: remove it from hybrid or set causal off',
+        });
+      if (list.includes('loglinear') && !v.causal)
+        issues.push({ field: 'hybrid', message: 'log-linear attention is causal only' });
+    }
     if (v.method === 'llsa' && v.causal)
       issues.push({ field: 'causal', message: 'LLSA is non-causal (as in its paper): set causal off' });
     if (v.method === 'loglinear' && !v.causal)

@@ -47,7 +47,7 @@ export function encodeQuery<F extends Fields>(def: SpecDef<F>, values: Values<F>
     p.set(key, encodeValue(f, v));
   }
   for (const [k, v] of Object.entries(meta)) if (k !== 'ver' && v !== undefined && v !== '') p.set(k, v);
-  return p.toString().replace(/%2C/gi, ',').replace(/%7E/gi, '~');
+  return p.toString().replace(/%2C/gi, ',').replace(/%7E/gi, '~').replace(/%3A/gi, ':');
 }
 
 export function toHash<F extends Fields>(def: SpecDef<F>, values: Values<F>, meta: Meta = {}): string {
@@ -84,6 +84,8 @@ function decodeValue(f: Field, raw: string): { ok: true; value: unknown } | { ok
       return { ok: false };
     case 'enum':
       return (f.options as readonly string[]).includes(raw) ? { ok: true, value: raw } : { ok: false };
+    case 'text':
+      return { ok: true, value: raw };
     case 'file': {
       const m = /^([0-9a-f]{64})~(\d+(?:x\d+){0,3})~(.{1,200})$/s.exec(raw);
       if (!m) return { ok: false };

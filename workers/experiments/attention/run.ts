@@ -16,7 +16,8 @@ import { attentionParity } from './parity';
 import { attentionSpectrum } from './spectrum';
 import { runSweep } from './sweep';
 import { methodLabel, metricTable } from './table';
-import type { AttentionViewsData, SpectrumView, SweepSeries } from './views-data';
+import { parseTune, tune, tuneTable } from './tune';
+import type { AttentionViewsData, SpectrumView, SweepSeries, TableView } from './views-data';
 
 /** The spectrum (three n×n SVDs in TS) is computed up to this N. */
 const SPECTRUM_MAX_N = 512;
@@ -47,6 +48,36 @@ export const attentionExperiment = defineExperiment({
             partial: { sweep: series },
           }),
         );
+      }
+      const tables: TableView[] = [];
+      const target = parseTune(v.tune);
+      let tuneMet: number | null = null;
+      if (target) {
+        const before = sweep ?? [];
+        const rows = await tune(v, p, be, dense, target, ctx.signal, (series) =>
+          ctx.progress({
+            fraction: 0.9,
+            stage: `error budget: ${series[series.length - 1].name}`,
+            partial: { sweep: [...before, ...series] },
+          }),
+        );
+        // Re-draw the series with every evaluated step (in compute order).
+        sweep = [
+          ...before,
+          ...rows.map((r) => ({
+            name: `tuner: ${r.knob.name}`,
+            points: [...r.steps]
+              .sort((a, b) => a.flopFraction - b.flopFraction)
+              .map((t) => ({
+                x: t.flopFraction,
+                y: t.err,
+                recall: null,
+                label: `${r.knob.label}=${t.setting}${t.meets ? ' ✓' : ''}`,
+              })),
+          })),
+        ];
+        tables.push(tuneTable(rows, target, dense.ms));
+        tuneMet = rows.filter((r) => r.best).length;
       }
       let spectrum: SpectrumView | null = null;
       if (n <= SPECTRUM_MAX_N) {
@@ -81,6 +112,7 @@ export const attentionExperiment = defineExperiment({
         ...m.metrics,
       };
       if (cmp.recall !== null) metrics.massRecall = cmp.recall;
+      if (tuneMet !== null) metrics.tuneMethodsMeeting = tuneMet;
       if (keptMass !== null) metrics.keptMass = keptMass;
       if (m.pairs !== null) metrics.sparsity = 1 - m.pairs / (heads * densePairs(n, causal));
       ctx.progress({ fraction: 1, stage: 'done' });
@@ -99,6 +131,7 @@ export const attentionExperiment = defineExperiment({
         spectrum,
         notes: m.notes,
         ...(m.charts ? { charts: m.charts } : {}),
+        ...(tables.length ? { tables } : {}),
       };
       return {
         arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },
