@@ -8,6 +8,7 @@ import { attentionSpec } from '../../spec/attention';
 import { breathe, defineExperiment, type RunContext } from '../types';
 import { type AttnBackend, cpuBackend } from './backend';
 import { gpuBackend } from './backend-gpu';
+import { runHybrid } from './hybrid';
 import { checkSizes, loadProblem } from './inputs';
 import { buildMaps, buildZoom } from './map';
 import { runMethod } from './methods';
@@ -32,8 +33,22 @@ export const attentionExperiment = defineExperiment({
     try {
       ctx.progress({ fraction: 0.05, stage: 'dense attention (the anchor)' });
       const dense = await be.dense();
-      ctx.progress({ fraction: 0.2, stage: `running ${v.method}` });
-      const m = await runMethod(v, p, be, dense);
+      ctx.progress({ fraction: 0.2, stage: `running ${v.hybrid ? 'the per-head hybrid' : v.method}` });
+      const target = parseTune(v.tune);
+      const tables: TableView[] = [];
+      const m = v.hybrid
+        ? await runHybrid(
+            v,
+            p,
+            be,
+            dense,
+            (sub) => (ctx.gpu ? gpuBackend(ctx.gpu, sub, ctx.signal) : cpuBackend(sub, ctx.signal)),
+            target,
+            ctx.signal,
+            (stage) => ctx.progress({ fraction: 0.25, stage }),
+          )
+        : await runMethod(v, p, be, dense);
+      if ('tables' in m && Array.isArray(m.tables)) tables.push(...(m.tables as TableView[]));
       const cmp = compare(m.out, dense.out, heads * n, d, m.lse, dense.lse);
       const denseFlops = 4 * heads * densePairs(n, causal) * d;
       ctx.progress({ fraction: 0.35, stage: 'attention map' });
@@ -49,8 +64,6 @@ export const attentionExperiment = defineExperiment({
           }),
         );
       }
-      const tables: TableView[] = [];
-      const target = parseTune(v.tune);
       let tuneMet: number | null = null;
       if (target) {
         const before = sweep ?? [];
@@ -118,8 +131,8 @@ export const attentionExperiment = defineExperiment({
       ctx.progress({ fraction: 1, stage: 'done' });
       const shape = p.fromFile ? ctx.data.q.shape : [heads, n, d];
       const views: AttentionViewsData = {
-        method: v.method,
-        methodLabel: methodLabel(v.method),
+        method: v.hybrid ? 'hybrid' : v.method,
+        methodLabel: v.hybrid ? `Per-head hybrid (${v.hybrid})` : methodLabel(v.method),
         heads,
         n,
         d,
