@@ -411,6 +411,12 @@ export const attentionSpec = defineSpec({
       show: (v) => v.data === 'file' || (v.heads as number) > 1,
       help: 'Give each head its own method (each with this spec’s knob values), or auto: heads whose dense mass is local (window + sinks) get the window, the others block-sparse; with an error budget set, auto takes each head’s cheapest method meeting it. Compared with all-dense and all-block-sparse.',
     }),
+    massCurve: bool({
+      label: 'Block-mass curve against N',
+      default: false,
+      group: 'Views',
+      help: 'Also chart the share of attention mass in the top 10% of key blocks for N = 512…4096 on the realistic generators and i.i.d. Gaussian data (and your own Q/K).',
+    }),
     sweep: bool({
       label: 'Error-vs-sparsity sweep',
       default: true,

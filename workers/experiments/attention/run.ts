@@ -11,6 +11,7 @@ import { gpuBackend } from './backend-gpu';
 import { runHybrid } from './hybrid';
 import { checkSizes, loadProblem } from './inputs';
 import { buildMaps, buildZoom } from './map';
+import { massCurve } from './mass-curve';
 import { runMethod } from './methods';
 import { compare, densePairs } from './metrics';
 import { attentionParity } from './parity';
@@ -92,6 +93,14 @@ export const attentionExperiment = defineExperiment({
         tables.push(tuneTable(rows, target, dense.ms));
         tuneMet = rows.filter((r) => r.best).length;
       }
+      const charts = [...(m.charts ?? [])];
+      let curveMetrics: Record<string, number> = {};
+      if (v.massCurve) {
+        ctx.progress({ fraction: 0.91, stage: 'block-mass curve against N' });
+        const mc = await massCurve(d, v.seed, p.fromFile ? p : null, ctx.signal);
+        charts.unshift(mc.chart);
+        curveMetrics = mc.metrics;
+      }
       let spectrum: SpectrumView | null = null;
       if (n <= SPECTRUM_MAX_N) {
         ctx.progress({ fraction: 0.92, stage: 'singular values of P (head 0)' });
@@ -123,6 +132,7 @@ export const attentionExperiment = defineExperiment({
         n,
         d,
         ...m.metrics,
+        ...curveMetrics,
       };
       if (cmp.recall !== null) metrics.massRecall = cmp.recall;
       if (tuneMet !== null) metrics.tuneMethodsMeeting = tuneMet;
@@ -143,7 +153,7 @@ export const attentionExperiment = defineExperiment({
         sweep,
         spectrum,
         notes: m.notes,
-        ...(m.charts ? { charts: m.charts } : {}),
+        ...(charts.length ? { charts } : {}),
         ...(tables.length ? { tables } : {}),
       };
       return {
