@@ -120,7 +120,11 @@ export async function runLinearFamily(
     if (v.combine === 'sum' && v.projection === 'zero') proj = zeroProjection(d);
     if (fitted) {
       // Calibration pass (the sparse and linear parts), then the fit, then the projected run (timed).
-      const cal = await be.sla({ ...so, proj: zeroProjection(d) }, h);
+      const timed = be.timed;
+      be.timed = false;
+      const cal = await be.sla({ ...so, proj: zeroProjection(d) }, h).finally(() => {
+        be.timed = timed;
+      });
       const fit = fitProjection([{ os: cal.value.os, ol: cal.value.ol, dense: dh }], n, d, calib);
       proj = fit.w;
       etaScales.push(fit.etaScale);
