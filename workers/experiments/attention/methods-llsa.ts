@@ -110,7 +110,7 @@ export async function runLlsa(v: AttnValues, p: AttnProblem, be: AttnBackend): P
       })),
       { name: 'this run (LLSA)', points: [{ x: n, y: selectMacs / H }] },
     ],
-    caption: `Flat top-k scores every pair of 16-token blocks, so its cost grows as N²; the hierarchical search scores all blocks only at the top level and then K·16 children per block, so it grows about linearly once N/16^L is small. Measured at N = ${n}: LLSA recall ${(recall / samples).toFixed(3)} of the dense mass in its K picks, flat top-K ${(flat / samples).toFixed(3)}, oracle ${(oracle / samples).toFixed(3)}.`,
+    caption: `Flat top-k scores every pair of 16-token blocks, so its cost grows as N²; the hierarchical search scores all blocks only at the top level and then K·16 children per block, so it grows about linearly once N/16^L is small (L = 1 is flat top-k: the top level is the 16-token level). Measured at N = ${n}: LLSA recall ${(recall / samples).toFixed(3)} of the dense mass in its K picks, flat top-K ${(flat / samples).toFixed(3)}, oracle ${(oracle / samples).toFixed(3)}.`,
   };
   return {
     out,
