@@ -8,6 +8,7 @@ import { attentionSpec } from '../../spec/attention';
 import { breathe, defineExperiment, type RunContext } from '../types';
 import { type AttnBackend, cpuBackend } from './backend';
 import { gpuBackend } from './backend-gpu';
+import { guardStudy } from './guard-study';
 import { runHybrid } from './hybrid';
 import { checkSizes, loadProblem } from './inputs';
 import { buildMaps, buildZoom } from './map';
@@ -100,6 +101,10 @@ export const attentionExperiment = defineExperiment({
         const mc = await massCurve(d, v.seed, p.fromFile ? p : null, ctx.signal);
         charts.unshift(mc.chart);
         curveMetrics = mc.metrics;
+      }
+      if (v.method === 'blocksparse' && v.simGuard && !v.hybrid) {
+        ctx.progress({ fraction: 0.92, stage: 'self-similarity guard against θ' });
+        charts.push(await guardStudy(v, p, be, dense, ctx.signal));
       }
       let spectrum: SpectrumView | null = null;
       if (n <= SPECTRUM_MAX_N) {
