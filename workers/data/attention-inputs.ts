@@ -68,6 +68,7 @@ const REALISTIC: readonly string[] = [
   'vertical_slash',
   'block_clusters',
   'video3d',
+  'video3d_tiled',
   'mixed_heads',
 ] satisfies RealisticKind[];
 

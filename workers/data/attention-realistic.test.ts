@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attentionInputs } from './attention-inputs';
-import { GUARANTEES, headPattern, topBlockMass, videoGrid } from './attention-realistic';
+import { GUARANTEES, headPattern, tileOrder, topBlockMass, videoGrid } from './attention-realistic';
 
 const N = 4096;
 const D = 64;
@@ -49,6 +49,12 @@ describe('realistic attention inputs (each generator’s stated guarantee)', () 
   it('video3d: 16×16×16 grid at N = 4096, non-causal top 10% ≥ 85%', () => {
     expect(videoGrid(4096)).toEqual([16, 16, 16]);
     expect(top10('video3d', false)).toBeGreaterThanOrEqual(0.85);
+  });
+  it('video3d_tiled: the same tokens in 4×4×4-tile order; top 10% ≥ 85%', () => {
+    const order = tileOrder([16, 16, 16], 4096);
+    expect(new Set(order).size).toBe(4096);
+    expect(Array.from(order.subarray(0, 5))).toEqual([0, 1, 2, 3, 16]);
+    expect(top10('video3d_tiled', false)).toBeGreaterThanOrEqual(0.85);
   });
   it('i.i.d. Gaussian data is diffuse: top 10% ≤ 20% (the contrast the realistic ones exist for)', () => {
     expect(top10('gaussian', true)).toBeLessThanOrEqual(0.2);

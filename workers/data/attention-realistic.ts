@@ -28,6 +28,7 @@ export type RealisticKind =
   | 'vertical_slash'
   | 'block_clusters'
   | 'video3d'
+  | 'video3d_tiled'
   | 'mixed_heads';
 
 /** What each generator guarantees (the test checks these; top-f as in `topBlockMass`). */
@@ -39,6 +40,8 @@ export const GUARANTEES: Record<RealisticKind, string> = {
   block_clusters: 'causal, N = 4096, b = 64: top 10% of key blocks hold ≥ 85% of the mass',
   video3d:
     'non-causal, N = 4096 (16×16×16 grid, raster order), b = 64: top 10% of key blocks hold ≥ 85% of the mass',
+  video3d_tiled:
+    'the same head with tokens in 4×4×4 tiles (tile-major, raster inside a tile; VSA-style cubes): non-causal, N = 4096, b = 64: top 10% ≥ 85%',
   mixed_heads:
     'head h cycles local (rope_local), retrieval (block_clusters), sink-heavy (a_shape), vertical-slash; each head keeps its own guarantee',
 };
@@ -78,16 +81,23 @@ export function generateRealistic(kind: RealisticKind, h: RealisticHead, headInd
     k[i] = noise * rng.normal();
   }
   let latentW = 16;
-  if (pattern === 'video3d') {
+  if (pattern === 'video3d' || pattern === 'video3d_tiled') {
     const g = videoGrid(n);
+    const order = pattern === 'video3d' ? Int32Array.from({ length: n }, (_, i) => i) : tileOrder(g, n);
     const field = smoothField(rng, g, [3, 3, 3], d);
     const a = Math.sqrt(16) * L.r;
-    for (let i = 0; i < n * d; i++) {
-      q[i] += a * field[i];
-      k[i] += a * field[i];
-    }
-    rope3d(q, k, n, d, g);
-    writeV(h, rng, smoothField(rng, g, [3, 3, 3], d));
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < d; c++) {
+        q[i * d + c] += a * field[order[i] * d + c];
+        k[i * d + c] += a * field[order[i] * d + c];
+      }
+    rope3d(q, k, n, d, g, order);
+    const z = smoothField(rng, g, [3, 3, 3], d);
+    writeV(
+      h,
+      rng,
+      Float64Array.from({ length: n * d }, (_, t) => z[order[Math.floor(t / d)] * d + (t % d)]),
+    );
     h.q.set(q);
     h.k.set(k);
     return;
@@ -119,7 +129,7 @@ interface Components {
 
 const NONE: Components = { loc: 0, locW: 16, sink: 0, vert: 0, slash: 0, slashes: [], topics: 0, topic: 0 };
 
-const COMPONENTS: Record<Exclude<RealisticKind, 'mixed_heads' | 'video3d'>, Components> = {
+const COMPONENTS: Record<Exclude<RealisticKind, 'mixed_heads' | 'video3d' | 'video3d_tiled'>, Components> = {
   rope_local: { ...NONE, loc: 12, locW: 32 },
   a_shape: { ...NONE, loc: 10, locW: 16, sink: 10 },
   vertical_slash: { ...NONE, loc: 8, locW: 8, sink: 10, vert: 7, slash: 8, slashes: [16, 64, 256] },
@@ -322,7 +332,33 @@ function smoothField(
 }
 
 /** 3D RoPE: the d dims split (d/4, 3d/8, 3d/8) (even sizes) over (t, y, x). */
-function rope3d(q: Float64Array, k: Float64Array, n: number, d: number, g: [number, number, number]): void {
+/**
+ * Grid cells in 4×4×4-tile order (tiles in raster order, raster inside a tile; partial tiles at the edges),
+ * keeping the first N cells that are tokens in raster order (cell < N).
+ */
+export function tileOrder(g: [number, number, number], n: number): Int32Array {
+  const [F, H, W] = g;
+  const out: number[] = [];
+  for (let t0 = 0; t0 < F; t0 += 4)
+    for (let y0 = 0; y0 < H; y0 += 4)
+      for (let x0 = 0; x0 < W; x0 += 4)
+        for (let t = t0; t < Math.min(F, t0 + 4); t++)
+          for (let y = y0; y < Math.min(H, y0 + 4); y++)
+            for (let x = x0; x < Math.min(W, x0 + 4); x++) {
+              const cell = (t * H + y) * W + x;
+              if (cell < n) out.push(cell);
+            }
+  return Int32Array.from(out);
+}
+
+function rope3d(
+  q: Float64Array,
+  k: Float64Array,
+  n: number,
+  d: number,
+  g: [number, number, number],
+  order: Int32Array,
+): void {
   const dt = 2 * Math.floor(d / 8);
   const dy = 2 * Math.floor((d - dt) / 4);
   const dx = 2 * Math.floor((d - dt - dy) / 2);
@@ -331,9 +367,10 @@ function rope3d(q: Float64Array, k: Float64Array, n: number, d: number, g: [numb
   for (const x of [q, k]) {
     for (let i = 0; i < n; i++) {
       for (let c = 0; c < d; c++) row[c] = x[i * d + c];
-      rotate(row, 0, dt, Math.floor(i / (H * W)));
-      rotate(row, dt, dy, Math.floor(i / W) % H);
-      rotate(row, dt + dy, dx, i % W);
+      const cell = order[i];
+      rotate(row, 0, dt, Math.floor(cell / (H * W)));
+      rotate(row, dt, dy, Math.floor(cell / W) % H);
+      rotate(row, dt + dy, dx, cell % W);
       for (let c = 0; c < d; c++) x[i * d + c] = row[c];
     }
   }

@@ -28,6 +28,7 @@ export const ATTENTION_DATA = [
   'vertical_slash',
   'block_clusters',
   'video3d',
+  'video3d_tiled',
   'mixed_heads',
   'file',
 ] as const;
@@ -91,7 +92,8 @@ export const attentionSpec = defineSpec({
         a_shape: 'Realistic: A-shape (sinks + local)',
         vertical_slash: 'Realistic: vertical-slash (MInference)',
         block_clusters: 'Realistic: block-sparse topics (retrieval)',
-        video3d: 'Realistic: video DiT 3D locality (F×H×W)',
+        video3d: 'Realistic: video DiT 3D locality (F×H×W, raster order)',
+        video3d_tiled: 'Realistic: video DiT 3D locality, 4×4×4-tile order',
         mixed_heads: 'Realistic: mixed heads (local, retrieval, sink, slash)',
         file: 'My own .npy files',
       },

@@ -15,7 +15,8 @@ const KINDS: Array<[SyntheticKind, boolean, string]> = [
   ['vertical_slash', true, 'vertical-slash, causal'],
   ['block_clusters', true, 'block topics (retrieval), causal'],
   ['rope_local', true, 'RoPE local, causal'],
-  ['video3d', false, 'video 3D locality, bidirectional'],
+  ['video3d', false, 'video 3D locality (raster order), bidirectional'],
+  ['video3d_tiled', false, 'video 3D locality (4×4×4 tiles), bidirectional'],
   ['gaussian', true, 'i.i.d. Gaussian, causal'],
 ];
 export const MASS_CURVE_N = [512, 1024, 2048, 4096];
@@ -65,7 +66,7 @@ export async function massCurve(
       xLog: true,
       series,
       caption:
-        'Realistic heads (built from the patterns measured in LLMs and video DiTs: sinks, local decay with RoPE, vertical and slash lines, topic blocks, 3D locality) keep most of their mass in a few blocks, and more so as N grows; i.i.d. Gaussian Q/K do not, which is why sparse methods look bad on them. These are synthetic heads, not recordings: bring a real model’s Q/K/V (docs/methods.md) to check yours.',
+        'Realistic heads (built from the patterns measured in LLMs and video DiTs: sinks, local decay with RoPE, vertical and slash lines, topic blocks, 3D locality) keep most of their mass in a few blocks; the video heads only at long sequences (a 3D neighbourhood spans many raster blocks), where the 4×4×4-tile order helps. i.i.d. Gaussian Q/K do not, and less so as N grows, which is why sparse methods look bad on them. These are synthetic heads, not recordings: bring a real model’s Q/K/V (docs/methods.md) to check yours.',
     },
     metrics,
   };
