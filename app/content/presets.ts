@@ -16,16 +16,16 @@ export const PRESETS: Preset[] = [
     lab: 'attention',
     title: 'Block-sparse keeps 90% of the mass at a fifth of the compute',
     blurb:
-      'On local data, keeping the top 10% of key blocks per query block (plus the diagonal and the sink block) keeps about 90% of the attention mass for under 20% of dense FLOPs. The mask overlay shows which blocks were computed; the error-vs-compute chart shows the price of going sparser.',
-    hash: '#/attention?ver=1&causal=0&n=512&rho=0.1&sweep=0',
+      'On a realistic local head (RoPE, local decay), keeping the top 10% of key blocks per query block (plus the diagonal and the sink block) keeps about 95% of the attention mass, relative error about 0.07, for under 20% of dense FLOPs. The mask overlay shows which blocks were computed.',
+    hash: '#/attention?ver=1&causal=0&data=rope_local&n=512&rho=0.1&sweep=0',
   },
   {
     id: 'attn-window-sinks',
     lab: 'attention',
     title: 'A sliding window needs its attention sinks',
     blurb:
-      'The first tokens soak up a large share of every query’s attention. A 64-token window without them loses that mass and the output is wrong (relative error about 1); add four sink tokens (the sinks control) and the error falls to about 0.1 at the same cost.',
-    hash: '#/attention?ver=1&method=window&data=sinks&sinks=0&sweep=0',
+      'On an A-shape head the first tokens soak up a large share of every query’s attention. A 64-token window without them keeps only about 44% of the mass and the output is wrong (relative error about 0.9); add four sink tokens (the sinks control) and the error falls to about 0.005 at the same cost.',
+    hash: '#/attention?ver=1&method=window&data=a_shape&sinks=0&sweep=0',
   },
   {
     id: 'attn-sla-rank',
@@ -80,8 +80,8 @@ export const PRESETS: Preset[] = [
     lab: 'attention',
     title: 'Every method on the same data: error against compute',
     blurb:
-      'One dataset, every method, several sparsities each: the points appear as they are computed, with dense attention as the anchor at (1, 0). Hover a point for its exact numbers. HiP and the sliding window are cheap and close on local data; SEA and linear attention pay for their estimate.',
-    hash: '#/attention?ver=1&n=256',
+      'One realistic vertical-slash head, every method, several sparsities each: the points appear as they are computed, with dense attention as the anchor at (1, 0). Hover a point for its exact numbers. The sliding window with sinks and HiP reach a relative error of about 0.03 at a quarter to half of dense FLOPs; SEA, SLA’s training-free mix and linear attention stay far off (0.5–0.9).',
+    hash: '#/attention?ver=1&data=vertical_slash&n=256',
   },
   // Sparse regression
   {
