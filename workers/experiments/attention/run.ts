@@ -91,7 +91,7 @@ export const attentionExperiment = defineExperiment({
               })),
           })),
         ];
-        tables.push(tuneTable(rows, target, dense.ms));
+        tables.push(tuneTable(rows, target, dense.ms, heads));
         tuneMet = rows.filter((r) => r.best).length;
       }
       const charts = [...(m.charts ?? [])];

@@ -214,7 +214,7 @@ export async function tune(
   return rows;
 }
 
-export function tuneTable(rows: TuneRow[], target: TuneTarget, denseMs: number): TableView {
+export function tuneTable(rows: TuneRow[], target: TuneTarget, denseMs: number, heads = 1): TableView {
   const fmt = (t: TuneStep) => (target.metric === 'cosine' ? round(t.cosine) : round(t.err));
   return {
     id: 'tuner',
@@ -250,6 +250,6 @@ export function tuneTable(rows: TuneRow[], target: TuneTarget, denseMs: number):
       ];
     }),
     links: rows.map((r) => r.link),
-    note: `Dense took ${round(denseMs)} ms on the same backend. Settings come from a grid searched by bisection (it assumes the error falls as the knob grows); each answer was measured to meet the target and the grid point below it to miss it. FLOPs count attention plus selection or estimate; times are single timed runs.`,
+    note: `Dense took ${round(denseMs)} ms on the same backend. Settings come from a grid searched by bisection (it assumes the error falls as the knob grows); each answer was measured to meet the target and the grid point below it to miss it. FLOPs count attention plus selection or estimate; times are single timed runs.${heads > 1 ? ` Errors are over all ${heads} heads together; for each head’s own cheapest method add hybrid=auto (it runs this search per head).` : ''}`,
   };
 }
