@@ -80,8 +80,8 @@ export const PRESETS: Preset[] = [
     lab: 'attention',
     title: 'Every method on the same data: error against compute',
     blurb:
-      'One realistic vertical-slash head, every method, several sparsities each: the points appear as they are computed, with dense attention as the anchor at (1, 0). Hover a point for its exact numbers. The sliding window with sinks and HiP reach a relative error of about 0.03 at a quarter to half of dense FLOPs; SEA, SLA’s training-free mix and linear attention stay far off (0.5–0.9).',
-    hash: '#/attention?ver=1&data=vertical_slash&n=256',
+      'One dataset, every method, several sparsities each: the points appear as they are computed, with dense attention as the anchor at (1, 0). Hover a point for its exact numbers. HiP and the sliding window are cheap and close on local data; SEA and linear attention pay for their estimate.',
+    hash: '#/attention?ver=1&n=256',
   },
   // Sparse regression
   {
