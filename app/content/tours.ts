@@ -35,9 +35,45 @@ export const TOURS: Tour[] = [
           'Window plus sinks: the mask overlay shows the band and the sink columns; the error strip is quiet again.',
       },
       {
-        hash: '#/attention?ver=1&method=sla&data=sla_structure&n=256&kh=5&kl=10&sweep=0',
+        hash: '#/attention?ver=1&method=sla&data=block_clusters&n=512&kh=5&kl=0&combine=sum&featureMap=softmax&sweep=0&backend=cpu',
         narration:
-          'Why combine sparse and linear attention? Split the attention matrix into its few largest weights and the rest: the singular values show the large part is high rank, the remainder low rank. SLA computes the first exactly and the second with linear attention.',
+          'Why combine sparse and linear attention? On a realistic head, split the attention matrix into its few largest weights and the rest: the singular values show the large part is high rank, the remainder low rank. SLA computes the first exactly and the second with linear attention.',
+      },
+    ],
+  },
+  {
+    id: 'attention-papers',
+    lab: 'attention',
+    title: 'Checking sparse-attention papers’ claims',
+    steps: [
+      {
+        hash: '#/attention?ver=1&data=a_shape&n=1024&rho=0.1&massCurve=1&sweep=0&backend=cpu',
+        narration:
+          'Sparse-attention papers rest on one measurement: a few key blocks hold most of the attention mass. The chart shows it for heads built from the patterns seen in real models, against i.i.d. Gaussian Q/K.',
+        highlight: 'data',
+        question: 'How much of the mass do the top 10% of key blocks hold for Gaussian Q/K?',
+        answer:
+          'About 13%: random data is diffuse, so any sparse method looks bad on it. The realistic heads keep about 90% or more.',
+      },
+      {
+        hash: '#/attention?ver=1&method=sla&causal=0&data=video3d&n=2048&kh=4.6&kl=0&combine=sum&featureMap=softmax&sweep=0&backend=cpu',
+        narration:
+          'SLA at 95% sparsity, as the paper combines it: O_s + Proj(O_l). Compare the held-out errors of the three projections in the table.',
+        highlight: 'projection',
+        question: 'Does a projection fitted without training bring SLA near dense quality?',
+        answer:
+          'No: it takes the error from about 0.12 (sparse part alone) to about 0.10. The identity projection is far worse (about 0.79). The paper’s near-dense results need its fine-tuning.',
+      },
+      {
+        hash: '#/attention?ver=1&method=llsa&causal=0&data=video3d&n=2048&llsaLevels=2&llsaK=4&sweep=0&backend=cpu',
+        narration:
+          'LLSA chooses blocks hierarchically: its selection cost grows about linearly in N where flat block top-k grows as N². The recall figures show what that costs in mass at this size.',
+      },
+      {
+        hash: '#/attention?ver=1&data=vertical_slash&n=512&tune=cosine:0.99&sweep=0&backend=cpu',
+        narration:
+          'An error budget instead of a sparsity: for cosine ≥ 0.99, the tuner finds each method’s cheapest setting, or says it cannot meet it.',
+        highlight: 'tune',
       },
     ],
   },

@@ -163,7 +163,66 @@ function Control({ name, field, value, locked, backend, onChange }: ControlProps
       );
     case 'file':
       return <FileSlot name={name} field={field} locked={locked} />;
+    case 'text':
+      return (
+        <div className="control" data-field={name}>
+          <label htmlFor={id}>
+            {field.label} {lockNote}
+          </label>
+          <TextControl
+            id={id}
+            value={String(value)}
+            placeholder={field.placeholder}
+            pattern={field.pattern}
+            maxLength={field.maxLength}
+            disabled={locked}
+            described={described}
+            onChange={onChange}
+          />
+          {help}
+        </div>
+      );
   }
+}
+
+/** Free text committed on Enter or blur, only when it matches the field's pattern (otherwise marked invalid). */
+function TextControl(props: {
+  id: string;
+  value: string;
+  placeholder?: string;
+  pattern: RegExp;
+  maxLength: number;
+  disabled: boolean;
+  described?: string;
+  onChange: (v: unknown) => void;
+}) {
+  const [draft, setDraft] = useState(props.value);
+  const [shown, setShown] = useState(props.value);
+  if (shown !== props.value) {
+    setShown(props.value);
+    setDraft(props.value);
+  }
+  const ok = props.pattern.test(draft);
+  const commit = () => {
+    if (ok && draft !== props.value) props.onChange(draft);
+  };
+  return (
+    <input
+      id={props.id}
+      type="text"
+      value={draft}
+      placeholder={props.placeholder}
+      maxLength={props.maxLength}
+      disabled={props.disabled}
+      aria-invalid={!ok}
+      aria-describedby={props.described}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+      }}
+    />
+  );
 }
 
 function toSlider(f: NumberField, v: number): number {

@@ -5,6 +5,7 @@
  */
 import { Rng } from '../io/rng';
 import type { AttentionData } from '../spec/attention';
+import { generateRealistic, type RealisticKind } from './attention-realistic';
 
 export type SyntheticKind = Exclude<AttentionData, 'file'>;
 
@@ -55,12 +56,26 @@ export function attentionInputs(
       rng: new Rng(seed, 1000 + h),
       causal,
     };
-    GENERATORS[kind](head);
+    if (isRealistic(kind)) generateRealistic(kind, head, h);
+    else GENERATORS[kind](head);
   }
   return out;
 }
 
-const GENERATORS: Record<SyntheticKind, (h: Head) => void> = {
+const REALISTIC: readonly string[] = [
+  'rope_local',
+  'a_shape',
+  'vertical_slash',
+  'block_clusters',
+  'video3d',
+  'video3d_tiled',
+  'mixed_heads',
+] satisfies RealisticKind[];
+
+export const isRealistic = (kind: SyntheticKind): kind is RealisticKind & SyntheticKind =>
+  REALISTIC.includes(kind);
+
+const GENERATORS: Record<Exclude<SyntheticKind, RealisticKind>, (h: Head) => void> = {
   gaussian(h) {
     h.rng.fillNormal(h.q);
     h.rng.fillNormal(h.k);

@@ -10,7 +10,7 @@
 import fenwickCode from '../../shaders/attention-loglinear-fenwick.wgsl?raw';
 import { ceilDiv } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
-import { type LogLinearOpts, validateLogLinear } from '../reference/attention-loglinear';
+import { type LogLinearOpts, levelWeight, validateLogLinear } from '../reference/attention-loglinear';
 import { featureDim, LINEAR_EPS } from '../reference/feature-maps';
 import {
   addChunkStates,
@@ -77,7 +77,7 @@ export function prepareLogLinearAttention(
       { u32: wx },
       { u32: 0 },
     ];
-    for (let l = 0; l < 36; l++) words.push({ f32: beta ** (c + l) });
+    for (let l = 0; l < 36; l++) words.push({ f32: levelWeight(o, beta, c + l) });
     plan.add('attention-loglinear-fenwick', fenwickCode, [state, plan.uniform('fenwick', words)], wx, wy);
     addOutput(plan, phiQ, phiK, vb, state, out, {
       n,
@@ -87,7 +87,7 @@ export function prepareLogLinearAttention(
       intra: true,
       stateByChunk: true,
       eps: o.eps ?? LINEAR_EPS,
-      levelWeights: Array.from({ length: 36 }, (_, l) => beta ** l),
+      levelWeights: Array.from({ length: 36 }, (_, l) => levelWeight(o, beta, l)),
     });
     return { plan, out };
   } catch (e) {

@@ -184,6 +184,28 @@ describe('SLA kernel on a real WebGPU adapter', () => {
     });
   }
 
+  for (const [n, d, causal, map] of [
+    [77, 24, true, 'softmax'],
+    [130, 60, false, 'elu1'],
+  ] as const) {
+    it(`projected sum O_s + [O_l, 1]·W agrees with the CPU reference (N=${n}, d=${d}, ${causal ? 'causal' : 'non-causal'}, ${map}); parts too`, async () => {
+      const gpu = await testGpu();
+      const { q, k, v } = randomQkv(n, d, 11 * n + d);
+      const rng = randomQkv(d + 1, d, 5).q;
+      const o = {
+        ...opts(n, d, causal, 16, 20, 30, map, 'sum'),
+        proj: Float64Array.from(rng, (x) => 0.3 * x),
+      };
+      const got = await slaGpu(gpu, q, k, v, o);
+      const want = slaRef(q, k, v, o);
+      expect(maxRelDiff(got.os, want.os)).toBeLessThan(1e-4);
+      expect(maxRelDiff(got.ol, want.ol)).toBeLessThan(1e-4);
+      expect(maxRelDiff(got.out, want.out)).toBeLessThan(1e-4);
+      // Not the plain sum: the projection really ran.
+      expect(maxRelDiff(got.out, slaRef(q, k, v, { ...o, proj: null }).out)).toBeGreaterThan(1e-2);
+    });
+  }
+
   for (const causal of [false, true]) {
     it(`kh = 100 equals dense softmax attention (${causal ? 'causal' : 'non-causal'}, N=100, d=60, block 24)`, async () => {
       const gpu = await testGpu();

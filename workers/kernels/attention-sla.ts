@@ -56,6 +56,9 @@ export interface SlaPlan {
   classes: GPUBuffer;
   alpha: GPUBuffer;
   scores: GPUBuffer;
+  /** The sparse and linear parts before combining (N×d). */
+  os: GPUBuffer;
+  ol: GPUBuffer;
   nb: number;
 }
 
@@ -155,18 +158,25 @@ export function prepareSla(
 
     const out = plan.empty('out', 4 * n * d);
     const [wx, wy] = grid2d(ceilDiv(n * d, 256));
+    const projected = o.combine === 'sum' && o.proj;
+    if (projected && o.proj?.length !== (d + 1) * d)
+      throw new Error(`SLA projection must be (d+1)×d = ${(d + 1) * d} values`);
+    const W = plan.storage(
+      'slaProj',
+      projected ? Float32Array.from(o.proj as ArrayLike<number>) : new Float32Array(1),
+    );
     const mp = plan.uniform('combine', [
       { u32: n },
       { u32: d },
       { u32: b },
-      { u32: o.combine === 'sum' ? 1 : 0 },
+      { u32: projected ? 2 : o.combine === 'sum' ? 1 : 0 },
       { u32: wx },
       { u32: 0 },
       { u32: 0 },
       { u32: 0 },
     ]);
-    plan.add('attention-sla-combine', combineCode, [os, ol, alpha, out, mp], wx, wy);
-    return { plan, out, classes, alpha, scores, nb };
+    plan.add('attention-sla-combine', combineCode, [os, ol, alpha, out, mp, W], wx, wy);
+    return { plan, out, classes, alpha, scores, os, ol, nb };
   } catch (e) {
     plan.destroy();
     throw e;
@@ -180,6 +190,8 @@ export interface SlaGpuResult {
   alpha: Float32Array;
   /** nb×nb pooled scores τ q̄·k̄ (−Infinity where invisible). */
   scores: Float32Array;
+  os: Float32Array;
+  ol: Float32Array;
 }
 
 export async function slaGpu(
@@ -199,7 +211,9 @@ export async function slaGpu(
     const alpha = await readFloat32(ctx.device, p.alpha, p.nb);
     const scores = await readFloat32(ctx.device, p.scores, p.nb * p.nb);
     for (let i = 0; i < scores.length; i++) if (classes[i] === -1) scores[i] = Number.NEGATIVE_INFINITY;
-    return { out, classes, alpha, scores };
+    const os = await readFloat32(ctx.device, p.os, o.n * o.d);
+    const ol = await readFloat32(ctx.device, p.ol, o.n * o.d);
+    return { out, classes, alpha, scores, os, ol };
   } finally {
     p.plan.destroy();
   }

@@ -13,9 +13,54 @@ export interface BlockSelectOpts {
   n: number;
   block: number;
   causal: boolean;
-  selection: 'topk' | 'topp';
+  /**
+   * topk: the ⌈ρ·visible⌉ best; topp: the fewest blocks whose estimated mass reaches p (lab's rule);
+   * topp_sparge: SpargeAttn's rule, the longest prefix whose mass stays ≤ p (at least one block).
+   */
+  selection: 'topk' | 'topp' | 'topp_sparge';
   rho: number;
   topP: number;
+  /**
+   * SpargeAttn's self-similarity guard: per query / key block, whether it is self-similar. Non-self-similar
+   * key blocks take no part in the ranking and are always kept; non-self-similar query blocks keep every
+   * visible block.
+   */
+  guard?: { q: ArrayLike<boolean>; k: ArrayLike<boolean> } | null;
+}
+
+/**
+ * Self-similarity of each block of rows (SpargeAttn): s = (1/n²)·Σ_{a,b} x̂_aᵀx̂_b over the block's n real
+ * rows normalised to unit length (= ‖Σ_a x̂_a‖²/n²); keys are measured after subtracting the mean key
+ * (`center`), as SpargeAttn's fused path does.
+ */
+export function blockSelfSimilarity(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  block: number,
+  center = false,
+): Float64Array {
+  const mu = new Float64Array(d);
+  if (center) {
+    for (let r = 0; r < n; r++) for (let e = 0; e < d; e++) mu[e] += x[r * d + e] / n;
+  }
+  const nb = blockCount(n, block);
+  const out = new Float64Array(nb);
+  const sum = new Float64Array(d);
+  for (let I = 0; I < nb; I++) {
+    sum.fill(0);
+    const r1 = Math.min(n, (I + 1) * block);
+    for (let r = I * block; r < r1; r++) {
+      let nrm = 0;
+      for (let e = 0; e < d; e++) nrm += (x[r * d + e] - mu[e]) ** 2;
+      const f = nrm > 0 ? 1 / Math.sqrt(nrm) : 0;
+      for (let e = 0; e < d; e++) sum[e] += (x[r * d + e] - mu[e]) * f;
+    }
+    let s = 0;
+    for (let e = 0; e < d; e++) s += sum[e] * sum[e];
+    out[I] = s / (r1 - I * block) ** 2;
+  }
+  return out;
 }
 
 /** Kept key-block ids per query block, ascending. */
@@ -71,9 +116,15 @@ export function topkCount(rho: number, visible: number): number {
 export function selectBlocks(scores: ArrayLike<number>, o: BlockSelectOpts): BlockLists {
   const nb = blockCount(o.n, o.block);
   const lists: BlockLists = [];
+  const g = o.guard ?? null;
   for (let I = 0; I < nb; I++) {
     const vis: number[] = [];
-    for (let J = 0; J < nb; J++) if (!(o.causal && J > I) && scores[I * nb + J] > -1e38) vis.push(J);
+    const forced: number[] = [];
+    for (let J = 0; J < nb; J++) {
+      if (o.causal && J > I) continue;
+      if (g && (!g.q[I] || !g.k[J])) forced.push(J);
+      else if (scores[I * nb + J] > -1e38) vis.push(J);
+    }
     const row = (J: number) => scores[I * nb + J];
     vis.sort((a, b) => row(b) - row(a) || a - b);
     let keep: number;
@@ -84,16 +135,28 @@ export function selectBlocks(scores: ArrayLike<number>, o: BlockSelectOpts): Blo
       const w = vis.map((J) => (Math.min(o.n, (J + 1) * o.block) - J * o.block) * Math.exp(row(J) - max));
       const total = w.reduce((a, b) => a + b, 0);
       let cum = 0;
-      keep = vis.length;
-      for (let t = 0; t < vis.length; t++) {
-        cum += w[t];
-        if (cum >= o.topP * total * (1 - 1e-12)) {
-          keep = t + 1;
-          break;
+      if (o.selection === 'topp') {
+        keep = vis.length;
+        for (let t = 0; t < vis.length; t++) {
+          cum += w[t];
+          if (cum >= o.topP * total * (1 - 1e-12)) {
+            keep = t + 1;
+            break;
+          }
         }
+      } else {
+        // SpargeAttn: the number of prefix sums ≤ p (searchsorted right), at least 1.
+        keep = 0;
+        for (let t = 0; t < vis.length; t++) {
+          cum += w[t];
+          if (cum <= o.topP * total * (1 + 1e-12)) keep = t + 1;
+          else break;
+        }
+        keep = Math.max(1, keep);
       }
     }
     const kept = new Set(vis.slice(0, keep));
+    for (const J of forced) kept.add(J);
     kept.add(I);
     kept.add(0);
     lists.push(Int32Array.from([...kept].sort((a, b) => a - b)));

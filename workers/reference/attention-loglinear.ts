@@ -29,6 +29,8 @@ export interface LogLinearOpts {
   seed: number;
   /** λ^{(ℓ)} = β^ℓ; default ½; must be in (0, 1]. */
   beta?: number;
+  /** Per-level weights λ^{(ℓ)}, ℓ = 0, 1, …, overriding β^ℓ (levels past the end get 0); e.g. fitted ones. */
+  lambdas?: ArrayLike<number> | null;
   eps?: number;
   /** GPU chunk size (rounded down to a power of two; default 64); the result and the reference do not depend on it. */
   chunk?: number;
@@ -43,12 +45,20 @@ export function fenwickLevel(t: number, s: number): number {
   return s < v ? L + 1 : fenwickLevel(t - v, s - v);
 }
 
+/** λ^{(ℓ)}: the given per-level weights, or β^ℓ. */
+export function levelWeight(o: LogLinearOpts, beta: number, l: number): number {
+  if (o.lambdas) return l < o.lambdas.length ? o.lambdas[l] : 0;
+  return beta ** l;
+}
+
 export function validateLogLinear(o: LogLinearOpts): number {
   if (!o.causal) {
     throw new Error('log-linear attention is defined here for causal attention only: set causal=1');
   }
   const beta = o.beta ?? DEFAULT_LOGLINEAR_BETA;
   if (!(beta > 0 && beta <= 1)) throw new Error(`log-linear β must be in (0, 1] (got ${beta})`);
+  if (o.lambdas && Array.from(o.lambdas).some((x) => !(x >= 0 && Number.isFinite(x))))
+    throw new Error('log-linear per-level weights must be finite and ≥ 0');
   return beta;
 }
 
@@ -122,7 +132,7 @@ export function* logLinearAttentionSteps(
     acc.fill(0);
     for (let l = 0; l < levels.length; l++) {
       if (counts[l] === 0) continue;
-      const lam = beta ** l;
+      const lam = levelWeight(o, beta, l);
       const S = levels[l];
       for (let a = 0; a < f; a++) {
         const qa = lam * phiQ[t * f + a];

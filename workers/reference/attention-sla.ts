@@ -13,9 +13,11 @@
  * 4. O_s = exact softmax(τ q kᵀ) over the keys of critical blocks only (normalised among them).
  *    O_l = φ(q_i)ᵀ Σ_{J marginal} H_J / (φ(q_i)ᵀ Σ_{J marginal} z_J + ε), H_J = φ(K_J)ᵀV_J, z_J = Σ_rows φ(K_J);
  *    O_l = 0 when a query block has no marginal block.
- * 5. Combine, training-free (the learned Proj of the paper is replaced by the identity) [lab's own design]:
- *    'mix' (default): O = α_I O_s + (1 − α_I) O_l,  α_I = Σ_{J crit} n_J e^{Ŝ_IJ} / Σ_{J crit ∪ marg} n_J e^{Ŝ_IJ}
- *    'sum':           O = O_s + O_l (the paper's formula with Proj = I; shows why a learned mix is needed).
+ * 5. Combine:
+ *    'mix' (the lab's, default): O = α_I O_s + (1 − α_I) O_l,  α_I = Σ_{J crit} n_J e^{Ŝ_IJ} / Σ_{J crit ∪ marg} n_J e^{Ŝ_IJ}
+ *    'sum' (the paper's):        O = O_s + Proj(O_l), Proj(o) = [o, 1]·W with W ∈ ℝ^{(d+1)×d} (`proj`):
+ *       W = 0 is the paper's initialisation (SLA = block-sparse), W = [I; 0] the identity (no `proj`), and a
+ *       W fitted by ridge regression on calibration rows (sla-projection.ts) stands in for fine-tuning.
  * With kh = 100 every visible block is critical and SLA equals dense softmax attention.
  */
 import { runSteps, runStepsAsync, type Steps } from './attention-linear-steps';
@@ -37,6 +39,8 @@ export interface SlaOpts {
   favorFeatures: number;
   seed: number;
   combine?: SlaCombine;
+  /** 'sum' only: (d+1)×d row-major W of Proj(o) = [o, 1]·W; absent = identity. */
+  proj?: ArrayLike<number> | null;
   eps?: number;
 }
 
@@ -52,6 +56,9 @@ export interface SlaBlocks {
 
 export interface SlaResult extends SlaBlocks {
   out: Float64Array;
+  /** The sparse part O_s and the linear part O_l (N×d), before combining. */
+  os: Float64Array;
+  ol: Float64Array;
 }
 
 export const SLA_CLASS = { invisible: -1, negligible: 0, marginal: 1, critical: 2 } as const;
@@ -180,6 +187,11 @@ export function* slaSteps(
   }
 
   const out = new Float64Array(n * d);
+  const osAll = new Float64Array(n * d);
+  const olAll = new Float64Array(n * d);
+  const W = o.combine === 'sum' ? (o.proj ?? null) : null;
+  if (W && W.length !== (d + 1) * d)
+    throw new Error(`SLA projection must be (d+1)×d = ${(d + 1) * d} values`);
   const M = new Float64Array(f * d);
   const Mz = new Float64Array(f);
   const p = new Float64Array(n);
@@ -221,10 +233,19 @@ export function* slaSteps(
       }
       for (let c = 0; c < d; c++) {
         const lin = ol[c] / (den + eps);
+        osAll[i * d + c] = os[c];
+        olAll[i * d + c] = lin;
         out[i * d + c] = o.combine === 'sum' ? os[c] + lin : alpha[I] * os[c] + (1 - alpha[I]) * lin;
+      }
+      if (W) {
+        for (let c = 0; c < d; c++) {
+          let s = W[d * d + c];
+          for (let e = 0; e < d; e++) s += olAll[i * d + e] * W[e * d + c];
+          out[i * d + c] = os[c] + s;
+        }
       }
       if (i % 16 === 15) yield 0.2 + (0.8 * i) / n;
     }
   }
-  return { ...blocks, out };
+  return { ...blocks, out, os: osAll, ol: olAll };
 }

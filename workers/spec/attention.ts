@@ -2,7 +2,7 @@
 import { seedField } from './common';
 import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
-import { bool, choice, file, num } from './fields';
+import { bool, choice, file, num, text } from './fields';
 
 export const ATTENTION_METHODS = [
   'dense',
@@ -13,6 +13,7 @@ export const ATTENTION_METHODS = [
   'linear',
   'sla',
   'loglinear',
+  'llsa',
 ] as const;
 export type AttentionMethod = (typeof ATTENTION_METHODS)[number];
 
@@ -23,6 +24,13 @@ export const ATTENTION_DATA = [
   'needle',
   'sinks',
   'sla_structure',
+  'rope_local',
+  'a_shape',
+  'vertical_slash',
+  'block_clusters',
+  'video3d',
+  'video3d_tiled',
+  'mixed_heads',
   'file',
 ] as const;
 export type AttentionData = (typeof ATTENTION_DATA)[number];
@@ -60,6 +68,7 @@ export const attentionSpec = defineSpec({
         linear: 'Linear attention',
         sla: 'SLA sparse + linear (training-free)',
         loglinear: 'Log-linear (Fenwick levels)',
+        llsa: 'LLSA log-linear sparse (training-free)',
       },
       help: 'Which attention to run; every method is compared against dense softmax attention on the same Q, K, V.',
     }),
@@ -80,6 +89,13 @@ export const attentionSpec = defineSpec({
         needle: 'Needle retrieval',
         sinks: 'Attention sinks',
         sla_structure: 'SLA structure (sparse high-rank + low-rank)',
+        rope_local: 'Realistic: RoPE local head',
+        a_shape: 'Realistic: A-shape (sinks + local)',
+        vertical_slash: 'Realistic: vertical-slash (MInference)',
+        block_clusters: 'Realistic: block-sparse topics (retrieval)',
+        video3d: 'Realistic: video DiT 3D locality (F×H×W, raster order)',
+        video3d_tiled: 'Realistic: video DiT 3D locality, 4×4×4-tile order',
+        mixed_heads: 'Realistic: mixed heads (local, retrieval, sink, slash)',
         file: 'My own .npy files',
       },
       help: 'Synthetic Q/K/V showing one phenomenon each, or your own arrays (N×d or H×N×d .npy). Choosing a file selects “My own .npy files”; choosing a generator drops the files.',
@@ -161,12 +177,34 @@ export const attentionSpec = defineSpec({
       show: is('blocksparse', 'sla'),
       help: 'Query and key block size for pooling and selection; a multiple of the kernel tile (32).',
     }),
-    selection: choice(['topk', 'topp'], {
+    selection: choice(['topk', 'topp', 'topp_sparge'], {
       label: 'Block selection',
       default: 'topk',
       group: 'Sparsity',
       show: is('blocksparse'),
-      optionLabels: { topk: 'Top-k (fraction ρ)', topp: 'Top-p (cumulative mass p)' },
+      optionLabels: {
+        topk: 'Top-k (fraction ρ)',
+        topp: 'Top-p: fewest blocks reaching mass p',
+        topp_sparge: 'Top-p, SpargeAttn: longest prefix with mass ≤ p',
+      },
+      help: 'The two top-p rules differ by at most one block per row: SpargeAttn’s code stops before the block that would pass p.',
+    }),
+    simGuard: bool({
+      label: 'Self-similarity guard (SpargeAttn)',
+      default: false,
+      group: 'Sparsity',
+      show: is('blocksparse'),
+      help: 'Blocks whose queries or keys do not point the same way (mean pairwise cosine ≤ θ) are not represented by their mean: they are always computed, shown as their own class and counted as kept.',
+    }),
+    simTheta: num({
+      label: 'Self-similarity threshold θ',
+      default: 0.3,
+      min: -1,
+      max: 0.99,
+      step: 0.01,
+      group: 'Sparsity',
+      show: (v) => v.method === 'blocksparse' && v.simGuard === true,
+      help: 'A block is self-similar when the mean cosine over all pairs of its rows (keys centred) exceeds θ. SpargeAttn’s defaults range from −0.1 to 0.6 by entry point.',
     }),
     rho: num({
       label: 'Kept fraction ρ',
@@ -185,8 +223,8 @@ export const attentionSpec = defineSpec({
       max: 1,
       step: 0.01,
       group: 'Sparsity',
-      show: (v) => v.method === 'blocksparse' && v.selection === 'topp',
-      help: 'Keep the fewest key blocks whose estimated (pooled) attention mass reaches p.',
+      show: (v) => v.method === 'blocksparse' && v.selection !== 'topk',
+      help: 'Estimated (pooled) attention mass p the kept key blocks reach (or, SpargeAttn’s rule, do not exceed).',
     }),
     hipK: num({
       label: 'HiP token budget k',
@@ -218,12 +256,18 @@ export const attentionSpec = defineSpec({
       show: is('hip'),
       help: 'Every b_sq-th query of a block scores the tree nodes.',
     }),
-    featureMap: choice(['elu1', 'relu', 'favor', 'cosformer'], {
+    featureMap: choice(['elu1', 'relu', 'favor', 'cosformer', 'softmax'], {
       label: 'Feature map φ',
       default: 'elu1',
       group: 'Linear part',
       show: usesFeatureMap,
-      optionLabels: { elu1: 'elu + 1', relu: 'ReLU', favor: 'Performer FAVOR+', cosformer: 'cosFormer' },
+      optionLabels: {
+        elu1: 'elu + 1',
+        relu: 'ReLU',
+        favor: 'Performer FAVOR+',
+        cosformer: 'cosFormer',
+        softmax: 'softmax over the head dim (SLA’s default)',
+      },
       help: 'Linear attention, SLA’s marginal blocks and SEA’s mask estimate use this φ.',
     }),
     favorFeatures: num({
@@ -266,6 +310,112 @@ export const attentionSpec = defineSpec({
       group: 'Sparsity',
       show: is('sla'),
       help: 'Bottom kl% of key blocks: skipped. The rest are marginal: linear attention.',
+    }),
+    combine: choice(['mix', 'sum'], {
+      label: 'SLA combination',
+      default: 'mix',
+      group: 'Linear part',
+      show: is('sla'),
+      optionLabels: {
+        mix: 'mix: α·O_s + (1−α)·O_l (lab design)',
+        sum: 'sum: O_s + Proj(O_l) (the paper)',
+      },
+      help: 'How SLA adds its linear branch. The paper sums O_s and a learned projection of O_l; the lab’s mix weights by the estimated critical mass α.',
+    }),
+    projection: choice(['zero', 'identity', 'fitted'], {
+      label: 'SLA projection Proj',
+      default: 'fitted',
+      group: 'Linear part',
+      show: (v) => v.method === 'sla' && v.combine === 'sum',
+      optionLabels: {
+        zero: 'zero (paper’s initialisation: SLA = block-sparse)',
+        identity: 'identity (untrained, no projection)',
+        fitted: 'fitted: ridge on calibration rows (training-free stand-in)',
+      },
+      help: 'Proj(o) = [o, 1]·W. Fitted: W from a ridge regression of (dense − sparse) on the linear branch over a seeded quarter of the rows; errors are reported on the other rows. The paper fine-tunes the whole model instead.',
+    }),
+    levelWeights: choice(['beta', 'fitted'], {
+      label: 'Log-linear level weights λ',
+      default: 'beta',
+      group: 'Linear part',
+      show: is('loglinear'),
+      optionLabels: {
+        beta: 'fixed profile λ^(ℓ) = β^ℓ',
+        fitted: 'fitted by least squares on calibration rows',
+      },
+      help: 'The paper learns λ per token and level. Fitted: one λ per level and head from a quarter of the rows (seeded), judged on the rest.',
+    }),
+    beta: num({
+      label: 'Log-linear β',
+      default: 0.5,
+      min: 0.01,
+      max: 1,
+      step: 0.01,
+      group: 'Linear part',
+      show: (v) => v.method === 'loglinear' && v.levelWeights === 'beta',
+      help: 'λ^(ℓ) = β^ℓ; β = 1 is plain causal linear attention.',
+    }),
+    llsaK: num({
+      label: 'LLSA blocks per level K',
+      default: 8,
+      min: 1,
+      max: 1024,
+      int: true,
+      log: true,
+      group: 'Sparsity',
+      show: is('llsa'),
+      help: 'Each query block keeps its K best blocks at every level (16-token blocks at level 1, 256 at level 2, …). The released config uses K = 8.',
+    }),
+    llsaLevels: num({
+      label: 'LLSA levels L',
+      default: 0,
+      min: 0,
+      max: 4,
+      int: true,
+      group: 'Sparsity',
+      show: is('llsa'),
+      help: '0 = the released code’s rule: one pooled level below N = 16384, two from there.',
+    }),
+    llsaEnrich: choice(['code', 'partition', 'none'], {
+      label: 'LLSA KV enrichment',
+      default: 'code',
+      group: 'Sparsity',
+      show: is('llsa'),
+      optionLabels: {
+        code: 'code: pooled tokens of every candidate, weighted by size',
+        partition: 'partition: pooled tokens of unpicked candidates only (lab design)',
+        none: 'none: fine tokens of the picks only',
+      },
+      help: 'What besides the picked 16-token blocks each query sees: coarse (pooled) keys and values standing for the rest.',
+    }),
+    tune: text({
+      label: 'Error budget (tuner)',
+      default: 'off',
+      pattern: /^(off|cosine:(0(\.\d{1,6})?|1(\.0{1,6})?)|rel:\d{1,3}(\.\d{1,6})?)$/,
+      expects: 'off, cosine:C (0 < C ≤ 1, e.g. cosine:0.99) or rel:X (relative L2 error ≤ X, e.g. rel:0.05)',
+      maxLength: 20,
+      placeholder: 'cosine:0.99',
+      group: 'Views',
+      help: 'Find, per method, the cheapest setting of its sparsity knob that meets the target (bisection over a grid; steps appear in the error-vs-compute chart). off = no tuning.',
+    }),
+    hybrid: text({
+      label: 'Per-head methods (hybrid)',
+      default: '',
+      pattern:
+        /^(|auto|(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)(,(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)){0,63})$/,
+      expects:
+        'empty, auto, or a comma list of methods, one per head (e.g. blocksparse,window,linear,window)',
+      maxLength: 800,
+      placeholder: 'auto',
+      group: 'Method',
+      show: (v) => v.data === 'file' || (v.heads as number) > 1,
+      help: 'Give each head its own method (each with this spec’s knob values), or auto: heads whose dense mass is local (window + sinks) get the window, the others block-sparse; with an error budget set, auto takes each head’s cheapest method meeting it. Compared with all-dense and all-block-sparse.',
+    }),
+    massCurve: bool({
+      label: 'Block-mass curve against N',
+      default: false,
+      group: 'Views',
+      help: 'Also chart the share of attention mass in the top 10% of key blocks for N = 512…4096 on the realistic generators and i.i.d. Gaussian data (and your own Q/K).',
     }),
     sweep: bool({
       label: 'Error-vs-sparsity sweep',
@@ -315,6 +465,33 @@ export const attentionSpec = defineSpec({
       });
     if (v.kh + v.kl > 100)
       issues.push({ field: 'kl', fields: ['kh'], message: 'kh + kl must be at most 100%' });
+    if (v.tune.startsWith('cosine:') && !(Number(v.tune.slice(7)) > 0 && Number(v.tune.slice(7)) <= 1))
+      issues.push({ field: 'tune', message: 'tune=cosine:C needs 0 < C ≤ 1' });
+    if (v.tune.startsWith('rel:') && !(Number(v.tune.slice(4)) > 0))
+      issues.push({ field: 'tune', message: 'tune=rel:X needs X > 0' });
+    if (v.hybrid && v.hybrid !== 'auto') {
+      const list = v.hybrid.split(',');
+      if (!fromFile && list.length !== v.heads)
+        issues.push({
+          field: 'hybrid',
+          fields: ['heads'],
+          message: `hybrid lists ${list.length} method(s) but there are ${v.heads} heads: give one per head`,
+        });
+      if (list.includes('llsa') && v.causal)
+        issues.push({
+          field: 'hybrid',
+          fields: ['causal'],
+          message: 'LLSA is non-causal: remove it from hybrid or set causal off',
+        });
+      if (list.includes('loglinear') && !v.causal)
+        issues.push({ field: 'hybrid', fields: ['causal'], message: 'log-linear attention is causal only' });
+    }
+    if (v.method === 'llsa' && v.causal)
+      issues.push({
+        field: 'causal',
+        fields: ['method'],
+        message: 'LLSA is non-causal (as in its paper): set causal off',
+      });
     if (v.method === 'loglinear' && !v.causal)
       issues.push({ field: 'causal', fields: ['method'], message: 'log-linear attention is causal only' });
     // Checked only while the zoom exists (its controls are shown); own data: the runner clamps to its N.

@@ -56,7 +56,19 @@ export interface FileField extends FieldBase {
   default: null;
 }
 
-export type Field = NumberField | EnumField | BoolField | FileField;
+/** A short free-text value checked by a pattern (e.g. `cosine:0.99`, `sla,window,auto`). */
+export interface TextField extends FieldBase {
+  kind: 'text';
+  default: string;
+  /** The whole value must match (anchor it). */
+  pattern: RegExp;
+  /** What the pattern accepts, in words (for messages). */
+  expects: string;
+  maxLength: number;
+  placeholder?: string;
+}
+
+export type Field = NumberField | EnumField | BoolField | FileField | TextField;
 export type Fields = Record<string, Field>;
 
 export type ValueOf<F> = F extends NumberField
@@ -67,7 +79,9 @@ export type ValueOf<F> = F extends NumberField
       ? boolean
       : F extends FileField
         ? FileRef | null
-        : never;
+        : F extends TextField
+          ? string
+          : never;
 
 export type Values<F extends Fields> = { [K in keyof F]: ValueOf<F[K]> };
 
@@ -78,6 +92,7 @@ export const file = (f: Omit<FileField, 'kind' | 'default'>): FileField => ({
   default: null,
   ...f,
 });
+export const text = (f: Omit<TextField, 'kind'>): TextField => ({ kind: 'text', ...f });
 export function choice<const O extends string>(
   options: readonly O[],
   f: Omit<EnumField<O>, 'kind' | 'options'>,
@@ -106,6 +121,8 @@ export function fieldSchema(f: Field): z.ZodType {
       return z.boolean();
     case 'file':
       return fileRefSchema.nullable();
+    case 'text':
+      return z.string().max(f.maxLength).regex(f.pattern, f.expects);
   }
 }
 
@@ -120,5 +137,7 @@ export function describeField(f: Field): string {
       return '0 or 1';
     case 'file':
       return 'a data file reference';
+    case 'text':
+      return f.expects;
   }
 }

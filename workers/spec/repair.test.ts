@@ -33,6 +33,11 @@ function validValue(f: Field): fc.Arbitrary<unknown> {
           sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
         })
         .map((r) => ({ ...r }));
+    case 'text':
+      return fc.oneof(
+        fc.constant(f.default),
+        fc.stringMatching(f.pattern).filter((t) => t.length <= f.maxLength && !t.includes('&')),
+      );
   }
 }
 
@@ -64,6 +69,8 @@ function invalidRaw(f: Field): fc.Arbitrary<string> {
   );
   if (f.kind === 'number')
     return fc.oneof(hostile, fc.constant(String(f.max * 10 + 1)), fc.constant(String(f.min - 1)));
+  // A free-text field accepts what its pattern matches (the empty string, for some): only the rest is hostile.
+  if (f.kind === 'text') return hostile.filter((t) => t.length > f.maxLength || !f.pattern.test(t));
   return hostile;
 }
 

@@ -88,6 +88,8 @@ function decodeValue(f: Field, raw: string): { ok: true; value: unknown } | { ok
       return { ok: false };
     case 'enum':
       return (f.options as readonly string[]).includes(raw) ? { ok: true, value: raw } : { ok: false };
+    case 'text':
+      return { ok: true, value: raw };
     case 'file': {
       const m = /^([0-9a-f]{64})~(\d+(?:x\d+){0,3})~(.{1,200})$/s.exec(raw);
       if (!m) return { ok: false };

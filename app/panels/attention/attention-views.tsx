@@ -7,11 +7,13 @@
 import { useState } from 'react';
 import {
   type AttentionViewsData,
+  type ChartView,
   cellCentre,
   type HeadMap,
   OVERLAY_COLORS,
   OVERLAY_LABELS,
   type SweepSeries,
+  type TableView,
   type Zoom,
 } from '../../../workers/experiments/attention/views-data';
 import { ZOOM_SIZE } from '../../../workers/spec/attention';
@@ -109,6 +111,12 @@ export function AttentionViews({ values, result, progress, running, setValue }: 
       {(data.sweep ?? liveSweep) ? (
         <SweepChart series={(data.sweep ?? liveSweep)!} current={result?.metrics.flopFraction ?? null} />
       ) : null}
+      {(data.tables ?? []).map((t) => (
+        <StudyTable key={t.id} table={t} />
+      ))}
+      {(data.charts ?? []).map((c) => (
+        <StudyChart key={c.id} chart={c} />
+      ))}
       {data.spectrum ? (
         <section className="card">
           <LineChart
@@ -258,6 +266,67 @@ function SweepChart({ series, current }: { series: SweepSeries[]; current: numbe
       </p>
     </section>
   );
+}
+
+function StudyChart({ chart }: { chart: ChartView }) {
+  return (
+    <section className="card" data-testid={`attention-chart-${chart.id}`}>
+      <LineChart
+        title={chart.title}
+        xLabel={chart.xLabel}
+        yLabel={chart.yLabel}
+        xLog={chart.xLog}
+        yLog={chart.yLog}
+        series={chart.series.map((x) => ({
+          name: x.name,
+          markers: true,
+          dashed: x.dashed,
+          points: x.points,
+        }))}
+      />
+      <p className="caption">{chart.caption}</p>
+    </section>
+  );
+}
+
+function StudyTable({ table }: { table: TableView }) {
+  return (
+    <section className="card" data-testid={`attention-table-${table.id}`}>
+      <table className="metrics">
+        <caption>{table.caption}</caption>
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+            {table.links ? <th scope="col">link</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((r, i) => (
+            <tr key={String(r[0]) + String(i)}>
+              {r.map((x, j) => (
+                <td key={table.columns[j]}>{typeof x === 'number' ? formatNumber(x) : x}</td>
+              ))}
+              {table.links ? (
+                <td>{table.links[i] ? <a href={table.links[i] ?? undefined}>open</a> : '—'}</td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {table.note ? <p className="caption">{table.note}</p> : null}
+    </section>
+  );
+}
+
+function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : x.toPrecision(3);
 }
 
 function spectrumSeries(sp: NonNullable<AttentionViewsData['spectrum']>): Series[] {

@@ -22,6 +22,7 @@ import { prepareGather } from '../../kernels/attention-gather';
 import { prepareHipMask } from '../../kernels/attention-hip';
 import { prepareLinearAttention } from '../../kernels/attention-linear';
 import type { Plan } from '../../kernels/attention-linear-stages';
+import { prepareLlsa } from '../../kernels/attention-llsa';
 import { prepareLogLinearAttention } from '../../kernels/attention-loglinear';
 import { attentionMapGpu } from '../../kernels/attention-map';
 import { prepareSla } from '../../kernels/attention-sla';
@@ -179,11 +180,27 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       return plan(p, async () => ({
         out: await readFloat32(dev, p.out, x.n * x.d),
         classes: new Int32Array((await readUint32(dev, p.classes, p.nb * p.nb)).buffer),
+        os: await readFloat32(dev, p.os, x.n * x.d),
+        ol: await readFloat32(dev, p.ol, x.n * x.d),
       }));
     },
     logLinear(o, h) {
       const p = prepareLogLinearAttention(ctx, ...head(h), o);
       return plan(p, () => readFloat32(dev, p.out, x.n * x.d));
+    },
+    async llsa(o, h) {
+      const p = prepareLlsa(ctx, ...head(h), o);
+      const r = await plan(p, () => readFloat32(dev, p.out, x.n * x.d));
+      return {
+        value: {
+          out: r.value,
+          lists: p.lists,
+          picks: p.picks,
+          selectMacs: p.selectMacs,
+          selectMs: p.selectMs,
+        },
+        ms: r.ms,
+      };
     },
     async map(rows, cols) {
       if (!denseLse) throw new Error('attention map: run dense() first');

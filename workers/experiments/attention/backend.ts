@@ -10,6 +10,7 @@ import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/atte
 import { gatherKeys } from '../../reference/attention-gather';
 import { type HipOpts, hipMaskRef } from '../../reference/attention-hip';
 import { type LinearAttentionOpts, linearAttentionRef } from '../../reference/attention-linear';
+import { type LlsaLists, type LlsaOpts, llsaRef } from '../../reference/attention-llsa';
 import { type LogLinearOpts, logLinearAttentionRef } from '../../reference/attention-loglinear';
 import { type SeaMask, type SeaOpts, seaMaskRef } from '../../reference/attention-sea';
 import { type SlaOpts, slaRef } from '../../reference/attention-sla';
@@ -49,11 +50,27 @@ export interface AttnBackend {
   gather(g: GatherParams): Promise<AttnRun>;
   seaMask(o: SeaOpts, head: number): Promise<Timed<SeaMask>>;
   linear(o: LinearAttentionOpts, head: number): Promise<Timed<ArrayLike<number>>>;
-  sla(o: SlaOpts, head: number): Promise<Timed<{ out: ArrayLike<number>; classes: Int32Array }>>;
+  /** SLA on one head; `os` and `ol` are its sparse and linear parts before combining. */
+  sla(
+    o: SlaOpts,
+    head: number,
+  ): Promise<
+    Timed<{ out: ArrayLike<number>; classes: Int32Array; os: ArrayLike<number>; ol: ArrayLike<number> }>
+  >;
   logLinear(o: LogLinearOpts, head: number): Promise<Timed<ArrayLike<number>>>;
+  /** LLSA on one head: output, the lists attended, selection cost; selection runs on the CPU on both backends. */
+  llsa(o: LlsaOpts, head: number): Promise<Timed<LlsaHead>>;
   /** R×C dense attention map per head on the GPU (after dense()); null: compute it on the CPU. */
   map(rows: number, cols: number): Promise<Float32Array | null>;
   destroy(): void;
+}
+
+export interface LlsaHead {
+  out: ArrayLike<number>;
+  lists: LlsaLists;
+  picks: Int32Array[];
+  selectMacs: number;
+  selectMs: number;
 }
 
 export const headOf = (x: AttnProblem, a: Float32Array, h: number) =>
@@ -143,6 +160,17 @@ export function cpuBackend(x: AttnProblem, signal: AbortSignal): AttnBackend {
     linear: (o, head) => perHead((q, k, v) => linearAttentionRef(q, k, v, o), head),
     sla: (o, head) => perHead((q, k, v) => slaRef(q, k, v, o), head),
     logLinear: (o, head) => perHead((q, k, v) => logLinearAttentionRef(q, k, v, o), head),
+    llsa: (o, head) =>
+      perHead((q, k, v) => {
+        const r = llsaRef(q, k, v, o);
+        return {
+          out: r.out,
+          lists: r.lists,
+          picks: r.sel.picks[0],
+          selectMacs: r.sel.selectMacs,
+          selectMs: 0,
+        };
+      }, head),
     map: async () => null,
     destroy() {},
   };

@@ -3,7 +3,12 @@
  * timings, FLOPs, mask arrays for the CLI and a classifier of (head, query, key) for the map overlay.
  */
 import { type NdArray, nd } from '../../core/ndarray';
-import { blockCount, blockPairs, selectBlocks } from '../../reference/attention-blocksparse';
+import {
+  blockCount,
+  blockPairs,
+  blockSelfSimilarity,
+  selectBlocks,
+} from '../../reference/attention-blocksparse';
 import { gatherPairs, TAG_ALL, TAG_WINDOW, type TileList } from '../../reference/attention-gather';
 import { type HipOpts, hipNodes, hipRange, hipTileLists, hipTopkRecall } from '../../reference/attention-hip';
 import { seaBucket } from '../../reference/attention-sea';
@@ -13,8 +18,9 @@ import type { attentionSpec } from '../../spec/attention';
 import type { Values } from '../../spec/fields';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
 import { runLinearFamily } from './methods-linear';
+import { runLlsa } from './methods-llsa';
 import { densePairs } from './metrics';
-import { OVERLAY } from './views-data';
+import { type ChartView, OVERLAY } from './views-data';
 
 export type AttnValues = Values<(typeof attentionSpec)['fields']>;
 
@@ -35,6 +41,8 @@ export interface MethodResult {
   arrays: Record<string, NdArray>;
   classOf: ClassOf | null;
   metrics: Record<string, number>;
+  /** Charts the method adds to the views. */
+  charts?: ChartView[];
   /** SLA: log-sum-exp over critical + marginal blocks (the mass not skipped). */
   keptLse?: ArrayLike<number>;
   notes: string[];
@@ -95,15 +103,31 @@ export async function runMethod(
       const nb = blockCount(n, block);
       const sc = await be.blockScores(block);
       const sel = { n, block, causal, selection: v.selection, rho: v.rho, topP: v.topP };
-      const lists = sc.value.map((s) => selectBlocks(s, sel));
+      const guards = v.simGuard
+        ? Array.from({ length: H }, (_, h) => {
+            const hs = (a: Float32Array) => a.subarray(h * n * d, (h + 1) * n * d);
+            return {
+              q: Array.from(blockSelfSimilarity(hs(p.q), n, d, block), (s) => s > v.simTheta),
+              k: Array.from(blockSelfSimilarity(hs(p.k), n, d, block, true), (s) => s > v.simTheta),
+            };
+          })
+        : null;
+      const lists = sc.value.map((s, h) => selectBlocks(s, { ...sel, guard: guards?.[h] ?? null }));
       const r = await be.blockSparse(block, lists);
+      // 1 = selected, 2 = forced by the self-similarity guard, 0 = skipped, −1 = invisible (causal).
       const kept = new Int32Array(H * nb * nb);
       let keptBlocks = 0;
+      let forcedBlocks = 0;
       let visibleBlocks = 0;
       for (let h = 0; h < H; h++) {
+        const g = guards?.[h];
         for (let I = 0; I < nb; I++) {
           for (let J = 0; J < nb; J++) kept[(h * nb + I) * nb + J] = causal && J > I ? -1 : 0;
-          for (const J of lists[h][I]) kept[(h * nb + I) * nb + J] = 1;
+          for (const J of lists[h][I]) {
+            const forced = g ? !g.q[I] || !g.k[J] : false;
+            kept[(h * nb + I) * nb + J] = forced ? 2 : 1;
+            if (forced) forcedBlocks++;
+          }
           keptBlocks += lists[h][I].length;
           visibleBlocks += causal ? I + 1 : nb;
         }
@@ -120,9 +144,30 @@ export async function runMethod(
         arrays: { blocks: nd(kept, [H, nb, nb]) },
         classOf: (h, i, j) => {
           const k = kept[(h * nb + Math.floor(i / block)) * nb + Math.floor(j / block)];
-          return causalHidden(p, i, j) || k < 0 ? -1 : k ? OVERLAY.kept : OVERLAY.skipped;
+          return causalHidden(p, i, j) || k < 0
+            ? -1
+            : k === 2
+              ? OVERLAY.forced
+              : k
+                ? OVERLAY.kept
+                : OVERLAY.skipped;
         },
-        metrics: { blocksKept: keptBlocks / visibleBlocks },
+        metrics: {
+          blocksKept: keptBlocks / visibleBlocks,
+          ...(guards ? { blocksForced: forcedBlocks / visibleBlocks } : {}),
+        },
+        notes: [
+          ...(guards
+            ? [
+                `SpargeAttn self-similarity guard at θ = ${v.simTheta}: ${forcedBlocks} of ${keptBlocks} kept blocks are forced (query or key block not self-similar; keys measured after centring). blocks.npy: 1 selected, 2 forced, 0 skipped, −1 invisible.`,
+              ]
+            : []),
+          ...(v.selection === 'topp_sparge'
+            ? [
+                'Top-p as in SpargeAttn’s code: the longest prefix of ranked blocks whose estimated mass stays ≤ p.',
+              ]
+            : []),
+        ],
       };
     }
 
@@ -234,7 +279,10 @@ export async function runMethod(
     case 'linear':
     case 'sla':
     case 'loglinear':
-      return runLinearFamily(v, p, be);
+      return runLinearFamily(v, p, be, dense);
+
+    case 'llsa':
+      return runLlsa(v, p, be);
   }
 }
 

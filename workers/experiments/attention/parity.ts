@@ -8,11 +8,17 @@
  * every head unless a full check is asked for.
  */
 import { toFloat64 } from '../../core/ndarray';
-import { blockKeys, blockScoresRef, topkCount } from '../../reference/attention-blocksparse';
+import {
+  blockKeys,
+  blockScoresRef,
+  blockSelfSimilarity,
+  topkCount,
+} from '../../reference/attention-blocksparse';
 import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention-dense';
 import { gatherKeys } from '../../reference/attention-gather';
 import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention-hip';
 import { linearAttentionRef } from '../../reference/attention-linear';
+import { llsaRef } from '../../reference/attention-llsa';
 import { logLinearAttentionRef } from '../../reference/attention-loglinear';
 import { seaBucket, seaEstimateRef } from '../../reference/attention-sea';
 import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention-sla';
@@ -38,6 +44,11 @@ export async function attentionParity(
   out: RunOutput,
   full: boolean,
 ): Promise<Parity> {
+  if (v.hybrid)
+    return {
+      status: 'skipped',
+      reason: 'per-head hybrid: no combined reference; each method’s kernel has its own parity check',
+    };
   const p = loadProblem(v, ctx.data);
   const { heads: H, n, d, causal } = p;
   const got = toFloat64(out.arrays.out);
@@ -65,8 +76,24 @@ export async function attentionParity(
         v.method === 'linear'
           ? linearAttentionRef(q, k, vv, fo)
           : v.method === 'loglinear'
-            ? logLinearAttentionRef(q, k, vv, fo)
-            : slaRef(q, k, vv, { ...fo, block: v.block, kh: v.kh, kl: v.kl }).out;
+            ? logLinearAttentionRef(q, k, vv, {
+                ...fo,
+                beta: v.beta,
+                lambdas: out.arrays.levelWeights
+                  ? (out.arrays.levelWeights.data as Float32Array).subarray(
+                      h * out.arrays.levelWeights.shape[1],
+                      (h + 1) * out.arrays.levelWeights.shape[1],
+                    )
+                  : null,
+              })
+            : slaRef(q, k, vv, {
+                ...fo,
+                block: v.block,
+                kh: v.kh,
+                kl: v.kl,
+                combine: v.combine,
+                proj: slaProjection(v, out, h, d),
+              }).out;
       want.set(r, h * n * d);
       await breathe(ctx.signal);
     }
@@ -76,6 +103,20 @@ export async function attentionParity(
       { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' },
       mask,
     );
+  }
+
+  if (v.method === 'llsa') {
+    // The selection is the same CPU code on both backends; the check recomputes it and the attention in float64.
+    if (!full && H * n * n * d > 4e8)
+      return { status: 'skipped', reason: 'LLSA reference is run on request (check parity) at this size' };
+    const want = new Float64Array(H * n * d);
+    for (let h = 0; h < H; h++) {
+      const o = { n, d, levels: v.llsaLevels, k: v.llsaK, enrich: v.llsaEnrich };
+      want.set(llsaRef(head(p.q, h), head(p.k, h), head(p.v, h), o).out, h * n * d);
+      await breathe(ctx.signal);
+    }
+    const diff = maxRelDiff(got, want);
+    return { status: 'checked', maxRelDiff: diff, tolerance: 1e-4, ok: diff <= 1e-4, compared: 'all' };
   }
 
   const keysOf = keyLists(v, p, out);
@@ -154,11 +195,19 @@ async function selectionAgreement(
     const kept = blocks.data as Int32Array;
     for (let h = 0; h < H; h++) {
       const s = blockScoresRef(head(p.q, h), head(p.k, h), { n, d, causal, block: v.block });
+      // SpargeAttn's guard (plain TypeScript on both backends), recomputed here from Q and K.
+      const guard = v.simGuard
+        ? {
+            q: Array.from(blockSelfSimilarity(head(p.q, h), n, d, v.block), (x) => x > v.simTheta),
+            k: Array.from(blockSelfSimilarity(head(p.k, h), n, d, v.block, true), (x) => x > v.simTheta),
+          }
+        : null;
       for (let I = 0; I < nb; I++) {
         const row = s.subarray(I * nb, (I + 1) * nb);
         const gpu = new Set<number>();
-        for (let J = 0; J < nb; J++) if (kept[(h * nb + I) * nb + J] === 1) gpu.add(J);
-        const sel = blockSelection(v, row, I, nb, n, causal);
+        // 1 = selected, 2 = forced by the guard: both are computed.
+        for (let J = 0; J < nb; J++) if (kept[(h * nb + I) * nb + J] >= 1) gpu.add(J);
+        const sel = blockSelection(v, row, I, nb, n, causal, guard);
         total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row)));
       }
       await breathe(signal);
@@ -256,24 +305,42 @@ function blockSelection(
   nb: number,
   n: number,
   causal: boolean,
+  guard: { q: boolean[]; k: boolean[] } | null,
 ): RowSelection {
   const vis: number[] = [];
-  for (let J = 0; J < nb; J++) if (!(causal && J > I) && row[J] > -1e38) vis.push(J);
-  vis.sort((a, b) => row[b] - row[a] || a - b);
   const forced = new Set([I, 0]);
+  for (let J = 0; J < nb; J++) {
+    if (causal && J > I) continue;
+    if (guard && (!guard.q[I] || !guard.k[J])) forced.add(J);
+    else if (row[J] > -1e38) vis.push(J);
+  }
+  vis.sort((a, b) => row[b] - row[a] || a - b);
   if (v.selection === 'topk')
     return { order: vis, score: (J) => row[J], keep: topkCount(v.rho, vis.length), forced };
   const max = vis.length ? row[vis[0]] : 0;
   const w = vis.map((J) => (Math.min(n, (J + 1) * v.block) - J * v.block) * Math.exp(row[J] - max));
   const total = w.reduce((a, b) => a + b, 0);
-  const count = (p: number) => {
-    let cum = 0;
-    for (let t = 0; t < vis.length; t++) {
-      cum += w[t];
-      if (cum >= p * total * (1 - 1e-12)) return t + 1;
-    }
-    return vis.length;
-  };
+  // The lab's top-p: the smallest prefix reaching p. SpargeAttn's: the longest prefix staying ≤ p (≥ 1).
+  const count =
+    v.selection === 'topp_sparge'
+      ? (p: number) => {
+          let cum = 0;
+          let keep = 0;
+          for (let t = 0; t < vis.length; t++) {
+            cum += w[t];
+            if (cum <= p * total * (1 + 1e-12)) keep = t + 1;
+            else break;
+          }
+          return Math.max(1, keep);
+        }
+      : (p: number) => {
+          let cum = 0;
+          for (let t = 0; t < vis.length; t++) {
+            cum += w[t];
+            if (cum >= p * total * (1 - 1e-12)) return t + 1;
+          }
+          return vis.length;
+        };
   // float32 block masses: a threshold within ~1e-4 of a cumulative sum may land either side of it.
   return {
     order: vis,
@@ -365,6 +432,15 @@ function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): MaskCheck | nu
   return { ...total, unit: 'blocks', compared: 'critical and kept blocks of every query block' };
 }
 
+/** The SLA projection W the run used for head h: the stored fit, zero, or none (identity / mix). */
+function slaProjection(v: AttnValues, out: RunOutput, h: number, d: number): ArrayLike<number> | null {
+  if (v.combine !== 'sum' || v.projection === 'identity') return null;
+  if (v.projection === 'zero') return new Float64Array((d + 1) * d);
+  const w = out.arrays.slaProj;
+  if (!w) throw new Error('SLA fitted projection: the result has no slaProj array to check against');
+  return (w.data as Float32Array).subarray(h * (d + 1) * d, (h + 1) * (d + 1) * d);
+}
+
 function keyLists(
   v: AttnValues,
   p: ReturnType<typeof loadProblem>,
@@ -383,7 +459,7 @@ function keyLists(
         Array.from({ length: nb }, (_, I) => {
           const row = (blocks.data as Int32Array).subarray((h * nb + I) * nb, (h * nb + I + 1) * nb);
           const kept: number[] = [];
-          for (let J = 0; J < nb; J++) if (row[J] === 1) kept.push(J);
+          for (let J = 0; J < nb; J++) if (row[J] >= 1) kept.push(J);
           return Int32Array.from(kept);
         }),
       );

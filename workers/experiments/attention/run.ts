@@ -8,15 +8,19 @@ import { attentionSpec } from '../../spec/attention';
 import { type Backend, breathe, defineExperiment, type RunContext, type StageRecord, stage } from '../types';
 import { type AttnBackend, cpuBackend } from './backend';
 import { gpuBackend } from './backend-gpu';
+import { guardStudy } from './guard-study';
+import { runHybrid } from './hybrid';
 import { checkSizes, loadProblem } from './inputs';
 import { buildMaps, buildZoom, GPU_MAP_N } from './map';
+import { massCurve } from './mass-curve';
 import { type AttnValues, runMethod } from './methods';
 import { compare, densePairs } from './metrics';
 import { attentionParity } from './parity';
 import { attentionSpectrum } from './spectrum';
 import { runSweep } from './sweep';
 import { methodLabel, metricTable } from './table';
-import type { AttentionViewsData, SpectrumView, SweepSeries } from './views-data';
+import { parseTune, tune, tuneTable } from './tune';
+import type { AttentionViewsData, SpectrumView, SweepSeries, TableView } from './views-data';
 
 /** The spectrum (three n×n SVDs in TS) is computed up to this N. */
 const SPECTRUM_MAX_N = 512;
@@ -31,8 +35,22 @@ export const attentionExperiment = defineExperiment({
     try {
       ctx.progress({ fraction: 0.05, stage: 'dense attention (the anchor)' });
       const dense = await be.dense();
-      ctx.progress({ fraction: 0.2, stage: `running ${v.method}` });
-      const m = await runMethod(v, p, be, dense);
+      ctx.progress({ fraction: 0.2, stage: `running ${v.hybrid ? 'the per-head hybrid' : v.method}` });
+      const target = parseTune(v.tune);
+      const tables: TableView[] = [];
+      const m = v.hybrid
+        ? await runHybrid(
+            v,
+            p,
+            be,
+            dense,
+            (sub) => (ctx.gpu ? gpuBackend(ctx.gpu, sub, ctx.signal) : cpuBackend(sub, ctx.signal)),
+            target,
+            ctx.signal,
+            (stage) => ctx.progress({ fraction: 0.25, stage }),
+          )
+        : await runMethod(v, p, be, dense);
+      if ('tables' in m && Array.isArray(m.tables)) tables.push(...(m.tables as TableView[]));
       const cmp = compare(m.out, dense.out, heads * n, d, m.lse, dense.lse);
       const denseFlops = 4 * heads * densePairs(n, causal) * d;
       ctx.progress({ fraction: 0.35, stage: 'attention map' });
@@ -47,6 +65,46 @@ export const attentionExperiment = defineExperiment({
             partial: { sweep: series },
           }),
         );
+      }
+      let tuneMet: number | null = null;
+      if (target) {
+        const before = sweep ?? [];
+        const rows = await tune(v, p, be, dense, target, ctx.signal, (series) =>
+          ctx.progress({
+            fraction: 0.9,
+            stage: `error budget: ${series[series.length - 1].name}`,
+            partial: { sweep: [...before, ...series] },
+          }),
+        );
+        // Re-draw the series with every evaluated step (in compute order).
+        sweep = [
+          ...before,
+          ...rows.map((r) => ({
+            name: `tuner: ${r.knob.name}`,
+            points: [...r.steps]
+              .sort((a, b) => a.flopFraction - b.flopFraction)
+              .map((t) => ({
+                x: t.flopFraction,
+                y: t.err,
+                recall: null,
+                label: `${r.knob.label}=${t.setting}${t.meets ? ' ✓' : ''}`,
+              })),
+          })),
+        ];
+        tables.push(tuneTable(rows, target, dense.ms, heads));
+        tuneMet = rows.filter((r) => r.best).length;
+      }
+      const charts = [...(m.charts ?? [])];
+      let curveMetrics: Record<string, number> = {};
+      if (v.massCurve) {
+        ctx.progress({ fraction: 0.91, stage: 'block-mass curve against N' });
+        const mc = await massCurve(d, v.seed, p.fromFile ? p : null, ctx.signal);
+        charts.unshift(mc.chart);
+        curveMetrics = mc.metrics;
+      }
+      if (v.method === 'blocksparse' && v.simGuard && !v.hybrid) {
+        ctx.progress({ fraction: 0.92, stage: 'self-similarity guard against θ' });
+        charts.push(await guardStudy(v, p, be, dense, ctx.signal));
       }
       let spectrum: SpectrumView | null = null;
       if (n <= SPECTRUM_MAX_N) {
@@ -79,15 +137,17 @@ export const attentionExperiment = defineExperiment({
         n,
         d,
         ...m.metrics,
+        ...curveMetrics,
       };
       if (cmp.recall !== null) metrics.massRecall = cmp.recall;
+      if (tuneMet !== null) metrics.tuneMethodsMeeting = tuneMet;
       if (keptMass !== null) metrics.keptMass = keptMass;
       if (m.pairs !== null) metrics.sparsity = 1 - m.pairs / (heads * densePairs(n, causal));
       ctx.progress({ fraction: 1, stage: 'done' });
       const shape = p.fromFile ? ctx.data.q.shape : [heads, n, d];
       const views: AttentionViewsData = {
-        method: v.method,
-        methodLabel: methodLabel(v.method),
+        method: v.hybrid ? 'hybrid' : v.method,
+        methodLabel: v.hybrid ? `Per-head hybrid (${v.hybrid})` : methodLabel(v.method),
         heads,
         n,
         d,
@@ -98,6 +158,8 @@ export const attentionExperiment = defineExperiment({
         sweep,
         spectrum,
         notes: m.notes,
+        ...(charts.length ? { charts } : {}),
+        ...(tables.length ? { tables } : {}),
       };
       const stages = [
         stage('dense anchor', be.kind, 'dense softmax attention (flash, tiled)'),
@@ -173,5 +235,10 @@ function methodStages(method: AttnValues['method'], kind: Backend): StageRecord[
       return [attend('linear attention (chunked prefix sums)')];
     case 'loglinear':
       return [attend('log-linear (Fenwick) attention')];
+    case 'llsa':
+      return [
+        stage('selection', 'cpu', 'LLSA hierarchical top-k over pooled levels', onCpu),
+        attend('LLSA: attention over the selected blocks with hierarchical KV enrichment'),
+      ];
   }
 }

@@ -58,6 +58,13 @@ export function sweepVariants(v: AttnValues, p: AttnProblem): Variant[] {
       label: v.featureMap,
       values: { method: 'loglinear' },
     });
+  else
+    for (const k of [2, 4, 8, 16])
+      out.push({
+        series: `LLSA (${v.llsaEnrich}, training-free)`,
+        label: `K=${k}`,
+        values: { method: 'llsa', llsaK: k },
+      });
   return out;
 }
 

@@ -11,7 +11,8 @@ const LABELS: Record<AttentionMethod, string> = {
   sea: 'SEA (training-free variant, lab design)',
   linear: 'Linear attention',
   sla: 'SLA (training-free, lab design)',
-  loglinear: 'Log-linear (fixed λ = β^ℓ)',
+  loglinear: 'Log-linear (Fenwick levels)',
+  llsa: 'LLSA (training-free)',
 };
 
 export const methodLabel = (m: AttentionMethod) => LABELS[m];
@@ -27,7 +28,13 @@ const ROWS: Array<[string, string, string?, string?]> = [
   ],
   ['keptMass', 'Mass not skipped', undefined, 'SLA: dense mass in critical + marginal blocks'],
   ['sparsity', 'Sparsity', undefined, '1 − exactly attended (query, key) pairs / dense pairs'],
-  ['blocksKept', 'Blocks kept', undefined, 'kept key blocks / visible key blocks'],
+  ['blocksKept', 'Blocks kept', undefined, 'kept key blocks / visible key blocks (forced ones included)'],
+  [
+    'blocksForced',
+    'Blocks forced by the guard',
+    undefined,
+    'not self-similar: computed whatever their score',
+  ],
   [
     'hipTopkRecall',
     'HiP recall of exact top-k',
@@ -46,6 +53,56 @@ const ROWS: Array<[string, string, string?, string?]> = [
   ['speedup', 'Speed-up vs dense', '×', 'dense time / (kernel + selection time)'],
   ['maxRowError', 'Worst query row error', undefined, 'max over queries of ‖o_i − d_i‖ / ‖d_i‖'],
   ['features', 'Feature dim F', undefined, 'width of φ(x)'],
+  [
+    'llsaRecall',
+    'LLSA recall of dense mass',
+    undefined,
+    'mean dense mass in the K picked 16-token blocks (sampled queries)',
+  ],
+  [
+    'llsaOracleRecall',
+    'Oracle top-K mass',
+    undefined,
+    'mass in the K heaviest 16-token blocks by the dense weights',
+  ],
+  [
+    'flatRecall',
+    'Flat top-K mass',
+    undefined,
+    'mass in the K best 16-token blocks by pooled score over all blocks',
+  ],
+  ['llsaSelectMacs', 'LLSA selection MACs', undefined, 'hierarchical top-k scoring, per head'],
+  ['flatSelectMacs', 'Flat top-k selection MACs', undefined, '(N/16)²·d per head'],
+  [
+    'heldOutRelL2',
+    'Held-out relative L2 error',
+    undefined,
+    'SLA: over the rows not used to fit the projection',
+  ],
+  [
+    'slaHeldOutZero',
+    'SLA held-out error, Proj = 0',
+    undefined,
+    'sparse part alone (the paper’s initialisation)',
+  ],
+  [
+    'slaHeldOutIdentity',
+    'SLA held-out error, Proj = I',
+    undefined,
+    'untrained linear branch added at full weight',
+  ],
+  [
+    'slaHeldOutFitted',
+    'SLA held-out error, fitted Proj',
+    undefined,
+    'ridge fit per head on calibration rows',
+  ],
+  [
+    'slaHeldOutFittedShared',
+    'SLA held-out error, fitted shared Proj',
+    undefined,
+    'one fit shared by all heads (the paper has one Proj per layer)',
+  ],
 ];
 
 export function metricTable(metrics: Record<string, number>, timing: string): MetricRowData[] {

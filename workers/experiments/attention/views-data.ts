@@ -8,6 +8,8 @@ export const OVERLAY = {
   skipped: 3,
   window: 4,
   sink: 5,
+  forced: 6,
+  coarse: 7,
 } as const;
 
 export const OVERLAY_LABELS = [
@@ -17,9 +19,20 @@ export const OVERLAY_LABELS = [
   'skipped: not in the mask',
   'window band',
   'sink tokens',
+  'forced: not self-similar (SpargeAttn guard)',
+  'coarse: seen through a pooled key (LLSA)',
 ];
 
-export const OVERLAY_COLORS = ['#ff3b30', '#ffb000', '#9e9e9e', '#4a4a4a', '#00c8ff', '#ff5cf0'];
+export const OVERLAY_COLORS = [
+  '#ff3b30',
+  '#ffb000',
+  '#9e9e9e',
+  '#4a4a4a',
+  '#00c8ff',
+  '#ff5cf0',
+  '#7cff4d',
+  '#b388ff',
+];
 
 export interface HeadMap {
   head: number;
@@ -91,6 +104,28 @@ export interface MetricRowData {
   hint?: string;
 }
 
+/** A line chart a method or a study adds to the views (drawn as given). */
+export interface ChartView {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  xLog?: boolean;
+  yLog?: boolean;
+  series: Array<{ name: string; points: Array<{ x: number; y: number }>; dashed?: boolean }>;
+  caption: string;
+}
+
+/** A table a study adds to the views; `links` (same length as rows, or absent) are share URLs per row. */
+export interface TableView {
+  id: string;
+  caption: string;
+  columns: string[];
+  rows: Array<Array<string | number>>;
+  links?: Array<string | null>;
+  note?: string;
+}
+
 export interface AttentionViewsData {
   method: string;
   methodLabel: string;
@@ -104,4 +139,7 @@ export interface AttentionViewsData {
   sweep: SweepSeries[] | null;
   spectrum: SpectrumView | null;
   notes: string[];
+  /** Extra charts (LLSA cost against N, mass against N, hybrids, tuner steps); absent in older results. */
+  charts?: ChartView[];
+  tables?: TableView[];
 }
