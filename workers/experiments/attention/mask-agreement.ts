@@ -53,6 +53,8 @@ export function rowAgreement(sel: RowSelection, gpuKept: ReadonlySet<number>, ta
   const forced = sel.forced ?? new Set<number>();
   const rank = new Map<number, number>();
   for (let r = 0; r < sel.order.length; r++) rank.set(sel.order[r], r);
+  // A count past the candidates (top-k keeps ≥ 1 even when the guard forced every block) keeps them all.
+  sel = { ...sel, keep: Math.min(sel.keep, sel.order.length) };
   const cpu = new Set<number>();
   for (let r = 0; r < sel.keep; r++) cpu.add(sel.order[r]);
   for (const j of forced) cpu.add(j);
