@@ -61,6 +61,16 @@ export const attentionSpec = defineSpec({
         sla: 'SLA sparse + linear (training-free)',
         loglinear: 'Log-linear (Fenwick levels)',
       },
+      optionDocs: {
+        dense: 'dense-flash-attention',
+        window: 'sliding-window-and-sinks',
+        blocksparse: 'block-sparse-top-k-and-top-p',
+        hip: 'hip',
+        sea: 'sea',
+        linear: 'linear-attention',
+        sla: 'sla',
+        loglinear: 'log-linear-attention',
+      },
       help: 'Which attention to run; every method is compared against dense softmax attention on the same Q, K, V.',
     }),
     causal: bool({
@@ -224,6 +234,12 @@ export const attentionSpec = defineSpec({
       group: 'Linear part',
       show: usesFeatureMap,
       optionLabels: { elu1: 'elu + 1', relu: 'ReLU', favor: 'Performer FAVOR+', cosformer: 'cosFormer' },
+      optionDocs: {
+        elu1: 'feature-map-elu1',
+        relu: 'feature-map-relu',
+        favor: 'feature-map-favor',
+        cosformer: 'feature-map-cosformer',
+      },
       help: 'Linear attention, SLA’s marginal blocks and SEA’s mask estimate use this φ.',
     }),
     favorFeatures: num({
