@@ -111,7 +111,18 @@ export class LabClient {
    */
   retire(): void {
     if (!this.worker || this.pending) return;
-    this.worker.terminate();
+    // Destroy the GPU device explicitly (not left to the worker's teardown), then end the worker; a worker that
+    // does not answer within a second is ended anyway.
+    const worker = this.worker;
+    const end = () => worker.terminate();
+    const timer = setTimeout(end, 1000);
+    this.remote?.dispose().then(
+      () => {
+        clearTimeout(timer);
+        end();
+      },
+      () => {},
+    );
     this.worker = null;
     this.remote = null;
     this.device = null;

@@ -181,6 +181,17 @@ const api = {
     }
   },
 
+  /** Before the worker is shut down while idle: releases the GPU device now. */
+  dispose(): void {
+    controller?.abort();
+    last = null;
+    const g = gpu;
+    gpu = null;
+    acquiring = null;
+    gpuError = 'the worker was shut down';
+    g?.device.destroy();
+  },
+
   cancel(): void {
     controller?.abort();
     api.resume();

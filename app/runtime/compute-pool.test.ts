@@ -16,6 +16,8 @@ import { ComputePool } from './compute-pool';
 
 interface FakeWorker {
   terminated: boolean;
+  /** Asked to release its GPU device before it was ended. */
+  disposed: boolean;
   /** For each run: which slots arrived with bytes. */
   sent: string[][];
   /** The sum of the file's values, as parsed in the worker, per run. */
@@ -25,7 +27,7 @@ interface FakeWorker {
 /** Starts a stand-in worker on a message channel; returns its Worker-like end and what it saw. */
 function fakeWorker(all: FakeWorker[]): Worker {
   const { port1, port2 } = new MessageChannel();
-  const seen: FakeWorker = { terminated: false, sent: [], sums: [] };
+  const seen: FakeWorker = { terminated: false, disposed: false, sent: [], sums: [] };
   all.push(seen);
   const cache = new FileCache();
   let release: (() => void) | null = null;
@@ -43,6 +45,9 @@ function fakeWorker(all: FakeWorker[]): Worker {
         return { experiment: req.experiment } as unknown as RunResult;
       },
       release: () => release?.(),
+      dispose: () => {
+        seen.disposed = true;
+      },
       cancel: () => {},
       pause: () => {},
       resume: () => {},
@@ -92,6 +97,7 @@ describe('compute pool', () => {
     expect(workers[0].terminated).toBe(false);
     await vi.advanceTimersByTimeAsync(1200);
     expect(workers[0].terminated).toBe(true);
+    expect(workers[0].disposed).toBe(true);
     expect(pool.liveLabs()).toEqual([]);
     expect(pool.for('matmul').retirements).toBe(1);
     // A new run works, on a new worker.
