@@ -18,6 +18,16 @@ if (prefersDark) store.getState().setTheme('dark');
 
 const pool = new ComputePool(new URL('./', location.href).href);
 pool.onNotice = (m) => store.getState().notify(m);
+// An idle lab's worker is shut down (releasing its GPU device) unless its lab is open, holds a run (running or
+// paused), or shows a WebGPU result whose "Check against CPU" button would read the worker's last result.
+pool.keepAlive = (exp) => {
+  const s = store.getState();
+  if (s.page === 'lab' && s.experiment === exp) return true;
+  const status = s.runs[exp]?.status;
+  if (status === 'running' || status === 'paused') return true;
+  const r = s.results[exp];
+  return !!r?.parity && r.backend !== 'cpu' && r.parity.status !== 'checked';
+};
 pool.deviceInfo().then(
   (d) => store.getState().setDevice(d),
   (e: unknown) => store.getState().setDevice({ adapter: null, error: String(e) }),

@@ -1,4 +1,4 @@
-// Feature map φ of linear attention (ALGORITHMS.md A6), applied to every row: phi (N×F) from x (N×d).
+// Feature map φ of linear attention (docs/methods.md#linear-attention), applied to every row: phi (N×F) from x (N×d).
 // Bindings: 0 x (N×d, read), 1 aux (read: FAVOR+ ω (m×d), cosFormer [cos θ_i, sin θ_i] per row (N×2), else a dummy),
 //           2 phi (N×F, write), 3 rowmax (N, write; FAVOR+ only), 4 uniforms {n, d, f, map, wgx, xsc = d^{-1/4}}.
 // map 0 elu+1: φ = elu(x)+1; 1 relu; 2 softmax over the d features; 4 cosFormer: [relu(x)cos θ_i, relu(x)sin θ_i],

@@ -1,4 +1,4 @@
-// SLA block classes for one query block I (ALGORITHMS.md A7):
+// SLA block classes for one query block I (docs/methods.md#sla):
 //   μ = Σ_J n_J k̄_J / N (global key mean, smooth-k), Ŝ_IJ = τ q̄_I·(k̄_J − μ), J visible iff !causal or J ≤ I;
 //   rank visible J by Ŝ descending (ties: lower J first; causal: the diagonal is forced to rank 0);
 //   class 2 if rank < nCrit, 1 if rank < nKeep, else 0; invisible J get −1 (counts[2(n_avail−1)+{0,1}] from the host);

@@ -11,9 +11,9 @@ import { runExperiment } from './experiments/runner';
 import type { Backend, Parity, Progress, RunContext, RunResult } from './experiments/types';
 import { zipFolder } from './export/npz';
 import { exportPython } from './export/registry';
+import { FileCache, type RunFile } from './file-cache';
 import { type AdapterSummary, acquireGpu, type GpuContext } from './gpu/device';
 import { datasetLoader } from './io/datasets';
-import { sha256Hex } from './io/hash';
 import { type InputInfo, readUserFile } from './io/user-data';
 import type { FileRef } from './spec/fields';
 
@@ -38,8 +38,11 @@ export interface RunRequest {
   experiment: string;
   values: Record<string, unknown>;
   backend: Backend;
-  /** Raw bytes of the user's files named by the spec's file fields; parsed (and cached by hash) here. */
-  files: Record<string, { name: string; bytes: ArrayBuffer }>;
+  /**
+   * The user's files named by the spec's file fields, by name and SHA-256; the bytes come (transferred)
+   * only when this worker does not hold the file yet (`heldFiles`). Parsed and cached by hash here.
+   */
+  files: Record<string, RunFile>;
 }
 
 let baseUrl = '';
@@ -49,7 +52,7 @@ let acquiring: Promise<void> | null = null;
 let controller: AbortController | null = null;
 let last: { req: RunRequest; result: RunResult; ctx: RunContext } | null = null;
 let paused: { promise: Promise<void>; resume: () => void } | null = null;
-const parsed = new Map<string, { array: NdArray; info: InputInfo }>();
+const files = new FileCache();
 
 const dataset = datasetLoader(async (file) => {
   const res = await fetch(new URL(`datasets/${file}`, baseUrl));
@@ -74,25 +77,6 @@ function ensureGpu(): Promise<void> {
     }
   })();
   return acquiring;
-}
-
-/** Reads one slot's file (a .npy, a CSV, or an archive member's .npy bytes), cached by name and hash. */
-async function parseFile(
-  experiment: string,
-  slot: string,
-  name: string,
-  bytes: ArrayBuffer,
-): Promise<{ ref: FileRef; array: NdArray; info: InputInfo }> {
-  const u8 = new Uint8Array(bytes);
-  const sha256 = await sha256Hex(u8);
-  const key = `${sha256}|${name}`;
-  let hit = parsed.get(key);
-  if (!hit) {
-    const [one] = await readUserFile(name, u8, { slot, slots: [slot], experiment, archiveByName: false });
-    hit = { array: one.array, info: one.info };
-    parsed.set(key, hit);
-  }
-  return { ref: { name, shape: hit.array.shape, sha256 }, ...hit };
 }
 
 function throttle(cb: (p: Progress) => void) {
@@ -143,12 +127,17 @@ const api = {
     const out: InspectedFile[] = [];
     const buffers: ArrayBuffer[] = [];
     for (const g of got) {
-      parsed.set(`${g.ref.sha256}|${g.ref.name}`, { array: g.array, info: g.info });
+      files.put(g.ref, g.array, g.info);
       const member = g.bytes === u8 ? undefined : (g.bytes.slice().buffer as ArrayBuffer);
       if (member) buffers.push(member);
       out.push({ slot: g.slot, ref: g.ref, dtype: g.info.fileDtype, notes: g.info.notes, bytes: member });
     }
     return transfer(out, buffers);
+  },
+
+  /** Which of these files (keys from `fileKey`) this worker already holds, so runs need not send them. */
+  heldFiles(keys: string[]): string[] {
+    return files.held(keys);
   },
 
   async run(req: RunRequest, onProgress: (p: Progress) => void): Promise<RunResult> {
@@ -165,7 +154,7 @@ const api = {
     const inputs: Record<string, InputInfo> = {};
     const values = { ...req.values };
     for (const [key, f] of Object.entries(req.files)) {
-      const { ref, array, info } = await parseFile(req.experiment, key, f.name, f.bytes);
+      const { ref, array, info } = await files.get(req.experiment, key, f);
       inputs[key] = info;
       const want = values[key] as FileRef | null;
       if (want && want.sha256 !== ref.sha256)
@@ -192,6 +181,17 @@ const api = {
     } finally {
       if (controller === own) controller = null;
     }
+  },
+
+  /** Before the worker is shut down while idle: releases the GPU device now. */
+  dispose(): void {
+    controller?.abort();
+    last = null;
+    const g = gpu;
+    gpu = null;
+    acquiring = null;
+    gpuError = 'the worker was shut down';
+    g?.device.destroy();
   },
 
   cancel(): void {

@@ -26,6 +26,7 @@ export function FileSlot({ name, field, locked }: { name: string; field: FileFie
       const slots = Object.entries(specFor(experiment)?.fields ?? {})
         .filter(([, f]) => f.kind === 'file')
         .map(([k]) => k);
+      // The copy is transferred to the worker (and kept parsed there); `bytes` stays with the store.
       const got = await pool.main().inspectFile(file.name, bytes.slice(0), { experiment, slot: name, slots });
       const { values, files } = store.getState();
       for (const g of got) {

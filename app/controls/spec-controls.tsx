@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { derivedValues } from '../../workers/spec/data-rule';
 import { describeField, type Field, fieldSchema, type NumberField } from '../../workers/spec/fields';
 import { specFor } from '../../workers/spec/registry';
+import { MethodNotes } from '../shell/method-notes';
 import { useLab } from '../store/context';
 import { FileSlot } from './file-slot';
 
@@ -141,6 +142,9 @@ function Control({ name, field, value, locked, backend, onChange }: ControlProps
               </option>
             ))}
           </select>
+          {field.optionDocs?.[value as string] ? (
+            <MethodNotes anchor={field.optionDocs[value as string]} />
+          ) : null}
           {help}
         </div>
       );

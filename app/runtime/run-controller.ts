@@ -67,7 +67,8 @@ export function startRunController(store: LabStore, pool: ComputePool): RunContr
       s.failRun(exp, seq, 'invalid', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '));
       return;
     }
-    const files: Record<string, { name: string; bytes: ArrayBuffer }> = {};
+    // The bytes stay here; the client sends each file to the lab's worker once (see LabClient.run).
+    const files: Record<string, { name: string; sha256: string; bytes: ArrayBuffer }> = {};
     for (const [key, f] of Object.entries(def.fields)) {
       const ref = s.values[key] as FileRef | null;
       if (f.kind !== 'file' || !ref) continue;
@@ -81,7 +82,7 @@ export function startRunController(store: LabStore, pool: ComputePool): RunContr
         );
         return;
       }
-      files[key] = { name: have.name, bytes: have.bytes };
+      files[key] = { name: have.name, sha256: have.ref.sha256, bytes: have.bytes };
     }
     const own = new AbortController();
     controllers.set(exp, own);

@@ -1,6 +1,7 @@
 /** The `?` overlay: what the lab is for, keyboard shortcuts and what the badges mean. */
 import { useEffect, useRef } from 'react';
 import { useLab } from '../store/context';
+import { LAB_DOCS, MethodNotes } from './method-notes';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['?', 'Show or hide this help'],
@@ -16,6 +17,8 @@ export const SHORTCUTS: Array<[string, string]> = [
 export function HelpOverlay() {
   const open = useLab((s) => s.help);
   const setHelp = useLab((s) => s.setHelp);
+  const page = useLab((s) => s.page);
+  const experiment = useLab((s) => s.experiment);
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -49,6 +52,14 @@ export function HelpOverlay() {
         The badge at the top names the WebGPU adapter the compute worker found; “software” means a CPU
         implementation such as SwiftShader (right answers, slow). Every WebGPU result is compared with the CPU
         reference; the parity badge shows the largest relative difference.
+      </p>
+      <p data-testid="help-method-notes">
+        What each method computes, its paper, where its reference, kernel and tests are, and where the lab
+        departs from the paper:{' '}
+        <MethodNotes anchor={page === 'lab' ? LAB_DOCS[experiment] : undefined}>
+          {page === 'lab' && LAB_DOCS[experiment] ? 'method notes for this lab' : 'method notes'}
+        </MethodNotes>
+        . Each method’s control also links to its own section.
       </p>
       <button type="button" onClick={() => setHelp(false)}>
         Close

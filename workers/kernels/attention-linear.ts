@@ -1,5 +1,5 @@
 /**
- * Linear attention on the GPU (ALGORITHMS.md A6); same maths as workers/reference/attention-linear.ts.
+ * Linear attention on the GPU (docs/methods.md#linear-attention); same maths as workers/reference/attention-linear.ts.
  * Passes: φ(Q), φ(K) (attention-linear-features [+ favor-max, favor-exp]) → per-chunk states H_c = Φ_Kᵀ[V|1]
  * (attention-linear-chunk-state) → exclusive prefix over chunks, or the total when non-causal
  * (attention-linear-scan) → output: inter-chunk φ(q)ᵀS_{c−1} + intra-chunk masked quadratic term

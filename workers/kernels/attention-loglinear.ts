@@ -1,5 +1,5 @@
 /**
- * Log-linear attention on the GPU (ALGORITHMS.md A8; causal forward), same maths as
+ * Log-linear attention on the GPU (docs/methods.md#log-linear-attention; causal forward), same maths as
  * workers/reference/attention-loglinear.ts. Chunkwise form with aligned chunks of C = 2^c tokens:
  * - tokens of the same chunk: quadratic term with weights β^{ℓ(t,s)}, ℓ = 0 if t = s else 1 + msb(t XOR s) ≤ c;
  * - earlier chunks S < T: ℓ(t,s) = c + 1 + msb(T XOR S), so the whole inter-chunk term is one weighted state

@@ -1,5 +1,5 @@
 /**
- * SLA-style sparse + linear attention on the GPU (ALGORITHMS.md A7), same maths as workers/reference/attention-sla.ts.
+ * SLA-style sparse + linear attention on the GPU (docs/methods.md#sla), same maths as workers/reference/attention-sla.ts.
  * Passes: block means of Q and K (attention-sla-pool) → scores, classes and α per query block
  * (attention-sla-classify) → [when some block is marginal: φ(Q), φ(K); block sums H_J = φ(K_J)ᵀ[V_J|1] (linear chunk-state kernel,
  * chunk = block); marginal sums M_I (attention-sla-marginal); O_l = φ(q)ᵀM_I / (φ(q)ᵀz_I + ε) (linear output kernel)]

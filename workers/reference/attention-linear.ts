@@ -1,5 +1,5 @@
 /**
- * Linear attention (ALGORITHMS.md A6), CPU reference and CPU backend. float64 throughout.
+ * Linear attention (docs/methods.md#linear-attention), CPU reference and CPU backend. float64 throughout.
  *
  *   non-causal: o_i = φ(q_i)ᵀS / (φ(q_i)ᵀz + ε),  S = Σ_j φ(k_j)v_jᵀ,  z = Σ_j φ(k_j)
  *   causal, chunked (chunk C): for chunk c,

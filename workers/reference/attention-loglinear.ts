@@ -1,5 +1,5 @@
 /**
- * Log-linear attention (ALGORITHMS.md A8, arXiv 2506.04761), causal forward; CPU reference and CPU backend.
+ * Log-linear attention (arXiv 2506.04761; docs/methods.md#log-linear-attention), causal forward; CPU reference and CPU backend.
  *
  * Fenwick level (0-indexed target t, source s ≤ t): ℓ(t, t) = 0; for s < t, L = ⌊log₂ t⌋, v = 2^L,
  * ℓ = L + 1 if s < v, else ℓ(t − v, s − v). Equivalently ℓ(t, s) = 1 + msb(t XOR s).

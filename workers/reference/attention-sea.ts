@@ -1,5 +1,5 @@
 /**
- * SEA (arXiv 2310.01777), training-free variant [our design, see ALGORITHMS.md A5]: estimate each query's
+ * SEA (arXiv 2310.01777), training-free variant [our design, see docs/methods.md#sea]: estimate each query's
  * attention over T_M = d position buckets with linear attention on a positional "hat" basis
  * (C = LinAttn(Q, K, E_pos), E_pos[j, c] = max(0, 1 − |x_j − c|), x_j = j(T_M − 1)/(N − 1)), keep per query
  * the top ⌈ρ·(visible buckets)⌉ buckets plus its own, give key j to bucket round(x_j), then exact softmax

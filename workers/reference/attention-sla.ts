@@ -1,5 +1,5 @@
 /**
- * SLA-style sparse + linear attention (ALGORITHMS.md A7), CPU reference and CPU backend. float64.
+ * SLA-style sparse + linear attention (docs/methods.md#sla), CPU reference and CPU backend. float64.
  *
  * 1. Pool: q̄_I = mean of the rows of query block I, k̄_J = mean of (k − mean_j k_j) over key block J
  *    (smooth-k), dividing by the real row count of a partial last block.

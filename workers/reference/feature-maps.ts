@@ -1,5 +1,5 @@
 /**
- * Feature maps φ for linear attention (ALGORITHMS.md A6), shared by the linear, SLA and log-linear
+ * Feature maps φ for linear attention (docs/methods.md#linear-attention and the feature-map sections after it), shared by the linear, SLA and log-linear
  * references and by the GPU wrappers (which upload the same FAVOR+ projection).
  *
  * - elu1:      φ(x) = elu(x) + 1                                   (F = d; no 1/√d scaling)

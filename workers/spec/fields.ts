@@ -37,6 +37,8 @@ export interface EnumField<O extends string = string> extends FieldBase {
    * FISTA on WebGPU and by coordinate descent on the CPU); undefined falls back to `optionLabels`.
    */
   optionLabelOn?(option: O, backend: 'webgpu' | 'cpu'): string | undefined;
+  /** The docs/methods.md anchor of each option's method (the control links "Method notes" there). */
+  optionDocs?: Partial<Record<O, string>>;
 }
 
 export interface BoolField extends FieldBase {

@@ -73,6 +73,12 @@ export const regressionSpec = defineSpec({
         sweep_eps: 'Error vs ε (LDP, trials)',
         phase: 'Phase diagram (δ = n/d, ρ = k/n)',
       },
+      optionDocs: {
+        cv: 'cross-validation',
+        sweep_n: 'error-against-n-and-epsilon',
+        sweep_eps: 'error-against-n-and-epsilon',
+        phase: 'donoho-tanner-phase-diagram',
+      },
       help: 'What to compute: one fit (or a whole path), a K-fold CV curve over α, ℓ2 error against n or ε over seeded trials, or a Donoho–Tanner phase diagram.',
     }),
     solver: choice(SOLVERS, {
@@ -93,6 +99,21 @@ export const regressionSpec = defineSpec({
         ridge: 'Ridge / least squares',
         ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
         ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
+      },
+      optionDocs: {
+        lasso: 'coordinate-descent-lasso-and-elastic-net',
+        enet: 'coordinate-descent-lasso-and-elastic-net',
+        lasso_path: 'coordinate-descent-lasso-and-elastic-net',
+        enet_path: 'coordinate-descent-lasso-and-elastic-net',
+        lars_lasso: 'lars-lasso',
+        omp: 'omp',
+        iht: 'iht',
+        htp: 'htp',
+        fista: 'ista-and-fista',
+        sbl: 'sbl',
+        ridge: 'ridge',
+        ldp_ni: 'ldp-estimators',
+        ldp_si: 'ldp-estimators',
       },
       // What runs on WebGPU: the Lasso/elastic-net paths are solved by FISTA there, by CD on the CPU.
       optionLabelOn: (o, backend) =>

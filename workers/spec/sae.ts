@@ -29,6 +29,7 @@ export const saeSpec = defineSpec({
       default: 'train',
       group: 'Study',
       optionLabels: { train: 'Train one SAE', frontier: 'L0–MSE frontier (sweep k and λ)' },
+      optionDocs: { frontier: 'l0-mse-frontier' },
       help: 'Frontier trains one SAE per point of a sweep (k for TopK-like models, λ for ReLU-L1, the L0 coefficient for JumpReLU) and plots normalised MSE against L0, one curve per architecture.',
     }),
     sweep: choice(['topk_vs_relu', 'all', 'model'], {
@@ -62,6 +63,13 @@ export const saeSpec = defineSpec({
         batchtopk: 'BatchTopK',
         jumprelu: 'JumpReLU (straight-through)',
         polysae: 'PolySAE (polynomial decoder)',
+      },
+      optionDocs: {
+        relu_l1: 'relu-l1-sae',
+        topk: 'topk-sae-and-auxk',
+        batchtopk: 'batchtopk',
+        jumprelu: 'jumprelu',
+        polysae: 'polysae',
       },
       help: 'ReLU-L1: f = ReLU(W_e(x−b_d)+b_e), L = MSE + λΣf_i‖d_i‖. TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
     }),

@@ -50,7 +50,7 @@ export function sweepSize(v: RegressionValues): { n: number; d: number; s: numbe
 const isLdpSolver = (v: RegressionValues) => v.solver === 'ldp_ni' || v.solver === 'ldp_si';
 
 /**
- * Guide lines, from the paper's abstract (arXiv 2310.07367; ALGORITHMS.md B4) and the Lasso's classical
+ * Guide lines, from the paper's abstract (arXiv 2310.07367; docs/methods.md#ldp-estimators) and the Lasso's classical
  * rate. The NLDP lower bound is proved without public data, so it is not drawn for the public-x variant.
  */
 export function rates(v: RegressionValues, vsEps: boolean): Rate[] {

@@ -3,7 +3,7 @@
  * arXiv 2310.07367). Every user privatises their own (x, y) with the Gaussian mechanism before the
  * server sees anything; the server only ever touches the privatised messages.
  *
- * This is the lab's reading of the paper (constants unverified, see ALGORITHMS.md B4):
+ * This is the lab's reading of the paper (constants unverified, see docs/methods.md#ldp-estimators):
  * - users truncate x̃_j = sign(x_j)·min(|x_j|, τ_x), ỹ = sign(y)·min(|y|, τ_y);
  * - Gaussian mechanism σ = Δ₂·√(2 ln(1.25/δ))/ε (valid for ε ≤ 1), Δ₂ the ℓ2 sensitivity of the message;
  * - non-interactive: x̃x̃ᵀ + symmetric noise (Δ₂ = 2dτ_x², budget ε/2) and x̃ỹ + noise (Δ₂ = 2√d·τ_xτ_y,
