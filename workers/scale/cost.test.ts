@@ -76,9 +76,9 @@ describe('scale view: attention counts against independent formulas', () => {
         [64, 16, 4],
       ]) {
         const h = Math.floor(w / 2);
-        // The runner's keys: the band, and the sinks to the left of it.
+        // The visibility rule: the band, and every sink (non-causal: on either side of the band).
         const brute = brutePairs(n, causal, (i, j) =>
-          causal ? i - j < w || j < s : Math.abs(i - j) <= h || (j < s && j < i - h),
+          causal ? i - j < w || j < s : Math.abs(i - j) <= h || j < s,
         );
         let runner = 0;
         for (let i = 0; i < n; i++) runner += windowCount({ n, d: 1, causal, window: w, sinks: s }, i);

@@ -77,7 +77,9 @@ export function windowPairCount(n: number, causal: boolean, window: number, sink
   let pairs = 0;
   for (let i = 0; i < n; i++) {
     const lo = Math.max(0, i - h);
-    pairs += Math.min(n - 1, i + h) - lo + 1 + Math.min(sinks, lo);
+    const hi = Math.min(n - 1, i + h);
+    // The band, the sinks left of it, and the sinks right of it (queries near the start see them all).
+    pairs += hi - lo + 1 + Math.min(sinks, lo) + Math.max(0, Math.min(sinks, n) - (hi + 1));
   }
   return pairs;
 }
