@@ -15,7 +15,43 @@ const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
 
 /** Small cases of every method of every lab: [name, share hash, backend, the user's arrays]. */
 const own = (seed: number) => nd(randomMatrix(45, 16, seed, 0, 'normal'), [45, 16]);
-const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]> = [
+type Case = [string, string, 'cpu' | 'webgpu', Record<string, NdArray>?];
+
+/** The pruning lab: every method, the three patterns where the method takes one (small synthetic layers). */
+const P = 'rows=24&cols=40&tokens=96&heldTokens=32';
+const PRUNING_CASES: Case[] = [
+  ['prune-magnitude', `#/pruning?method=magnitude&${P}`, 'cpu'],
+  ['prune-magnitude-row', `#/pruning?method=magnitude&magGroup=row&sparsity=0.6&${P}`, 'cpu'],
+  ['prune-magnitude-24', `#/pruning?method=magnitude&pattern=2:4&${P}`, 'cpu'],
+  ['prune-magnitude-48', `#/pruning?method=magnitude&pattern=4:8&${P}`, 'cpu'],
+  ['prune-wanda', `#/pruning?method=wanda&${P}`, 'cpu'],
+  ['prune-wanda-24', `#/pruning?method=wanda&pattern=2:4&${P}`, 'cpu'],
+  ['prune-wanda-48', `#/pruning?method=wanda&pattern=4:8&${P}`, 'cpu'],
+  ['prune-wanda-gpu', `#/pruning?method=wanda&pattern=2:4&${P}`, 'webgpu'],
+  ['prune-sparsegpt', `#/pruning?method=sparsegpt&blocksize=16&${P}`, 'cpu'],
+  ['prune-sparsegpt-24', `#/pruning?method=sparsegpt&pattern=2:4&blocksize=16&${P}`, 'cpu'],
+  ['prune-sparsegpt-48', `#/pruning?method=sparsegpt&pattern=4:8&${P}`, 'cpu'],
+  ['prune-sparsegpt-wandamask', `#/pruning?method=sparsegpt&sgptMask=wanda&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot', `#/pruning?method=dsnot&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot-mag-nosign', `#/pruning?method=dsnot&dsnotInit=magnitude&signCheck=0&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot-24', `#/pruning?method=dsnot&pattern=2:4&data=relu&${P}`, 'cpu'],
+  [
+    'prune-dsnot-48-sgpt',
+    `#/pruning?method=dsnot&pattern=4:8&dsnotInit=sparsegpt&blocksize=16&data=relu&${P}`,
+    'cpu',
+  ],
+  ['prune-rsparse', `#/pruning?method=rsparse&data=decaying&${P}`, 'cpu'],
+  ['prune-rsparse-alpha1', `#/pruning?method=rsparse&alpha=1&${P}`, 'cpu'],
+  ['prune-cospadi', `#/pruning?method=cospadi&atoms=16&nonzeros=4&iterations=2&${P}`, 'cpu'],
+  [
+    'prune-own-file',
+    '#/pruning?method=sparsegpt&pattern=2:4&data=file',
+    'cpu',
+    { W: nd(randomMatrix(12, 16, 5, 0, 'normal'), [12, 16]), X: own(6) },
+  ],
+];
+
+const CASES: Case[] = [
   ['matmul-cpu', '#/matmul?m=37&n=29&k=19&seed=2', 'cpu'],
   ['matmul-gpu', '#/matmul?m=37&n=29&k=19&seed=2', 'webgpu'],
   ['attn-dense', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'cpu'],
@@ -98,6 +134,7 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]>
     '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
     'webgpu',
   ],
+  ...PRUNING_CASES,
 ];
 
 /** Exports the cases to folders under `root`; their paths in order. */
@@ -124,6 +161,7 @@ const GROUPS: Array<[string, string[]]> = [
   ['matmul and attention', ['matmul', 'attn']],
   ['regression', ['reg']],
   ['sparse autoencoders', ['sae']],
+  ['pruning', ['prune']],
 ];
 
 describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
@@ -132,7 +170,7 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
     it(`${title}: ${cases.map((c) => c[0]).join(', ')}`, async () => {
       const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
       const dirs = await exportAll(root, cases);
-      const extra: string[] = [];
+      const extra: Array<[string, RegExp]> = [];
       if (prefixes.includes('attn')) {
         // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
         const tampered = join(root, 'attn-blocksparse-tampered');
@@ -145,12 +183,33 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
           blocks.shape,
         );
         writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
-        extra.push(tampered);
+        extra.push([tampered, /out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/]);
       }
-      const runs = runScripts(python as string, [...dirs, ...extra]);
-      for (const tampered of extra) {
+      if (prefixes.includes('prune')) {
+        // A wrong mask must fail: the 2:4 Wanda export with one kept and one pruned weight of a group swapped
+        // (still 2 of every 4, so only the recomputed mask can catch it).
+        const tampered = join(root, 'prune-wanda-24-tampered');
+        cpSync(join(root, 'prune-wanda-24'), tampered, { recursive: true });
+        const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
+        const lab = Object.fromEntries(
+          Object.entries(members).map(([k, b]) => [k.replace(/\.npy$/, ''), readNpy(b)]),
+        );
+        const mask = Uint8Array.from(lab.mask.data as Uint8Array);
+        const kept = mask.subarray(0, 4).indexOf(1);
+        const pruned = mask.subarray(0, 4).indexOf(0);
+        mask[kept] = 0;
+        mask[pruned] = 1;
+        lab.mask = nd(mask, lab.mask.shape, 'uint8');
+        writeFileSync(join(tampered, 'outputs.npz'), writeNpz(lab));
+        extra.push([
+          tampered,
+          /mask +relative error .* FAIL\n[\s\S]*counts .* PASS[\s\S]*agreement with SparseLab: FAIL/,
+        ]);
+      }
+      const runs = runScripts(python as string, [...dirs, ...extra.map(([dir]) => dir)]);
+      for (const [tampered, fails] of extra) {
         expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
-        expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
+        expect(runs[tampered].stdout).toMatch(fails);
       }
       expectAllPass(cases, dirs, runs);
     }, 180_000);
