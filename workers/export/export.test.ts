@@ -1,15 +1,18 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { exportCase, runScripts } from '../../test/export-python';
+import { dataset, exportCase, runScripts } from '../../test/export-python';
 import { testGpu } from '../../test/gpu';
 import { requirePythonInCi } from '../../test/python';
 import { type NdArray, nd } from '../core/ndarray';
 import { randomMatrix } from '../data/matrices';
+import { weightErrors } from '../experiments/pruning/methods';
+import { loadLayer } from '../experiments/pruning/run';
 import { readNpy } from '../io/npy';
 import { writeNpz } from './npz';
+import { exportPython } from './registry';
 
 const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
 
@@ -214,6 +217,52 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
       expectAllPass(cases, dirs, runs);
     }, 180_000);
   }
+  it('pruning on WebGPU: a mask the GPU chose on float32 scores is checked by the fraction of entries that differ', async () => {
+    // The lab keeps the GPU's mask when it differs from the float64 one (metric maskMismatchVsCpu); here one
+    // swapped pair in a 160×128 layer (2 of 20 480 entries, within the lab's 1e-4) must pass, five must not.
+    const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+    const hash = '#/pruning?method=wanda&rows=160&cols=128&tokens=64&heldTokens=16';
+    const result = await exportCase(hash, join(root, 'cpu'));
+    const L = loadLayer(result.spec as never, { data: {} });
+    const dirs: string[] = [];
+    for (const swaps of [1, 5]) {
+      const mask = Uint8Array.from(result.arrays.mask.data as Uint8Array);
+      for (let r = 0; r < swaps; r++) {
+        const row = mask.subarray(r * 128, r * 128 + 128);
+        const [k, q] = [row.indexOf(1), row.indexOf(0)];
+        row[k] = 0;
+        row[q] = 1;
+      }
+      const kept = Float64Array.from(L.W, (w, i) => (mask[i] ? w : 0));
+      const gpuRun = {
+        ...result,
+        backend: 'webgpu' as const,
+        // What the lab records for a GPU mask: the mismatch count and the error of the mask it kept.
+        metrics: { ...result.metrics, maskMismatchVsCpu: 2 * swaps, relErr: weightErrors(L, kept).relErr },
+        arrays: {
+          ...result.arrays,
+          mask: nd(mask, [160, 128], 'uint8'),
+          pruned: nd(Float32Array.from(kept), [160, 128]),
+        },
+      };
+      const folder = await exportPython({
+        result: gpuRun,
+        values: result.spec,
+        data: {},
+        dataset,
+        url: hash,
+      });
+      const dir = join(root, `gpu-${swaps}`);
+      mkdirSync(dir);
+      for (const [name, body] of Object.entries(folder.files)) writeFileSync(join(dir, name), body);
+      dirs.push(dir);
+    }
+    const runs = runScripts(python as string, dirs);
+    expect(runs[dirs[0]].code, runs[dirs[0]].stdout).toBe(0);
+    expect(runs[dirs[0]].stdout).toMatch(/mask \(differ\) +relative error 9\.766e-05 .* PASS/);
+    expect(runs[dirs[1]].code, runs[dirs[1]].stdout).toBe(1);
+    expect(runs[dirs[1]].stdout).toMatch(/mask \(differ\) .* FAIL[\s\S]*pruned .* PASS[\s\S]*relErr .* PASS/);
+  }, 120_000);
   it('every case belongs to a group', () => {
     const grouped = CASES.filter(([name]) =>
       GROUPS.some(([, ps]) => ps.some((p) => name.startsWith(`${p}-`))),
