@@ -46,6 +46,12 @@ const PRUNING_CASES: Case[] = [
   ['prune-rsparse', `#/pruning?method=rsparse&data=decaying&${P}`, 'cpu'],
   ['prune-rsparse-alpha1', `#/pruning?method=rsparse&alpha=1&${P}`, 'cpu'],
   ['prune-cospadi', `#/pruning?method=cospadi&atoms=16&nonzeros=4&iterations=2&${P}`, 'cpu'],
+  // More atoms than W·L's rank (24): the extra ones come from the lab's random stream, so only its factors are checked.
+  [
+    'prune-cospadi-factors',
+    `#/pruning?method=cospadi&atoms=30&nonzeros=6&iterations=2&data=decaying&${P}`,
+    'cpu',
+  ],
   [
     'prune-own-file',
     '#/pruning?method=sparsegpt&pattern=2:4&data=file',

@@ -1,9 +1,10 @@
 /**
  * Pruning → Python (NumPy; PyTorch's torch.nn.utils.prune.custom_from_mask applies the masks): the layer
- * study of one method on one W and its calibration / held-out X. Magnitude, Wanda, SparseGPT, DSnoT and
- * R-Sparse are recomputed from scratch with the lab's count-based selection and tie rule (masks must agree
- * exactly, weights within 1e-6 of max |w|); CoSpaDi's K-SVD is not re-run: its stored factors are checked
- * (Ŵ = C·Dᵀ, at most s non-zeros per row) and relErr is recomputed from them.
+ * study of one method on one W and its calibration / held-out X. Magnitude, Wanda, SparseGPT, DSnoT,
+ * R-Sparse and CoSpaDi (K-SVD) are recomputed from scratch with the lab's count-based selection and tie rule
+ * (masks must agree exactly, weights within 1e-6 of max |w|); each mask's N:M / sparsity count and CoSpaDi's
+ * stored factors (Ŵ = C·Dᵀ, at most s non-zeros per row) are checked too. CoSpaDi with more atoms than W·L's
+ * rank (extra atoms from the lab's random stream) is checked through its factors only.
  */
 import { type NdArray, nd } from '../core/ndarray';
 import { loadLayer, patternFor } from '../experiments/pruning/run';
@@ -21,6 +22,8 @@ export const PRUNING_RELERR_TOL = 1e-8;
 export const RSPARSE_LOWRANK_TOL = 1e-5;
 /** CoSpaDi: relErr and C·Dᵀ from the lab's float32 factors against its float64 Ŵ. */
 export const COSPADI_TOL = 1e-5;
+/** CoSpaDi re-run by K-SVD in NumPy: Ŵ relative to max |Ŵ|, and relErr. */
+export const COSPADI_KSVD_TOL = 1e-6;
 /** WebGPU masks chosen on float32 scores: fraction of entries allowed to differ (the lab's own parity bound). */
 export const PRUNING_GPU_MASK_TOL = 1e-4;
 
@@ -234,7 +237,97 @@ def rsparse_forward(W, fit, X):
     return (X * m) @ W.T + (X * (1 - m)) @ fit["lowRank"].T, m
 `;
 
-function body(method: string, v: PruningValues): string {
+const PY_COSPADI = `
+def omp(y, Dt, DtD, q):
+    """Orthogonal matching pursuit: at most q atoms (columns of Dt), each step the one with the largest
+    |correlation| with the residual (the lower index on ties), coefficients by least squares (Cholesky)."""
+    k = Dt.shape[1]
+    dty = Dt.T @ y
+    corr, sel, coef = dty.copy(), [], np.zeros(0)
+    for _ in range(q):
+        score = np.abs(corr)
+        score[sel] = -1
+        best = int(np.argmax(score))
+        if score[best] <= 1e-14 * max(1, abs(dty[best])):
+            break
+        sel.append(best)
+        try:
+            L = np.linalg.cholesky(DtD[np.ix_(sel, sel)])
+        except np.linalg.LinAlgError:
+            sel.pop()
+            break
+        coef = np.linalg.solve(L.T, np.linalg.solve(L, dty[sel]))
+        corr = dty - DtD[:, sel] @ coef
+    c = np.zeros(k)
+    c[sel[: coef.size]] = coef
+    return c
+
+
+def cospadi(W, X_cal):
+    """CoSpaDi as the lab reads it: W ~ C D^T (C out x k with at most s non-zeros per row), minimising
+    ||(W - C D^T) X^T||. With X^T X + lambda I = L L^T this is dictionary learning on W~ = W L, by K-SVD:
+    the dictionary starts from W~'s top right singular vectors; OMP codes (a row keeps its old codes when OMP
+    does worse); each atom and its codes updated by a rank-1 fit (12 power iterations from the current atom)
+    to the residual of the rows that use it. Back in W's space: D = L^-T D~, W_hat = C D^T."""
+    rows, cols = W.shape
+    k, q = PARAMS["atoms"], min(PARAMS["nonzeros"], PARAMS["atoms"])
+    G = X_cal.T @ X_cal
+    mean_diag = float(np.mean(np.diag(G)))
+    lam = PARAMS["percdamp"] * mean_diag
+    for _ in range(8):  # a failed factorisation retries with lambda x 10
+        try:
+            L = np.linalg.cholesky(G + lam * np.eye(cols))
+            break
+        except np.linalg.LinAlgError:
+            lam = lam * 10 if lam > 0 else 1e-8 * max(mean_diag, 1)
+    Wt = W @ L
+    _, sigma, Vt = np.linalg.svd(Wt, full_matrices=False)
+    if k > sigma.size or sigma[k - 1] <= 1e-12 * sigma[0]:
+        raise RuntimeError("more atoms than W L's rank: the lab fills them from its own random stream")
+    Dt = Vt[:k].T.copy()
+    C = np.zeros((rows, k))
+    row_err = np.full(rows, np.inf)
+
+    def code_step():
+        DtD = Dt.T @ Dt
+        for i in range(rows):
+            c = omp(Wt[i], Dt, DtD, q)
+            e = np.sum((Wt[i] - Dt @ c) ** 2)
+            e_old = np.sum((Wt[i] - Dt @ C[i]) ** 2) if np.isfinite(row_err[i]) else np.inf
+            if e <= e_old:
+                C[i], row_err[i] = c, e
+            else:
+                row_err[i] = e_old
+
+    code_step()
+    for _ in range(PARAMS["iterations"]):
+        R = Wt - C @ Dt.T
+        for a in range(k):
+            users = np.flatnonzero(C[:, a] != 0)
+            if users.size == 0:
+                continue
+            E = R[users] + np.outer(C[users, a], Dt[:, a])
+            v = Dt[:, a].copy()
+            for _ in range(12):
+                nv = E.T @ (E @ v)
+                n = np.linalg.norm(nv)
+                if n == 0:
+                    break
+                nv = nv / n
+                change = np.sum((nv - v) ** 2)
+                v = nv
+                if change < 1e-20:
+                    break
+            u = E @ v
+            Dt[:, a] = v
+            C[users, a] = np.where(u == 0, 5e-324, u)  # a used slot stays non-zero
+            R[users] = E - np.outer(C[users, a], v)
+        code_step()
+    D = np.linalg.solve(L.T, Dt)
+    return C, D, C @ D.T
+`;
+
+function body(method: string, v: PruningValues, fullKsvd: boolean): string {
   const err = `
 def rel_err(W, W_hat, X):
     """||(W - W_hat) X^T||_F / ||W X^T||_F: the layer-output error the lab reports (held-out tokens)."""
@@ -296,12 +389,19 @@ def compute(W, X_cal, X_held):
     return {"actMask": act, "lowRank": fit["lowRank"], "relErr": np.array(rel)}
 `;
     default:
-      return `${err}
-def compute(W, X_cal, X_held, lab):
-    """CoSpaDi's K-SVD is not re-run here (its OMP and atom updates would have to replay the lab's exact
-    arithmetic): the lab's factors are checked instead. W_hat = C D^T from the stored codes C (out x k) and
-    dictionary D (in x k), and relErr recomputed from the lab's W_hat on the held-out tokens."""
-    return {"pruned": lab["codes"] @ lab["dictionary"].T, "relErr": np.array(rel_err(W, lab["pruned"], X_held))}
+      return fullKsvd
+        ? `${err}
+def compute(W, X_cal, X_held):
+    C, D, W_hat = cospadi(W, X_cal)
+    return {"pruned": W_hat, "relErr": np.array(rel_err(W, W_hat, X_held))}
+`
+        : `${err}
+def compute(W, X_cal, X_held):
+    """With more atoms than W L's rank the lab fills the extra ones from its own random stream, which NumPy
+    cannot replay, so K-SVD is not re-run here: the lab's factors are checked instead (main below), and relErr
+    is recomputed from the lab's W_hat on the held-out tokens."""
+    lab = load_npz("outputs.npz")
+    return {"pruned": lab["pruned"], "relErr": np.array(rel_err(W, lab["pruned"], X_held))}
 `;
   }
 }
@@ -347,6 +447,8 @@ export const pruningExporter: PythonExporter = {
     }
     outputs.relErr = nd(Float64Array.of(r.metrics.relErr), []);
     const isMask = MASK_METHODS.includes(method);
+    // CoSpaDi is re-run in full unless atoms beyond W·L's rank were drawn from the lab's random stream.
+    const fullKsvd = method === 'cospadi' && v.atoms <= Math.min(L.rows, L.cols);
     const pattern = isMask
       ? p.kind === 'nm'
         ? { kind: 'nm', n: p.n, m: p.m }
@@ -363,7 +465,7 @@ export const pruningExporter: PythonExporter = {
         ...(v.dsnotInit === 'sparsegpt' ? (['percdamp', 'blocksize'] as const) : []),
       ],
       rsparse: ['sparsity', 'alpha'],
-      cospadi: ['atoms', 'nonzeros'],
+      cospadi: fullKsvd ? ['atoms', 'nonzeros', 'iterations', 'percdamp'] : ['atoms', 'nonzeros'],
     };
     const params: Record<string, unknown> = { method };
     for (const k of keys[method] ?? []) params[k] = v[k];
@@ -377,7 +479,8 @@ export const pruningExporter: PythonExporter = {
       (usesSparseGpt ? PY_SPARSEGPT : '') +
       (method === 'dsnot' ? PY_DSNOT : '') +
       (method === 'rsparse' ? PY_RSPARSE : '') +
-      body(method, v);
+      (fullKsvd ? PY_COSPADI : '') +
+      body(method, v, fullKsvd);
     const patternText = pattern
       ? pattern.kind === 'nm'
         ? ` ${pattern.n}:${pattern.m}`
@@ -389,7 +492,9 @@ export const pruningExporter: PythonExporter = {
       sparsegpt: 'Recomputes SparseGPT’s mask and updated weights in NumPy (float64)',
       dsnot: 'Recomputes the initial mask and DSnoT’s swaps in NumPy',
       rsparse: 'Recomputes R-Sparse’s threshold, activation mask and rank-r copy of W in NumPy',
-      cospadi: 'Checks CoSpaDi’s stored factors (W_hat = C·Dᵀ, at most s atoms per row) in NumPy',
+      cospadi: fullKsvd
+        ? 'Re-runs CoSpaDi’s K-SVD in NumPy, checks the lab’s factors (W_hat = C·Dᵀ, at most s atoms per row)'
+        : 'Checks CoSpaDi’s stored factors (W_hat = C·Dᵀ, at most s atoms per row) in NumPy',
     };
     const run = `${preamble(
       `Pruning: ${method}${patternText}`,
@@ -411,7 +516,11 @@ RELERR_TOL = ${py(method === 'cospadi' ? COSPADI_TOL : PRUNING_RELERR_TOL)}  # r
         : 'float64 on both sides (the lab through X^T X, here through the products)'
     }${method === 'rsparse' ? `\nLOWRANK_TOL = ${py(RSPARSE_LOWRANK_TOL)}  # W_r, relative to max |W_r|: the lab's from a Gram matrix's eigenvectors, stored float32` : ''}${
       method === 'cospadi'
-        ? `\nFACTOR_TOL = ${py(COSPADI_TOL)}  # C D^T from the float32 factors, relative to max |W_hat|`
+        ? `\nFACTOR_TOL = ${py(COSPADI_TOL)}  # C D^T from the lab's float32 factors, relative to max |W_hat|${
+            fullKsvd
+              ? `\nKSVD_TOL = ${py(COSPADI_KSVD_TOL)}  # W_hat re-run here, relative to max |W_hat|, and relErr: the SVD start and power iterations round differently`
+              : ''
+          }`
         : ''
     }${
       gpuMask
@@ -427,7 +536,7 @@ def load_data():
     z = load_npz("inputs.npz")
     return z["W"], z["X_cal"], z["X_held"]
 
-${checksCode(method, gpuMask)}
+${checksCode(method, gpuMask, fullKsvd)}
 
 if __name__ == "__main__":
     sys.exit(main())
@@ -436,7 +545,7 @@ if __name__ == "__main__":
   },
 };
 
-function checksCode(method: string, gpuMask: boolean): string {
+function checksCode(method: string, gpuMask: boolean, fullKsvd: boolean): string {
   const property = `
 def pattern_counts(mask):
     """The mask's defining property: kept weights per N:M group (each must be min(N, group size)), or for an
@@ -479,14 +588,14 @@ def main():
 def main():
     W, X_cal, X_held = load_data()
     lab = load_npz("outputs.npz")
-    ours = compute(W, X_cal, X_held, lab)
+    ours = compute(W, X_cal, X_held)
     # At most s non-zeros per row of the codes: the excess over s must be 0 (compared on an absolute scale).
     excess = np.maximum((lab["codes"] != 0).sum(1) - PARAMS["nonzeros"], 0)
-    return report([
-        ("pruned = C D^T", ours["pruned"], lab["pruned"], FACTOR_TOL),
+    checks = [${fullKsvd ? '("pruned", ours["pruned"], lab["pruned"], KSVD_TOL),\n        ' : ''}("C D^T (lab's)", lab["codes"] @ lab["dictionary"].T, lab["pruned"], FACTOR_TOL),
         ("nnz > s per row", excess, np.zeros_like(excess), 0, 1),
-        ("relErr", ours["relErr"], lab["relErr"], RELERR_TOL),
-    ])
+        ("relErr", ours["relErr"], lab["relErr"], ${fullKsvd ? 'KSVD_TOL' : 'RELERR_TOL'}),
+    ]
+    return report(checks)
 `;
   const maskCheck = gpuMask
     ? `    # The lab's mask came from float32 GPU scores: the fraction of entries that differ from ours.
