@@ -97,7 +97,7 @@ const CASES: Case[] = [
   ['attn-loglinear-gpu', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'webgpu'],
   [
     'attn-own-nxd',
-    '#/attention?method=blocksparse&rho=0.5&sweep=0',
+    '#/attention?method=blocksparse&rho=0.5&sweep=0&data=file',
     'cpu',
     { q: own(1), k: own(2), v: own(3) },
   ],
