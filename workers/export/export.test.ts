@@ -1,21 +1,66 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { exportCase, runScripts } from '../../test/export-python';
+import { dataset, exportCase, runScripts } from '../../test/export-python';
 import { testGpu } from '../../test/gpu';
 import { requirePythonInCi } from '../../test/python';
 import { type NdArray, nd } from '../core/ndarray';
 import { randomMatrix } from '../data/matrices';
+import { weightErrors } from '../experiments/pruning/methods';
+import { loadLayer } from '../experiments/pruning/run';
 import { readNpy } from '../io/npy';
 import { writeNpz } from './npz';
+import { exportPython } from './registry';
 
 const python = requirePythonInCi(['numpy', 'sklearn', 'torch']);
 
 /** Small cases of every method of every lab: [name, share hash, backend, the user's arrays]. */
 const own = (seed: number) => nd(randomMatrix(45, 16, seed, 0, 'normal'), [45, 16]);
-const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]> = [
+type Case = [string, string, 'cpu' | 'webgpu', Record<string, NdArray>?];
+
+/** The pruning lab: every method, the three patterns where the method takes one (small synthetic layers). */
+const P = 'rows=24&cols=40&tokens=96&heldTokens=32';
+const PRUNING_CASES: Case[] = [
+  ['prune-magnitude', `#/pruning?method=magnitude&${P}`, 'cpu'],
+  ['prune-magnitude-row', `#/pruning?method=magnitude&magGroup=row&sparsity=0.6&${P}`, 'cpu'],
+  ['prune-magnitude-24', `#/pruning?method=magnitude&pattern=2:4&${P}`, 'cpu'],
+  ['prune-magnitude-48', `#/pruning?method=magnitude&pattern=4:8&${P}`, 'cpu'],
+  ['prune-wanda', `#/pruning?method=wanda&${P}`, 'cpu'],
+  ['prune-wanda-24', `#/pruning?method=wanda&pattern=2:4&${P}`, 'cpu'],
+  ['prune-wanda-48', `#/pruning?method=wanda&pattern=4:8&${P}`, 'cpu'],
+  ['prune-wanda-gpu', `#/pruning?method=wanda&pattern=2:4&${P}`, 'webgpu'],
+  ['prune-sparsegpt', `#/pruning?method=sparsegpt&blocksize=16&${P}`, 'cpu'],
+  ['prune-sparsegpt-24', `#/pruning?method=sparsegpt&pattern=2:4&blocksize=16&${P}`, 'cpu'],
+  ['prune-sparsegpt-48', `#/pruning?method=sparsegpt&pattern=4:8&${P}`, 'cpu'],
+  ['prune-sparsegpt-wandamask', `#/pruning?method=sparsegpt&sgptMask=wanda&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot', `#/pruning?method=dsnot&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot-mag-nosign', `#/pruning?method=dsnot&dsnotInit=magnitude&signCheck=0&data=relu&${P}`, 'cpu'],
+  ['prune-dsnot-24', `#/pruning?method=dsnot&pattern=2:4&data=relu&${P}`, 'cpu'],
+  [
+    'prune-dsnot-48-sgpt',
+    `#/pruning?method=dsnot&pattern=4:8&dsnotInit=sparsegpt&blocksize=16&data=relu&${P}`,
+    'cpu',
+  ],
+  ['prune-rsparse', `#/pruning?method=rsparse&data=decaying&${P}`, 'cpu'],
+  ['prune-rsparse-alpha1', `#/pruning?method=rsparse&alpha=1&${P}`, 'cpu'],
+  ['prune-cospadi', `#/pruning?method=cospadi&atoms=16&nonzeros=4&iterations=2&${P}`, 'cpu'],
+  // More atoms than W·L's rank (24): the extra ones come from the lab's random stream, so only its factors are checked.
+  [
+    'prune-cospadi-factors',
+    `#/pruning?method=cospadi&atoms=30&nonzeros=6&iterations=2&data=decaying&${P}`,
+    'cpu',
+  ],
+  [
+    'prune-own-file',
+    '#/pruning?method=sparsegpt&pattern=2:4&data=file',
+    'cpu',
+    { W: nd(randomMatrix(12, 16, 5, 0, 'normal'), [12, 16]), X: own(6) },
+  ],
+];
+
+const CASES: Case[] = [
   ['matmul-cpu', '#/matmul?m=37&n=29&k=19&seed=2', 'cpu'],
   ['matmul-gpu', '#/matmul?m=37&n=29&k=19&seed=2', 'webgpu'],
   ['attn-dense', '#/attention?method=dense&n=70&d=16&heads=2&sweep=0', 'cpu'],
@@ -98,6 +143,7 @@ const CASES: Array<[string, string, 'cpu' | 'webgpu', Record<string, NdArray>?]>
     '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
     'webgpu',
   ],
+  ...PRUNING_CASES,
 ];
 
 /** Exports the cases to folders under `root`; their paths in order. */
@@ -124,6 +170,7 @@ const GROUPS: Array<[string, string[]]> = [
   ['matmul and attention', ['matmul', 'attn']],
   ['regression', ['reg']],
   ['sparse autoencoders', ['sae']],
+  ['pruning', ['prune']],
 ];
 
 describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
@@ -132,7 +179,7 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
     it(`${title}: ${cases.map((c) => c[0]).join(', ')}`, async () => {
       const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
       const dirs = await exportAll(root, cases);
-      const extra: string[] = [];
+      const extra: Array<[string, RegExp]> = [];
       if (prefixes.includes('attn')) {
         // A wrong selection must fail: the block-sparse export with every block marked kept (dense attention).
         const tampered = join(root, 'attn-blocksparse-tampered');
@@ -145,16 +192,83 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
           blocks.shape,
         );
         writeFileSync(join(tampered, 'outputs.npz'), writeNpz({ out, blocks: all }));
-        extra.push(tampered);
+        extra.push([tampered, /out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/]);
       }
-      const runs = runScripts(python as string, [...dirs, ...extra]);
-      for (const tampered of extra) {
+      if (prefixes.includes('prune')) {
+        // A wrong mask must fail: the 2:4 Wanda export with one kept and one pruned weight of a group swapped
+        // (still 2 of every 4, so only the recomputed mask can catch it).
+        const tampered = join(root, 'prune-wanda-24-tampered');
+        cpSync(join(root, 'prune-wanda-24'), tampered, { recursive: true });
+        const members = unzipSync(readFileSync(join(tampered, 'outputs.npz')));
+        const lab = Object.fromEntries(
+          Object.entries(members).map(([k, b]) => [k.replace(/\.npy$/, ''), readNpy(b)]),
+        );
+        const mask = Uint8Array.from(lab.mask.data as Uint8Array);
+        const kept = mask.subarray(0, 4).indexOf(1);
+        const pruned = mask.subarray(0, 4).indexOf(0);
+        mask[kept] = 0;
+        mask[pruned] = 1;
+        lab.mask = nd(mask, lab.mask.shape, 'uint8');
+        writeFileSync(join(tampered, 'outputs.npz'), writeNpz(lab));
+        extra.push([
+          tampered,
+          /mask +relative error .* FAIL\n[\s\S]*counts .* PASS[\s\S]*agreement with SparseLab: FAIL/,
+        ]);
+      }
+      const runs = runScripts(python as string, [...dirs, ...extra.map(([dir]) => dir)]);
+      for (const [tampered, fails] of extra) {
         expect(runs[tampered].code, runs[tampered].stdout).toBe(1);
-        expect(runs[tampered].stdout).toMatch(/out .* FAIL\n[\s\S]*agreement with SparseLab: FAIL/);
+        expect(runs[tampered].stdout).toMatch(fails);
       }
       expectAllPass(cases, dirs, runs);
     }, 180_000);
   }
+  it('pruning on WebGPU: a mask the GPU chose on float32 scores is checked by the fraction of entries that differ', async () => {
+    // The lab keeps the GPU's mask when it differs from the float64 one (metric maskMismatchVsCpu); here one
+    // swapped pair in a 160×128 layer (2 of 20 480 entries, within the lab's 1e-4) must pass, five must not.
+    const root = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+    const hash = '#/pruning?method=wanda&rows=160&cols=128&tokens=64&heldTokens=16';
+    const result = await exportCase(hash, join(root, 'cpu'));
+    const L = loadLayer(result.spec as never, { data: {} });
+    const dirs: string[] = [];
+    for (const swaps of [1, 5]) {
+      const mask = Uint8Array.from(result.arrays.mask.data as Uint8Array);
+      for (let r = 0; r < swaps; r++) {
+        const row = mask.subarray(r * 128, r * 128 + 128);
+        const [k, q] = [row.indexOf(1), row.indexOf(0)];
+        row[k] = 0;
+        row[q] = 1;
+      }
+      const kept = Float64Array.from(L.W, (w, i) => (mask[i] ? w : 0));
+      const gpuRun = {
+        ...result,
+        backend: 'webgpu' as const,
+        // What the lab records for a GPU mask: the mismatch count and the error of the mask it kept.
+        metrics: { ...result.metrics, maskMismatchVsCpu: 2 * swaps, relErr: weightErrors(L, kept).relErr },
+        arrays: {
+          ...result.arrays,
+          mask: nd(mask, [160, 128], 'uint8'),
+          pruned: nd(Float32Array.from(kept), [160, 128]),
+        },
+      };
+      const folder = await exportPython({
+        result: gpuRun,
+        values: result.spec,
+        data: {},
+        dataset,
+        url: hash,
+      });
+      const dir = join(root, `gpu-${swaps}`);
+      mkdirSync(dir);
+      for (const [name, body] of Object.entries(folder.files)) writeFileSync(join(dir, name), body);
+      dirs.push(dir);
+    }
+    const runs = runScripts(python as string, dirs);
+    expect(runs[dirs[0]].code, runs[dirs[0]].stdout).toBe(0);
+    expect(runs[dirs[0]].stdout).toMatch(/mask \(differ\) +relative error 9\.766e-05 .* PASS/);
+    expect(runs[dirs[1]].code, runs[dirs[1]].stdout).toBe(1);
+    expect(runs[dirs[1]].stdout).toMatch(/mask \(differ\) .* FAIL[\s\S]*pruned .* PASS[\s\S]*relErr .* PASS/);
+  }, 120_000);
   it('every case belongs to a group', () => {
     const grouped = CASES.filter(([name]) =>
       GROUPS.some(([, ps]) => ps.some((p) => name.startsWith(`${p}-`))),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { experiments } from '../experiments/registry';
 import type { RunResult } from '../experiments/types';
+import { pruningSpec } from '../spec/pruning';
 import { regressionSpec } from '../spec/regression';
 import { saeSpec } from '../spec/sae';
 import { exporters, exportPython } from './registry';
@@ -34,6 +35,16 @@ describe('Python exporters', () => {
     );
     const sae = saeSpec.defaults as Record<string, unknown>;
     await expect(exportPython(request('sae', { ...sae, study: 'frontier' }))).rejects.toThrow(/frontier/);
+    const prune = pruningSpec.defaults as Record<string, unknown>;
+    await expect(exportPython(request('pruning', { ...prune, study: 'sweep' }))).rejects.toThrow(
+      /layer study .* "sweep" runs every method .* no masks or weights to compare/,
+    );
+    await expect(
+      exportPython(request('pruning', { ...prune, study: 'training', data: 'digits_mlp' })),
+    ).rejects.toThrow(/"training" trains the digits MLP .* cannot replay/);
+    await expect(exportPython(request('pruning', { ...prune, data: 'digits_mlp' }))).rejects.toThrow(
+      /digits MLP is trained in the page .* export a single layer/,
+    );
     await expect(exportPython(request('nosuchlab', {}))).rejects.toThrow(/not available for nosuchlab/);
   });
 });

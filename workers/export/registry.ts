@@ -5,6 +5,7 @@
 import { UserError } from '../experiments/types';
 import { attentionExporter } from './attention';
 import { matmulExporter } from './matmul';
+import { pruningExporter } from './pruning';
 import { regressionExporter } from './regression';
 import { saeExporter } from './sae';
 import type { ExportFolder, ExportRequest, PythonExporter } from './types';
@@ -12,6 +13,7 @@ import type { ExportFolder, ExportRequest, PythonExporter } from './types';
 export const exporters: Record<string, PythonExporter> = {
   attention: attentionExporter,
   matmul: matmulExporter,
+  pruning: pruningExporter,
   regression: regressionExporter,
   sae: saeExporter,
 };
