@@ -19,6 +19,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   'attention-linear': async () => (await import('./attention-linear')).benchAttentionLinear,
   regression: async () => (await import('./regression')).benchRegression,
   sae: async () => (await import('./sae')).benchSae,
+  'peers-cpu': async () => (await import('./peers-cpu')).benchPeersCpu,
 };
 
 function flag(args: string[], name: string): string | undefined {
