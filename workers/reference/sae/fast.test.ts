@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../io/rng';
-import { gemmNT } from './fast';
+import { gemmNT, topkFast } from './fast';
 import { linear } from './forward';
 import { gemmRef } from './gemm';
+import { topkRow } from './select';
 
 describe('gemmNT (register-blocked) against the plain float64 references', () => {
   for (const [M, N, K] of [
@@ -32,4 +33,23 @@ describe('gemmNT (register-blocked) against the plain float64 references', () =>
         expect(Math.abs(noBias[q] - want0[q])).toBeLessThan(1e-13 * Math.max(scale, 1));
     });
   }
+});
+
+describe('topkFast against topkRow (ties to the lower index, candidates, short rows)', () => {
+  it('random rows with many ties, with and without a candidate mask', () => {
+    const rng = new Rng(11, 3);
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + rng.int(200);
+      const k = 1 + rng.int(70);
+      const levels = 1 + rng.int(6);
+      const row = Float64Array.from({ length: n + 3 }, () => (t % 2 ? rng.int(levels) : rng.normal()));
+      const cand =
+        t % 3 === 0 ? Uint8Array.from({ length: n }, () => (rng.uniform() < 0.4 ? 1 : 0)) : undefined;
+      expect(topkFast(row, 3, n, k, cand, topkRow)).toEqual(topkRow(row, 3, n, k, cand));
+    }
+  });
+  it('a row with NaN takes the reference path', () => {
+    const row = Float64Array.from([1, Number.NaN, 3, 2, 5]);
+    expect(topkFast(row, 0, 5, 2, undefined, topkRow)).toEqual(topkRow(row, 0, 5, 2));
+  });
 });

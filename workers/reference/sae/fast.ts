@@ -116,3 +116,89 @@ function dotRow(A: Float64Array, a: number, Bm: Float64Array, b: number, K: numb
   for (let p = 0; p < K; p++) s += A[a + p] * Bm[b + p];
   return s + init;
 }
+
+let scratch = new Float64Array(0);
+
+/**
+ * The same selection as select.ts `topkRow` (the k largest of row[off .. off+n) among `candidate` ones,
+ * ties to the lower index, indices ascending) in O(n): the k-th largest value T by quickselect on a copy,
+ * then one ascending scan taking every value above T and the first ones equal to T. Rows with NaN go to
+ * `topkRow` itself, so the two never differ.
+ */
+export function topkFast(
+  row: Float64Array,
+  off: number,
+  n: number,
+  k: number,
+  candidate?: ArrayLike<number>,
+  fallback?: (
+    row: Float64Array,
+    off: number,
+    n: number,
+    k: number,
+    candidate?: ArrayLike<number>,
+  ) => number[],
+): number[] {
+  if (k <= 0) return [];
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const s = scratch;
+  let cnt = 0;
+  let nan = false;
+  for (let i = 0; i < n; i++) {
+    if (candidate && !candidate[i]) continue;
+    const v = row[off + i];
+    if (v !== v) nan = true;
+    s[cnt++] = v;
+  }
+  if (nan && fallback) return fallback(row, off, n, k, candidate);
+  const out: number[] = [];
+  if (cnt <= k) {
+    for (let i = 0; i < n; i++) if (!candidate || candidate[i]) out.push(i);
+    return out;
+  }
+  const T = kthLargestInPlace(s, cnt, k);
+  let above = 0;
+  for (let q = 0; q < cnt; q++) if (s[q] > T) above++;
+  let equal = k - above;
+  for (let i = 0; i < n; i++) {
+    if (candidate && !candidate[i]) continue;
+    const v = row[off + i];
+    if (v > T) out.push(i);
+    else if (v === T && equal > 0) {
+      out.push(i);
+      equal--;
+    }
+  }
+  return out;
+}
+
+/** The k-th largest of s[0 .. len) (k ≥ 1), reordering s (Hoare partitions, median of three). */
+function kthLargestInPlace(s: Float64Array, len: number, k: number): number {
+  let lo = 0;
+  let hi = len - 1;
+  const target = k - 1; // position in descending order
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const a = s[lo];
+    const b = s[mid];
+    const c = s[hi];
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (s[i] > pivot) i++;
+      while (s[j] < pivot) j--;
+      if (i <= j) {
+        const t = s[i];
+        s[i] = s[j];
+        s[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return s[target];
+  }
+  return s[target];
+}
