@@ -147,6 +147,7 @@ export function enetCd(
       e2Err = sumErr * e2;
     }
     let eBound = Rref ? Math.sqrt(e2 + e2Err) : Number.POSITIVE_INFINITY;
+    let e2Lost = false;
     for (let j = 0; j < d; j++) {
       if (colSq[j] === 0) continue;
       const wj = w[j];
@@ -163,15 +164,41 @@ export function enetCd(
       at[j] = drift;
       const t = xr + wj * colSq[j];
       const mag = Math.abs(t) - a;
-      const wNew = mag > 0 ? (t > 0 ? mag : -mag) / (colSq[j] + beta) : 0;
-      if (wNew !== wj) {
+      let wNew = mag > 0 ? (t > 0 ? mag : -mag) / (colSq[j] + beta) : 0;
+      if (wj !== 0 && wNew === 0) {
+        // A coordinate leaving the support: decided as the plain loop (and scikit-learn) does, on
+        // X_jᵀ(R + w_jX_j) with the residual put back, so that a coordinate sitting on the threshold to
+        // rounding cannot flip in and out forever (which would keep the stopping test from ever firing).
+        colAxpy(XT, col, R, n, -wj);
+        const t2 = colDot(XT, col, R, n);
+        const mag2 = Math.abs(t2) - a;
+        wNew = mag2 > 0 ? (t2 > 0 ? mag2 : -mag2) / (colSq[j] + beta) : 0;
+        if (wNew !== 0) colAxpy(XT, col, R, n, wNew);
+        w[j] = wNew;
+        c[j] = t2;
+        const ad = Math.abs(wNew - wj);
+        drift += (Math.abs(wj) + Math.abs(wNew)) * nj + 2 * stepErr;
+        at[j] = drift;
+        if (ad > dwMax) dwMax = ad;
+        // Two residual updates: the snapshot's running distance is not tracked through them.
+        eBound = Number.POSITIVE_INFINITY;
+        e2Lost = true;
+      } else if (
+        wNew !== wj &&
+        // Both nonzero and apart by less than the rounding of t (t = X_jᵀR + w_j‖X_j‖² rounds differently
+        // from X_jᵀ(R + w_jX_j)): not a step, or such a coordinate could alternate between two values.
+        !(
+          wj !== 0 &&
+          Math.abs(wNew - wj) * (colSq[j] + beta) <= 16 * EPS * (Math.abs(xr) + Math.abs(wj) * colSq[j])
+        )
+      ) {
         const delta = wNew - wj;
         w[j] = wNew;
         colAxpy(XT, col, R, n, delta);
         const ad = Math.abs(delta);
         drift += ad * nj + stepErr;
         if (ad > dwMax) dwMax = ad;
-        if (Rref) {
+        if (Rref && !e2Lost) {
           const cross = 2 * delta * (xr - cref[j]);
           const sq = delta * delta * colSq[j];
           e2 += sq - cross;
@@ -395,17 +422,31 @@ export function enetPath(
     eps?: number;
     tol?: number;
     maxIter?: number;
+    /** Gram-matrix updates: 'auto' (scikit-learn's enet_path default) uses them when n > d. */
+    precompute?: boolean | 'auto';
   } = {},
 ): PathResult {
   const l1Ratio = opts.l1Ratio ?? 1;
   const alphas =
     opts.alphas ?? alphaGrid(alphaMax(X, y, n, d, l1Ratio), opts.nAlphas ?? 100, opts.eps ?? 1e-3);
-  const p = prepareCd(X, y, n, d);
   const A = alphas.length;
   const coefs = new Float64Array(A * d);
   const gaps = new Float64Array(A);
   const iterations = new Int32Array(A);
   const w = new Float64Array(d);
+  const pre = opts.precompute ?? false;
+  if (pre === true || (pre === 'auto' && n > d)) {
+    const g = prepareGram(X, y, n, d);
+    const H = Float64Array.from(g.q);
+    for (let k = 0; k < A; k++) {
+      const r = enetCdGram(g, alphas[k], l1Ratio, w, { tol: opts.tol, maxIter: opts.maxIter, H });
+      coefs.set(w, k * d);
+      gaps[k] = r.gap;
+      iterations[k] = r.iterations;
+    }
+    return { alphas, coefs, gaps, iterations };
+  }
+  const p = prepareCd(X, y, n, d);
   const R = Float64Array.from(y);
   const screen = cdScreen(p, R);
   for (let k = 0; k < A; k++) {
@@ -415,4 +456,100 @@ export function enetPath(
     iterations[k] = r.iterations;
   }
   return { alphas, coefs, gaps, iterations };
+}
+
+/**
+ * Coordinate descent on the Gram matrix (scikit-learn's `precompute=True`, its choice when n > d): with
+ * G = XᵀX and q = Xᵀy it keeps H = Xᵀ(y − Xw) = q − Gw, so a coordinate costs d (a column of G), not n.
+ * The gap needs ‖R‖² = ‖y‖² − 2wᵀq + wᵀGw and Rᵀy = ‖y‖² − wᵀq. Same sweeps and stopping rule as `enetCd`.
+ */
+export interface GramProblem {
+  n: number;
+  d: number;
+  /** d×d, symmetric. */
+  G: Float64Array;
+  q: Float64Array;
+  yNormSq: number;
+}
+
+export function prepareGram(X: Float64Array, y: Float64Array, n: number, d: number): GramProblem {
+  const G = new Float64Array(d * d);
+  const q = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    const yi = y[i];
+    for (let j = 0; j < d; j++) {
+      const xj = X[row + j];
+      if (xj === 0) continue;
+      q[j] += xj * yi;
+      const gj = j * d;
+      for (let l = j; l < d; l++) G[gj + l] += xj * X[row + l];
+    }
+  }
+  for (let j = 0; j < d; j++) for (let l = 0; l < j; l++) G[j * d + l] = G[l * d + j];
+  return { n, d, G, q, yNormSq: sqNorm(y) };
+}
+
+/** One solve on the Gram matrix; `H` must hold q − Gw on entry (kept current; null: computed). */
+export function enetCdGram(
+  p: GramProblem,
+  alpha: number,
+  l1Ratio: number,
+  w: Float64Array,
+  opts: { tol?: number; maxIter?: number; H?: Float64Array | null } = {},
+): CdResult {
+  const { n, d, G, q } = p;
+  const tolRel = opts.tol ?? 1e-4;
+  const maxIter = opts.maxIter ?? 1000;
+  const a = alpha * l1Ratio * n;
+  const beta = alpha * (1 - l1Ratio) * n;
+  let H = opts.H ?? null;
+  if (!H) {
+    H = Float64Array.from(q);
+    for (let l = 0; l < d; l++) if (w[l] !== 0) for (let j = 0; j < d; j++) H[j] -= G[l * d + j] * w[l];
+  }
+  const tol = tolRel * p.yNormSq;
+  let gap = tol + 1;
+  let it = 0;
+  for (; it < maxIter; it++) {
+    let wMax = 0;
+    let dwMax = 0;
+    for (let j = 0; j < d; j++) {
+      const gjj = G[j * d + j];
+      if (gjj === 0) continue;
+      const wj = w[j];
+      const t = H[j] + wj * gjj;
+      const mag = Math.abs(t) - a;
+      const wNew = mag > 0 ? (t > 0 ? mag : -mag) / (gjj + beta) : 0;
+      if (wNew !== wj) {
+        const delta = wNew - wj;
+        w[j] = wNew;
+        const col = j * d;
+        for (let l = 0; l < d; l++) H[l] -= delta * G[col + l];
+        const ad = Math.abs(delta);
+        if (ad > dwMax) dwMax = ad;
+      }
+      const aw = Math.abs(wNew);
+      if (aw > wMax) wMax = aw;
+    }
+    if (wMax === 0 || dwMax / wMax < tolRel || it === maxIter - 1) {
+      let dualNorm = 0;
+      let wq = 0;
+      let wH = 0;
+      for (let j = 0; j < d; j++) {
+        const v = Math.abs(H[j] - beta * w[j]);
+        if (v > dualNorm) dualNorm = v;
+        wq += w[j] * q[j];
+        wH += w[j] * H[j];
+      }
+      // wᵀGw = wᵀq − wᵀH, so ‖R‖² = ‖y‖² − 2wᵀq + wᵀGw = ‖y‖² − wᵀq − wᵀH.
+      const rNormSq = Math.max(0, p.yNormSq - wq - wH);
+      gap = gapFrom(dualNorm, rNormSq, p.yNormSq - wq, w, a, beta);
+      if (gap < tol) {
+        it++;
+        break;
+      }
+    }
+  }
+  return { w, gap, iterations: it, converged: gap < tol };
 }

@@ -147,7 +147,7 @@ export function topkFast(
   for (let i = 0; i < n; i++) {
     if (candidate && !candidate[i]) continue;
     const v = row[off + i];
-    if (v !== v) nan = true;
+    if (Number.isNaN(v)) nan = true;
     s[cnt++] = v;
   }
   if (nan && fallback) return fallback(row, off, n, k, candidate);
@@ -182,7 +182,7 @@ function kthLargestInPlace(s: Float64Array, len: number, k: number): number {
     const a = s[lo];
     const b = s[mid];
     const c = s[hi];
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c)); // median of three
     let i = lo;
     let j = hi;
     while (i <= j) {
