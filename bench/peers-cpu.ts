@@ -16,12 +16,15 @@ import { nd } from '../workers/core/ndarray';
 import { syntheticProblem } from '../workers/data/regression-synthetic';
 import { readNpy, writeNpy } from '../workers/io/npy';
 import { Rng } from '../workers/io/rng';
-import { alphaGrid, alphaMax, cdScreen, enetCd, prepareCd } from '../workers/reference/regression/enet-cd';
+import { alphaGrid, alphaMax, enetPath } from '../workers/reference/regression/enet-cd';
 import { defaultConfig, initParams } from '../workers/reference/sae/model';
 import { CpuSae } from '../workers/reference/sae/trainer';
 import type { BenchOptions, BenchRow } from './common';
 
-const LASSO = { n: 500, d: 2000, k: 20, nAlphas: 100, eps: 1e-3, tol: 1e-4, maxIter: 1000 };
+const LASSOS = [
+  { n: 500, d: 2000, k: 20, nAlphas: 100, eps: 1e-3, tol: 1e-4, maxIter: 1000 },
+  { n: 5000, d: 200, k: 20, nAlphas: 100, eps: 1e-3, tol: 1e-4, maxIter: 1000 },
+];
 const SAE = { d: 128, m: 2048, k: 16, batch: 256 };
 
 /** A Python process answering "lasso"/"sae" with the milliseconds the call took inside Python. */
@@ -110,16 +113,21 @@ const notRun = (name: string, size: string, what: string): BenchRow => ({
 export async function benchPeersCpu({ size }: BenchOptions): Promise<BenchRow[]> {
   const reps = size === 'gpu' ? 7 : 3;
   const rows: BenchRow[] = [];
-  const L = LASSO;
-  const lassoLabel = `n=${L.n}, d=${L.d}, ${L.nAlphas} α, tol ${L.tol}`;
   const saeLabel = `d=${SAE.d} m=${SAE.m} k=${SAE.k} B=${SAE.batch}`;
   const pyLasso = findPython(['numpy', 'sklearn']);
   const pySae = findPython(['numpy', 'torch']);
   const dir = mkdtempSync(join(tmpdir(), 'sparselab-peers-'));
   try {
-    // Lasso path.
-    if (!pyLasso) rows.push(notRun('Lasso path ÷ scikit-learn', lassoLabel, 'scikit-learn'));
-    else {
+    // Lasso paths: d > n (coordinate descent on the residual) and n ≫ d (Gram updates, as scikit-learn's
+    // enet_path chooses with precompute='auto' when n > d).
+    for (const L of LASSOS) {
+      const lassoLabel = `n=${L.n}, d=${L.d}, ${L.nAlphas} α, tol ${L.tol}`;
+      if (!pyLasso) {
+        rows.push(
+          notRun(`Lasso path ÷ scikit-learn${L.n > L.d ? ' (n ≫ d)' : ''}`, lassoLabel, 'scikit-learn'),
+        );
+        continue;
+      }
       const p = syntheticProblem(
         L.n,
         L.d,
@@ -133,19 +141,18 @@ export async function benchPeersCpu({ size }: BenchOptions): Promise<BenchRow[]>
       writeFileSync(join(dir, 'lasso_y.npy'), writeNpy(nd(p.y, [L.n])));
       writeFileSync(join(dir, 'lasso_alphas.npy'), writeNpy(nd(alphas, [L.nAlphas])));
       writeFileSync(join(dir, 'config.json'), JSON.stringify({ lasso: L }));
-      let coefs = new Float64Array(0);
+      let coefs: Float64Array = new Float64Array(0);
       let sweeps = 0;
+      const gram = L.n > L.d;
       const ours = () => {
-        const prob = prepareCd(p.X, p.y, L.n, L.d);
-        const w = new Float64Array(L.d);
-        const R = Float64Array.from(p.y);
-        const screen = cdScreen(prob, R);
-        coefs = new Float64Array(L.nAlphas * L.d);
-        sweeps = 0;
-        for (let a = 0; a < L.nAlphas; a++) {
-          sweeps += enetCd(prob, alphas[a], 1, w, { tol: L.tol, maxIter: L.maxIter, R, screen }).iterations;
-          coefs.set(w, a * L.d);
-        }
+        const r = enetPath(p.X, p.y, L.n, L.d, {
+          alphas,
+          tol: L.tol,
+          maxIter: L.maxIter,
+          precompute: 'auto',
+        });
+        coefs = r.coefs;
+        sweeps = r.iterations.reduce((x, y) => x + y, 0);
       };
       const peer = await PyPeer.start(pyLasso, dir);
       try {
@@ -158,14 +165,14 @@ export async function benchPeersCpu({ size }: BenchOptions): Promise<BenchRow[]>
           top = Math.max(top, Math.abs(Number(theirs[q])));
         }
         rows.push({
-          name: 'Lasso path ÷ scikit-learn',
+          name: `Lasso path ÷ scikit-learn${gram ? ' (n ≫ d)' : ''}`,
           size: lassoLabel,
           backend: 'cpu',
           medianMs: r.ours,
           peer: 'scikit-learn lasso_path (same α grid)',
           peerMedianMs: r.peer,
           ratio: r.peer / r.ours,
-          note: `alternated, ${reps} pairs after 1 warm-up; ${sweeps} sweeps; max |Δcoef| ${(diff / top).toExponential(1)} of max|coef|; goal ratio ≥ 0.67 (within 1.5×)`,
+          note: `alternated, ${reps} pairs after 1 warm-up; ${gram ? 'Gram updates in both; ' : ''}${sweeps} sweeps; max |Δcoef| ${(diff / top).toExponential(1)} of max|coef|; goal ratio ≥ 0.67 (within 1.5×)`,
         });
       } finally {
         peer.stop();

@@ -5,6 +5,7 @@
  * stopping on the duality gap < tol·‖y‖² (checked after sweeps whose largest step is small).
  * Paths follow `enet_path`: scikit-learn's log-spaced α grid, warm-started from the previous α.
  */
+import { gemmNT } from '../sae/fast';
 import { colSqNorms, dot, matTVec, sqNorm, transpose } from './linalg';
 
 export interface CdResult {
@@ -211,7 +212,7 @@ export function enetCd(
       if (aw > wMax) wMax = aw;
     }
     if (wMax === 0 || dwMax / wMax < tolRel || it === maxIter - 1) {
-      gap = gapAndRefresh(p, w, R, a, beta, sc, drift);
+      gap = gapAndRefresh(p, w, R, a, beta, sc, drift, dotErr);
       if (gap < tol) {
         it++;
         break;
@@ -231,15 +232,33 @@ function gapAndRefresh(
   beta: number,
   sc: CdScreen,
   drift: number,
+  dotErr: number,
 ): number {
-  const { n, d, y, XT } = p;
+  const { n, d, y, XT, colSq, colNorm } = p;
+  const { c, at, cref } = sc;
+  // The gap needs only the largest |X_jᵀR − βw_j|: nonzero coordinates first, then a zero one only when
+  // its bound (as in the sweeps) could exceed the largest so far. The maximum is the full loop's.
   let dualNorm = 0;
   for (let j = 0; j < d; j++) {
+    if (w[j] === 0) continue;
     const t = colDot(XT, j * n, R, n);
-    sc.c[j] = t;
-    sc.at[j] = drift;
-    sc.cref[j] = t;
+    c[j] = t;
+    at[j] = drift;
+    cref[j] = t;
     const v = Math.abs(t - beta * w[j]);
+    if (v > dualNorm) dualNorm = v;
+  }
+  for (let j = 0; j < d; j++) {
+    if (w[j] !== 0) continue;
+    if (colSq[j] === 0 || Math.abs(c[j]) + colNorm[j] * (drift - at[j] + 2 * dotErr) <= dualNorm) {
+      cref[j] = Number.NaN; // no snapshot value: the sweeps use the drift bound for it
+      continue;
+    }
+    const t = colDot(XT, j * n, R, n);
+    c[j] = t;
+    at[j] = drift;
+    cref[j] = t;
+    const v = Math.abs(t);
     if (v > dualNorm) dualNorm = v;
   }
   if (sc.Rref) sc.Rref.set(R);
@@ -473,20 +492,12 @@ export interface GramProblem {
 }
 
 export function prepareGram(X: Float64Array, y: Float64Array, n: number, d: number): GramProblem {
-  const G = new Float64Array(d * d);
-  const q = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
-    const yi = y[i];
-    for (let j = 0; j < d; j++) {
-      const xj = X[row + j];
-      if (xj === 0) continue;
-      q[j] += xj * yi;
-      const gj = j * d;
-      for (let l = j; l < d; l++) G[gj + l] += xj * X[row + l];
-    }
-  }
+  // G = XᵀX as Xᵀ·(Xᵀ)ᵀ in the register-blocked product, then made exactly symmetric.
+  const XT = transpose(X, n, d);
+  const G = gemmNT(XT, XT, d, d, n, null);
   for (let j = 0; j < d; j++) for (let l = 0; l < j; l++) G[j * d + l] = G[l * d + j];
+  const q = new Float64Array(d);
+  for (let j = 0; j < d; j++) q[j] = dot(XT.subarray(j * n, (j + 1) * n), y);
   return { n, d, G, q, yNormSq: sqNorm(y) };
 }
 
