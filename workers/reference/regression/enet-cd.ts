@@ -494,7 +494,7 @@ export interface GramProblem {
 export function prepareGram(X: Float64Array, y: Float64Array, n: number, d: number): GramProblem {
   // G = XᵀX as Xᵀ·(Xᵀ)ᵀ in the register-blocked product, then made exactly symmetric.
   const XT = transpose(X, n, d);
-  const G = gemmNT(XT, XT, d, d, n, null);
+  const G = gemmNT(XT, XT, d, d, n, null, new Float64Array(d * d), true);
   for (let j = 0; j < d; j++) for (let l = 0; l < j; l++) G[j * d + l] = G[l * d + j];
   const q = new Float64Array(d);
   for (let j = 0; j < d; j++) q[j] = dot(XT.subarray(j * n, (j + 1) * n), y);

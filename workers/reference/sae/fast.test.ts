@@ -27,6 +27,12 @@ describe('gemmNT (register-blocked) against the plain float64 references', () =>
         expect(Math.abs(got[q] - want[q])).toBeLessThan(1e-13 * Math.max(scale, 1));
         expect(Math.abs(lin[q] - want[q])).toBeLessThan(1e-13 * Math.max(scale, 1));
       }
+      const up = gemmNT(A, Bm, M, N, K, null, new Float64Array(M * N), true);
+      for (let i = 0; i < M; i++)
+        for (let j = i; j < N; j++)
+          expect(Math.abs(up[i * N + j] - (want[i * N + j] - bias[j]))).toBeLessThan(
+            1e-13 * Math.max(scale, 1),
+          );
       const noBias = gemmNT(A, Bm, M, N, K, null);
       const want0 = gemmRef(A, Bm, { M, N, K, transB: true });
       for (let q = 0; q < want0.length; q++)

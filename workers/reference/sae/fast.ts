@@ -11,7 +11,10 @@
 /** Rows of B per panel: 32 rows × K ≤ 256 doubles stay within a 64 KiB cache. */
 const PANEL = 32;
 
-/** out (M×N) = A (M×K) · B (N×K)ᵀ + bias (length N, optional). */
+/**
+ * out (M×N) = A (M×K) · B (N×K)ᵀ + bias (length N, optional). `upper`: only entries on or above the
+ * diagonal are needed (a Gram matrix, mirrored by the caller); 4×4 blocks wholly below it are skipped.
+ */
 export function gemmNT(
   A: Float64Array,
   Bm: Float64Array,
@@ -20,6 +23,7 @@ export function gemmNT(
   K: number,
   bias: Float64Array | null,
   out: Float64Array = new Float64Array(M * N),
+  upper = false,
 ): Float64Array {
   const M4 = M - (M % 4);
   for (let n0 = 0; n0 < N; n0 += PANEL) {
@@ -31,6 +35,7 @@ export function gemmNT(
       const a2 = a1 + K;
       const a3 = a2 + K;
       for (let j = n0; j < n4; j += 4) {
+        if (upper && j + 3 < i) continue;
         const b0 = j * K;
         const b1 = b0 + K;
         const b2 = b1 + K;
