@@ -111,7 +111,7 @@ const notRun = (name: string, size: string, what: string): BenchRow => ({
 });
 
 export async function benchPeersCpu({ size }: BenchOptions): Promise<BenchRow[]> {
-  const reps = size === 'gpu' ? 7 : 3;
+  const reps = size === 'gpu' ? 9 : 5;
   const rows: BenchRow[] = [];
   const saeLabel = `d=${SAE.d} m=${SAE.m} k=${SAE.k} B=${SAE.batch}`;
   const pyLasso = findPython(['numpy', 'sklearn']);
@@ -218,7 +218,7 @@ export async function benchPeersCpu({ size }: BenchOptions): Promise<BenchRow[]>
       };
       const peer = await PyPeer.start(pySae, dir);
       try {
-        const r = await alternate(ours, () => peer.time('sae'), size === 'gpu' ? 15 : 7, 3);
+        const r = await alternate(ours, () => peer.time('sae'), size === 'gpu' ? 21 : 11, 3);
         rows.push({
           name: 'SAE step ÷ PyTorch CPU (1 thread)',
           size: saeLabel,

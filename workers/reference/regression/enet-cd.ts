@@ -212,7 +212,7 @@ export function enetCd(
       if (aw > wMax) wMax = aw;
     }
     if (wMax === 0 || dwMax / wMax < tolRel || it === maxIter - 1) {
-      gap = gapAndRefresh(p, w, R, a, beta, sc, drift, dotErr);
+      gap = gapAndRefresh(p, w, R, a, beta, sc, drift);
       if (gap < tol) {
         it++;
         break;
@@ -232,33 +232,15 @@ function gapAndRefresh(
   beta: number,
   sc: CdScreen,
   drift: number,
-  dotErr: number,
 ): number {
-  const { n, d, y, XT, colSq, colNorm } = p;
-  const { c, at, cref } = sc;
-  // The gap needs only the largest |X_jᵀR − βw_j|: nonzero coordinates first, then a zero one only when
-  // its bound (as in the sweeps) could exceed the largest so far. The maximum is the full loop's.
+  const { n, d, y, XT } = p;
   let dualNorm = 0;
   for (let j = 0; j < d; j++) {
-    if (w[j] === 0) continue;
     const t = colDot(XT, j * n, R, n);
-    c[j] = t;
-    at[j] = drift;
-    cref[j] = t;
+    sc.c[j] = t;
+    sc.at[j] = drift;
+    sc.cref[j] = t;
     const v = Math.abs(t - beta * w[j]);
-    if (v > dualNorm) dualNorm = v;
-  }
-  for (let j = 0; j < d; j++) {
-    if (w[j] !== 0) continue;
-    if (colSq[j] === 0 || Math.abs(c[j]) + colNorm[j] * (drift - at[j] + 2 * dotErr) <= dualNorm) {
-      cref[j] = Number.NaN; // no snapshot value: the sweeps use the drift bound for it
-      continue;
-    }
-    const t = colDot(XT, j * n, R, n);
-    c[j] = t;
-    at[j] = drift;
-    cref[j] = t;
-    const v = Math.abs(t);
     if (v > dualNorm) dualNorm = v;
   }
   if (sc.Rref) sc.Rref.set(R);
