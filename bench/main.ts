@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   sae: async () => (await import('./sae')).benchSae,
   crossover: async () => (await import('./crossover')).benchCrossover,
   pruning: async () => (await import('./pruning')).benchPruning,
+  'peers-cpu': async () => (await import('./peers-cpu')).benchPeersCpu,
 };
 
 function flag(args: string[], name: string): string | undefined {

@@ -34,6 +34,9 @@ options:
   --out DIR              write every output array as DIR/<name>.npy and DIR/result.json
   --python DIR           (export) run, then write DIR/run.py, inputs.npz, outputs.npz: a script that
                          recomputes the run with NumPy / scikit-learn / PyTorch and checks its agreement
+  --max-memory GB        refuse runs estimated to need more memory (default 2; the spec's maxMemoryGB)
+  --max-gflop N          refuse runs estimated to need more work (default 2,000 on the CPU, 200,000 on
+                         WebGPU; the spec's maxGflop)
   --help                 this text
 
 stdout gets a JSON summary (spec, backend, adapter, metrics, timings, parity); errors go to stderr, exit code 1.`;
@@ -47,10 +50,12 @@ interface Args {
   archives: string[];
   out?: string;
   python?: string;
+  /** --max-memory / --max-gflop: the spec's maxMemoryGB / maxGflop. */
+  limits: Record<string, number>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { cmd: argv[0] ?? 'help', data: {}, archives: [] };
+  const args: Args = { cmd: argv[0] ?? 'help', data: {}, archives: [], limits: {} };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -70,6 +75,11 @@ function parseArgs(argv: string[]): Args {
         args.data[m[1]] = m[2];
       } else if (/\.npz$/i.test(v)) args.archives.push(v);
       else throw new Error('--data takes NAME=PATH (e.g. --data q=q.npy) or an archive PATH.npz');
+    } else if (a === '--max-memory' || a === '--max-gflop') {
+      const v = value();
+      const x = Number(v);
+      if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${a} needs a positive number (got "${v}")`);
+      args.limits[a === '--max-memory' ? 'maxMemoryGB' : 'maxGflop'] = x;
     } else if (a === '--out') args.out = value();
     else if (a === '--python') args.python = value();
     else if (a === '--help' || a === '-h') args.cmd = 'help';
@@ -187,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
     const bad = spec.issues.filter((i) => !i.note);
     if (bad.length)
       throw new Error(`bad spec: ${bad.map((i) => i.message.replace(/; using .*$/, '')).join('; ')}`);
-    let values = { ...spec.values };
+    let values = { ...spec.values, ...args.limits };
 
     const { data, inputs } = await loadDataArgs(spec.def, args.data, args.archives, values);
     for (const [name, f] of Object.entries(spec.def.fields)) {

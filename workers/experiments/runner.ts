@@ -3,6 +3,7 @@ import { countNonFinite } from '../core/ndarray';
 import { checkUserData } from '../io/user-data';
 import { dataIssues, usedValues } from '../spec/data-rule';
 import { validate } from '../spec/define';
+import { checkLimits, estimateRun, limitsFor } from './estimate';
 import { experimentFor } from './registry';
 import { type RunContext, type RunResult, UserError } from './types';
 
@@ -22,6 +23,10 @@ export async function runExperiment(
   checkUserData(ctx.data, ctx.inputs, (m) => {
     throw new UserError(m);
   });
+  // Work and memory, estimated before anything is allocated: over the limits, the run is refused.
+  const estimate = estimateRun(id, checked.values as Record<string, unknown>, ctx.backend, ctx.data);
+  if (estimate)
+    checkLimits(estimate, limitsFor(checked.values as Record<string, unknown>, ctx.backend), ctx.backend);
   const t0 = performance.now();
   const out = ctx.gpu
     ? await withGpuErrors(ctx.gpu.device, () => exp.run(checked.values, ctx))
@@ -57,6 +62,9 @@ export async function runExperiment(
       },
     ],
     adapter: ctx.gpu?.adapter ?? null,
+    ...(estimate
+      ? { estimate: { gflop: estimate.flops / 1e9, gb: estimate.bytes / 1e9, detail: estimate.detail } }
+      : {}),
     nonFinite,
     ...(ctx.inputs && Object.keys(ctx.data).length
       ? {

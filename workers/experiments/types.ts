@@ -112,6 +112,8 @@ export interface RunResult extends RunOutput {
   backend: Backend;
   stages: StageRecord[];
   adapter: AdapterSummary | null;
+  /** The work and memory estimated before the run (checked against the Limits fields). */
+  estimate?: { gflop: number; gb: number; detail: string };
   /** Arrays with NaN or Inf: name → count. Views must not plot these silently. */
   nonFinite: Record<string, number>;
   /** The user's files this run read, by data slot: file, dtype and every conversion made on read. */

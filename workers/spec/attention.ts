@@ -1,5 +1,5 @@
 /** Attention lab: dense, windowed, block-sparse, HiP, SEA, linear, SLA and log-linear attention on the same Q/K/V. */
-import { seedField } from './common';
+import { limitFields, seedField } from './common';
 import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num, text } from './fields';
@@ -156,6 +156,7 @@ export const attentionSpec = defineSpec({
       show: (v) => v.data !== 'file',
     }),
     seed: seedField,
+    ...limitFields,
     window: num({
       label: 'Window w',
       default: 64,

@@ -1,5 +1,5 @@
 /** Matrix multiply: the end-to-end check of the compute pipe (spec → worker → kernel → views). */
-import { seedField } from './common';
+import { limitFields, seedField } from './common';
 import { shapeOf } from './data-rule';
 import { defineSpec } from './define';
 import { choice, file, num } from './fields';
@@ -29,6 +29,7 @@ export const matmulSpec = defineSpec({
       optionLabels: { normal: 'Gaussian N(0,1)', uniform: 'Uniform [-1, 1)' },
     }),
     seed: seedField,
+    ...limitFields,
     a: file({
       label: 'Your A (m×k)',
       group: 'Your data',

@@ -3,7 +3,7 @@
  * sparse Bayesian learning, ridge, and the local-differential-privacy estimators of arXiv 2310.07367.
  * One spec drives single fits, paths, cross-validation, error sweeps and phase diagrams (`study`).
  */
-import { seedField } from './common';
+import { limitFields, seedField } from './common';
 import { type DataIssue, fileLabel, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
@@ -407,6 +407,7 @@ export const regressionSpec = defineSpec({
       show: (v) => wData(v) && !isPhase(v),
     }),
     seed: seedField,
+    ...limitFields,
     X: file({
       label: 'X (n × d)',
       group: 'Data',

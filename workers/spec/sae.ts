@@ -2,7 +2,7 @@
  * Sparse autoencoders: train ReLU-L1, TopK, BatchTopK, JumpReLU or PolySAE dictionaries on toy data in
  * superposition, on digits, or on the user's own activations (`x`, samples × d), and sweep the L0–MSE frontier.
  */
-import { seedField } from './common';
+import { limitFields, seedField } from './common';
 import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
@@ -333,6 +333,7 @@ export const saeSpec = defineSpec({
       help: '10% are held out for the final metrics and the dark-matter fit.',
     }),
     seed: seedField,
+    ...limitFields,
     keepCodes: bool({
       label: 'Write codes',
       default: false,

@@ -5,7 +5,7 @@
  * by test MSE; the α with the least mean MSE is chosen. The full-data path is drawn with that α marked.
  */
 import { nd } from '../../core/ndarray';
-import { alphaGrid, alphaMax, enetCd, prepareCd } from '../../reference/regression/enet-cd';
+import { alphaGrid, alphaMax, cdScreen, enetCd, prepareCd } from '../../reference/regression/enet-cd';
 import { centre, interceptOf, l2Dist, sqNorm } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
 import { breathe, type RunContext, type RunOutput, UserError } from '../types';
@@ -36,9 +36,10 @@ function pathOn(
   const p = prepareCd(X, y, n, d);
   const w = new Float64Array(d);
   const R = Float64Array.from(y);
+  const screen = cdScreen(p, R);
   const coefs = new Float64Array(alphas.length * d);
   for (let a = 0; a < alphas.length; a++) {
-    enetCd(p, alphas[a], l1Ratio, w, { tol: v.tol, maxIter: v.maxIter, R });
+    enetCd(p, alphas[a], l1Ratio, w, { tol: v.tol, maxIter: v.maxIter, R, screen });
     coefs.set(w, a * d);
   }
   return coefs;

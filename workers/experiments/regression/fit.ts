@@ -4,7 +4,14 @@ import { randomDesign } from '../../data/regression-synthetic';
 import { checkFits } from '../../gpu/device';
 import { Rng } from '../../io/rng';
 import { FistaGpu } from '../../kernels/regression-fista';
-import { alphaGrid, alphaMax, enetCd, prepareCd, sklearnDualGap } from '../../reference/regression/enet-cd';
+import {
+  alphaGrid,
+  alphaMax,
+  cdScreen,
+  enetCd,
+  prepareCd,
+  sklearnDualGap,
+} from '../../reference/regression/enet-cd';
 import { larsLasso } from '../../reference/regression/lars';
 import { interceptOf, l2Dist, sqNorm } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
@@ -298,9 +305,10 @@ async function runPath(
       const prob = prepareCd(f.X, f.y, n, d);
       const w = new Float64Array(d);
       const R = Float64Array.from(f.y);
+      const screen = cdScreen(prob, R);
       let last = performance.now();
       for (let a = 0; a < A; a++) {
-        const r = enetCd(prob, alphas[a], l1Ratio, w, { tol: v.tol, maxIter: v.maxIter, R });
+        const r = enetCd(prob, alphas[a], l1Ratio, w, { tol: v.tol, maxIter: v.maxIter, R, screen });
         coefs.set(w, a * d);
         totalIter += r.iterations;
         worstGap = Math.max(worstGap, r.gap / Math.max(prob.yNormSq, 1e-300));

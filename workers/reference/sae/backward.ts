@@ -40,11 +40,15 @@ export function backward(
       l1Scale = (c.l1 * sparsityScale) / (B * Math.sqrt(c.variance));
       norms = rowNorms(W, m, d);
     }
+    // Hoisted: property look-ups on a Params record inside the inner loops cost more than the arithmetic.
+    const gW = g.W_dec;
+    const z = f.z;
+    const sel = f.sel;
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < m; i++) {
-        const zi = f.z[b * m + i];
-        if (zi !== 0) for (let j = 0; j < d; j++) g.W_dec[i * d + j] += zi * G[b * d + j];
-        if (zi !== 0 || needAll || (f.sel?.[b * m + i] ?? 0)) {
+        const zi = z[b * m + i];
+        if (zi !== 0) for (let j = 0; j < d; j++) gW[i * d + j] += zi * G[b * d + j];
+        if (zi !== 0 || needAll || (sel ? sel[b * m + i] : 0)) {
           let s = 0;
           for (let j = 0; j < d; j++) s += G[b * d + j] * W[i * d + j];
           gz[b * m + i] = s + (norms ? l1Scale * norms[i] : 0);
@@ -78,8 +82,10 @@ export function backward(
       }
     }
   } else {
+    const sel = f.sel;
+    const pre = f.pre;
     for (let q = 0; q < gpre.length; q++) {
-      const pass = f.sel ? f.sel[q] === 1 && f.pre[q] > 0 : f.pre[q] > 0;
+      const pass = sel ? sel[q] === 1 && pre[q] > 0 : pre[q] > 0;
       if (pass) gpre[q] = gz[q];
     }
   }
@@ -90,14 +96,16 @@ export function backward(
     const s = A.norm > 0 ? (2 * c.auxCoeff) / A.norm : 0;
     const Ga = new Float64Array(B * d);
     for (let q = 0; q < Ga.length; q++) Ga[q] = s * (A.ehat[q] - A.target[q]);
+    const gW = g.W_dec;
+    const zA = A.z;
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < m; i++) {
         const q = b * m + i;
-        const zi = A.z[q];
+        const zi = zA[q];
         if (zi === 0) continue; // kept and π > 0: only these pass a gradient
         let dot = 0;
         for (let j = 0; j < d; j++) {
-          g.W_dec[i * d + j] += zi * Ga[b * d + j];
+          gW[i * d + j] += zi * Ga[b * d + j];
           dot += Ga[b * d + j] * W[i * d + j];
         }
         gpre[q] += dot;
@@ -105,17 +113,22 @@ export function backward(
     }
   }
 
+  const gWe = g.W_enc;
+  const gbe = g.b_enc;
+  const gbd = g.b_dec;
+  const xc = f.xc;
+  const We = p.W_enc;
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < m; i++) {
       const gp = gpre[b * m + i];
       if (gp === 0) continue;
-      g.b_enc[i] += gp;
-      for (let j = 0; j < d; j++) g.W_enc[i * d + j] += gp * f.xc[b * d + j];
+      gbe[i] += gp;
+      for (let j = 0; j < d; j++) gWe[i * d + j] += gp * xc[b * d + j];
     }
   }
   for (let i = 0; i < m; i++) {
-    const gb = g.b_enc[i];
-    if (gb !== 0) for (let j = 0; j < d; j++) g.b_dec[j] -= gb * p.W_enc[i * d + j];
+    const gb = gbe[i];
+    if (gb !== 0) for (let j = 0; j < d; j++) gbd[j] -= gb * We[i * d + j];
   }
   return g;
 }

@@ -8,6 +8,7 @@
  *   aux = α‖e − ẑ·W_dec‖²/‖e‖² with e = X − x̂ held constant and ẑ = ReLU(TopK_{k_aux}) over dead latents
  *   (0 while no latent is dead).
  */
+import { gemmNT, topkFast } from './fast';
 import { isPoly, type Params, type SaeConfig, usesAux } from './model';
 import { kthLargest, topkRow } from './select';
 
@@ -53,7 +54,7 @@ export function forward(
   const { d, m } = c;
   const xc = new Float64Array(B * d);
   for (let b = 0; b < B; b++) for (let j = 0; j < d; j++) xc[b * d + j] = X[b * d + j] - p.b_dec[j];
-  const pre = linear(xc, p.W_enc, p.b_enc, B, m, d);
+  const pre = gemmNT(xc, p.W_enc, B, m, d, p.b_enc); // = linear(xc, W_enc, b_enc), register-blocked
   const z = new Float64Array(B * m);
   let sel: Uint8Array | undefined;
   let theta: Float64Array | undefined;
@@ -125,7 +126,8 @@ export function forward(
     const zA = new Float64Array(B * m);
     const selA = new Uint8Array(B * m);
     for (let b = 0; b < B; b++) {
-      for (const i of topkRow(pre, b * m, m, c.auxK, o.dead)) {
+      // Quickselect: faster than the insertion buffer for AuxK's larger k (same set, tested).
+      for (const i of topkFast(pre, b * m, m, c.auxK, o.dead, topkRow)) {
         selA[b * m + i] = 1;
         if (pre[b * m + i] > 0) zA[b * m + i] = pre[b * m + i];
       }

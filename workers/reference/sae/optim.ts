@@ -51,14 +51,15 @@ export function adamUpdate(
   s.t++;
   const bc1 = 1 - c.beta1 ** s.t;
   const bc2 = 1 - c.beta2 ** s.t;
+  const { beta1, beta2, eps } = c; // hoisted: property reads in the loop cost more than the arithmetic
   for (const [k, w] of Object.entries(p)) {
     const gr = g[k];
     const m = s.m[k];
     const v = s.v[k];
     for (let i = 0; i < w.length; i++) {
-      m[i] = c.beta1 * m[i] + (1 - c.beta1) * gr[i];
-      v[i] = c.beta2 * v[i] + (1 - c.beta2) * gr[i] * gr[i];
-      w[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + c.eps);
+      m[i] = beta1 * m[i] + (1 - beta1) * gr[i];
+      v[i] = beta2 * v[i] + (1 - beta2) * gr[i] * gr[i];
+      w[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + eps);
     }
   }
 }
