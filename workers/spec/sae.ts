@@ -6,7 +6,7 @@ import { seedField } from './common';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
-export const SAE_MODELS = ['relu_l1', 'topk', 'batchtopk', 'jumprelu', 'polysae'] as const;
+export const SAE_MODELS = ['relu_l1', 'relu_l1_unit', 'topk', 'batchtopk', 'jumprelu', 'polysae'] as const;
 export type SaeModelName = (typeof SAE_MODELS)[number];
 
 type V = Record<string, unknown>;
@@ -37,7 +37,7 @@ export const saeSpec = defineSpec({
       show: isFrontier,
       optionLabels: {
         topk_vs_relu: 'TopK (over k) and ReLU-L1 (over λ)',
-        all: 'TopK, BatchTopK, JumpReLU and ReLU-L1',
+        all: 'TopK, BatchTopK, JumpReLU and ReLU-L1 (2024 and 2023 forms)',
         model: 'Only the chosen model',
       },
     }),
@@ -56,13 +56,14 @@ export const saeSpec = defineSpec({
       default: 'topk',
       group: 'Model',
       optionLabels: {
-        relu_l1: 'ReLU + L1 penalty',
+        relu_l1: 'ReLU + L1 penalty (April 2024: free decoder norms)',
+        relu_l1_unit: 'ReLU + L1, 2023 form (unit-norm atoms)',
         topk: 'TopK (+ AuxK)',
         batchtopk: 'BatchTopK',
         jumprelu: 'JumpReLU (straight-through)',
         polysae: 'PolySAE (polynomial decoder)',
       },
-      help: 'ReLU-L1: f = ReLU(W_e(x−b_d)+b_e), L = MSE + λΣf_i‖d_i‖. TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
+      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
     }),
     latents: num({
       label: 'Latents (M)',
@@ -91,7 +92,7 @@ export const saeSpec = defineSpec({
       max: 100,
       log: true,
       group: 'Model',
-      show: isModel('relu_l1'),
+      show: isModel('relu_l1', 'relu_l1_unit'),
       help: 'Penalty λ Σ_i f_i‖d_i‖ / √v, with v the data variance, so λ does not depend on the scale of x. Warmed up linearly over the first 5% of steps.',
     }),
     auxK: num({

@@ -94,7 +94,8 @@ export type SaePartial =
     };
 
 export const MODEL_LABELS: Record<SaeModel, string> = {
-  relu_l1: 'ReLU-L1',
+  relu_l1: 'ReLU-L1 (2024)',
+  relu_l1_unit: 'ReLU-L1 (2023, unit norm)',
   topk: 'TopK',
   batchtopk: 'BatchTopK',
   jumprelu: 'JumpReLU',
