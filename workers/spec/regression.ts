@@ -21,10 +21,11 @@ export const SOLVERS = [
   'ridge',
   'ldp_ni',
   'ldp_si',
+  'precond_lasso',
 ] as const;
 export type Solver = (typeof SOLVERS)[number];
 
-export const STUDIES = ['fit', 'cv', 'sweep_n', 'sweep_eps', 'phase'] as const;
+export const STUDIES = ['fit', 'cv', 'sweep_n', 'sweep_eps', 'phase', 'supports'] as const;
 export type Study = (typeof STUDIES)[number];
 
 type V = Record<string, unknown>;
@@ -40,6 +41,11 @@ const LDP = ['ldp_ni', 'ldp_si'];
 const ITERATIVE = ['lasso', 'enet', 'lasso_path', 'enet_path', 'fista', 'iht', 'htp', 'sbl'];
 
 const isPhase = is('study', 'phase');
+/** The random-support studies: certificates over supports, or the preconditioned Lasso's error vs N. */
+const isRandomSupport = (v: V) =>
+  v.study === 'supports' || (v.study === 'sweep_n' && v.solver === 'precond_lasso');
+/** Designs built by the random-support harness (columns scaled to ‖X_j‖²/N = 1). */
+export const HARD_DESIGNS = ['gaussian', 'grouped', 'lowrank', 'cumsum'];
 const isEpsSweep = is('study', 'sweep_eps');
 /** Sweeps and phase diagrams always generate their problems; fits and CV may use real data. */
 const synthData = (v: V) => !is('study', 'fit', 'cv')(v) || v.source === 'synthetic';
@@ -71,6 +77,7 @@ export const regressionSpec = defineSpec({
         sweep_n: 'Error vs n (trials)',
         sweep_eps: 'Error vs ε (LDP, trials)',
         phase: 'Phase diagram (δ = n/d, ρ = k/n)',
+        supports: 'Random vs adversarial supports (certificate ρ_D(S))',
       },
       help: 'What to compute: one fit (or a whole path), a K-fold CV curve over α, ℓ2 error against n or ε over seeded trials, or a Donoho–Tanner phase diagram.',
     }),
@@ -92,6 +99,7 @@ export const regressionSpec = defineSpec({
         ridge: 'Ridge / least squares',
         ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
         ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
+        precond_lasso: 'Preconditioned Lasso (exploratory; not arXiv 2511.06211’s algorithm)',
       },
       help: 'Lasso/elastic net use scikit-learn’s objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖². The LDP estimators privatise every user’s (x, y) before the server sees it; their constants are this lab’s reading of the paper.',
     }),
@@ -105,6 +113,7 @@ export const regressionSpec = defineSpec({
       help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Not used when the α rule is the theory rule.',
       show: (v) =>
         (is('solver', 'ridge')(v) ||
+          (is('solver', 'precond_lasso')(v) && v.study === 'fit') ||
           (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
         !isPhase(v) &&
         v.study !== 'cv',
@@ -155,7 +164,7 @@ export const regressionSpec = defineSpec({
       default: true,
       group: 'Method',
       help: '1: centre X and y, fit, and report b = ȳ − x̄ᵀw (scikit-learn’s estimators). 0: use X and y as given (scikit-learn’s lasso_path; the golden cases).',
-      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v),
+      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v) && !isRandomSupport(v),
     }),
     k: num({
       label: 'Atoms k',
@@ -254,7 +263,7 @@ export const regressionSpec = defineSpec({
       help: 'Sweeps and phase diagrams always use synthetic data. Supplying X (and y) selects your data.',
       show: is('study', 'fit', 'cv'),
     }),
-    design: choice(['gaussian', 'rademacher', 'toeplitz'], {
+    design: choice(['gaussian', 'rademacher', 'toeplitz', 'grouped', 'lowrank', 'cumsum'], {
       label: 'Design X',
       default: 'gaussian',
       group: 'Data',
@@ -262,8 +271,63 @@ export const regressionSpec = defineSpec({
         gaussian: 'i.i.d. N(0, 1)',
         rademacher: 'i.i.d. ±1',
         toeplitz: 'Gaussian, corr ρ^|i−j|',
+        grouped: 'Grouped near-collinear (worst case)',
+        lowrank: 'Low rank + noise (worst case)',
+        cumsum: 'Cumulative sums (worst case)',
       },
+      help: 'The worst-case designs of the random-support setting (arXiv 2511.06211) have columns scaled to ‖X_j‖²/n = 1: grouped = d/g groups of near-copies X_j = G_group(j) + δZ_j (condition number ~ 1/δ²); low rank = GWᵀ/√r + δZ; cumulative sums = column j is the running sum of j + 1 Gaussian columns.',
       show: usesDesign,
+    }),
+    groups: num({
+      label: 'Groups g',
+      default: 20,
+      min: 1,
+      max: 10000,
+      int: true,
+      group: 'Data',
+      help: 'Grouped design: d/g contiguous groups of near-collinear columns.',
+      show: (v) => usesDesign(v) && v.design === 'grouped',
+    }),
+    perturb: num({
+      label: 'Perturbation δ',
+      default: 0.01,
+      min: 1e-6,
+      max: 10,
+      log: true,
+      group: 'Data',
+      help: 'Grouped and low-rank designs: the size of the independent part δZ_j of each column.',
+      show: (v) => usesDesign(v) && (v.design === 'grouped' || v.design === 'lowrank'),
+    }),
+    lowRank: num({
+      label: 'Rank r',
+      default: 4,
+      min: 1,
+      max: 10000,
+      int: true,
+      group: 'Data',
+      help: 'Low-rank design: rank of the shared part GWᵀ/√r.',
+      show: (v) => usesDesign(v) && v.design === 'lowrank',
+    }),
+    wValues: choice(['worst', 'gaussian'], {
+      label: 'w* on its support',
+      default: 'worst',
+      group: 'Data',
+      optionLabels: {
+        worst: 'worst direction (smallest singular vector of X_S)',
+        gaussian: 'N(0, 1)',
+      },
+      help: 'Random-support studies: the values of w* on S, scaled to ‖Xw*‖²/n = 1. The worst direction is the hardest w on S for the plain Lasso (largest ‖w‖₁ per unit prediction norm).',
+      show: isRandomSupport,
+    }),
+    lamMin: num({
+      label: 'Smallest λ of the oracle grid',
+      default: 1e-3,
+      min: 1e-8,
+      max: 0.1,
+      log: true,
+      group: 'Method',
+      help: 'Random-support studies report each Lasso at the theory λ = 2σ√(2 log p/n) and at the best λ (oracle) of a 16-point grid from 0.3 down to this. In-sample, a tiny λ lets the Lasso nearly interpolate y: with n < d that fits the noise and can beat both at low noise, so the oracle column depends on this floor (see the notes).',
+      show: isRandomSupport,
     }),
     rho: num({
       label: 'Column correlation ρ',
@@ -279,7 +343,7 @@ export const regressionSpec = defineSpec({
       default: false,
       group: 'Data',
       help: 'Scale every column of X to ‖X_j‖ = 1 (as the OMP golden cases do).',
-      show: usesDesign,
+      show: (v) => usesDesign(v) && !isRandomSupport(v),
     }),
     n: num({
       label: 'Samples n',
@@ -346,7 +410,7 @@ export const regressionSpec = defineSpec({
       default: 'pm1',
       group: 'Data',
       optionLabels: { pm1: '±amp (random signs)', gaussian: 'N(0, amp²)', fixed: '+amp (all positive)' },
-      show: wData,
+      show: (v) => wData(v) && !isRandomSupport(v),
     }),
     amp: num({
       label: 'w* magnitude',
@@ -355,14 +419,14 @@ export const regressionSpec = defineSpec({
       max: 1e6,
       log: true,
       group: 'Data',
-      show: (v) => wData(v) && !isPhase(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v),
     }),
     support: choice(['random', 'first', 'spaced'], {
       label: 'Support of w*',
       default: 'random',
       group: 'Data',
       optionLabels: { random: 'uniformly random', first: 'the first s features', spaced: 'evenly spaced' },
-      show: (v) => wData(v) && !isPhase(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v),
     }),
     sigma: num({
       label: 'Noise σ',
@@ -452,7 +516,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Study',
       help: 'Independent seeded problems per point (sweeps: mean and spread) or per cell (phase diagram).',
-      show: is('study', 'sweep_n', 'sweep_eps', 'phase'),
+      show: is('study', 'sweep_n', 'sweep_eps', 'phase', 'supports'),
     }),
     cells: num({
       label: 'Cells per axis',
@@ -518,6 +582,36 @@ export const regressionSpec = defineSpec({
         field: 'solver',
         message: 'the phase diagram is solved by omp or lasso (batched FISTA)',
       });
+    }
+    if (v.solver === 'precond_lasso' && v.study === 'fit' && v.d > 600 && synthData(v)) {
+      issues.push({
+        field: 'd',
+        message: 'the preconditioned Lasso takes d ≤ 600 (a d×d eigendecomposition)',
+      });
+    }
+    if (v.study === 'supports' && v.solver !== 'precond_lasso') {
+      issues.push({
+        field: 'solver',
+        message:
+          'random vs adversarial supports compares the preconditioned Lasso with the Lasso: choose solver=precond_lasso',
+      });
+    }
+    if (isRandomSupport(v)) {
+      if (!HARD_DESIGNS.includes(v.design))
+        issues.push({
+          field: 'design',
+          message: 'the random-support studies take the gaussian, grouped, lowrank or cumsum design',
+        });
+      if (v.d > 600)
+        issues.push({
+          field: 'd',
+          message: 'the random-support studies take d ≤ 600 (eigendecompositions on the CPU)',
+        });
+      if (v.s > v.d) issues.push({ field: 's', message: 'the support cannot be larger than d (s ≤ d)' });
+      if (v.study === 'supports' && v.n > 2000)
+        issues.push({ field: 'n', message: 'the random-support studies take n ≤ 2000' });
+      if (v.study === 'sweep_n' && v.nMax > 2000)
+        issues.push({ field: 'nMax', message: 'the random-support studies take n ≤ 2000' });
     }
     if (v.study === 'sweep_n' && pathLike) {
       issues.push({ field: 'solver', message: 'error vs n needs a single-fit solver (not a path)' });

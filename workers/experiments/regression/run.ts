@@ -13,6 +13,7 @@ import { runCv } from './cv';
 import { runFit } from './fit';
 import { phaseParity, runPhase } from './phase';
 import { buildProblem, fitData } from './problem';
+import { runPrecondSweep, runSupports } from './random-support';
 import { l1RatioOf } from './solve';
 import { runSweep } from './sweeps';
 
@@ -29,6 +30,8 @@ export const regressionExperiment = defineExperiment({
     let out: RunOutput;
     if (v.study === 'phase') out = await runPhase(v, ctx);
     else if (v.study === 'cv') out = await runCv(v, ctx);
+    else if (v.study === 'supports') out = await runSupports(v, ctx);
+    else if (v.study === 'sweep_n' && v.solver === 'precond_lasso') out = await runPrecondSweep(v, ctx);
     else if (v.study === 'sweep_n' || v.study === 'sweep_eps') out = await runSweep(v, ctx);
     else out = await runFit(v, ctx);
     if (ctx.gpu && !usesGpu(v) && !out.parity) {
