@@ -22,6 +22,7 @@ export const SOLVERS = [
   'ldp_ni',
   'ldp_si',
   'precond_lasso',
+  'kron_sbl',
 ] as const;
 export type Solver = (typeof SOLVERS)[number];
 
@@ -100,6 +101,7 @@ export const regressionSpec = defineSpec({
         ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
         ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
         precond_lasso: 'Preconditioned Lasso (exploratory; not arXiv 2511.06211’s algorithm)',
+        kron_sbl: 'Kronecker-structured SBL (KroSBL, X = A ⊗ B)',
       },
       help: 'Lasso/elastic net use scikit-learn’s objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖². The LDP estimators privatise every user’s (x, y) before the server sees it; their constants are this lab’s reading of the paper.',
     }),
@@ -307,6 +309,58 @@ export const regressionSpec = defineSpec({
       group: 'Data',
       help: 'Low-rank design: rank of the shared part GWᵀ/√r.',
       show: (v) => usesDesign(v) && v.design === 'lowrank',
+    }),
+    kronVariant: choice(['am', 'svd'], {
+      label: 'KroSBL M-step',
+      default: 'am',
+      group: 'Method',
+      optionLabels: {
+        am: 'AM: alternating exact minimisation over γ₁, γ₂',
+        svd: 'SVD: best rank-1 fit γ₁ ⊗ γ₂ of μ² + diag Σ',
+      },
+      help: 'He & Joseph (arXiv 2307.14719). Both run the E-step through the two small factors only. The fit also runs plain SBL (EM) on the dense A ⊗ B for comparison when it has at most 1024 columns (at most 100 EM iterations).',
+      show: is('solver', 'kron_sbl'),
+    }),
+    kronM: num({
+      label: 'Rows per factor m_i',
+      default: 12,
+      min: 1,
+      max: 200,
+      int: true,
+      group: 'Data',
+      help: 'Synthetic KroSBL problem: A, B are m_i × n_i Gaussian, y has m₁m₂ entries.',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    kronN: num({
+      label: 'Columns per factor n_i',
+      default: 32,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    kronK: num({
+      label: 'Nonzeros per factor K',
+      default: 3,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      help: 'x = x₁ ⊗ x₂ with K nonzeros in each factor (K² in x), values ±U[1, 2].',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    A: file({
+      label: 'A (m₁ × n₁)',
+      group: 'Data',
+      help: 'KroSBL with your data: the first Kronecker factor; with B and y (m₁m₂, row i·m₂ + j).',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
+    }),
+    B: file({
+      label: 'B (m₂ × n₂)',
+      group: 'Data',
+      help: 'The second Kronecker factor (X = A ⊗ B).',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
     }),
     wValues: choice(['worst', 'gaussian'], {
       label: 'w* on its support',
@@ -588,6 +642,17 @@ export const regressionSpec = defineSpec({
         field: 'd',
         message: 'the preconditioned Lasso takes d ≤ 600 (a d×d eigendecomposition)',
       });
+    }
+    if (v.solver === 'kron_sbl') {
+      if (v.study !== 'fit')
+        issues.push({ field: 'study', message: 'KroSBL runs as a single fit (study=fit)' });
+      if (v.source === 'diabetes' || v.source === 'digits')
+        issues.push({
+          field: 'source',
+          message: 'KroSBL needs a Kronecker design: synthetic, or your factors A and B with y',
+        });
+      if (v.source === 'synthetic' && v.kronK > v.kronN)
+        issues.push({ field: 'kronK', message: 'K nonzeros per factor cannot exceed n_i' });
     }
     if (v.study === 'supports' && v.solver !== 'precond_lasso') {
       issues.push({

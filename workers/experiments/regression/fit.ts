@@ -28,6 +28,7 @@ export const SOLVER_TITLES: Record<string, string> = {
   ldp_ni: 'LDP non-interactive',
   ldp_si: 'LDP sequentially interactive',
   precond_lasso: 'Preconditioned Lasso (exploratory)',
+  kron_sbl: 'Kronecker SBL (KroSBL)',
 };
 
 export function ldpModel(

@@ -61,3 +61,24 @@ describe('random-support studies', () => {
     ).toContain('design');
   });
 });
+
+describe('KroSBL through the runner', () => {
+  it('a synthetic Kronecker problem: KroSBL beside plain SBL and OMP on the same A ⊗ B, arrays for the CLI', async () => {
+    const { values: v, issues } = values('solver=kron_sbl&kronM=6&kronN=10&kronK=2&sigma=0.01');
+    expect(issues).toEqual([]);
+    const r = await runExperiment('regression', v, ctx());
+    expect(r.arrays.coef.shape).toEqual([10, 10]);
+    expect(r.arrays.sbl_coef.shape).toEqual([10, 10]);
+    expect(r.metrics.kron_nmse).toBeLessThan(0.05);
+    expect(r.metrics.sbl_iterations).toBeGreaterThan(0);
+  });
+
+  it('rules: a fit only, Kronecker data only; X instead of A and B is refused by name', async () => {
+    expect(values('solver=kron_sbl&study=sweep_n').issues.map((i) => i.field)).toContain('study');
+    expect(values('solver=kron_sbl&source=diabetes').issues.map((i) => i.field)).toContain('source');
+    const { values: v } = values('solver=kron_sbl&source=file');
+    const c = ctx();
+    c.data = { X: { dtype: 'float64', shape: [4, 4], data: new Float64Array(16) } as never };
+    await expect(runExperiment('regression', v, c)).rejects.toThrow(/KroSBL takes the two factors A and B/);
+  });
+});

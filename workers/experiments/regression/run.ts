@@ -11,6 +11,7 @@ import { type RegressionValues, regressionSpec } from '../../spec/regression';
 import { defineExperiment, type Parity, type RunContext, type RunOutput } from '../types';
 import { runCv } from './cv';
 import { runFit } from './fit';
+import { runKronSbl } from './kron-sbl';
 import { phaseParity, runPhase } from './phase';
 import { buildProblem, fitData } from './problem';
 import { runPrecondSweep, runSupports } from './random-support';
@@ -29,6 +30,7 @@ export const regressionExperiment = defineExperiment({
   async run(v, ctx) {
     let out: RunOutput;
     if (v.study === 'phase') out = await runPhase(v, ctx);
+    else if (v.solver === 'kron_sbl') out = await runKronSbl(v, ctx);
     else if (v.study === 'cv') out = await runCv(v, ctx);
     else if (v.study === 'supports') out = await runSupports(v, ctx);
     else if (v.study === 'sweep_n' && v.solver === 'precond_lasso') out = await runPrecondSweep(v, ctx);
