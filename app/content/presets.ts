@@ -65,16 +65,16 @@ export const PRESETS: Preset[] = [
     lab: 'regression',
     title: 'Random vs adversarial supports (exploratory preconditioner)',
     blurb:
-      'The setting of “Sparse linear regression is easy on random supports”: a grouped near-collinear design (d = 200 in 10 groups, n = 240), w* the worst direction on its support. The certificate ρ(S) for D = I is ‖w*‖₁: median about 196 on random supports and 274 on adversarial ones (all in one group). The lab’s exploratory spectral-band dictionary — not the paper’s algorithm — brings it to about 2.2 and 3.2, and its Lasso predicts in-sample with error about 0.001–0.002 at the theory λ where the plain Lasso’s is about 0.95. Takes a minute or two on the CPU.',
-    hash: '#/regression?ver=1&study=supports&solver=precond_lasso&design=grouped&groups=10&d=200&n=240&s=8&sigma=0.02&trials=6',
+      'The setting of “Sparse linear regression is easy on random supports”: a grouped near-collinear design (d = 120 in 8 groups, n = 150), w* the worst direction on its support (k = 6). The certificate ρ(S) for D = I is ‖w*‖₁: median about 173 on random supports and 241 on adversarial ones (all in one group). The lab’s exploratory spectral-band dictionary — not the paper’s algorithm — brings it to about 1.8 and 2.7, and its Lasso predicts in-sample with error about 0.001–0.002 at the theory λ where the plain Lasso’s is about 0.96–0.99.',
+    hash: '#/regression?ver=1&study=supports&solver=precond_lasso&design=grouped&groups=8&d=120&n=150&s=6&sigma=0.02&trials=4',
   },
   {
     id: 'reg-precond-vs-n',
     lab: 'regression',
     title: 'Preconditioned Lasso vs Lasso, OMP and IHT against n',
     blurb:
-      'In-sample prediction error against n on the grouped design (d = 200, k = 8, σ = 0.02, random supports, worst direction). The exploratory preconditioned Lasso falls from about 3e-4 to 1e-4 (oracle λ) and 6e-3 to 1.4e-3 (theory λ); the Lasso stays near 0.06 (oracle) and 0.9 (theory), OMP and IHT near 0.3–1. Raise σ to 0.3: the oracle gap shrinks to 2–4× (0.05 → 0.016 against 0.11 → 0.056).',
-    hash: '#/regression?ver=1&study=sweep_n&solver=precond_lasso&design=grouped&groups=10&d=200&s=8&sigma=0.02&nMin=60&nMax=240&points=3&trials=2',
+      'In-sample prediction error against n on the grouped design (d = 120, k = 6, σ = 0.02, a random support, worst direction). From n = 40 to 160 the exploratory preconditioned Lasso falls from about 4e-4 to 1.3e-4 (oracle λ) and 7e-3 to 1.3e-3 (theory λ); the Lasso goes from 0.06 to 0.03 (oracle) and stays near 0.8–1 (theory); OMP reaches 0.03 at n = 160, IHT stays near 0.9. Raise σ to 0.3 to watch the gap close.',
+    hash: '#/regression?ver=1&study=sweep_n&solver=precond_lasso&design=grouped&groups=8&d=120&s=6&sigma=0.02&nMin=40&nMax=160&points=3&trials=1',
   },
   {
     id: 'reg-kron-sbl',
