@@ -134,6 +134,14 @@ export const PRESETS: Preset[] = [
     hash: '#/sae?ver=1&model=relu_l1',
   },
   {
+    id: 'sae-darkmatter-sizes',
+    lab: 'sae',
+    title: 'Dark matter across SAE sizes',
+    blurb:
+      'TopK SAEs with 16, 64 and 256 latents on the same toy data (k = 4, 800 steps each). Bigger dictionaries reconstruct better (normalised MSE about 0.32, 0.21, 0.19) and less of their error is a linear function of the input (about 45%, 23%, 20%), but the samples a small SAE reconstructs badly are largely the ones a big one does: their error norms correlate at about 0.74 between 16 and 256 latents.',
+    hash: '#/sae?ver=1&study=darkmatter&sweepPoints=3&steps=800&latents=64',
+  },
+  {
     id: 'sae-l1-2023',
     lab: 'sae',
     title: 'ReLU-L1: the 2023 unit-norm form',

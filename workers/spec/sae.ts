@@ -18,16 +18,21 @@ const usesK = isModel('topk', 'batchtopk', 'polysae');
 const usesAux = isModel('topk', 'batchtopk');
 const isToy = (v: V) => v.data === 'toy';
 const isFrontier = (v: V) => v.study === 'frontier';
+const isSweep = (v: V) => v.study === 'frontier' || v.study === 'darkmatter';
 
 export const saeSpec = defineSpec({
   id: 'sae',
   title: 'Sparse autoencoders',
   fields: {
-    study: choice(['train', 'frontier'], {
+    study: choice(['train', 'frontier', 'darkmatter'], {
       label: 'Study',
       default: 'train',
       group: 'Study',
-      optionLabels: { train: 'Train one SAE', frontier: 'L0–MSE frontier (sweep k and λ)' },
+      optionLabels: {
+        train: 'Train one SAE',
+        frontier: 'L0–MSE frontier (sweep k and λ)',
+        darkmatter: 'Dark matter across sizes (sweep the latents)',
+      },
       help: 'Frontier trains one SAE per point of a sweep (k for TopK-like models, λ for ReLU-L1, the L0 coefficient for JumpReLU) and plots normalised MSE against L0, one curve per architecture.',
     }),
     sweep: choice(['topk_vs_relu', 'all', 'model'], {
@@ -48,8 +53,8 @@ export const saeSpec = defineSpec({
       max: 9,
       int: true,
       group: 'Study',
-      show: isFrontier,
-      help: 'Each curve multiplies the chosen k, λ or L0 coefficient by factors spread log-evenly over ×¼ … ×4.',
+      show: isSweep,
+      help: 'Frontier: each curve multiplies the chosen k, λ or L0 coefficient by factors spread log-evenly over ×¼ … ×4. Dark matter: the chosen model at latents × ¼ … ×4.',
     }),
     model: choice(SAE_MODELS, {
       label: 'Architecture',
@@ -353,6 +358,17 @@ export const saeSpec = defineSpec({
           message: 'R₁ must not exceed the number of latents (U has orthonormal columns)',
         });
     }
+    if (v.study === 'darkmatter' && v.steps * v.sweepPoints > 2e6)
+      issues.push({
+        field: 'steps',
+        message: 'the sweep would run too many steps in all (steps × points > 2M)',
+      });
+    if (v.study === 'darkmatter' && v.model === 'batchtopk')
+      issues.push({
+        field: 'model',
+        message:
+          'dark matter across sizes evaluates with per-sample codes; choose a model other than BatchTopK',
+      });
     if (v.study === 'frontier' && v.steps * v.sweepPoints * 4 > 2e6)
       issues.push({
         field: 'steps',
