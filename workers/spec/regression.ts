@@ -26,7 +26,16 @@ export const SOLVERS = [
 ] as const;
 export type Solver = (typeof SOLVERS)[number];
 
-export const STUDIES = ['fit', 'cv', 'sweep_n', 'sweep_eps', 'phase', 'supports'] as const;
+export const STUDIES = [
+  'fit',
+  'cv',
+  'sweep_n',
+  'sweep_eps',
+  'phase',
+  'supports',
+  'sweep_d',
+  'sweep_k',
+] as const;
 export type Study = (typeof STUDIES)[number];
 
 type V = Record<string, unknown>;
@@ -52,7 +61,8 @@ const isEpsSweep = is('study', 'sweep_eps');
 const synthData = (v: V) => !is('study', 'fit', 'cv')(v) || v.source === 'synthetic';
 /** A synthetic w* is drawn (also on the digits design). */
 const wData = (v: V) => synthData(v) || v.source === 'digits';
-const usesDesign = (v: V) => synthData(v) && !isPhase(v);
+const isDK = is('study', 'sweep_d', 'sweep_k');
+const usesDesign = (v: V) => synthData(v) && !isPhase(v) && !isDK(v);
 
 /**
  * The α rule a Lasso/enet/FISTA fit uses: `auto` is the theory rule in error-vs-n sweeps (a fixed α
@@ -79,6 +89,8 @@ export const regressionSpec = defineSpec({
         sweep_eps: 'Error vs ε (LDP, trials)',
         phase: 'Phase diagram (δ = n/d, ρ = k/n)',
         supports: 'Random vs adversarial supports (certificate ρ_D(S))',
+        sweep_d: 'LDP error vs d (all three estimators, trials)',
+        sweep_k: 'LDP error vs k (all three estimators, trials)',
       },
       help: 'What to compute: one fit (or a whole path), a K-fold CV curve over α, ℓ2 error against n or ε over seeded trials, or a Donoho–Tanner phase diagram.',
     }),
@@ -176,7 +188,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Method',
       help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k; the error-vs-ε sweep keeps k = its s.',
-      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v),
+      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v) && !isDK(v),
     }),
     residTol: num({
       label: 'OMP residual tolerance',
@@ -240,7 +252,7 @@ export const regressionSpec = defineSpec({
       default: false,
       group: 'Privacy',
       help: 'Non-interactive LDP with n public unlabeled samples: the server estimates the covariance from them, and the whole budget goes to x·y.',
-      show: is('solver', 'ldp_ni'),
+      show: (v) => is('solver', 'ldp_ni')(v) && !isDK(v),
     }),
     clip: num({
       label: 'Truncation τ (× std)',
@@ -309,6 +321,52 @@ export const regressionSpec = defineSpec({
       group: 'Data',
       help: 'Low-rank design: rank of the shared part GWᵀ/√r.',
       show: (v) => usesDesign(v) && v.design === 'lowrank',
+    }),
+    ldpN: num({
+      label: 'Users n (error vs d or k)',
+      default: 50000,
+      min: 100,
+      max: 1e7,
+      int: true,
+      group: 'Study',
+      help: 'Users in the LDP sweeps over d and k (the paper’s experiment uses 2·10⁵; n·d_max is capped at 2·10⁷).',
+      show: is('study', 'sweep_d', 'sweep_k'),
+    }),
+    dMin: num({
+      label: 'Smallest d',
+      default: 8,
+      min: 2,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_d'),
+    }),
+    dMax: num({
+      label: 'Largest d',
+      default: 64,
+      min: 2,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_d'),
+    }),
+    kMin: num({
+      label: 'Smallest k',
+      default: 1,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_k'),
+    }),
+    kMax: num({
+      label: 'Largest k',
+      default: 16,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_k'),
     }),
     kronVariant: choice(['am', 'svd'], {
       label: 'KroSBL M-step',
@@ -416,8 +474,8 @@ export const regressionSpec = defineSpec({
       max: 100000,
       int: true,
       group: 'Data',
-      help: 'Columns of X (the phase diagram’s d).',
-      show: (v) => synthData(v) && !isEpsSweep(v),
+      help: 'Columns of X (the phase diagram’s d; the d of the LDP error-vs-k sweep).',
+      show: (v) => synthData(v) && !isEpsSweep(v) && v.study !== 'sweep_d',
     }),
     s: num({
       label: 'Nonzeros in w* (s)',
@@ -426,8 +484,8 @@ export const regressionSpec = defineSpec({
       max: 100000,
       int: true,
       group: 'Data',
-      help: 'The true sparsity of w*.',
-      show: (v) => wData(v) && !isPhase(v) && !isEpsSweep(v),
+      help: 'The true sparsity of w* (the k of the LDP error-vs-d sweep).',
+      show: (v) => wData(v) && !isPhase(v) && !isEpsSweep(v) && v.study !== 'sweep_k',
     }),
     epsN: num({
       label: 'Users n (error vs ε)',
@@ -464,7 +522,7 @@ export const regressionSpec = defineSpec({
       default: 'pm1',
       group: 'Data',
       optionLabels: { pm1: '±amp (random signs)', gaussian: 'N(0, amp²)', fixed: '+amp (all positive)' },
-      show: (v) => wData(v) && !isRandomSupport(v),
+      show: (v) => wData(v) && !isRandomSupport(v) && !isDK(v),
     }),
     amp: num({
       label: 'w* magnitude',
@@ -473,14 +531,14 @@ export const regressionSpec = defineSpec({
       max: 1e6,
       log: true,
       group: 'Data',
-      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v) && !isDK(v),
     }),
     support: choice(['random', 'first', 'spaced'], {
       label: 'Support of w*',
       default: 'random',
       group: 'Data',
       optionLabels: { random: 'uniformly random', first: 'the first s features', spaced: 'evenly spaced' },
-      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v) && !isDK(v),
     }),
     sigma: num({
       label: 'Noise σ',
@@ -653,6 +711,27 @@ export const regressionSpec = defineSpec({
         });
       if (v.source === 'synthetic' && v.kronK > v.kronN)
         issues.push({ field: 'kronK', message: 'K nonzeros per factor cannot exceed n_i' });
+    }
+    if (v.study === 'sweep_d' || v.study === 'sweep_k') {
+      if (!LDP.includes(v.solver))
+        issues.push({
+          field: 'solver',
+          message:
+            'error vs d or k draws all three LDP estimators: choose ldp_ni or ldp_si (its privacy fields apply to all three)',
+        });
+      const hi = v.study === 'sweep_d' ? v.dMax : v.d;
+      if (v.study === 'sweep_d' && v.dMin >= v.dMax)
+        issues.push({ field: 'dMin', message: 'smallest d must be below largest d' });
+      if (v.study === 'sweep_k' && v.kMin >= v.kMax)
+        issues.push({ field: 'kMin', message: 'smallest k must be below largest k' });
+      if (v.study === 'sweep_k' && v.kMax > v.d) issues.push({ field: 'kMax', message: 'k cannot exceed d' });
+      if (v.study === 'sweep_d' && v.s > v.dMin)
+        issues.push({ field: 's', message: 'k = s cannot exceed the smallest d' });
+      if (v.ldpN * hi > 2e7)
+        issues.push({
+          field: 'ldpN',
+          message: 'users × largest d must stay under 2·10⁷ (160 MB as float64)',
+        });
     }
     if (v.study === 'supports' && v.solver !== 'precond_lasso') {
       issues.push({

@@ -12,6 +12,7 @@ import { defineExperiment, type Parity, type RunContext, type RunOutput } from '
 import { runCv } from './cv';
 import { runFit } from './fit';
 import { runKronSbl } from './kron-sbl';
+import { runLdpDK } from './ldp-dk';
 import { phaseParity, runPhase } from './phase';
 import { buildProblem, fitData } from './problem';
 import { runPrecondSweep, runSupports } from './random-support';
@@ -33,6 +34,7 @@ export const regressionExperiment = defineExperiment({
     else if (v.solver === 'kron_sbl') out = await runKronSbl(v, ctx);
     else if (v.study === 'cv') out = await runCv(v, ctx);
     else if (v.study === 'supports') out = await runSupports(v, ctx);
+    else if (v.study === 'sweep_d' || v.study === 'sweep_k') out = await runLdpDK(v, ctx);
     else if (v.study === 'sweep_n' && v.solver === 'precond_lasso') out = await runPrecondSweep(v, ctx);
     else if (v.study === 'sweep_n' || v.study === 'sweep_eps') out = await runSweep(v, ctx);
     else out = await runFit(v, ctx);
