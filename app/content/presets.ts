@@ -101,6 +101,38 @@ export const PRESETS: Preset[] = [
     hash: '#/regression?ver=1&solver=lars_lasso&source=diabetes',
   },
   {
+    id: 'reg-random-supports',
+    lab: 'regression',
+    title: 'Random vs adversarial supports (exploratory preconditioner)',
+    blurb:
+      'The setting of “Sparse linear regression is easy on random supports”: a grouped near-collinear design (d = 120 in 8 groups, n = 150), w* the worst direction on its support (k = 6). The certificate ρ(S) for D = I is ‖w*‖₁: median about 173 on random supports and 241 on adversarial ones (all in one group). The lab’s exploratory spectral-band dictionary — not the paper’s algorithm — brings it to about 1.8 and 2.7, and its Lasso predicts in-sample with error about 0.001–0.002 at the theory λ where the plain Lasso’s is about 0.96–0.99.',
+    hash: '#/regression?ver=1&study=supports&solver=precond_lasso&design=grouped&groups=8&d=120&n=150&s=6&sigma=0.02&trials=4',
+  },
+  {
+    id: 'reg-precond-vs-n',
+    lab: 'regression',
+    title: 'Preconditioned Lasso vs Lasso, OMP and IHT against n',
+    blurb:
+      'In-sample prediction error against n on the grouped design (d = 120, k = 6, σ = 0.02, a random support, worst direction). From n = 40 to 160 the exploratory preconditioned Lasso falls from about 4e-4 to 1.3e-4 (oracle λ) and 7e-3 to 1.3e-3 (theory λ); the Lasso goes from 0.06 to 0.03 (oracle) and stays near 0.8–1 (theory); OMP reaches 0.03 at n = 160, IHT stays near 0.9. Raise σ to 0.3 to watch the gap close.',
+    hash: '#/regression?ver=1&study=sweep_n&solver=precond_lasso&design=grouped&groups=8&d=120&s=6&sigma=0.02&nMin=40&nMax=160&points=3&trials=1',
+  },
+  {
+    id: 'reg-ldp-vs-d',
+    lab: 'regression',
+    title: 'Local privacy: error against the dimension d',
+    blurb:
+      'Half a million users, ε = 1, a 1-sparse w*, d from 4 to 32, the three estimators of arXiv 2310.07367 (as this lab reads them) on one chart. The non-interactive estimator, which privatises the covariance, goes from about 0.013 to 0.93 (near the trivial ‖w*‖ = 1); with public unlabeled x’s only the cross term is privatised and the error stays between 0.09 and 0.19, so the public data’s advantage grows from none to 5× across d. LDP-IHT is worst here (0.32 to 2.2): the separations the bounds promise for interaction need far more users. The dashed guides are the stated orders, anchored at each first point.',
+    hash: '#/regression?ver=1&study=sweep_d&solver=ldp_ni&s=1&sigma=0.1&dMin=4&dMax=32&points=4&trials=1&ldpN=500000',
+  },
+  {
+    id: 'reg-kron-sbl',
+    lab: 'regression',
+    title: 'Kronecker SBL against plain SBL',
+    blurb:
+      'x = x₁ ⊗ x₂ with 3 nonzeros per factor (9 in 256), measured through A ⊗ B (64 × 256). KroSBL learns γ = γ₁ ⊗ γ₂ through the two 8 × 16 factors: NMSE about 6e-5, all 9 nonzeros and no false positives in about 60 iterations and well under a second. Plain EM SBL on the dense 64 × 256 matrix is still at NMSE about 0.007 with 240-odd unpruned coefficients after its 100 iterations (over 100 times slower per iteration); OMP with k = 9 reaches about 0.3.',
+    hash: '#/regression?ver=1&solver=kron_sbl&kronM=8&kronN=16&sigma=0.05',
+  },
+  {
     id: 'reg-phase-omp',
     lab: 'regression',
     title: 'Donoho–Tanner phase transition',
@@ -146,8 +178,24 @@ export const PRESETS: Preset[] = [
     lab: 'sae',
     title: 'L1 shrinkage vs TopK',
     blurb:
-      'The same data with a ReLU autoencoder and an L1 penalty. It recovers the features too, but the penalty shrinks every code towards zero, and the dark-matter panel shows it: most of its error is a linear function of the input (about 85%, against about 20% for TopK). Compare the L0 too.',
+      'The same data with a ReLU autoencoder and an L1 penalty in its April-2024 form (free decoder norms, penalty λΣf_i‖d_i‖). It recovers the features too (mean max cosine about 0.97), but the penalty shrinks every code towards zero, and the dark-matter panel shows it: most of its error is a linear function of the input (about 80%, against about 20% for TopK), at normalised MSE about 0.35 (TopK: 0.18) and L0 about 9 (TopK: 4).',
     hash: '#/sae?ver=1&model=relu_l1',
+  },
+  {
+    id: 'sae-darkmatter-sizes',
+    lab: 'sae',
+    title: 'Dark matter across SAE sizes',
+    blurb:
+      'TopK SAEs with 16, 64 and 256 latents on the same toy data (k = 4, 800 steps each). Bigger dictionaries reconstruct better (normalised MSE about 0.32, 0.21, 0.19) and less of their error is a linear function of the input (about 45%, 23%, 20%), but the samples a small SAE reconstructs badly are largely the ones a big one does: their error norms correlate at about 0.74 between 16 and 256 latents.',
+    hash: '#/sae?ver=1&study=darkmatter&sweepPoints=3&steps=800&latents=64',
+  },
+  {
+    id: 'sae-l1-2023',
+    lab: 'sae',
+    title: 'ReLU-L1: the 2023 unit-norm form',
+    blurb:
+      'The Towards-Monosemanticity form: the encoder subtracts b_dec first and every decoder atom is put back to unit norm after each step, so the penalty is plain λΣf_i. At the same λ it fires more latents than the April-2024 form (L0 about 10.6 against about 9) and recovers fewer features (about 95% against 98%, mean max cosine 0.95 against 0.97). This lab does not resample dead neurons as the 2023 paper did.',
+    hash: '#/sae?ver=1&model=relu_l1_unit',
   },
   {
     id: 'sae-auxk-dead',

@@ -4,8 +4,9 @@
  * The same (options, seed, base) rebuild the same problem in the browser, the CLI and the tests.
  */
 import { Rng } from '../io/rng';
+import { hardDesign } from '../reference/regression/random-support';
 
-export type Design = 'gaussian' | 'rademacher' | 'toeplitz';
+export type Design = 'gaussian' | 'rademacher' | 'toeplitz' | 'grouped' | 'lowrank' | 'cumsum';
 export type WStarKind = 'pm1' | 'gaussian' | 'fixed';
 export type SupportKind = 'random' | 'first' | 'spaced';
 
@@ -15,6 +16,10 @@ export interface DesignOptions {
   rho: number;
   /** Unit ℓ2-norm columns. */
   normalize: boolean;
+  /** Worst-case designs of the random-support setting: groups g, perturbation δ, low rank r. */
+  groups?: number;
+  delta?: number;
+  rank?: number;
 }
 
 export interface WStarOptions {
@@ -35,6 +40,17 @@ export interface Problem {
 
 /** n×d design, row-major. Toeplitz rows are AR(1) so corr(x_i, x_j) = ρ^|i−j| exactly. */
 export function randomDesign(n: number, d: number, o: DesignOptions, rng: Rng): Float64Array {
+  if (o.design === 'grouped' || o.design === 'lowrank' || o.design === 'cumsum') {
+    // Columns scaled to ‖X_j‖²/n = 1 (random-support harness).
+    const X = hardDesign(
+      n,
+      d,
+      { design: o.design, groups: o.groups ?? 20, delta: o.delta ?? 0.01, rank: o.rank ?? 4 },
+      rng,
+    );
+    if (o.normalize) normalizeColumns(X, n, d);
+    return X;
+  }
   const X = new Float64Array(n * d);
   if (o.design === 'rademacher') {
     for (let i = 0; i < X.length; i++) X[i] = rng.sign();

@@ -35,12 +35,23 @@ const f = (v: number) => ({ f32: v });
 /** Workgroups for one thread per item in groups of 64 (per-row / per-latent kernels). */
 const grid64 = (n: number) => grid(n, 64);
 
-export const gatherOp = (bs: BufferSet, data: B, rows: B, bDec: B, X: B, xc: B, Bn: number, d: number): Op =>
+export const gatherOp = (
+  bs: BufferSet,
+  data: B,
+  rows: B,
+  bDec: B,
+  X: B,
+  xc: B,
+  Bn: number,
+  d: number,
+  centre = true,
+): Op =>
   bs.op(
     'sae-gather',
     gatherCode,
     [data, rows, bDec, X, xc, bs.uniform('gather', [u(Bn), u(d), u(0), u(0)])],
     grid(Bn * d),
+    { CENTRE: centre ? 1 : 0 },
   );
 
 export function residualOp(
@@ -98,10 +109,12 @@ export const rownormOp = (
   d: number,
   project: boolean,
   coef: boolean,
+  removeParallel = true,
 ): Op =>
   bs.op('sae-rownorm', rownormCode, [W, g, lat, bs.uniform('rownorm', [u(M), u(d), u(0), u(0)])], grid64(M), {
     PROJECT: project ? 1 : 0,
     HAS_COEF: coef ? 1 : 0,
+    REMOVE_PARALLEL: removeParallel ? 1 : 0,
   });
 
 export const bdecGradOp = (
@@ -113,12 +126,14 @@ export const bdecGradOp = (
   Bn: number,
   M: number,
   d: number,
+  centre = true,
 ): Op =>
   bs.op(
     'sae-bdec-grad',
     bdecCode,
     [G, gbEnc, Wenc, gbDec, bs.uniform('bdec', [u(Bn), u(M), u(d), u(0)])],
     grid64(d),
+    { CENTRE: centre ? 1 : 0 },
   );
 
 /** Entries: B rows of E selected codes (idx, and ent = values then their gradients); the first kMain are the main codes. */

@@ -10,6 +10,7 @@ import {
   type Params,
   type SaeConfig,
   type SaeModel,
+  unitAtoms,
 } from '../reference/sae/model';
 import { removeParallel } from '../reference/sae/optim';
 import { CpuSae } from '../reference/sae/trainer';
@@ -72,6 +73,7 @@ const cases: Array<[SaeModel, DecoderKind, TopkVariant?]> = [
   ['topk', 'sparse', 'radix'],
   ['topk', 'dense'],
   ['relu_l1', 'dense'],
+  ['relu_l1_unit', 'dense'],
   ['batchtopk', 'dense'],
   ['jumprelu', 'dense'],
   ['polysae', 'sparse'],
@@ -101,7 +103,7 @@ describe('one GPU training step equals one CPU step', () => {
           const rows = sampler.next();
           const X = batchX(rows);
           const { f, g } = cpu.gradients(X, B);
-          if (c.model !== 'polysae') removeParallel(cpu.p.W_dec, g.W_dec, c.m, c.d);
+          if (unitAtoms(c)) removeParallel(cpu.p.W_dec, g.W_dec, c.m, c.d);
           cpu.trainStep(X, B);
           sae.trainStep(rows);
 

@@ -8,11 +8,14 @@
 import { readFloat32, readUint32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import {
+  centresInput,
   isPoly,
+  isReluL1,
   type Params,
   paramLayout,
   type SaeConfig,
   sizeOfShape,
+  unitAtoms,
   usesAux,
 } from '../reference/sae/model';
 import { lrAt, sparsityScaleAt } from '../reference/sae/optim';
@@ -55,7 +58,7 @@ export function planGpuSae(c: SaeConfig, n: number, B: number, decoder: DecoderK
     rows: f(B),
     X: f(B * d),
     xc: f(B * d),
-    pre: f(c.model === 'relu_l1' ? 1 : B * M),
+    pre: f(isReluL1(c) ? 1 : B * M),
     z: f(rows2 * M),
     gz: f(sparse ? 1 : rows2 * M),
     idx: f(B * E),
@@ -200,8 +203,8 @@ export class GpuSae {
     const { c, b, p, bs } = this;
     const B = this.batch;
     const { m: M, d } = c;
-    const ops: Op[] = [K.gatherOp(bs, b.data, b.rows, p.b_dec, b.X, b.xc, B, d)];
-    if (c.model === 'relu_l1') {
+    const ops: Op[] = [K.gatherOp(bs, b.data, b.rows, p.b_dec, b.X, b.xc, B, d, centresInput(c))];
+    if (isReluL1(c)) {
       ops.push(this.gemm(b.xc, p.W_enc, b.z, { M: B, N: M, K: d, transB: true, relu: true }, p.b_enc));
       return ops;
     }
@@ -297,7 +300,7 @@ export class GpuSae {
       auxCoeff: c.auxCoeff,
       deadAfter: c.deadSamples,
       hasAux: aux,
-      hasSparsity: c.model === 'relu_l1' || c.model === 'jumprelu',
+      hasSparsity: isReluL1(c) || c.model === 'jumprelu',
       batchTheta: c.model === 'batchtopk',
     };
     const statsBufs = { rowSq: b.rowSq, lat: b.lat, fired: b.fired, sc: b.sc, minKept: b.minKept };
@@ -339,11 +342,11 @@ export class GpuSae {
     } else {
       const gRows = poly ? B : rows2;
       ops.push(this.gemm(G, atoms, b.gz, { M: gRows, N: M, K: w, transB: true }));
-      const mode: K.ActGradMode = c.model === 'relu_l1' ? 'relu' : c.model === 'jumprelu' ? 'jump' : 'mask';
+      const mode: K.ActGradMode = isReluL1(c) ? 'relu' : c.model === 'jumprelu' ? 'jump' : 'mask';
       const prm = mode === 'relu' ? p.W_dec : mode === 'jump' ? p.log_threshold : this.dummyR;
       const gt = mode === 'jump' ? g.log_threshold : this.dummyW;
       const ab = {
-        pre: c.model === 'relu_l1' ? this.dummyR : b.pre,
+        pre: isReluL1(c) ? this.dummyR : b.pre,
         z: b.z,
         gz: b.gz,
         prm,
@@ -366,10 +369,10 @@ export class GpuSae {
       ops.push(this.gemm(b.z, G, gAtoms, { M, N: w, K: gRows, transA: true }));
       ops.push(this.gemm(b.gz, b.xc, g.W_enc, { M, N: d, K: B, transA: true }));
     }
-    ops.push(K.bdecGradOp(bs, b.G, g.b_enc, p.W_enc, g.b_dec, B, M, d));
+    ops.push(K.bdecGradOp(bs, b.G, g.b_enc, p.W_enc, g.b_dec, B, M, d, centresInput(c)));
 
-    // Update.
-    if (!poly) ops.push(K.rownormOp(bs, p.W_dec, g.W_dec, b.lat, M, d, true, c.model === 'relu_l1'));
+    // Update: the penalty's atom gradient (ReLU-L1), and for unit-norm atoms the projection.
+    if (!poly) ops.push(K.rownormOp(bs, p.W_dec, g.W_dec, b.lat, M, d, true, isReluL1(c), unitAtoms(c)));
     for (const { name, shape } of paramLayout(c)) {
       ops.push(K.adamOp(bs, p[name], g[name], this.m[name], this.v[name], sizeOfShape(shape), this.stepU));
     }
@@ -379,7 +382,7 @@ export class GpuSae {
       ops.push(K.polyCholOp(bs, b.gram, b.Linv, R));
       ops.push(this.gemm(p.U, b.Linv, b.Utmp, { M, N: R, K: R, transB: true }));
       ops.push({ kind: 'copy', src: b.Utmp, dst: p.U, bytes: M * R * 4 });
-    } else {
+    } else if (unitAtoms(c)) {
       ops.push(K.rownormOp(bs, p.W_dec, g.W_dec, b.lat, M, d, false, false));
     }
     ops.push(K.statsOp(bs, statsBufs, statsShape, false));

@@ -22,10 +22,21 @@ export const SOLVERS = [
   'ridge',
   'ldp_ni',
   'ldp_si',
+  'precond_lasso',
+  'kron_sbl',
 ] as const;
 export type Solver = (typeof SOLVERS)[number];
 
-export const STUDIES = ['fit', 'cv', 'sweep_n', 'sweep_eps', 'phase'] as const;
+export const STUDIES = [
+  'fit',
+  'cv',
+  'sweep_n',
+  'sweep_eps',
+  'phase',
+  'supports',
+  'sweep_d',
+  'sweep_k',
+] as const;
 export type Study = (typeof STUDIES)[number];
 
 type V = Record<string, unknown>;
@@ -41,12 +52,18 @@ const LDP = ['ldp_ni', 'ldp_si'];
 const ITERATIVE = ['lasso', 'enet', 'lasso_path', 'enet_path', 'fista', 'iht', 'htp', 'sbl'];
 
 const isPhase = is('study', 'phase');
+/** The random-support studies: certificates over supports, or the preconditioned Lasso's error vs N. */
+const isRandomSupport = (v: V) =>
+  v.study === 'supports' || (v.study === 'sweep_n' && v.solver === 'precond_lasso');
+/** Designs built by the random-support harness (columns scaled to ‖X_j‖²/N = 1). */
+export const HARD_DESIGNS = ['gaussian', 'grouped', 'lowrank', 'cumsum'];
 const isEpsSweep = is('study', 'sweep_eps');
 /** Sweeps and phase diagrams always generate their problems; fits and CV may use real data. */
 const synthData = (v: V) => !is('study', 'fit', 'cv')(v) || v.source === 'synthetic';
 /** A synthetic w* is drawn (also on the digits design). */
 const wData = (v: V) => synthData(v) || v.source === 'digits';
-const usesDesign = (v: V) => synthData(v) && !isPhase(v);
+const isDK = is('study', 'sweep_d', 'sweep_k');
+const usesDesign = (v: V) => synthData(v) && !isPhase(v) && !isDK(v);
 
 /**
  * The α rule a Lasso/enet/FISTA fit uses: `auto` is the theory rule in error-vs-n sweeps (a fixed α
@@ -72,6 +89,9 @@ export const regressionSpec = defineSpec({
         sweep_n: 'Error vs n (trials)',
         sweep_eps: 'Error vs ε (LDP, trials)',
         phase: 'Phase diagram (δ = n/d, ρ = k/n)',
+        supports: 'Random vs adversarial supports (certificate ρ_D(S))',
+        sweep_d: 'LDP error vs d (all three estimators, trials)',
+        sweep_k: 'LDP error vs k (all three estimators, trials)',
       },
       optionDocs: {
         cv: 'cross-validation',
@@ -99,6 +119,8 @@ export const regressionSpec = defineSpec({
         ridge: 'Ridge / least squares',
         ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
         ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
+        precond_lasso: 'Preconditioned Lasso (exploratory; not arXiv 2511.06211’s algorithm)',
+        kron_sbl: 'Kronecker-structured SBL (KroSBL, X = A ⊗ B)',
       },
       optionDocs: {
         lasso: 'coordinate-descent-lasso-and-elastic-net',
@@ -138,6 +160,7 @@ export const regressionSpec = defineSpec({
       help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Not used when the α rule is the theory rule.',
       show: (v) =>
         (is('solver', 'ridge')(v) ||
+          (is('solver', 'precond_lasso')(v) && v.study === 'fit') ||
           (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
         !isPhase(v) &&
         v.study !== 'cv',
@@ -188,7 +211,7 @@ export const regressionSpec = defineSpec({
       default: true,
       group: 'Method',
       help: '1: centre X and y, fit, and report b = ȳ − x̄ᵀw (scikit-learn’s estimators). 0: use X and y as given (scikit-learn’s lasso_path; the golden cases).',
-      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v),
+      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v) && !isRandomSupport(v),
     }),
     k: num({
       label: 'Atoms k',
@@ -198,7 +221,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Method',
       help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k; the error-vs-ε sweep keeps k = its s.',
-      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v),
+      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v) && !isDK(v),
     }),
     residTol: num({
       label: 'OMP residual tolerance',
@@ -262,7 +285,7 @@ export const regressionSpec = defineSpec({
       default: false,
       group: 'Privacy',
       help: 'Non-interactive LDP with n public unlabeled samples: the server estimates the covariance from them, and the whole budget goes to x·y.',
-      show: is('solver', 'ldp_ni'),
+      show: (v) => is('solver', 'ldp_ni')(v) && !isDK(v),
     }),
     clip: num({
       label: 'Truncation τ (× std)',
@@ -287,7 +310,7 @@ export const regressionSpec = defineSpec({
       help: 'Sweeps and phase diagrams always use synthetic data. Supplying X (and y) selects your data; choosing another source drops them.',
       show: is('study', 'fit', 'cv'),
     }),
-    design: choice(['gaussian', 'rademacher', 'toeplitz'], {
+    design: choice(['gaussian', 'rademacher', 'toeplitz', 'grouped', 'lowrank', 'cumsum'], {
       label: 'Design X',
       default: 'gaussian',
       group: 'Data',
@@ -295,8 +318,161 @@ export const regressionSpec = defineSpec({
         gaussian: 'i.i.d. N(0, 1)',
         rademacher: 'i.i.d. ±1',
         toeplitz: 'Gaussian, corr ρ^|i−j|',
+        grouped: 'Grouped near-collinear (worst case)',
+        lowrank: 'Low rank + noise (worst case)',
+        cumsum: 'Cumulative sums (worst case)',
       },
+      help: 'The worst-case designs of the random-support setting (arXiv 2511.06211) have columns scaled to ‖X_j‖²/n = 1: grouped = d/g groups of near-copies X_j = G_group(j) + δZ_j (condition number ~ 1/δ²); low rank = GWᵀ/√r + δZ; cumulative sums = column j is the running sum of j + 1 Gaussian columns.',
       show: usesDesign,
+    }),
+    groups: num({
+      label: 'Groups g',
+      default: 20,
+      min: 1,
+      max: 10000,
+      int: true,
+      group: 'Data',
+      help: 'Grouped design: d/g contiguous groups of near-collinear columns.',
+      show: (v) => usesDesign(v) && v.design === 'grouped',
+    }),
+    perturb: num({
+      label: 'Perturbation δ',
+      default: 0.01,
+      min: 1e-6,
+      max: 10,
+      log: true,
+      group: 'Data',
+      help: 'Grouped and low-rank designs: the size of the independent part δZ_j of each column.',
+      show: (v) => usesDesign(v) && (v.design === 'grouped' || v.design === 'lowrank'),
+    }),
+    lowRank: num({
+      label: 'Rank r',
+      default: 4,
+      min: 1,
+      max: 10000,
+      int: true,
+      group: 'Data',
+      help: 'Low-rank design: rank of the shared part GWᵀ/√r.',
+      show: (v) => usesDesign(v) && v.design === 'lowrank',
+    }),
+    ldpN: num({
+      label: 'Users n (error vs d or k)',
+      default: 50000,
+      min: 100,
+      max: 1e7,
+      int: true,
+      group: 'Study',
+      help: 'Users in the LDP sweeps over d and k (the paper’s experiment uses 2·10⁵; n·d_max is capped at 2·10⁷).',
+      show: is('study', 'sweep_d', 'sweep_k'),
+    }),
+    dMin: num({
+      label: 'Smallest d',
+      default: 8,
+      min: 2,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_d'),
+    }),
+    dMax: num({
+      label: 'Largest d',
+      default: 64,
+      min: 2,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_d'),
+    }),
+    kMin: num({
+      label: 'Smallest k',
+      default: 1,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_k'),
+    }),
+    kMax: num({
+      label: 'Largest k',
+      default: 16,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Study',
+      show: is('study', 'sweep_k'),
+    }),
+    kronVariant: choice(['am', 'svd'], {
+      label: 'KroSBL M-step',
+      default: 'am',
+      group: 'Method',
+      optionLabels: {
+        am: 'AM: alternating exact minimisation over γ₁, γ₂',
+        svd: 'SVD: best rank-1 fit γ₁ ⊗ γ₂ of μ² + diag Σ',
+      },
+      help: 'He & Joseph (arXiv 2307.14719). Both run the E-step through the two small factors only. The fit also runs plain SBL (EM) on the dense A ⊗ B for comparison when it has at most 1024 columns (at most 100 EM iterations).',
+      show: is('solver', 'kron_sbl'),
+    }),
+    kronM: num({
+      label: 'Rows per factor m_i',
+      default: 12,
+      min: 1,
+      max: 200,
+      int: true,
+      group: 'Data',
+      help: 'Synthetic KroSBL problem: A, B are m_i × n_i Gaussian, y has m₁m₂ entries.',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    kronN: num({
+      label: 'Columns per factor n_i',
+      default: 32,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    kronK: num({
+      label: 'Nonzeros per factor K',
+      default: 3,
+      min: 1,
+      max: 400,
+      int: true,
+      group: 'Data',
+      help: 'x = x₁ ⊗ x₂ with K nonzeros in each factor (K² in x), values ±U[1, 2].',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+    }),
+    A: file({
+      label: 'A (m₁ × n₁)',
+      group: 'Data',
+      help: 'KroSBL with your data: the first Kronecker factor; with B and y (m₁m₂, row i·m₂ + j).',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
+    }),
+    B: file({
+      label: 'B (m₂ × n₂)',
+      group: 'Data',
+      help: 'The second Kronecker factor (X = A ⊗ B).',
+      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
+    }),
+    wValues: choice(['worst', 'gaussian'], {
+      label: 'w* on its support',
+      default: 'worst',
+      group: 'Data',
+      optionLabels: {
+        worst: 'worst direction (smallest singular vector of X_S)',
+        gaussian: 'N(0, 1)',
+      },
+      help: 'Random-support studies: the values of w* on S, scaled to ‖Xw*‖²/n = 1. The worst direction is the hardest w on S for the plain Lasso (largest ‖w‖₁ per unit prediction norm).',
+      show: isRandomSupport,
+    }),
+    lamMin: num({
+      label: 'Smallest λ of the oracle grid',
+      default: 1e-3,
+      min: 1e-8,
+      max: 0.1,
+      log: true,
+      group: 'Method',
+      help: 'Random-support studies report each Lasso at the theory λ = 2σ√(2 log p/n) and at the best λ (oracle) of a 16-point grid from 0.3 down to this. In-sample, a tiny λ lets the Lasso nearly interpolate y: with n < d that fits the noise and can beat both at low noise, so the oracle column depends on this floor (see the notes).',
+      show: isRandomSupport,
     }),
     rho: num({
       label: 'Column correlation ρ',
@@ -312,7 +488,7 @@ export const regressionSpec = defineSpec({
       default: false,
       group: 'Data',
       help: 'Scale every column of X to ‖X_j‖ = 1 (as the OMP golden cases do).',
-      show: usesDesign,
+      show: (v) => usesDesign(v) && !isRandomSupport(v),
     }),
     n: num({
       label: 'Samples n',
@@ -331,8 +507,8 @@ export const regressionSpec = defineSpec({
       max: 100000,
       int: true,
       group: 'Data',
-      help: 'Columns of X (the phase diagram’s d).',
-      show: (v) => synthData(v) && !isEpsSweep(v),
+      help: 'Columns of X (the phase diagram’s d; the d of the LDP error-vs-k sweep).',
+      show: (v) => synthData(v) && !isEpsSweep(v) && v.study !== 'sweep_d',
     }),
     s: num({
       label: 'Nonzeros in w* (s)',
@@ -341,8 +517,8 @@ export const regressionSpec = defineSpec({
       max: 100000,
       int: true,
       group: 'Data',
-      help: 'The true sparsity of w*.',
-      show: (v) => wData(v) && !isPhase(v) && !isEpsSweep(v),
+      help: 'The true sparsity of w* (the k of the LDP error-vs-d sweep).',
+      show: (v) => wData(v) && !isPhase(v) && !isEpsSweep(v) && v.study !== 'sweep_k',
     }),
     epsN: num({
       label: 'Users n (error vs ε)',
@@ -379,7 +555,7 @@ export const regressionSpec = defineSpec({
       default: 'pm1',
       group: 'Data',
       optionLabels: { pm1: '±amp (random signs)', gaussian: 'N(0, amp²)', fixed: '+amp (all positive)' },
-      show: wData,
+      show: (v) => wData(v) && !isRandomSupport(v) && !isDK(v),
     }),
     amp: num({
       label: 'w* magnitude',
@@ -388,14 +564,14 @@ export const regressionSpec = defineSpec({
       max: 1e6,
       log: true,
       group: 'Data',
-      show: (v) => wData(v) && !isPhase(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v) && !isDK(v),
     }),
     support: choice(['random', 'first', 'spaced'], {
       label: 'Support of w*',
       default: 'random',
       group: 'Data',
       optionLabels: { random: 'uniformly random', first: 'the first s features', spaced: 'evenly spaced' },
-      show: (v) => wData(v) && !isPhase(v),
+      show: (v) => wData(v) && !isPhase(v) && !isRandomSupport(v) && !isDK(v),
     }),
     sigma: num({
       label: 'Noise σ',
@@ -486,7 +662,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Study',
       help: 'Independent seeded problems per point (sweeps: mean and spread) or per cell (phase diagram).',
-      show: is('study', 'sweep_n', 'sweep_eps', 'phase'),
+      show: is('study', 'sweep_n', 'sweep_eps', 'phase', 'supports'),
     }),
     cells: num({
       label: 'Cells per axis',
@@ -561,6 +737,68 @@ export const regressionSpec = defineSpec({
         fields: ['study'],
         message: 'the phase diagram is solved by omp or lasso (batched FISTA)',
       });
+    }
+    if (v.solver === 'precond_lasso' && v.study === 'fit' && v.d > 600 && synthData(v)) {
+      issues.push({
+        field: 'd',
+        message: 'the preconditioned Lasso takes d ≤ 600 (a d×d eigendecomposition)',
+      });
+    }
+    if (v.solver === 'kron_sbl') {
+      if (v.study !== 'fit')
+        issues.push({ field: 'study', message: 'KroSBL runs as a single fit (study=fit)' });
+      if (v.source === 'diabetes' || v.source === 'digits')
+        issues.push({
+          field: 'source',
+          message: 'KroSBL needs a Kronecker design: synthetic, or your factors A and B with y',
+        });
+      if (v.source === 'synthetic' && v.kronK > v.kronN)
+        issues.push({ field: 'kronK', message: 'K nonzeros per factor cannot exceed n_i' });
+    }
+    if (v.study === 'sweep_d' || v.study === 'sweep_k') {
+      if (!LDP.includes(v.solver))
+        issues.push({
+          field: 'solver',
+          message:
+            'error vs d or k draws all three LDP estimators: choose ldp_ni or ldp_si (its privacy fields apply to all three)',
+        });
+      const hi = v.study === 'sweep_d' ? v.dMax : v.d;
+      if (v.study === 'sweep_d' && v.dMin >= v.dMax)
+        issues.push({ field: 'dMin', message: 'smallest d must be below largest d' });
+      if (v.study === 'sweep_k' && v.kMin >= v.kMax)
+        issues.push({ field: 'kMin', message: 'smallest k must be below largest k' });
+      if (v.study === 'sweep_k' && v.kMax > v.d) issues.push({ field: 'kMax', message: 'k cannot exceed d' });
+      if (v.study === 'sweep_d' && v.s > v.dMin)
+        issues.push({ field: 's', message: 'k = s cannot exceed the smallest d' });
+      if (v.ldpN * hi > 2e7)
+        issues.push({
+          field: 'ldpN',
+          message: 'users × largest d must stay under 2·10⁷ (160 MB as float64)',
+        });
+    }
+    if (v.study === 'supports' && v.solver !== 'precond_lasso') {
+      issues.push({
+        field: 'solver',
+        message:
+          'random vs adversarial supports compares the preconditioned Lasso with the Lasso: choose solver=precond_lasso',
+      });
+    }
+    if (isRandomSupport(v)) {
+      if (!HARD_DESIGNS.includes(v.design))
+        issues.push({
+          field: 'design',
+          message: 'the random-support studies take the gaussian, grouped, lowrank or cumsum design',
+        });
+      if (v.d > 600)
+        issues.push({
+          field: 'd',
+          message: 'the random-support studies take d ≤ 600 (eigendecompositions on the CPU)',
+        });
+      if (v.s > v.d) issues.push({ field: 's', message: 'the support cannot be larger than d (s ≤ d)' });
+      if (v.study === 'supports' && v.n > 2000)
+        issues.push({ field: 'n', message: 'the random-support studies take n ≤ 2000' });
+      if (v.study === 'sweep_n' && v.nMax > 2000)
+        issues.push({ field: 'nMax', message: 'the random-support studies take n ≤ 2000' });
     }
     if (v.study === 'sweep_n' && pathLike) {
       issues.push({

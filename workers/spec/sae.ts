@@ -7,7 +7,7 @@ import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
-export const SAE_MODELS = ['relu_l1', 'topk', 'batchtopk', 'jumprelu', 'polysae'] as const;
+export const SAE_MODELS = ['relu_l1', 'relu_l1_unit', 'topk', 'batchtopk', 'jumprelu', 'polysae'] as const;
 export type SaeModelName = (typeof SAE_MODELS)[number];
 
 type V = Record<string, unknown>;
@@ -19,17 +19,22 @@ const usesK = isModel('topk', 'batchtopk', 'polysae');
 const usesAux = isModel('topk', 'batchtopk');
 const isToy = (v: V) => v.data === 'toy';
 const isFrontier = (v: V) => v.study === 'frontier';
+const isSweep = (v: V) => v.study === 'frontier' || v.study === 'darkmatter';
 
 export const saeSpec = defineSpec({
   id: 'sae',
   title: 'Sparse autoencoders',
   fields: {
-    study: choice(['train', 'frontier'], {
+    study: choice(['train', 'frontier', 'darkmatter'], {
       label: 'Study',
       default: 'train',
       group: 'Study',
-      optionLabels: { train: 'Train one SAE', frontier: 'L0–MSE frontier (sweep k and λ)' },
-      optionDocs: { frontier: 'l0-mse-frontier' },
+      optionLabels: {
+        train: 'Train one SAE',
+        frontier: 'L0–MSE frontier (sweep k and λ)',
+        darkmatter: 'Dark matter across sizes (sweep the latents)',
+      },
+      optionDocs: { frontier: 'l0-mse-frontier', darkmatter: 'dark-matter-of-the-error' },
       help: 'Frontier trains one SAE per point of a sweep (k for TopK-like models, λ for ReLU-L1, the L0 coefficient for JumpReLU) and plots normalised MSE against L0, one curve per architecture.',
     }),
     sweep: choice(['topk_vs_relu', 'all', 'model'], {
@@ -39,7 +44,7 @@ export const saeSpec = defineSpec({
       show: isFrontier,
       optionLabels: {
         topk_vs_relu: 'TopK (over k) and ReLU-L1 (over λ)',
-        all: 'TopK, BatchTopK, JumpReLU and ReLU-L1',
+        all: 'TopK, BatchTopK, JumpReLU and ReLU-L1 (2024 and 2023 forms)',
         model: 'Only the chosen model',
       },
     }),
@@ -50,15 +55,16 @@ export const saeSpec = defineSpec({
       max: 9,
       int: true,
       group: 'Study',
-      show: isFrontier,
-      help: 'Each curve multiplies the chosen k, λ or L0 coefficient by factors spread log-evenly over ×¼ … ×4.',
+      show: isSweep,
+      help: 'Frontier: each curve multiplies the chosen k, λ or L0 coefficient by factors spread log-evenly over ×¼ … ×4. Dark matter: the chosen model at latents × ¼ … ×4.',
     }),
     model: choice(SAE_MODELS, {
       label: 'Architecture',
       default: 'topk',
       group: 'Model',
       optionLabels: {
-        relu_l1: 'ReLU + L1 penalty',
+        relu_l1: 'ReLU + L1 penalty (April 2024: free decoder norms)',
+        relu_l1_unit: 'ReLU + L1, 2023 form (unit-norm atoms)',
         topk: 'TopK (+ AuxK)',
         batchtopk: 'BatchTopK',
         jumprelu: 'JumpReLU (straight-through)',
@@ -66,12 +72,13 @@ export const saeSpec = defineSpec({
       },
       optionDocs: {
         relu_l1: 'relu-l1-sae',
+        relu_l1_unit: 'relu-l1-sae',
         topk: 'topk-sae-and-auxk',
         batchtopk: 'batchtopk',
         jumprelu: 'jumprelu',
         polysae: 'polysae',
       },
-      help: 'ReLU-L1: f = ReLU(W_e(x−b_d)+b_e), L = MSE + λΣf_i‖d_i‖. TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
+      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
     }),
     latents: num({
       label: 'Latents (M)',
@@ -100,7 +107,7 @@ export const saeSpec = defineSpec({
       max: 100,
       log: true,
       group: 'Model',
-      show: isModel('relu_l1'),
+      show: isModel('relu_l1', 'relu_l1_unit'),
       help: 'Penalty λ Σ_i f_i‖d_i‖ / √v, with v the data variance, so λ does not depend on the scale of x. Warmed up linearly over the first 5% of steps.',
     }),
     auxK: num({
@@ -374,6 +381,17 @@ export const saeSpec = defineSpec({
           message: 'R₁ must not exceed the number of latents (U has orthonormal columns)',
         });
     }
+    if (v.study === 'darkmatter' && v.steps * v.sweepPoints > 2e6)
+      issues.push({
+        field: 'steps',
+        message: 'the sweep would run too many steps in all (steps × points > 2M)',
+      });
+    if (v.study === 'darkmatter' && v.model === 'batchtopk')
+      issues.push({
+        field: 'model',
+        message:
+          'dark matter across sizes evaluates with per-sample codes; choose a model other than BatchTopK',
+      });
     if (v.study === 'frontier' && v.steps * v.sweepPoints * 4 > 2e6)
       issues.push({
         field: 'steps',

@@ -5,6 +5,7 @@
  */
 import type {
   CvView,
+  HistView,
   PathView,
   PhaseView,
   RegressionViewsData,
@@ -110,6 +111,17 @@ function SweepChart({ sweep, title }: { sweep: SweepView; title: string }) {
   );
 }
 
+function HistChart({ hist }: { hist: HistView }) {
+  const centres = hist.edges.slice(0, -1).map((e, i) => (e + hist.edges[i + 1]) / 2);
+  const series: Series[] = hist.series.map((s, i) => ({
+    name: s.name,
+    points: centres.map((x, b) => ({ x, y: s.counts[b] })),
+    markers: true,
+    dashed: i > 0,
+  }));
+  return <LineChart title={hist.title} xLabel={hist.xLabel} yLabel="supports" series={series} height={280} />;
+}
+
 function PhaseCharts({ phase, title }: { phase: PhaseView; title: string }) {
   const fmtAxis = (v: number) => v.toFixed(2);
   return (
@@ -187,6 +199,11 @@ export function RegressionViews({ result, progress, running }: LabViewProps) {
           <SweepChart sweep={data.sweep} title={data.title} />
         </section>
       ) : null}
+      {data.hists?.map((h) => (
+        <section className="card" key={h.title}>
+          <HistChart hist={h} />
+        </section>
+      ))}
       {data.phase ? (
         <section className="card wide">
           <PhaseCharts phase={data.phase} title={data.title} />

@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import {
+  type DarkSizesViews,
   type FrontierPoint,
   type HistoryPoint,
   MODEL_LABELS,
@@ -52,8 +53,60 @@ export function SaeViews({ result, progress, running }: LabViewProps) {
       </div>
     );
   }
+  if (data.kind === 'darkmatter') return <DarkSizes data={data} />;
   return (
     <TrainResult data={data} metrics={result!.metrics} parity={result!.parity} backend={result!.backend} />
+  );
+}
+
+function DarkSizes({ data }: { data: DarkSizesViews }) {
+  const S = data.sizes.length;
+  const pts = (f: (r: DarkSizesViews['sizes'][number]) => number) =>
+    data.sizes.map((r) => ({ x: r.latents, y: f(r) }));
+  return (
+    <div className="views-grid">
+      <section className="card wide">
+        <LineChart
+          title={`Dark matter across sizes: ${MODEL_LABELS[data.model]} on ${data.source}, held-out rows`}
+          xLabel="latents M"
+          yLabel="fraction"
+          xLog
+          series={[
+            {
+              name: 'linearly predictable share of the error (1 − FVU_lin)',
+              points: pts((r) => r.linearShare),
+              markers: true,
+            },
+            { name: 'normalised MSE', points: pts((r) => r.nmse), markers: true, dashed: true },
+            { name: 'norm probe R² (‖e‖² from x)', points: pts((r) => r.normProbeR2), markers: true },
+          ]}
+          height={320}
+        />
+        <p className="note">
+          Each size is trained with the same k (or λ), steps and seed. The paper (arXiv 2410.14670) finds that
+          about half of the error is linearly predictable from x and that this share stays roughly constant as
+          SAEs grow, while the nonlinear part shrinks slowly.
+        </p>
+      </section>
+      <section className="card">
+        <MetricTable
+          caption="Correlation of per-sample error norms ‖e‖² between sizes (Pearson, held out)"
+          rows={data.sizes.flatMap((a, i) =>
+            data.sizes.slice(i + 1).map((b, j) => ({
+              label: `M = ${a.latents} vs ${b.latents}`,
+              value: data.corr[i * S + i + 1 + j].toFixed(3),
+            })),
+          )}
+        />
+        <MetricTable
+          caption="Per size"
+          rows={data.sizes.map((r) => ({
+            label: `M = ${r.latents}`,
+            value: `NMSE ${r.nmse.toFixed(4)}, L0 ${r.l0.toFixed(2)}, linear share ${r.linearShare.toFixed(3)}`,
+          }))}
+        />
+      </section>
+    </div>
   );
 }
 

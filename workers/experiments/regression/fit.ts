@@ -34,6 +34,8 @@ export const SOLVER_TITLES: Record<string, string> = {
   ridge: 'Ridge',
   ldp_ni: 'LDP non-interactive',
   ldp_si: 'LDP sequentially interactive',
+  precond_lasso: 'Preconditioned Lasso (exploratory)',
+  kron_sbl: 'Kronecker SBL (KroSBL)',
 };
 
 /** What solves the chosen solver on this backend, when it differs by backend (for chart titles). */
@@ -143,6 +145,10 @@ export async function runFit(v: RegressionValues, ctx: RunContext): Promise<RunO
         : solveSingle(v.solver, v, f.X, f.y, p.n, p.d, { alpha, ldp: model });
     coef = fit.coef;
     metrics = fit.metrics;
+    if (v.solver === 'precond_lasso')
+      notes.push(
+        'Exploratory: the preconditioned Lasso here is this lab’s spectral-band dictionary D = [I, P₁, P₂, …] with the Lasso on XD (α as λ), NOT the algorithm of arXiv 2511.06211. Study “Random vs adversarial supports” and error vs n compare it with the Lasso.',
+      );
     if (isLdp)
       notes.push(
         'LDP: every user’s (x, y) is truncated and privatised with the Gaussian mechanism before the server sees it; constants are this lab’s reading of arXiv 2310.07367.',

@@ -28,6 +28,9 @@ export const designOf = (v: RegressionValues): DesignOptions => ({
   design: v.design,
   rho: v.rho,
   normalize: v.normalize,
+  groups: v.groups,
+  delta: v.perturb,
+  rank: v.lowRank,
 });
 export const wStarOf = (v: RegressionValues): WStarOptions => ({
   s: v.s,

@@ -18,8 +18,11 @@ import {
 } from '../types';
 import { runCv } from './cv';
 import { runFit, SOLVER_TITLES } from './fit';
+import { runKronSbl } from './kron-sbl';
+import { runLdpDK } from './ldp-dk';
 import { phaseParity, runPhase } from './phase';
 import { buildProblem, fitData } from './problem';
+import { runPrecondSweep, runSupports } from './random-support';
 import { l1RatioOf } from './solve';
 import { runSweep } from './sweeps';
 
@@ -35,7 +38,11 @@ export const regressionExperiment = defineExperiment({
   async run(v, ctx) {
     let out: RunOutput;
     if (v.study === 'phase') out = await runPhase(v, ctx);
+    else if (v.solver === 'kron_sbl') out = await runKronSbl(v, ctx);
     else if (v.study === 'cv') out = await runCv(v, ctx);
+    else if (v.study === 'supports') out = await runSupports(v, ctx);
+    else if (v.study === 'sweep_d' || v.study === 'sweep_k') out = await runLdpDK(v, ctx);
+    else if (v.study === 'sweep_n' && v.solver === 'precond_lasso') out = await runPrecondSweep(v, ctx);
     else if (v.study === 'sweep_n' || v.study === 'sweep_eps') out = await runSweep(v, ctx);
     else out = await runFit(v, ctx);
     out.stages = regressionStages(v, ctx.gpu !== null);
@@ -72,6 +79,21 @@ export function regressionStages(v: RegressionValues, gpu: boolean): StageRecord
     const alg = `${v.folds}-fold coordinate-descent paths (warm starts)`;
     return [stage('solve', 'cpu', alg, cpuNote('cross-validation')), metrics];
   }
+  if (v.study === 'supports')
+    return [
+      stage(
+        'certificate + solves',
+        'cpu',
+        'ρ_D(S) by ADMM, Lasso and the preconditioned Lasso',
+        cpuNote('the support study'),
+      ),
+      metrics,
+    ];
+  if (v.study === 'sweep_d' || v.study === 'sweep_k')
+    return [
+      stage('solve', 'cpu', 'the three LDP estimators per trial and point', cpuNote('the LDP sweep')),
+      metrics,
+    ];
   if (v.study === 'sweep_n' || v.study === 'sweep_eps') {
     return [stage('solve', 'cpu', `${solverName} per trial and point`, cpuNote('the error sweep')), metrics];
   }

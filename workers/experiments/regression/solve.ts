@@ -7,6 +7,7 @@ import { iht } from '../../reference/regression/iht';
 import { type LdpScales, ldpNonInteractive, ldpSequential } from '../../reference/regression/ldp';
 import { colSqNorms } from '../../reference/regression/linalg';
 import { omp } from '../../reference/regression/omp';
+import { precondLassoAt } from '../../reference/regression/random-support';
 import { ridge } from '../../reference/regression/ridge';
 import { sbl } from '../../reference/regression/sbl';
 import { effectiveAlphaRule, type RegressionValues, type Solver } from '../../spec/regression';
@@ -125,6 +126,15 @@ export function solveSingle(
         throw new UserError('ridge here solves a min(n, d)² system; keep min(n, d) ≤ 4000');
       const r = ridge(X, y, n, d, extra.alpha ?? v.alpha);
       return { coef: r.coef, metrics: { alpha: extra.alpha ?? v.alpha, jitter: r.jitter } };
+    }
+    case 'precond_lasso': {
+      if (d > 600)
+        throw new UserError(
+          'd: the preconditioned Lasso takes d ≤ 600 (a d×d eigendecomposition on the CPU)',
+        );
+      const alpha = extra.alpha ?? v.alpha;
+      const r = precondLassoAt(X, y, n, d, alpha);
+      return { coef: r.w, metrics: { alpha, atoms: r.atoms, bands: r.bands, lars_knots: r.knots } };
     }
     case 'ldp_ni':
     case 'ldp_si': {

@@ -78,8 +78,18 @@ export interface PhaseView {
   trials: number;
 }
 
+/** Counts per log-spaced bin for several groups (random vs adversarial supports). */
+export interface HistView {
+  title: string;
+  xLabel: string;
+  /** bins + 1 bin edges. */
+  edges: number[];
+  series: Array<{ name: string; counts: number[] }>;
+}
+
 export interface RegressionViewsData {
-  kind: 'fit' | 'path' | 'cv' | 'sweep' | 'phase';
+  kind: 'fit' | 'path' | 'cv' | 'sweep' | 'phase' | 'supports';
+  hists?: HistView[];
   title: string;
   path?: PathView;
   stem?: StemView;

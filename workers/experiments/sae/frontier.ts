@@ -22,7 +22,7 @@ export interface FrontierPoint {
 
 export function sweepModels(v: SaeValues): SaeModel[] {
   if (v.sweep === 'topk_vs_relu') return ['topk', 'relu_l1'];
-  if (v.sweep === 'all') return ['topk', 'batchtopk', 'jumprelu', 'relu_l1'];
+  if (v.sweep === 'all') return ['topk', 'batchtopk', 'jumprelu', 'relu_l1', 'relu_l1_unit'];
   return [v.model];
 }
 
@@ -32,7 +32,8 @@ export function sweepValues(
 ): { knob: FrontierPoint['knob']; values: number[] } {
   const n = v.sweepPoints;
   const mult = Array.from({ length: n }, (_, i) => 2 ** (-2 + (4 * i) / (n - 1)));
-  if (model === 'relu_l1') return { knob: 'l1', values: mult.map((f) => v.l1 * f) };
+  if (model === 'relu_l1' || model === 'relu_l1_unit')
+    return { knob: 'l1', values: mult.map((f) => v.l1 * f) };
   if (model === 'jumprelu') return { knob: 'l0Coeff', values: mult.map((f) => v.l0Coeff * f) };
   const ks = mult.map((f) => Math.max(1, Math.min(128, v.latents, Math.round(v.k * f))));
   return { knob: 'k', values: [...new Set(ks)] };

@@ -146,7 +146,7 @@ describe('SAE runner', () => {
       dims: 9,
     };
     const results: RunResult[] = [];
-    for (const model of ['topk', 'relu_l1', 'batchtopk', 'jumprelu', 'polysae'] as const) {
+    for (const model of ['topk', 'relu_l1', 'batchtopk', 'jumprelu', 'polysae', 'relu_l1_unit'] as const) {
       const { ctx } = context(gpu);
       const r = await run(
         { ...small, model, compPairs: model === 'polysae' ? 3 : 0, rank: 6, rank2: 3 },

@@ -31,6 +31,7 @@ import {
 import { analyse, evaluateAll } from './analysis';
 import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
+import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
@@ -45,11 +46,12 @@ export const saeExperiment = defineExperiment({
     ctx.progress({ fraction: 0, stage: 'loading data' });
     const data = await loadSaeData(v, ctx);
     if (v.study === 'frontier') return frontierOutput(v, ctx, data);
+    if (v.study === 'darkmatter') return runDarkMatter(v, ctx, data);
     return trainOne(v, ctx, data);
   },
   async parity(v, ctx, out, full) {
-    if (v.study === 'frontier')
-      return { status: 'skipped', reason: 'the frontier keeps no weights to compare' };
+    if (v.study === 'frontier' || v.study === 'darkmatter')
+      return { status: 'skipped', reason: 'this sweep keeps no weights to compare' };
     const data = await loadSaeData(v, ctx);
     const c = saeConfig(v, data.ds);
     const p = paramsFromArrays(c, out);

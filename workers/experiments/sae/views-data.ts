@@ -83,7 +83,17 @@ export interface FrontierViews {
   points: FrontierPoint[];
 }
 
-export type SaeViewsData = TrainViews | FrontierViews;
+/** Dark matter across dictionary sizes (study=darkmatter). */
+export interface DarkSizesViews {
+  kind: 'darkmatter';
+  model: SaeModel;
+  source: string;
+  sizes: Array<{ latents: number; nmse: number; l0: number; linearShare: number; normProbeR2: number }>;
+  /** S×S Pearson correlations of the per-sample held-out error norms ‖e‖² between sizes. */
+  corr: number[];
+}
+
+export type SaeViewsData = TrainViews | FrontierViews | DarkSizesViews;
 
 export type SaePartial =
   | { kind: 'train'; model: SaeModel; history: HistoryPoint[]; steps: number }
@@ -94,7 +104,8 @@ export type SaePartial =
     };
 
 export const MODEL_LABELS: Record<SaeModel, string> = {
-  relu_l1: 'ReLU-L1',
+  relu_l1: 'ReLU-L1 (2024)',
+  relu_l1_unit: 'ReLU-L1 (2023, unit norm)',
   topk: 'TopK',
   batchtopk: 'BatchTopK',
   jumprelu: 'JumpReLU',

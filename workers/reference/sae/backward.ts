@@ -7,11 +7,12 @@
  *     ∂t_i = θ_i Σ_b [ −(θ_i/ε)K((π_bi − θ_i)/ε)·∂z_bi − (λ₀/(Bε))K((π_bi − θ_i)/ε) ]
  *   PolySAE: h_p = G·C_p; ∂a = h₁ + 2λ₂a⊙h₂ + 3λ₃a²⊙h₃ (first R₂ columns for the last two);
  *     ∂C₁ = Gᵀa, ∂C₂ = λ₂Gᵀa², ∂C₃ = λ₃Gᵀa³, ∂λ₂ = Σh₂⊙a², ∂λ₃ = Σh₃⊙a³, ∂U = zᵀ∂a, ∂z = ∂a·Uᵀ
- *   encoder: ∂b_enc = Σ_b ∂π_b, ∂W_enc = ∂πᵀ·xc, ∂b_dec = Σ_b G_b − ∂b_encᵀ·W_enc
+ *   encoder: ∂b_enc = Σ_b ∂π_b, ∂W_enc = ∂πᵀ·xc, ∂b_dec = Σ_b G_b − ∂b_encᵀ·W_enc (no second term for the
+ *   2024 ReLU-L1, whose encoder does not subtract b_dec)
  */
 import type { Forward } from './forward';
 import { rowNorms } from './forward';
-import { isPoly, type Params, type SaeConfig, zerosLike } from './model';
+import { centresInput, isPoly, isReluL1, type Params, type SaeConfig, zerosLike } from './model';
 
 export function backward(
   c: SaeConfig,
@@ -36,7 +37,7 @@ export function backward(
     const needAll = c.model === 'jumprelu';
     let l1Scale = 0;
     let norms: Float64Array | null = null;
-    if (c.model === 'relu_l1') {
+    if (isReluL1(c)) {
       l1Scale = (c.l1 * sparsityScale) / (B * Math.sqrt(c.variance));
       norms = rowNorms(W, m, d);
     }
@@ -126,9 +127,11 @@ export function backward(
       for (let j = 0; j < d; j++) gWe[i * d + j] += gp * xc[b * d + j];
     }
   }
-  for (let i = 0; i < m; i++) {
-    const gb = gbe[i];
-    if (gb !== 0) for (let j = 0; j < d; j++) gbd[j] -= gb * We[i * d + j];
+  if (centresInput(c)) {
+    for (let i = 0; i < m; i++) {
+      const gb = gbe[i];
+      if (gb !== 0) for (let j = 0; j < d; j++) gbd[j] -= gb * We[i * d + j];
+    }
   }
   return g;
 }

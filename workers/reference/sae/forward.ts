@@ -1,6 +1,6 @@
 /**
  * Forward pass and loss of every SAE model on a batch X (B×d), float64 throughout.
- *   xc = X − b_dec;  π = xc·W_encᵀ + b_enc  (B×M)
+ *   xc = X − b_dec (X itself for the 2024 ReLU-L1);  π = xc·W_encᵀ + b_enc  (B×M)
  *   codes z: ReLU(π) | TopK_k per row then ReLU | BatchTopK (top k·B of the batch) then ReLU |
  *            JumpReLU π·H(π − θ), θ = exp(t) | PolySAE: TopK then ReLU
  *   x̂ = z·W_dec + b_dec;  PolySAE: a = z·U, x̂ = b_dec + a·C₁ᵀ + λ₂(a_{:R₂})²·C₂ᵀ + λ₃(a_{:R₂})³·C₃ᵀ
@@ -9,7 +9,7 @@
  *   (0 while no latent is dead).
  */
 import { gemmNT, topkFast } from './fast';
-import { isPoly, type Params, type SaeConfig, usesAux } from './model';
+import { centresInput, isPoly, isReluL1, type Params, type SaeConfig, usesAux } from './model';
 import { kthLargest, topkRow } from './select';
 
 export interface ForwardOptions {
@@ -53,13 +53,15 @@ export function forward(
 ): Forward {
   const { d, m } = c;
   const xc = new Float64Array(B * d);
-  for (let b = 0; b < B; b++) for (let j = 0; j < d; j++) xc[b * d + j] = X[b * d + j] - p.b_dec[j];
+  const centre = centresInput(c);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < d; j++) xc[b * d + j] = X[b * d + j] - (centre ? p.b_dec[j] : 0);
   const pre = gemmNT(xc, p.W_enc, B, m, d, p.b_enc); // = linear(xc, W_enc, b_enc), register-blocked
   const z = new Float64Array(B * m);
   let sel: Uint8Array | undefined;
   let theta: Float64Array | undefined;
   let batchThreshold: number | undefined;
-  if (c.model === 'relu_l1') {
+  if (isReluL1(c)) {
     for (let q = 0; q < z.length; q++) z[q] = Math.max(pre[q], 0);
   } else if (c.model === 'jumprelu') {
     theta = p.log_threshold.map(Math.exp);
@@ -109,7 +111,7 @@ export function forward(
 
   const scale = o.sparsityScale ?? 1;
   let sparsity = 0;
-  if (c.model === 'relu_l1') {
+  if (isReluL1(c)) {
     const norms = rowNorms(p.W_dec, m, d);
     let s = 0;
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) s += z[b * m + i] * norms[i];

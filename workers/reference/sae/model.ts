@@ -6,7 +6,11 @@
  */
 import { Rng } from '../../io/rng';
 
-export type SaeModel = 'relu_l1' | 'topk' | 'batchtopk' | 'jumprelu' | 'polysae';
+/**
+ * `relu_l1` is the April-2024 ReLU-L1 (no pre-encoder bias, free decoder norms, penalty λΣf_i‖d_i‖);
+ * `relu_l1_unit` the 2023 form (input centred by b_dec, unit-norm atoms renormalised after every step).
+ */
+export type SaeModel = 'relu_l1' | 'relu_l1_unit' | 'topk' | 'batchtopk' | 'jumprelu' | 'polysae';
 
 export interface SaeConfig {
   model: SaeModel;
@@ -48,6 +52,14 @@ export interface ParamInfo {
 }
 
 export const isPoly = (c: Pick<SaeConfig, 'model'>) => c.model === 'polysae';
+/** Either ReLU-L1 form (ReLU codes, decoder-norm-weighted L1 penalty). */
+export const isReluL1 = (c: Pick<SaeConfig, 'model'>) => c.model === 'relu_l1' || c.model === 'relu_l1_unit';
+/** The encoder sees x − b_dec (every model but the 2024 ReLU-L1, which has no pre-encoder bias). */
+export const centresInput = (c: Pick<SaeConfig, 'model'>) => c.model !== 'relu_l1';
+/** Linear decoders kept at unit-norm atoms (every linear model but the 2024 ReLU-L1). */
+export const unitAtoms = (c: Pick<SaeConfig, 'model'>) => !isPoly(c) && c.model !== 'relu_l1';
+/** Norm of every decoder atom at initialisation for the 2024 ReLU-L1 (random directions, W_enc = W_dec). */
+export const RELU_2024_INIT_NORM = 0.1;
 export const usesTopk = (c: Pick<SaeConfig, 'model'>) => c.model === 'topk' || c.model === 'polysae';
 export const usesAux = (c: Pick<SaeConfig, 'model' | 'auxK' | 'auxCoeff'>) =>
   (c.model === 'topk' || c.model === 'batchtopk') && c.auxK > 0 && c.auxCoeff > 0;
@@ -114,14 +126,15 @@ export function cloneParams(p: Params): Params {
 
 /**
  * Seeded initialisation, every value float32-representable (so the GPU starts from the same numbers).
- * Linear decoders: unit Gaussian atoms, W_enc = W_dec, b_enc = 0, b_dec = the data mean. PolySAE: U with
+ * Linear decoders: unit Gaussian atoms, W_enc = W_dec, b_enc = 0, b_dec = the data mean; the 2024 ReLU-L1
+ * instead has atoms of norm 0.1 and b_dec = 0 (its April-2024 initialisation). PolySAE: U with
  * orthonormal columns, C Kaiming-uniform (bound √(6/R)), λ₂ = −0.5, λ₃ = 0.5, W_enc = U·C₁ᵀ.
  */
 export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>): Params {
   const rng = new Rng(seed, 131);
   const p = zerosLike(c);
   const { m, d } = c;
-  if (mean) for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
+  if (mean && c.model !== 'relu_l1') for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
   if (isPoly(c)) {
     const R1 = c.rank1;
     const U = p.U;
@@ -157,7 +170,7 @@ export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>)
       W[i * d + j] = v;
       s += v * v;
     }
-    const inv = 1 / Math.sqrt(s);
+    const inv = (c.model === 'relu_l1' ? RELU_2024_INIT_NORM : 1) / Math.sqrt(s);
     for (let j = 0; j < d; j++) W[i * d + j] = Math.fround(W[i * d + j] * inv);
   }
   p.W_enc.set(W);

@@ -12,8 +12,9 @@ import {
   type SaeConfig,
   type SaeModel,
 } from './model';
-import { lrAt, qrRetract } from './optim';
+import { lrAt, qrRetract, sparsityScaleAt } from './optim';
 import { kthLargest, topkRow } from './select';
+import { CpuSae } from './trainer';
 
 const B = 6;
 const small = (model: SaeModel, over: Partial<SaeConfig> = {}): SaeConfig =>
@@ -88,6 +89,14 @@ describe('SAE reference gradients agree with finite differences', () => {
     const r = checkGradients(c, p, X, {});
     expect(r.f0.loss.sparsity).toBeGreaterThan(0);
     expect(r.checked).toBe(9 * 5 * 2 + 9 + 5);
+  });
+
+  it('ReLU-L1 2023 form (input centred by b_dec; the b_dec gradient has the centring term)', () => {
+    const c = small('relu_l1_unit');
+    const { p, X } = setup(c);
+    for (let i = 0; i < p.W_dec.length; i++) p.W_dec[i] *= 1.3;
+    const r = checkGradients(c, p, X, {});
+    expect(r.f0.loss.sparsity).toBeGreaterThan(0);
   });
 
   it('TopK with AuxK (residual held constant)', () => {
@@ -165,6 +174,76 @@ describe('SAE reference gradients agree with finite differences', () => {
     const { p, X } = setup(c);
     const r = checkGradients(c, p, X, {});
     expect(Math.abs(r.g.lambda[0])).toBeGreaterThan(0);
+  });
+});
+
+describe('ReLU-L1, April-2024 form against the 2023 form', () => {
+  it('initialises atoms at norm 0.1 with W_enc = W_dec and zero biases; 2023 atoms at unit norm', () => {
+    const mean = [1, 2, 3, 4, 5];
+    const p = initParams(small('relu_l1'), 4, mean);
+    const q = initParams(small('relu_l1_unit'), 4, mean);
+    for (let i = 0; i < 9; i++) {
+      const n = Math.hypot(...p.W_dec.subarray(i * 5, i * 5 + 5));
+      const nq = Math.hypot(...q.W_dec.subarray(i * 5, i * 5 + 5));
+      expect(n).toBeCloseTo(0.1, 6);
+      expect(nq).toBeCloseTo(1, 6);
+    }
+    expect([...p.W_enc]).toEqual([...p.W_dec]);
+    expect([...p.b_dec]).toEqual([0, 0, 0, 0, 0]);
+    expect([...q.b_dec]).toEqual(mean);
+  });
+
+  it('the penalty is λ·s·Σ_b Σ_i f_bi‖d_i‖ / (B√v), computed here from the codes and the atoms', () => {
+    const c = small('relu_l1');
+    const { p, X } = setup(c, 11);
+    // Atoms of very different norms.
+    for (let i = 0; i < c.m; i++) for (let j = 0; j < c.d; j++) p.W_dec[i * c.d + j] *= 0.2 + 0.5 * i;
+    const scale = 0.6;
+    const f = forward(c, p, X, B, { sparsityScale: scale });
+    let want = 0;
+    let active = 0;
+    for (let b = 0; b < B; b++) {
+      // Independent forward of the 2024 encoder: no b_dec subtraction.
+      for (let i = 0; i < c.m; i++) {
+        let pre = p.b_enc[i];
+        for (let j = 0; j < c.d; j++) pre += p.W_enc[i * c.d + j] * X[b * c.d + j];
+        const fi = Math.max(pre, 0);
+        if (fi > 0) active++;
+        let nn = 0;
+        for (let j = 0; j < c.d; j++) nn += p.W_dec[i * c.d + j] ** 2;
+        want += fi * Math.sqrt(nn);
+      }
+    }
+    want *= (c.l1 * scale) / (B * Math.sqrt(c.variance));
+    expect(active).toBeGreaterThan(3);
+    expect(f.loss.sparsity).toBeCloseTo(want, 12);
+  });
+
+  it('training keeps 2024 decoder norms free (they spread) and 2023 norms at 1', () => {
+    const rng = new Rng(21, 0);
+    const d = 6;
+    const n = 64;
+    // Features of unequal scale, so atoms have reason to take different norms.
+    const X = new Float64Array(n * d);
+    for (let b = 0; b < n; b++)
+      for (let j = 0; j < d; j++) X[b * d + j] = rng.uniform() < 0.3 ? (1 + j) * rng.uniform() : 0;
+    const norms = (model: SaeModel) => {
+      const c = defaultConfig({ model, d, m: 10, l1: 0.05, steps: 60, lr: 0.01 });
+      const sae = new CpuSae(c, initParams(c, 2));
+      for (let t = 0; t < c.steps; t++) sae.trainStep(X, n);
+      return Array.from({ length: c.m }, (_, i) => Math.hypot(...sae.p.W_dec.subarray(i * d, (i + 1) * d)));
+    };
+    const free = norms('relu_l1');
+    const unit = norms('relu_l1_unit');
+    expect(Math.max(...free) - Math.min(...free)).toBeGreaterThan(0.05);
+    expect(Math.max(...free.map((v) => Math.abs(v - 0.1)))).toBeGreaterThan(0.05);
+    for (const v of unit) expect(v).toBeCloseTo(1, 9);
+  });
+
+  it('λ is warmed up linearly from near 0 over the first 5% of steps', () => {
+    expect(sparsityScaleAt(1000, 0)).toBeCloseTo(1 / 51);
+    expect(sparsityScaleAt(1000, 25)).toBeCloseTo(26 / 51);
+    expect(sparsityScaleAt(1000, 50)).toBe(1);
   });
 });
 

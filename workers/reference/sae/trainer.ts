@@ -4,7 +4,7 @@
  */
 import { backward } from './backward';
 import { type Forward, forward } from './forward';
-import { isPoly, type Params, type SaeConfig, usesAux } from './model';
+import { isPoly, type Params, type SaeConfig, unitAtoms, usesAux } from './model';
 import {
   type AdamState,
   adamState,
@@ -66,10 +66,10 @@ export class CpuSae {
   trainStep(X: ArrayLike<number>, B: number): StepStats {
     const { c, p } = this;
     const { f, g } = this.gradients(X, B);
-    if (!isPoly(c)) removeParallel(p.W_dec, g.W_dec, c.m, c.d);
+    if (unitAtoms(c)) removeParallel(p.W_dec, g.W_dec, c.m, c.d);
     adamUpdate(p, g, this.adam, lrAt(c, this.step), c);
     if (isPoly(c)) qrRetract(p.U, c.m, c.rank1);
-    else normalizeRows(p.W_dec, c.m, c.d);
+    else if (unitAtoms(c)) normalizeRows(p.W_dec, c.m, c.d);
     this.afterStep(f);
     return { ...f.loss };
   }
