@@ -36,6 +36,7 @@ def column_sums(A):
     for row in A:
         s += row
     return s
+
 `;
 
 const PY_SELECT = `
