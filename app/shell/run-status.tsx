@@ -4,7 +4,7 @@ import type { Parity, RunResult } from '../../workers/experiments/types';
 import { labFor } from '../panels/registry';
 import { useLab, useRuntime } from '../store/context';
 import { currentRun } from '../store/lab-store';
-import { fmt } from '../viz/line-chart';
+import { formatDuration, formatNumber } from '../viz/format';
 
 export function RunStatus() {
   const { runs } = useRuntime();
@@ -62,8 +62,8 @@ export function ResultBadges({ result }: { result: RunResult }) {
   const bad = Object.entries(result.nonFinite);
   return (
     <div className="result-badges" data-testid="result-badges">
-      <span className="badge" data-testid="backend-used">
-        Ran on {result.backend === 'webgpu' ? 'WebGPU' : 'CPU'} · {fmt(result.wallMs)} ms
+      <span className="badge" data-testid="backend-used" title={`wall time ${result.wallMs} ms`}>
+        Ran on {result.backend === 'webgpu' ? 'WebGPU' : 'CPU'} · {formatDuration(result.wallMs)}
       </span>
       <ParityBadge parity={result.parity} backend={result.backend} />
       {bad.length ? (
@@ -110,7 +110,7 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
       data-testid="parity"
       title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`}
     >
-      {p.ok ? '✓' : '✗'} max rel. diff vs CPU {fmt(p.maxRelDiff ?? Number.NaN)} ({p.compared})
+      {p.ok ? '✓' : '✗'} max rel. diff vs CPU {formatNumber(p.maxRelDiff ?? Number.NaN, 2)} ({p.compared})
     </span>
   );
 }

@@ -4,7 +4,7 @@
  * and counted in a warning, never given a colour of the scale.
  */
 import { type Colormap, colormapLut } from './colormaps';
-import { fmt } from './line-chart';
+import { exact, formatNumber } from './format';
 
 export interface HeatmapOverlay {
   /** rows*cols class per cell, −1 for none. */
@@ -68,7 +68,7 @@ export function createHeatmap(el: HTMLElement) {
     const { r, c } = at;
     const v = current.values[r * current.cols + c];
     const cls = current.overlay ? current.overlay.classes[r * current.cols + c] : -1;
-    tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${fmt(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
+    tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${exact(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
     current.onCellHover?.(r, c, v);
   });
 
@@ -150,7 +150,7 @@ export function createHeatmap(el: HTMLElement) {
       s.textContent = t;
       return s;
     };
-    legend.append(lab(fmt(lo)), bar, lab(fmt(hi)));
+    legend.append(lab(formatNumber(lo, 3)), bar, lab(formatNumber(hi, 3)));
     d.overlay?.labels.forEach((l, i) => {
       const item = document.createElement('span');
       item.className = 'legend-item';
