@@ -33,6 +33,8 @@ export function Presenter() {
     if (!step?.highlight) return;
     const el = document.querySelector(`[data-field="${CSS.escape(step.highlight)}"]`);
     el?.classList.add('highlight');
+    // The highlighted control is brought into view inside its own scrolling region (never behind the narration).
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     return () => el?.classList.remove('highlight');
   });
 

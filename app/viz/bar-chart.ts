@@ -48,7 +48,7 @@ export function createBarChart(el: HTMLElement) {
     const fitsUnder = ok.length === 0 || labelW + 6 <= plotWGuess / ok.length;
     const rows = o.layout === 'rows' || (o.layout === 'auto' && !fitsUnder && ok.length <= 40);
     const occ = new Occupancy(1);
-    const titleNode = svg.select<SVGTextElement>('text.chart-title').node();
+    const titleNode = svg.select<SVGTextElement>('text.chart-title:not(.probe)').node();
     if (titleNode) occ.add(boxOf(titleNode));
     let hidden = 0;
 

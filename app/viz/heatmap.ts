@@ -106,6 +106,10 @@ export function createHeatmap(el: HTMLElement) {
     canvas.style.width = '100%';
     canvas.style.maxHeight = `${d.height ?? 420}px`;
     canvas.style.aspectRatio = `${d.cols} / ${d.rows}`;
+    // Maps of a sensible shape keep it when a height limit applies (presentation); thin strips stretch.
+    const aspect = d.cols / d.rows;
+    canvas.style.setProperty('--aspect', String(aspect));
+    canvas.toggleAttribute('data-fit', aspect >= 0.2 && aspect <= 5);
     const g = canvas.getContext('2d');
     if (!g) return;
     const img = g.createImageData(d.cols, d.rows);

@@ -145,7 +145,7 @@ export function createLineChart(el: HTMLElement) {
     const x = (o.xLog ? d3.scaleLog() : d3.scaleLinear()).domain(xDom).range([M.left, width - M.right]);
     const occ = new Occupancy(1);
     // The title is occupied.
-    const titleNode = svg.select<SVGTextElement>('text.chart-title').node();
+    const titleNode = svg.select<SVGTextElement>('text.chart-title:not(.probe)').node();
     if (titleNode) occ.add(boxOf(titleNode));
 
     const plotW = width - M.left - M.right;
@@ -332,7 +332,7 @@ export function createLineChart(el: HTMLElement) {
           .attr('x', end === 'start' ? x(c.p.x) + 5 : x(c.p.x) + 5)
           .attr('y', yy)
           .attr('dy', '0.35em')
-          .attr('fill', colorOf(c.s, c.i))
+          .style('fill', colorOf(c.s, c.i))
           .text(text);
         const b = boxOf(t.node());
         if (b.x + b.w > width - 1 || !occ.tryAdd(b)) t.remove();

@@ -48,7 +48,7 @@ export function boxOf(el: SVGGraphicsElement | null): Box {
 
 /** A width measurer for text in the given SVG at the given CSS class (uses a hidden probe <text>). */
 export function textMeasurer(svg: Svg, cls: string): (s: string) => number {
-  const probe = svg.append('text').attr('class', cls).attr('x', -9999).attr('y', -9999);
+  const probe = svg.append('text').attr('class', `${cls} probe`).attr('x', -9999).attr('y', -9999);
   const node = probe.node() as SVGTextElement;
   const em = emOf(node);
   const cache = new Map<string, number>();

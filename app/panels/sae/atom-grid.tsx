@@ -51,6 +51,9 @@ export function AtomGrid(p: AtomGridProps) {
     const g = cv?.getContext('2d');
     if (!cv || !g) return;
     g.clearRect(0, 0, W, H);
+    // Every caption drawn is registered (canvas pixels) in data-label-boxes, so layout checks can see it.
+    const boxes: Array<{ x: number; y: number; w: number; h: number; text: string }> = [];
+    g.font = `${CAPTION - 2}px system-ui, sans-serif`;
     const n = p.width * p.height;
     const img = g.createImageData(p.width, p.height);
     const off = document.createElement('canvas');
@@ -73,10 +76,14 @@ export function AtomGrid(p: AtomGridProps) {
       g.strokeStyle = i === p.selected ? '#000' : '#bbb';
       g.lineWidth = i === p.selected ? 3 : 1;
       g.strokeRect(x + 0.5, y + 0.5, tileW - 1, tileH - 1);
-      g.fillStyle = '#222';
-      g.font = '11px system-ui, sans-serif';
-      g.fillText(p.captions[i] ?? '', x, y + tileH + 11);
+      // The caption is cut to its tile's width (full text in the grid's captions list, e.g. screen readers).
+      let text = p.captions[i] ?? '';
+      while (text && g.measureText(text).width > tileW + GAP - 2) text = `${text.slice(0, -2)}…`;
+      g.fillStyle = getComputedStyle(cv).color || '#222';
+      g.fillText(text, x, y + tileH + CAPTION - 3);
+      if (text) boxes.push({ x, y: y + tileH + 1, w: g.measureText(text).width, h: CAPTION - 2, text });
     }
+    cv.dataset.labelBoxes = JSON.stringify(boxes);
   });
 
   const click = (e: React.MouseEvent<HTMLCanvasElement>) => {

@@ -1,0 +1,194 @@
+/**
+ * Charts a class can read: every preset and every lab's default, at 1280 × 720, 1440 × 1000 and a phone
+ * width, in large-text, dark and presentation modes, on the CPU backend and (lab defaults) on WebGPU. Fails
+ * if two visible text boxes inside a chart overlap or text leaves its chart (see chart-check.ts).
+ *
+ * One page serves every target: a target is opened by a hash change, and the sizes and modes are checked by
+ * resizing and toggling in place (charts redraw on resize), so each preset is computed once. Long trainings
+ * are shortened to what draws every chart (the charts' layout does not depend on the step count).
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { PRESETS } from '../app/content/presets';
+import { TOURS } from '../app/content/tours';
+import { specs } from '../workers/spec/registry';
+import { chartProblems, type LayoutProblem } from './chart-check';
+
+type Handle = {
+  sparselab: {
+    store: {
+      getState(): {
+        experiment: string;
+        runs: Record<string, { seq: number; status: string }>;
+        largeText: boolean;
+        theme: string;
+        setLargeText(v: boolean): void;
+        setTheme(v: string): void;
+      };
+    };
+  };
+};
+
+const SIZES = {
+  projector: { width: 1280, height: 720 },
+  laptop: { width: 1440, height: 1000 },
+  phone: { width: 390, height: 844 },
+  hd: { width: 1920, height: 1080 },
+};
+
+/** Shorter trainings and sweeps with the same charts (the layout does not depend on how long it trained). */
+function quick(hash: string): string {
+  const [path, query = ''] = hash.split('?');
+  const q = new URLSearchParams(query);
+  if (path === '#/sae') {
+    const frontier = q.get('study') === 'frontier';
+    const cap = frontier ? 60 : 240;
+    q.set('steps', String(Math.min(Number(q.get('steps') ?? 3000), cap)));
+    if (!q.has('metricsEvery')) q.set('metricsEvery', '10');
+  }
+  return `${path}?${q.toString()}`;
+}
+
+/** Opens a hash in the running page and waits for a new run of it to finish. */
+async function open(page: Page, hash: string): Promise<void> {
+  const exp = /^#\/(\w+)/.exec(hash)?.[1] ?? '';
+  const before = await page.evaluate(
+    (e) => (window as unknown as Handle).sparselab.store.getState().runs[e]?.seq ?? 0,
+    exp,
+  );
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+  await page.waitForFunction(
+    ([e, seq]) => {
+      const r = (window as unknown as Handle).sparselab.store.getState().runs[e as string];
+      return r !== undefined && r.seq > (seq as number) && !['running', 'paused', 'idle'].includes(r.status);
+    },
+    [exp, before] as const,
+    { timeout: 90_000 },
+  );
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
+}
+
+async function setMode(page: Page, mode: { largeText?: boolean; dark?: boolean }): Promise<void> {
+  await page.evaluate((m) => {
+    const s = (window as unknown as Handle).sparselab.store.getState();
+    if (m.largeText !== undefined) s.setLargeText(m.largeText);
+    if (m.dark !== undefined) s.setTheme(m.dark ? 'dark' : 'light');
+  }, mode);
+}
+
+async function check(page: Page, where: string, found: string[]): Promise<void> {
+  const problems: LayoutProblem[] = await chartProblems(page);
+  for (const p of problems) found.push(`${where} — ${p.chart}: ${p.problem}`);
+}
+
+/** Every size and mode for the page's current result. */
+async function checkEverywhere(page: Page, id: string, lab: string, found: string[]): Promise<void> {
+  await page.setViewportSize(SIZES.projector);
+  await check(page, `${id} @1280×720`, found);
+  await page.setViewportSize(SIZES.laptop);
+  await check(page, `${id} @1440×1000`, found);
+  await setMode(page, { dark: true });
+  await check(page, `${id} @1440×1000 dark`, found);
+  await setMode(page, { dark: false });
+  await page.setViewportSize(SIZES.phone);
+  await check(page, `${id} @390 phone`, found);
+  await setMode(page, { largeText: true });
+  await check(page, `${id} @390 phone large text`, found);
+  await page.setViewportSize(SIZES.projector);
+  await check(page, `${id} @1280×720 large text`, found);
+  await setMode(page, { largeText: false });
+  // Presentation mode: the lab's tour narration beside (or below) the same charts.
+  const tour = TOURS.find((t) => t.lab === lab) ?? TOURS[0];
+  const hash = await page.evaluate(() => location.hash);
+  await page.evaluate(
+    ([h, t]) => {
+      location.hash = `${h}&tour=${t}&step=1&present=1`;
+    },
+    [hash, tour.id] as const,
+  );
+  await expect(page.getByTestId('presenter')).toBeVisible();
+  await check(page, `${id} @1280×720 presenting`, found);
+  await page.setViewportSize(SIZES.hd);
+  await check(page, `${id} @1920×1080 presenting`, found);
+  await page.setViewportSize(SIZES.phone);
+  await check(page, `${id} @390 presenting`, found);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('presenter')).toHaveCount(0);
+  await page.setViewportSize(SIZES.projector);
+}
+
+const TARGETS = [
+  // Presets on the CPU backend (also the CPU-backend check; on this machine it is the fast one).
+  ...PRESETS.map((p) => ({ id: p.id, lab: p.lab, hash: `${quick(p.hash)}&backend=cpu` })),
+  // Each lab's defaults on the default backend (WebGPU where there is an adapter).
+  ...Object.keys(specs).map((lab) => ({ id: `${lab} defaults`, lab, hash: quick(`#/${lab}?ver=1`) })),
+];
+
+test('no chart text overlaps or overflows: every preset and lab default, three sizes, large text, dark, presenting', async ({
+  page,
+}) => {
+  test.setTimeout(Math.max(240_000, TARGETS.length * 25_000));
+  await page.setViewportSize(SIZES.projector);
+  await page.goto('./#/matmul?ver=1&m=8&n=8&k=8');
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const found: string[] = [];
+  for (const t of TARGETS) {
+    await open(page, t.hash);
+    await expect(page.locator('.views .viz, .views canvas').first()).toBeVisible();
+    await checkEverywhere(page, t.id, t.lab, found);
+  }
+  expect(found, found.slice(0, 40).join('\n')).toEqual([]);
+});
+
+test('presentation mode: the narration never covers the stage, and the highlighted control is in view', async ({
+  page,
+}) => {
+  const steps = TOURS.flatMap((t) =>
+    t.steps.map((s, i) => ({ tour: t, step: i + 1, highlight: s.highlight })).filter((s) => s.highlight),
+  );
+  expect(steps.length).toBeGreaterThan(0);
+  for (const size of [SIZES.projector, SIZES.hd]) {
+    await page.setViewportSize(size);
+    for (const s of steps) {
+      const h = s.tour.steps[s.step - 1].hash;
+      await page.goto(`./${h}${h.includes('?') ? '&' : '?'}tour=${s.tour.id}&step=${s.step}&present=1`);
+      const ctl = page.locator(`[data-field="${s.highlight}"]`);
+      await expect(ctl).toHaveClass(/highlight/);
+      const where = await ctl.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const p = document.querySelector('[data-testid="presenter"]')?.getBoundingClientRect();
+        const cx = r.left + Math.min(r.width / 2, 40);
+        const cy = r.top + Math.min(r.height / 2, 20);
+        const hit = document.elementFromPoint(cx, cy);
+        return {
+          inView: r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth + 1,
+          underPresenter: p
+            ? !(r.right <= p.left || r.left >= p.right || r.bottom <= p.top || r.top >= p.bottom)
+            : false,
+          hitsItself: hit !== null && el.contains(hit),
+        };
+      });
+      expect(where, `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`).toEqual({
+        inView: true,
+        underPresenter: false,
+        hitsItself: true,
+      });
+      // The stage (views) and the narration do not overlap.
+      const overlap = await page.evaluate(() => {
+        const v = document.querySelector('section.views')?.getBoundingClientRect();
+        const p = document.querySelector('[data-testid="presenter"]')?.getBoundingClientRect();
+        if (!v || !p) return 'missing';
+        return v.right <= p.left + 1 || v.bottom <= p.top + 1 ? 'separate' : 'overlap';
+      });
+      expect(overlap).toBe('separate');
+      // Each chart is scaled to fit the stage's height: no chart is taller than the region it is shown in.
+      const fits = await page.evaluate(() => {
+        const v = document.querySelector('section.views')?.getBoundingClientRect();
+        const charts = [...document.querySelectorAll('.views figure.viz svg, .views figure.viz canvas')];
+        return charts.every((c) => !v || c.getBoundingClientRect().height <= v.height + 1);
+      });
+      expect(fits, 'every chart fits the stage height').toBe(true);
+    }
+  }
+});
