@@ -104,7 +104,8 @@ export function createHeatmap(el: HTMLElement) {
     canvas.width = d.cols * scale;
     canvas.height = d.rows * scale;
     canvas.style.width = '100%';
-    canvas.style.maxHeight = `${d.height ?? 420}px`;
+    // The height limit is a custom property, so the presentation layout can tighten it to the stage.
+    canvas.style.setProperty('--own-max', `${d.height ?? 420}px`);
     canvas.style.aspectRatio = `${d.cols} / ${d.rows}`;
     // Maps of a sensible shape keep it when a height limit applies (presentation); thin strips stretch.
     const aspect = d.cols / d.rows;
