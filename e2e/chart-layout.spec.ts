@@ -192,3 +192,34 @@ test('presentation mode: the narration never covers the stage, and the highlight
     }
   }
 });
+
+test('the layout check itself flags overlapping text, text that leaves its chart, and canvas label boxes', async ({
+  page,
+}) => {
+  await page.goto('./#/matmul?ver=1&m=8&n=8&k=8');
+  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await page.evaluate(() => {
+    const fig = document.createElement('figure');
+    fig.className = 'viz';
+    fig.dataset.title = 'planted';
+    fig.style.width = '220px';
+    fig.innerHTML =
+      '<svg width="200" height="100" viewBox="0 0 200 100"><text x="10" y="30">hello</text>' +
+      '<text x="14" y="32">world</text><text x="150" y="70">far too long to fit</text>' +
+      '<text x="10" y="90" transform="rotate(-45 10 90)">rotated</text><text x="60" y="90">apart</text></svg>';
+    const cv = document.createElement('canvas');
+    cv.width = 100;
+    cv.height = 40;
+    cv.setAttribute('aria-label', 'planted canvas');
+    cv.dataset.labelBoxes = JSON.stringify([
+      { x: 0, y: 0, w: 40, h: 12, text: 'a' },
+      { x: 30, y: 5, w: 40, h: 12, text: 'b' },
+      { x: 70, y: 20, w: 20, h: 12, text: 'c' },
+    ]);
+    document.body.prepend(fig, cv);
+  });
+  const problems = (await chartProblems(page)).filter((p) => p.chart.startsWith('planted'));
+  expect(problems.map((p) => p.problem).sort()).toEqual(
+    ['"a" overlaps "b"', '"hello" overlaps "world"', 'text "far too long to fit" overflows its chart'].sort(),
+  );
+});

@@ -21,7 +21,7 @@ const SUPERSCRIPT: Record<string, string> = {
 
 /** The exact value as JavaScript prints it (round-trips), for hover text and tooltips. */
 export function exact(v: number): string {
-  return Number.isFinite(v) ? String(v) : String(v);
+  return String(v);
 }
 
 /** An integer count with thousands separators: 16384 → "16,384". Non-integers fall back to formatNumber. */

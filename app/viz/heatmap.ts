@@ -155,7 +155,13 @@ export function createHeatmap(el: HTMLElement) {
       s.textContent = t;
       return s;
     };
-    legend.append(lab(formatNumber(lo, 3)), bar, lab(formatNumber(hi, 3)));
+    // Ends of the colour bar: a value that is zero at the scale of the range is written 0 (not 5.4 × 10⁻⁵).
+    const end = (v: number) => (Math.abs(v) < (hi - lo) * 1e-3 ? '0' : formatNumber(v, 3));
+    const lo0 = lab(end(lo));
+    const hi0 = lab(end(hi));
+    lo0.title = exact(lo);
+    hi0.title = exact(hi);
+    legend.append(lo0, bar, hi0);
     d.overlay?.labels.forEach((l, i) => {
       const item = document.createElement('span');
       item.className = 'legend-item';

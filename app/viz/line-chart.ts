@@ -59,6 +59,22 @@ export interface LineChartOptions {
   height?: number;
 }
 
+/**
+ * Tick labels of a log axis. Over several decades d3's own (powers of ten and a few between); over less
+ * than two decades every tick is labelled (the layout then thins the ones that would touch), so a short log
+ * axis is never left with a single number.
+ */
+function logFormat(
+  dom: [number, number],
+  scale: d3.ScaleLogarithmic<number, number> | d3.ScaleContinuousNumeric<number, number>,
+  count: number,
+): (v: d3.NumberValue) => string {
+  const decades = Math.log10(Math.max(dom[0], dom[1]) / Math.min(dom[0], dom[1]));
+  if (decades >= 2) return scale.tickFormat(count, '~g');
+  const f = d3.format('~g');
+  return (v) => f(Number(Number(v).toPrecision(3)));
+}
+
 function usable(p: Point, o: LineChartOptions): boolean {
   return Number.isFinite(p.x) && Number.isFinite(p.y) && (!o.xLog || p.x > 0) && (!o.yLog || p.y > 0);
 }
@@ -115,10 +131,10 @@ export function createLineChart(el: HTMLElement) {
     if (yDom[0] === undefined) yDom = o.yLog ? [1, 10] : [0, 1];
     if (xDom[0] === xDom[1]) xDom[1] = xDom[0] + (o.xLog ? xDom[0] : 1);
     if (o.yLog) {
-      // At least a factor of 10 on a log axis, centred on the data (geometric mean).
-      if (yDom[1] / yDom[0] < 10) {
+      // At least a factor of 3 on a log axis, centred on the data (geometric mean).
+      if (yDom[1] / yDom[0] < 3) {
         const c = Math.sqrt(yDom[0] * yDom[1]);
-        yDom = [c / Math.sqrt(10), c * Math.sqrt(10)];
+        yDom = [c / Math.sqrt(3), c * Math.sqrt(3)];
       }
     } else {
       yDom = withMinSpan(yDom[0], yDom[1], o.yMinSpan ?? 0);
@@ -128,7 +144,9 @@ export function createLineChart(el: HTMLElement) {
 
     // Left margin from the widest y tick label; the y title sits outside them.
     const yTickCount = Math.max(2, Math.min(8, Math.floor(plotH / (em * 2.4))));
-    const yFormat = o.yLog ? y.tickFormat(yTickCount, '~g') : y.tickFormat(yTickCount);
+    const yFormat = o.yLog
+      ? logFormat(y.domain() as [number, number], y, yTickCount)
+      : y.tickFormat(yTickCount);
     const yTicks = y.ticks(yTickCount);
     const tickW = Math.max(em, ...yTicks.map((t) => measureTick(yFormat(t as number))));
     const titleBand = em * 1.3;
@@ -154,13 +172,22 @@ export function createLineChart(el: HTMLElement) {
       svg
         .append('g')
         .attr('transform', `translate(0,${height - M.bottom})`)
-        .call(d3.axisBottom(x).ticks(xTickCount, o.xLog ? '~g' : undefined)),
+        .call(
+          d3
+            .axisBottom(x)
+            .ticks(xTickCount)
+            .tickFormat(
+              o.xLog
+                ? logFormat(xDom, x as d3.ScaleLogarithmic<number, number>, xTickCount)
+                : (x as d3.ScaleLinear<number, number>).tickFormat(xTickCount),
+            ),
+        ),
     );
     const ya = styleAxis(
       svg
         .append('g')
         .attr('transform', `translate(${M.left},0)`)
-        .call(d3.axisLeft(y).ticks(yTickCount, o.yLog ? '~g' : undefined)),
+        .call(d3.axisLeft(y).ticks(yTickCount).tickFormat(yFormat)),
     );
     thinTicks(ya, occ, false);
     thinTicks(xa, occ, true, 0, width);
