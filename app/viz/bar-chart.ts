@@ -62,10 +62,17 @@ export function createBarChart(el: HTMLElement) {
       const bottom = em * 3.3;
       const height = Math.round(top + rowH * Math.max(1, ok.length) + bottom);
       svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
-      const leftRoom = Math.min(labelW, width * 0.42);
-      const left = Math.ceil(leftRoom + 10);
-      const valW = Math.max(0, ...values.map((v) => measureValue(v))) + 6;
+      // The bars keep at least 45% of the width: value labels give way first (hover still has them),
+      // then the category labels are truncated further.
+      const plotMin = width * 0.45;
+      let leftRoom = Math.min(labelW, width * 0.42);
+      let valW = Math.max(0, ...values.map((v) => measureValue(v))) + 6;
       const hasNeg = ext[0] < 0;
+      const sides = hasNeg ? 2 : 1;
+      if (width - leftRoom - 18 - sides * valW < plotMin) valW = 0;
+      if (width - leftRoom - 18 < plotMin) leftRoom = Math.max(em * 3, width - plotMin - 18);
+      const left = Math.ceil(leftRoom + 10);
+      const showValues = valW > 0;
       const x = d3
         .scaleLinear()
         .domain(ext)
@@ -124,6 +131,10 @@ export function createBarChart(el: HTMLElement) {
           .text(lt);
         hover(lab, `${b.label}: ${exact(b.value)}`);
         occ.add(boxOf(lab.node()));
+        if (!showValues) {
+          hidden++;
+          return;
+        }
         const vt = g
           .append('text')
           .attr('class', 'bar-value')
