@@ -41,9 +41,11 @@ function quick(hash: string): string {
   const q = new URLSearchParams(query);
   if (path === '#/sae') {
     const frontier = q.get('study') === 'frontier';
-    const cap = frontier ? 60 : 240;
+    const cap = frontier ? 40 : 200;
     q.set('steps', String(Math.min(Number(q.get('steps') ?? 3000), cap)));
     if (!q.has('metricsEvery')) q.set('metricsEvery', '10');
+    // Fewer toy samples: the same views, a quarter of the evaluation work.
+    if (!q.has('samples') && (q.get('data') ?? 'toy') === 'toy') q.set('samples', '4096');
   }
   return `${path}?${q.toString()}`;
 }
