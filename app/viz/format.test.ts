@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exact, formatCount, formatDuration, formatNumber, formatWithUnit } from './format';
+import { exact, formatCount, formatDuration, formatNumber, formatTick, formatWithUnit } from './format';
 
 describe('formatDuration', () => {
   it('says durations the way a person would', () => {
@@ -42,6 +42,14 @@ describe('formatNumber and formatCount', () => {
     expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
     expect(formatNumber(Number.NaN)).toBe('NaN');
     expect(exact(0.1 + 0.2)).toBe('0.30000000000000004');
+  });
+  it('writes log-axis ticks without mixing notations', () => {
+    expect(formatTick(1e-6)).toBe('10⁻⁶');
+    expect(formatTick(1e-8)).toBe('10⁻⁸');
+    expect(formatTick(2e-5)).toBe('2×10⁻⁵');
+    expect(formatTick(0.01)).toBe('0.01');
+    expect(formatTick(1e7)).toBe('10⁷');
+    expect(formatTick(250)).toBe('250');
   });
   it('turns ms and s units into human durations', () => {
     expect(formatWithUnit(125_500, 'ms')).toEqual({ text: '2 min 6 s' });

@@ -55,6 +55,23 @@ export function formatNumber(v: number, sig = 3): string {
 }
 
 /**
+ * An axis tick: up to 3 significant digits, powers of ten outside [10⁻³, 10⁶) written as "10⁻⁶" or
+ * "2×10⁻⁵" (never a mix of "0.000001" and "1e-8" on one axis).
+ */
+export function formatTick(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(3)));
+  const [m, e] = v.toExponential(2).split('e');
+  const exp = String(Number(e)).replace(/[-+0-9]/g, (c) => SUPERSCRIPT[c] ?? c);
+  const mant = Number(m);
+  if (mant === 1) return `10${exp}`;
+  if (mant === -1) return `−10${exp}`;
+  return `${mant}×10${exp}`;
+}
+
+/**
  * A duration given in milliseconds, in the units a person would say: "0.42 ms", "340 ms", "4.2 s",
  * "2 min 5 s", "1 h 3 min".
  */

@@ -7,7 +7,7 @@
  */
 import * as d3 from 'd3';
 import { CATEGORICAL } from './colormaps';
-import { exact, formatNumber } from './format';
+import { exact, formatNumber, formatTick } from './format';
 import { Occupancy, spreadLabels, truncateToWidth, withMinSpan } from './layout';
 import { boxOf, emOf, hover, styleAxis, textMeasurer, thinTicks, wrapTitle } from './svg-kit';
 
@@ -70,9 +70,11 @@ function logFormat(
   count: number,
 ): (v: d3.NumberValue) => string {
   const decades = Math.log10(Math.max(dom[0], dom[1]) / Math.min(dom[0], dom[1]));
-  if (decades >= 2) return scale.tickFormat(count, '~g');
-  const f = d3.format('~g');
-  return (v) => f(Number(Number(v).toPrecision(3)));
+  const f = (v: d3.NumberValue) => formatTick(Number(v));
+  if (decades < 2) return f;
+  // d3 blanks the ticks between powers of ten that would crowd; the rest are written by formatTick.
+  const keep = scale.tickFormat(count, '~g');
+  return (v) => (keep(v) === '' ? '' : f(v));
 }
 
 function usable(p: Point, o: LineChartOptions): boolean {
@@ -140,7 +142,14 @@ export function createLineChart(el: HTMLElement) {
       yDom = withMinSpan(yDom[0], yDom[1], o.yMinSpan ?? 0);
       if (yDom[0] === yDom[1]) yDom[1] = yDom[0] + 1;
     }
-    const y = (o.yLog ? d3.scaleLog() : d3.scaleLinear()).domain(yDom).nice();
+    // A log axis over less than two decades is padded a little instead of rounded out to whole decades
+    // (which could leave half the chart empty); ticks in between are labelled (logFormat).
+    if (o.yLog && Math.log10(yDom[1] / yDom[0]) < 2) {
+      const pad = (Math.log10(yDom[1]) - Math.log10(yDom[0])) * 0.06;
+      yDom = [yDom[0] / 10 ** pad, yDom[1] * 10 ** pad];
+    }
+    const y = (o.yLog ? d3.scaleLog() : d3.scaleLinear()).domain(yDom);
+    if (!o.yLog || Math.log10(yDom[1] / yDom[0]) >= 2) y.nice();
 
     // Left margin from the widest y tick label; the y title sits outside them.
     const yTickCount = Math.max(2, Math.min(8, Math.floor(plotH / (em * 2.4))));
