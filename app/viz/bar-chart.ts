@@ -163,9 +163,10 @@ export function createBarChart(el: HTMLElement) {
       const plotH = Math.max(100, height0 - top - 44);
       const height = Math.round(top + plotH + bottom);
       svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
+      // Headroom above (and below) the longest bars for their value labels.
       const y = d3
         .scaleLinear()
-        .domain(ext)
+        .domain([ext[0] < 0 ? ext[0] * 1.12 : ext[0], ext[1] > 0 ? ext[1] * 1.12 : ext[1]])
         .nice()
         .range([top + plotH, top]);
       const yTicks = Math.max(2, Math.min(6, Math.floor(plotH / (em * 2.4))));

@@ -22,7 +22,29 @@ export interface AtomGridProps {
 }
 
 const GAP = 6;
-const CAPTION = 14;
+const LINE = 14;
+const FONT = `${LINE - 2}px system-ui, sans-serif`;
+
+let probe: CanvasRenderingContext2D | null = null;
+/** Caption width in canvas pixels (a shared off-screen context; 0.6 em per character where there is none). */
+function textWidth(s: string): number {
+  if (!probe && typeof document !== 'undefined') probe = document.createElement('canvas').getContext('2d');
+  if (!probe) return s.length * (LINE - 2) * 0.6;
+  probe.font = FONT;
+  return probe.measureText(s).width;
+}
+
+/** A caption as one line when it fits the tile, else two (split at the first space), each cut to fit. */
+function captionLines(text: string, room: number): string[] {
+  if (textWidth(text) <= room) return [text];
+  const at = text.indexOf(' ');
+  const parts = at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text];
+  return parts.map((t) => {
+    let s = t;
+    while (s && textWidth(s) > room) s = `${s.slice(0, -2)}…`;
+    return s;
+  });
+}
 
 function color(v: number, signed: boolean): [number, number, number] {
   if (!signed) {
@@ -43,6 +65,9 @@ export function AtomGrid(p: AtomGridProps) {
   const rows = Math.ceil(p.count / cols);
   const tileW = p.width * scale;
   const tileH = p.height * scale;
+  const room = tileW + GAP - 2;
+  const lines = p.captions.slice(0, p.count).map((c) => captionLines(c ?? '', room));
+  const CAPTION = LINE * Math.max(1, ...lines.map((l) => l.length));
   const W = cols * (tileW + GAP);
   const H = rows * (tileH + CAPTION + GAP);
 
@@ -53,7 +78,7 @@ export function AtomGrid(p: AtomGridProps) {
     g.clearRect(0, 0, W, H);
     // Every caption drawn is registered (canvas pixels) in data-label-boxes, so layout checks can see it.
     const boxes: Array<{ x: number; y: number; w: number; h: number; text: string }> = [];
-    g.font = `${CAPTION - 2}px system-ui, sans-serif`;
+    g.font = FONT;
     const n = p.width * p.height;
     const img = g.createImageData(p.width, p.height);
     const off = document.createElement('canvas');
@@ -76,12 +101,14 @@ export function AtomGrid(p: AtomGridProps) {
       g.strokeStyle = i === p.selected ? '#000' : '#bbb';
       g.lineWidth = i === p.selected ? 3 : 1;
       g.strokeRect(x + 0.5, y + 0.5, tileW - 1, tileH - 1);
-      // The caption is cut to its tile's width (full text in the grid's captions list, e.g. screen readers).
-      let text = p.captions[i] ?? '';
-      while (text && g.measureText(text).width > tileW + GAP - 2) text = `${text.slice(0, -2)}…`;
+      // The caption fits its tile: one line, or two when it is long (each cut to the tile's width).
       g.fillStyle = getComputedStyle(cv).color || '#222';
-      g.fillText(text, x, y + tileH + CAPTION - 3);
-      if (text) boxes.push({ x, y: y + tileH + 1, w: g.measureText(text).width, h: CAPTION - 2, text });
+      (lines[i] ?? []).forEach((text, j) => {
+        if (!text) return;
+        const top = y + tileH + 1 + j * LINE;
+        g.fillText(text, x, top + LINE - 4);
+        boxes.push({ x, y: top, w: g.measureText(text).width, h: LINE - 1, text });
+      });
     }
     cv.dataset.labelBoxes = JSON.stringify(boxes);
   });
