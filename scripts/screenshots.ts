@@ -5,7 +5,8 @@
  *
  * It serves dist/ itself (vite preview on SPARSELAB_PORT, default 4180) unless SPARSELAB_URL points at a
  * running copy. SAE presets train on the CPU backend, as in the preset tests (bit-reproducible, and faster
- * than a software GPU). `--only <id>` regenerates one preset.
+ * than a software GPU). `--only <id>` regenerates one preset; `--thumbnails` also rewrites the landing page's
+ * preset thumbnails (public/presets/<id>.jpg: the views at half size) from the same page.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,9 +34,14 @@ async function waitFor(url: string, ms: number, gone: () => boolean): Promise<vo
 export async function main(args: string[] = []): Promise<number> {
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  const unknown = args.filter((a, i) => a !== '--only' && i !== onlyAt + 1);
+  const thumbnails = args.includes('--thumbnails');
+  const unknown = args.filter(
+    (a, i) => a !== '--only' && a !== '--thumbnails' && (onlyAt < 0 || i !== onlyAt + 1),
+  );
   if (unknown.length || (onlyAt >= 0 && !only)) {
-    console.error(`usage: npm run screenshots [-- --only <preset id>]; not understood: ${unknown.join(' ')}`);
+    console.error(
+      `usage: npm run screenshots [-- --only <preset id>] [--thumbnails]; not understood: ${unknown.join(' ')}`,
+    );
     return 2;
   }
   const presets = only ? PRESETS.filter((p) => p.id === only) : PRESETS;
@@ -89,6 +95,22 @@ export async function main(args: string[] = []): Promise<number> {
         await page.locator('.run-status[data-status="done"]').waitFor({ timeout: 300_000 });
         await page.waitForTimeout(600);
         await page.screenshot({ path: `${OUT}/${p.id}.jpg`, type: 'jpeg', quality: 62 });
+        if (thumbnails) {
+          // The views at half size, scaled in the page (a canvas), as the landing page's thumbnail.
+          const full = await page.locator('section.views').screenshot({ type: 'png' });
+          const jpeg = await page.evaluate(async (b64) => {
+            const img = new Image();
+            img.src = `data:image/png;base64,${b64}`;
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = Math.round(img.width / 2);
+            c.height = Math.round(img.height / 2);
+            c.getContext('2d')?.drawImage(img, 0, 0, c.width, c.height);
+            return c.toDataURL('image/jpeg', 0.7).split(',')[1];
+          }, full.toString('base64'));
+          mkdirSync('public/presets', { recursive: true });
+          writeFileSync(`public/presets/${p.id}.jpg`, Buffer.from(jpeg, 'base64'));
+        }
         console.log(`${OUT}/${p.id}.jpg (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       } catch (e) {
         failed++;

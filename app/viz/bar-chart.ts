@@ -62,11 +62,13 @@ export function createBarChart(el: HTMLElement) {
       const bottom = em * 3.3;
       const height = Math.round(top + rowH * Math.max(1, ok.length) + bottom);
       svg.attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
-      // The bars keep at least 45% of the width: value labels give way first (hover still has them),
+      // The bars keep at least 35% of the width: value labels give way first (hover still has them),
       // then the category labels are truncated further.
-      const plotMin = width * 0.45;
+      const plotMin = width * 0.35;
       let leftRoom = Math.min(labelW, width * 0.42);
-      let valW = Math.max(0, ...values.map((v) => measureValue(v))) + 6;
+      // Room for typical value labels (an unusually long one is dropped if it does not fit; hover has it).
+      const widths = values.map((v) => measureValue(v)).sort((a, b) => a - b);
+      let valW = Math.min(widths[Math.floor(widths.length * 0.75)] ?? 0, width * 0.14) + 6;
       const hasNeg = ext[0] < 0;
       const sides = hasNeg ? 2 : 1;
       if (width - leftRoom - 18 - sides * valW < plotMin) valW = 0;
