@@ -79,6 +79,37 @@ async function setMode(page: Page, mode: { largeText?: boolean; dark?: boolean }
   }, mode);
 }
 
+/** In presentation mode: do the views, the controls and the narration stay apart (as far as each is visible)? */
+async function regionsApart(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    // What is visible of each region: its box clipped by the scrolling lab it sits in.
+    const lab = document.querySelector('main.lab')?.getBoundingClientRect();
+    const box = (sel: string) => {
+      const r = document.querySelector(sel)?.getBoundingClientRect();
+      if (!r || !lab || sel.includes('presenter')) return r;
+      const top = Math.max(r.top, lab.top);
+      const bottom = Math.min(r.bottom, lab.bottom);
+      return new DOMRect(r.left, top, r.width, Math.max(0, bottom - top));
+    };
+    const [v, c, p] = [box('section.views'), box('aside.sidebar'), box('[data-testid="presenter"]')];
+    if (!v || !c || !p) return 'missing';
+    // A region whose content spills out of its box (not scrolled) runs over its neighbours.
+    for (const sel of ['section.views', 'aside.sidebar', 'main.lab']) {
+      const el = document.querySelector(sel) as HTMLElement | null;
+      if (el && getComputedStyle(el).overflowY === 'visible' && el.scrollHeight > el.clientHeight + 1)
+        return `overflow (${sel} content spills out of its box)`;
+    }
+    const apart = (a: DOMRect, b: DOMRect) =>
+      a.height === 0 ||
+      b.height === 0 ||
+      a.right <= b.left + 1 ||
+      b.right <= a.left + 1 ||
+      a.bottom <= b.top + 1 ||
+      b.bottom <= a.top + 1;
+    return apart(v, p) && apart(v, c) && apart(c, p) ? 'separate' : 'overlap';
+  });
+}
+
 async function check(page: Page, where: string, found: string[]): Promise<void> {
   const problems: LayoutProblem[] = await chartProblems(page);
   for (const p of problems) found.push(`${where} — ${p.chart}: ${p.problem}`);
@@ -110,22 +141,30 @@ async function checkEverywhere(page: Page, id: string, lab: string, found: strin
     [hash, tour.id] as const,
   );
   await expect(page.getByTestId('presenter')).toBeVisible();
-  await check(page, `${id} @1280×720 presenting`, found);
-  await page.setViewportSize(SIZES.hd);
-  await check(page, `${id} @1920×1080 presenting`, found);
-  await page.setViewportSize(SIZES.phone);
-  await check(page, `${id} @390 presenting`, found);
+  for (const [name, size] of [
+    ['1280×720', SIZES.projector],
+    ['1920×1080', SIZES.hd],
+    ['390', SIZES.phone],
+  ] as const) {
+    await page.setViewportSize(size);
+    await check(page, `${id} @${name} presenting`, found);
+    const apart = await regionsApart(page);
+    if (apart !== 'separate') found.push(`${id} @${name} presenting: views, controls and narration ${apart}`);
+  }
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('presenter')).toHaveCount(0);
   await page.setViewportSize(SIZES.projector);
 }
 
-const TARGETS = [
+// SPARSELAB_LAYOUT_ONLY=<regex> narrows the targets (by id) while working on one view.
+const ONLY = process.env.SPARSELAB_LAYOUT_ONLY ? new RegExp(process.env.SPARSELAB_LAYOUT_ONLY) : null;
+const ALL_TARGETS = [
   // Presets on the CPU backend (also the CPU-backend check; on this machine it is the fast one).
   ...PRESETS.map((p) => ({ id: p.id, lab: p.lab, hash: `${quick(p.hash)}&backend=cpu` })),
   // Each lab's defaults on the default backend (WebGPU where there is an adapter).
   ...Object.keys(specs).map((lab) => ({ id: `${lab} defaults`, lab, hash: quick(`#/${lab}?ver=1`) })),
 ];
+const TARGETS = ONLY ? ALL_TARGETS.filter((t) => ONLY.test(t.id)) : ALL_TARGETS;
 
 test('no chart text overlaps or overflows: every preset and lab default, three sizes, large text, dark, presenting', async ({
   page,
@@ -150,7 +189,7 @@ test('presentation mode: the narration never covers the stage, and the highlight
     t.steps.map((s, i) => ({ tour: t, step: i + 1, highlight: s.highlight })).filter((s) => s.highlight),
   );
   expect(steps.length).toBeGreaterThan(0);
-  for (const size of [SIZES.projector, SIZES.hd]) {
+  for (const size of [SIZES.projector, SIZES.hd, SIZES.phone]) {
     await page.setViewportSize(size);
     for (const s of steps) {
       const h = s.tour.steps[s.step - 1].hash;
@@ -176,14 +215,9 @@ test('presentation mode: the narration never covers the stage, and the highlight
         underPresenter: false,
         hitsItself: true,
       });
-      // The stage (views) and the narration do not overlap.
-      const overlap = await page.evaluate(() => {
-        const v = document.querySelector('section.views')?.getBoundingClientRect();
-        const p = document.querySelector('[data-testid="presenter"]')?.getBoundingClientRect();
-        if (!v || !p) return 'missing';
-        return v.right <= p.left + 1 || v.bottom <= p.top + 1 ? 'separate' : 'overlap';
-      });
-      expect(overlap).toBe('separate');
+      // The stage (views), the controls and the narration do not overlap one another.
+      const overlap = await regionsApart(page);
+      expect(overlap, `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`).toBe('separate');
       // Each chart is scaled to fit the stage's height: no chart is taller than the region it is shown in.
       const fits = await page.evaluate(() => {
         const v = document.querySelector('section.views')?.getBoundingClientRect();
