@@ -196,25 +196,28 @@ test('presentation mode: the narration never covers the stage, and the highlight
       await page.goto(`./${h}${h.includes('?') ? '&' : '?'}tour=${s.tour.id}&step=${s.step}&present=1`);
       const ctl = page.locator(`[data-field="${s.highlight}"]`);
       await expect(ctl).toHaveClass(/highlight/);
-      const where = await ctl.evaluate((el) => {
-        const r = el.getBoundingClientRect();
-        const p = document.querySelector('[data-testid="presenter"]')?.getBoundingClientRect();
-        const cx = r.left + Math.min(r.width / 2, 40);
-        const cy = r.top + Math.min(r.height / 2, 20);
-        const hit = document.elementFromPoint(cx, cy);
-        return {
-          inView: r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth + 1,
-          underPresenter: p
-            ? !(r.right <= p.left || r.left >= p.right || r.bottom <= p.top || r.top >= p.bottom)
-            : false,
-          hitsItself: hit !== null && el.contains(hit),
-        };
-      });
-      expect(where, `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`).toEqual({
-        inView: true,
-        underPresenter: false,
-        hitsItself: true,
-      });
+      // Polled: the page settles (results arrive, the views grow) and the control is kept in view meanwhile.
+      const where = () =>
+        ctl.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          const p = document.querySelector('[data-testid="presenter"]')?.getBoundingClientRect();
+          const cx = r.left + Math.min(r.width / 2, 40);
+          const cy = r.top + Math.min(r.height / 2, 20);
+          const hit = document.elementFromPoint(cx, cy);
+          return {
+            inView: r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth + 1,
+            underPresenter: p
+              ? !(r.right <= p.left || r.left >= p.right || r.bottom <= p.top || r.top >= p.bottom)
+              : false,
+            hitsItself: hit !== null && el.contains(hit),
+          };
+        });
+      await expect
+        .poll(where, {
+          message: `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`,
+          timeout: 10_000,
+        })
+        .toEqual({ inView: true, underPresenter: false, hitsItself: true });
       // The stage (views), the controls and the narration do not overlap one another.
       const overlap = await regionsApart(page);
       expect(overlap, `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`).toBe('separate');

@@ -33,9 +33,19 @@ export function Presenter() {
     if (!step?.highlight) return;
     const el = document.querySelector(`[data-field="${CSS.escape(step.highlight)}"]`);
     el?.classList.add('highlight');
-    // The highlighted control is brought into view inside its own scrolling region (never behind the narration).
-    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    return () => el?.classList.remove('highlight');
+    // The highlighted control is brought into view inside its own scrolling region (never behind the
+    // narration), and kept there while the views above it grow as results arrive (a few seconds).
+    const reveal = () => el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    reveal();
+    const views = document.querySelector('section.views');
+    const ro = typeof ResizeObserver === 'function' && views ? new ResizeObserver(reveal) : null;
+    if (ro && views) ro.observe(views);
+    const stop = setTimeout(() => ro?.disconnect(), 8000);
+    return () => {
+      el?.classList.remove('highlight');
+      ro?.disconnect();
+      clearTimeout(stop);
+    };
   });
 
   useEffect(() => {
