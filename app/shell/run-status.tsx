@@ -108,7 +108,7 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
     <span
       className={`badge ${p.ok ? 'ok' : 'error'}`}
       data-testid="parity"
-      title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`}
+      title={`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}; max rel. diff ${p.maxRelDiff}`}
     >
       {p.ok ? '✓' : '✗'} max rel. diff vs CPU {formatNumber(p.maxRelDiff ?? Number.NaN, 2)} ({p.compared})
     </span>
