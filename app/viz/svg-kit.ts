@@ -128,7 +128,10 @@ export function thinTicks(
   minX = -Infinity,
   maxX = Infinity,
 ): void {
-  const texts = g.selectAll<SVGTextElement, unknown>('.tick text').nodes();
+  const all = g.selectAll<SVGTextElement, unknown>('.tick text').nodes();
+  // Unlabelled ticks (a log axis' minor ticks) keep their mark and take no part in the spacing.
+  for (const t of all) if (!t.textContent) t.remove();
+  const texts = all.filter((t) => t.textContent);
   if (!texts.length) return;
   const boxes = texts.map((t) => boxOf(t));
   const size = Math.max(...boxes.map((b) => (horizontal ? b.w : b.h)));
