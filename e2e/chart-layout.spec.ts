@@ -215,7 +215,7 @@ test('presentation mode: the narration never covers the stage, and the highlight
       await expect
         .poll(where, {
           message: `${s.tour.id} step ${s.step} at ${size.width}×${size.height}`,
-          timeout: 10_000,
+          timeout: 30_000,
         })
         .toEqual({ inView: true, underPresenter: false, hitsItself: true });
       // The stage (views), the controls and the narration do not overlap one another.
