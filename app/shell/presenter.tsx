@@ -33,7 +33,23 @@ export function Presenter() {
     if (!step?.highlight) return;
     const el = document.querySelector(`[data-field="${CSS.escape(step.highlight)}"]`);
     el?.classList.add('highlight');
-    return () => el?.classList.remove('highlight');
+    // The highlighted control is brought into view inside its own scrolling region (never behind the
+    // narration), and kept there while the views above it grow as results arrive, until the presenter
+    // scrolls by hand.
+    const reveal = () => el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    reveal();
+    const views = document.querySelector('section.views');
+    const ro = typeof ResizeObserver === 'function' && views ? new ResizeObserver(reveal) : null;
+    if (ro && views) ro.observe(views);
+    const stop = () => ro?.disconnect();
+    window.addEventListener('wheel', stop, { once: true, passive: true });
+    window.addEventListener('touchstart', stop, { once: true, passive: true });
+    return () => {
+      el?.classList.remove('highlight');
+      stop();
+      window.removeEventListener('wheel', stop);
+      window.removeEventListener('touchstart', stop);
+    };
   });
 
   useEffect(() => {

@@ -4,7 +4,7 @@ import type { Parity, RunResult, StageRecord } from '../../workers/experiments/t
 import { labFor } from '../panels/registry';
 import { useLab, useRuntime } from '../store/context';
 import { currentRun } from '../store/lab-store';
-import { fmt } from '../viz/line-chart';
+import { formatDuration, formatNumber } from '../viz/format';
 
 export function RunStatus() {
   const { runs } = useRuntime();
@@ -62,8 +62,8 @@ export function ResultBadges({ result }: { result: RunResult }) {
   const bad = Object.entries(result.nonFinite);
   return (
     <div className="result-badges" data-testid="result-badges">
-      <span className="badge" data-testid="backend-used">
-        Ran on {ranOn(result)} · {fmt(result.wallMs)} ms
+      <span className="badge" data-testid="backend-used" title={`wall time ${result.wallMs} ms`}>
+        Ran on {ranOn(result)} · {formatDuration(result.wallMs)}
       </span>
       <StageList stages={result.stages} />
       <ParityBadge parity={result.parity} backend={result.backend} />
@@ -141,16 +141,19 @@ function ParityBadge({ parity, backend }: { parity?: Parity; backend: string }) 
   const extras: string[] = [];
   if (p.maskAgreement !== undefined)
     extras.push(
-      `mask agreement ${fmt(100 * p.maskAgreement)}%${p.maskMismatches ? ` (${p.maskMismatches} blocks differ)` : ''}`,
+      `mask agreement ${formatNumber(100 * p.maskAgreement)}%${p.maskMismatches ? ` (${p.maskMismatches} blocks differ)` : ''}`,
     );
-  if (p.objectiveGap !== undefined) extras.push(`objective gap ${fmt(p.objectiveGap)}`);
+  if (p.objectiveGap !== undefined) extras.push(`objective gap ${formatNumber(p.objectiveGap, 2)}`);
   return (
     <span
       className={`badge ${p.ok ? 'ok' : 'error'}`}
       data-testid="parity"
-      title={[`compared: ${p.compared ?? ''}; tolerance ${p.tolerance}`, ...(p.details ?? [])].join('\n')}
+      title={[
+        `compared: ${p.compared ?? ''}; tolerance ${p.tolerance}; max rel. diff ${p.maxRelDiff}`,
+        ...(p.details ?? []),
+      ].join('\n')}
     >
-      {p.ok ? '✓' : '✗'} max rel. diff vs CPU {fmt(p.maxRelDiff ?? Number.NaN)} ({p.compared})
+      {p.ok ? '✓' : '✗'} max rel. diff vs CPU {formatNumber(p.maxRelDiff ?? Number.NaN, 2)} ({p.compared})
       {extras.map((e) => (
         <span key={e} className="parity-extra">
           {' '}

@@ -34,5 +34,6 @@ export const CATEGORICAL = [
   '#56B4E9',
   '#D55E00',
   '#F0E442',
-  '#000000',
+  // Okabe–Ito's black, as the text colour: black on a light page, white in dark and presentation modes.
+  'currentColor',
 ];

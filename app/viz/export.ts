@@ -40,6 +40,9 @@ const STYLE_PROPS = [
   'font-size',
   'font-family',
   'font-weight',
+  // Direct labels have a halo (a stroke painted under the fill): both are needed for it to look the same.
+  'paint-order',
+  'stroke-linejoin',
 ];
 
 /** A standalone SVG document: computed styles inlined (no stylesheet needed), title and spec embedded. */

@@ -4,7 +4,7 @@
  * and counted in a warning, never given a colour of the scale.
  */
 import { type Colormap, colormapLut } from './colormaps';
-import { fmt } from './line-chart';
+import { exact, formatNumber } from './format';
 
 export interface HeatmapOverlay {
   /** rows*cols class per cell, −1 for none. */
@@ -68,7 +68,7 @@ export function createHeatmap(el: HTMLElement) {
     const { r, c } = at;
     const v = current.values[r * current.cols + c];
     const cls = current.overlay ? current.overlay.classes[r * current.cols + c] : -1;
-    tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${fmt(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
+    tip.textContent = `${current.yLabel} ${r}, ${current.xLabel} ${c}: ${exact(v)}${cls >= 0 && current.overlay ? ` (${current.overlay.labels[cls]})` : ''}`;
     current.onCellHover?.(r, c, v);
   });
 
@@ -104,8 +104,13 @@ export function createHeatmap(el: HTMLElement) {
     canvas.width = d.cols * scale;
     canvas.height = d.rows * scale;
     canvas.style.width = '100%';
-    canvas.style.maxHeight = `${d.height ?? 420}px`;
+    // The height limit is a custom property, so the presentation layout can tighten it to the stage.
+    canvas.style.setProperty('--own-max', `${d.height ?? 420}px`);
     canvas.style.aspectRatio = `${d.cols} / ${d.rows}`;
+    // Maps of a sensible shape keep it when a height limit applies (presentation); thin strips stretch.
+    const aspect = d.cols / d.rows;
+    canvas.style.setProperty('--aspect', String(aspect));
+    canvas.toggleAttribute('data-fit', aspect >= 0.2 && aspect <= 5);
     const g = canvas.getContext('2d');
     if (!g) return;
     const img = g.createImageData(d.cols, d.rows);
@@ -150,7 +155,13 @@ export function createHeatmap(el: HTMLElement) {
       s.textContent = t;
       return s;
     };
-    legend.append(lab(fmt(lo)), bar, lab(fmt(hi)));
+    // Ends of the colour bar: a value that is zero at the scale of the range is written 0 (not 5.4 × 10⁻⁵).
+    const end = (v: number) => (Math.abs(v) < (hi - lo) * 1e-3 ? '0' : formatNumber(v, 3));
+    const lo0 = lab(end(lo));
+    const hi0 = lab(end(hi));
+    lo0.title = exact(lo);
+    hi0.title = exact(hi);
+    legend.append(lo0, bar, hi0);
     d.overlay?.labels.forEach((l, i) => {
       const item = document.createElement('span');
       item.className = 'legend-item';

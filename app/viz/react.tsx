@@ -3,16 +3,36 @@ import { useEffect, useRef } from 'react';
 import { type Bar, type BarChartOptions, createBarChart } from './bar-chart';
 import { download, type ExportMeta, pngWithCaption, safeName, svgDocument, svgToPng, toCsv } from './export';
 import { useExportMeta } from './export-context';
+import { exact, formatWithUnit } from './format';
 import { createHeatmap, type HeatmapData } from './heatmap';
-import { createLineChart, fmt, type LineChartOptions, type Series } from './line-chart';
+import { createLineChart, type LineChartOptions, type Series } from './line-chart';
 
 function useView<V extends { destroy(): void }>(create: (el: HTMLElement) => V, draw: (v: V) => void) {
   const ref = useRef<HTMLDivElement>(null);
   const view = useRef<V | null>(null);
+  const latest = useRef(draw);
+  latest.current = draw;
   useEffect(() => {
-    if (!ref.current) return;
-    view.current = create(ref.current);
+    const el = ref.current;
+    if (!el) return;
+    view.current = create(el);
+    // Redraw when the chart's width or font size changes (window resize, phone rotation, large text):
+    // the layout is measured, not scaled, so labels keep their size and stay apart.
+    let last = '';
+    const key = () => `${el.clientWidth}:${getComputedStyle(el).fontSize}`;
+    const ro =
+      typeof ResizeObserver === 'function'
+        ? new ResizeObserver(() => {
+            const k = key();
+            if (k !== last && view.current) {
+              last = k;
+              latest.current(view.current);
+            }
+          })
+        : null;
+    ro?.observe(el);
     return () => {
+      ro?.disconnect();
       view.current?.destroy();
       view.current = null;
     };
@@ -147,24 +167,32 @@ export interface MetricRow {
   hint?: string;
 }
 
+/** Metrics to a few significant digits (durations in human units); the exact value on hover. */
 export function MetricTable({ rows, caption }: { rows: MetricRow[]; caption?: string }) {
   return (
     <table className="metrics">
       {caption ? <caption>{caption}</caption> : null}
       <tbody>
-        {rows.map((r) => (
-          <tr key={r.label} title={r.hint}>
-            <th scope="row">{r.label}</th>
-            <td className={typeof r.value === 'number' && !Number.isFinite(r.value) ? 'bad' : undefined}>
-              {typeof r.value === 'number'
-                ? Number.isFinite(r.value)
-                  ? fmt(r.value)
-                  : `${r.value} ⚠`
-                : r.value}
-              {r.unit ? <span className="unit"> {r.unit}</span> : null}
-            </td>
-          </tr>
-        ))}
+        {rows.map((r) => {
+          const num = typeof r.value === 'number';
+          const finite = num && Number.isFinite(r.value as number);
+          const f = finite ? formatWithUnit(r.value as number, r.unit) : null;
+          const title = [r.hint, num ? `exact: ${exact(r.value as number)}${r.unit ? ` ${r.unit}` : ''}` : '']
+            .filter(Boolean)
+            .join(' — ');
+          return (
+            <tr key={r.label} title={title || undefined}>
+              <th scope="row">{r.label}</th>
+              <td
+                className={num && !finite ? 'bad' : undefined}
+                data-exact={num ? exact(r.value as number) : undefined}
+              >
+                {f ? f.text : num ? `${r.value} ⚠` : r.value}
+                {(f ? f.unit : r.unit) ? <span className="unit"> {f ? f.unit : r.unit}</span> : null}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -216,7 +216,7 @@ function MapWithStrip({
           onCellClick={onCellClick}
         />
       </div>
-      <div style={{ flex: '0 0 7rem' }}>
+      <div style={{ flex: '0 0 clamp(3.2rem, 14%, 7rem)', minWidth: 0 }}>
         <Heatmap
           title="Row error"
           xLabel="max"
@@ -228,7 +228,7 @@ function MapWithStrip({
         />
       </div>
       {map.rowRecall ? (
-        <div style={{ flex: '0 0 7rem' }}>
+        <div style={{ flex: '0 0 clamp(3.2rem, 14%, 7rem)', minWidth: 0 }}>
           <Heatmap
             title="Kept mass"
             xLabel="mean"

@@ -12,6 +12,7 @@ import type {
   StemView,
   SweepView,
 } from '../../../workers/experiments/regression/views';
+import { formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
 
@@ -19,8 +20,15 @@ const STATUS_COLOR: Record<string, string> = { TP: '#1b7837', FP: '#d6604d', mis
 const STATUS_TEXT: Record<string, string> = { TP: 'TP', FP: 'false +', miss: 'missed', TN: '' };
 
 function PathChart({ path, title }: { path: PathView; title: string }) {
-  const series: Series[] = path.series.map((s) => ({
+  // True-support features first (they get the colours, the legend and direct labels); the rest share one
+  // grey dashed legend entry when there are many.
+  const ordered = [...path.series].sort(
+    (a, b) => Number(b.inSupport === true) - Number(a.inSupport === true),
+  );
+  const series: Series[] = ordered.map((s) => ({
     name: s.inSupport === null ? s.name : s.inSupport ? `${s.name} ★ in w*` : `${s.name} (not in w*)`,
+    label: s.name,
+    group: s.inSupport === false ? 'features not in w*' : undefined,
     points: path.logAlpha.map((x, a) => ({ x, y: s.values[a] })),
     dashed: s.inSupport === false,
     color: s.inSupport === false ? '#9a9a9a' : undefined,
@@ -37,6 +45,7 @@ function PathChart({ path, title }: { path: PathView; title: string }) {
       yLabel="coefficient"
       series={series}
       marks={path.chosen ? [{ x: path.chosen.logAlpha, label: path.chosen.label }] : undefined}
+      directLabels="start"
       height={360}
     />
   );
@@ -64,7 +73,7 @@ function CvChart({ cv }: { cv: CvView }) {
 function StemChart({ stem }: { stem: StemView }) {
   const shown = stem.features.filter((f) => f.est !== 0 || (f.truth ?? 0) !== 0).slice(0, 60);
   const bars = shown.map((f) => ({
-    label: `${f.name}${f.status && f.status !== 'TN' ? ` ${STATUS_TEXT[f.status]}` : ''}${f.truth !== null ? ` (w* ${fmtShort(f.truth)})` : ''}`,
+    label: `${f.name}${f.status && f.status !== 'TN' ? ` ${STATUS_TEXT[f.status]}` : ''}${f.truth !== null ? ` (w* ${formatNumber(f.truth, 3)})` : ''}`,
     value: f.est,
     color: f.status ? STATUS_COLOR[f.status] : undefined,
   }));
@@ -75,7 +84,15 @@ function StemChart({ stem }: { stem: StemView }) {
   if (!bars.length) return <p className="placeholder">All estimated coefficients are zero.</p>;
   return (
     <>
-      <BarChart title={title} yLabel="ŵ_j (label: status and true value)" bars={bars} />
+      <BarChart title={title} yLabel="estimate ŵ_j" layout="auto" bars={bars} />
+      {c ? (
+        <p className="note legend-note">
+          Bars: <span style={{ color: STATUS_COLOR.TP }}>■</span> true positive,{' '}
+          <span style={{ color: STATUS_COLOR.FP }}>■</span> false positive,{' '}
+          <span style={{ color: STATUS_COLOR.miss }}>■</span> missed; labels give the status and the true
+          value w*.
+        </p>
+      ) : null}
       {shown.length < stem.features.length || stem.shown < stem.total ? (
         <p className="note">
           Showing the nonzero and true-support features ({shown.length} of {stem.total}).
@@ -164,10 +181,6 @@ function PhaseCharts({ phase, title }: { phase: PhaseView; title: string }) {
   );
 }
 
-function fmtShort(v: number): string {
-  return Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : v.toFixed(2);
-}
-
 export function RegressionViews({ result, progress, running }: LabViewProps) {
   const live = running ? (progress?.partial as RegressionViewsData | undefined) : undefined;
   const data = live ?? (result?.views as RegressionViewsData | undefined);
@@ -228,7 +241,7 @@ export function RegressionViews({ result, progress, running }: LabViewProps) {
             <p className="note">
               Parity ({result.parity.status})
               {result.parity.maxRelDiff !== undefined
-                ? `: max rel. diff ${fmtShort(result.parity.maxRelDiff)}`
+                ? `: max rel. diff ${formatNumber(result.parity.maxRelDiff, 2)}`
                 : ''}
               {result.parity.compared ? `, ${result.parity.compared}` : ''}
               {result.parity.reason ? ` — ${result.parity.reason}` : ''}

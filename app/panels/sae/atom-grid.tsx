@@ -22,7 +22,29 @@ export interface AtomGridProps {
 }
 
 const GAP = 6;
-const CAPTION = 14;
+const LINE = 14;
+const FONT = `${LINE - 2}px system-ui, sans-serif`;
+
+let probe: CanvasRenderingContext2D | null = null;
+/** Caption width in canvas pixels (a shared off-screen context; 0.6 em per character where there is none). */
+function textWidth(s: string): number {
+  if (!probe && typeof document !== 'undefined') probe = document.createElement('canvas').getContext('2d');
+  if (!probe) return s.length * (LINE - 2) * 0.6;
+  probe.font = FONT;
+  return probe.measureText(s).width;
+}
+
+/** A caption as one line when it fits the tile, else two (split at the first space), each cut to fit. */
+function captionLines(text: string, room: number): string[] {
+  if (textWidth(text) <= room) return [text];
+  const at = text.indexOf(' ');
+  const parts = at > 0 ? [text.slice(0, at), text.slice(at + 1)] : [text];
+  return parts.map((t) => {
+    let s = t;
+    while (s && textWidth(s) > room) s = `${s.slice(0, -2)}…`;
+    return s;
+  });
+}
 
 function color(v: number, signed: boolean): [number, number, number] {
   if (!signed) {
@@ -43,6 +65,9 @@ export function AtomGrid(p: AtomGridProps) {
   const rows = Math.ceil(p.count / cols);
   const tileW = p.width * scale;
   const tileH = p.height * scale;
+  const room = tileW + GAP - 2;
+  const lines = p.captions.slice(0, p.count).map((c) => captionLines(c ?? '', room));
+  const CAPTION = LINE * Math.max(1, ...lines.map((l) => l.length));
   const W = cols * (tileW + GAP);
   const H = rows * (tileH + CAPTION + GAP);
 
@@ -51,6 +76,9 @@ export function AtomGrid(p: AtomGridProps) {
     const g = cv?.getContext('2d');
     if (!cv || !g) return;
     g.clearRect(0, 0, W, H);
+    // Every caption drawn is registered (canvas pixels) in data-label-boxes, so layout checks can see it.
+    const boxes: Array<{ x: number; y: number; w: number; h: number; text: string }> = [];
+    g.font = FONT;
     const n = p.width * p.height;
     const img = g.createImageData(p.width, p.height);
     const off = document.createElement('canvas');
@@ -73,10 +101,16 @@ export function AtomGrid(p: AtomGridProps) {
       g.strokeStyle = i === p.selected ? '#000' : '#bbb';
       g.lineWidth = i === p.selected ? 3 : 1;
       g.strokeRect(x + 0.5, y + 0.5, tileW - 1, tileH - 1);
-      g.fillStyle = '#222';
-      g.font = '11px system-ui, sans-serif';
-      g.fillText(p.captions[i] ?? '', x, y + tileH + 11);
+      // The caption fits its tile: one line, or two when it is long (each cut to the tile's width).
+      g.fillStyle = getComputedStyle(cv).color || '#222';
+      (lines[i] ?? []).forEach((text, j) => {
+        if (!text) return;
+        const top = y + tileH + 1 + j * LINE;
+        g.fillText(text, x, top + LINE - 4);
+        boxes.push({ x, y: top, w: g.measureText(text).width, h: LINE - 1, text });
+      });
     }
+    cv.dataset.labelBoxes = JSON.stringify(boxes);
   });
 
   const click = (e: React.MouseEvent<HTMLCanvasElement>) => {

@@ -14,24 +14,42 @@ import {
   type SaeViewsData,
   type TrainViews,
 } from '../../../workers/experiments/sae/views-data';
+import { formatCount, formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, type MetricRow, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
 import { AtomGrid } from './atom-grid';
 
-export function SaeViews({ result, progress, running }: LabViewProps) {
+/** What the curves need to know about the run: the dictionary size and the k a TopK model keeps. */
+interface CurveContext {
+  latents?: number;
+  k?: number;
+}
+
+function curveContext(spec: Record<string, unknown> | undefined): CurveContext {
+  if (!spec) return {};
+  const latents = typeof spec.latents === 'number' ? spec.latents : undefined;
+  const k =
+    ['topk', 'batchtopk', 'polysae'].includes(String(spec.model)) && typeof spec.k === 'number'
+      ? spec.k
+      : undefined;
+  return { latents, k };
+}
+
+export function SaeViews({ result, progress, running, values }: LabViewProps) {
   const data = result?.views as unknown as SaeViewsData | undefined;
   const partial = progress?.partial as unknown as SaePartial | undefined;
+  const ctx = curveContext(running || !result ? (values as Record<string, unknown>) : result.spec);
   if (!data || running) {
     return (
       <div className="views-grid">
         <p className="placeholder">
           {running ? `${progress?.stage ?? 'Running'}…` : 'Run to train a sparse autoencoder.'}
         </p>
-        {partial?.kind === 'train' ? <TrainingCurves history={partial.history} live /> : null}
+        {partial?.kind === 'train' ? <TrainingCurves history={partial.history} ctx={ctx} live /> : null}
         {partial?.kind === 'frontier' ? (
           <>
             <FrontierChart points={partial.points} />
-            {partial.current ? <TrainingCurves history={partial.current.history} live /> : null}
+            {partial.current ? <TrainingCurves history={partial.current.history} ctx={ctx} live /> : null}
           </>
         ) : null}
       </div>
@@ -46,7 +64,7 @@ export function SaeViews({ result, progress, running }: LabViewProps) {
             caption={`Frontier on ${data.source}, held-out rows`}
             rows={data.points.map((p) => ({
               label: `${MODEL_LABELS[p.model]} ${p.knob} = ${fmtKnob(p.value)}`,
-              value: `L0 ${p.l0.toFixed(2)}, NMSE ${p.nmse.toFixed(4)}, dead ${p.dead}`,
+              value: `L0 ${formatNumber(p.l0, 3)}, NMSE ${formatNumber(p.nmse, 3)}, dead ${formatCount(p.dead)}`,
             }))}
           />
         </section>
@@ -55,7 +73,13 @@ export function SaeViews({ result, progress, running }: LabViewProps) {
   }
   if (data.kind === 'darkmatter') return <DarkSizes data={data} />;
   return (
-    <TrainResult data={data} metrics={result!.metrics} parity={result!.parity} backend={result!.backend} />
+    <TrainResult
+      data={data}
+      metrics={result!.metrics}
+      parity={result!.parity}
+      backend={result!.backend}
+      ctx={ctx}
+    />
   );
 }
 
@@ -115,7 +139,9 @@ function TrainResult({
   metrics,
   parity,
   backend,
+  ctx,
 }: {
+  ctx: CurveContext;
   data: TrainViews;
   metrics: Record<string, number>;
   parity: { status: string; maxRelDiff?: number; ok?: boolean; compared?: string } | undefined;
@@ -159,7 +185,7 @@ function TrainResult({
         <MetricTable caption={`${MODEL_LABELS[data.model]} on ${data.source}`} rows={rows} />
         <p className="muted small">{data.conventions}</p>
       </section>
-      <TrainingCurves history={data.history} />
+      <TrainingCurves history={data.history} ctx={ctx} />
       <DensityChart data={data} />
       {data.recovery ? <RecoveryMap data={data} /> : null}
       {data.recoverySkipped ? <p className="muted small">{data.recoverySkipped}</p> : null}
@@ -170,7 +196,15 @@ function TrainResult({
   );
 }
 
-function TrainingCurves({ history, live }: { history: HistoryPoint[]; live?: boolean }) {
+function TrainingCurves({
+  history,
+  live,
+  ctx,
+}: {
+  history: HistoryPoint[];
+  live?: boolean;
+  ctx: CurveContext;
+}) {
   if (!history.length) return null;
   const line = (name: string, key: keyof HistoryPoint, dashed = false): Series => ({
     name,
@@ -180,7 +214,7 @@ function TrainingCurves({ history, live }: { history: HistoryPoint[]; live?: boo
   const withAux = history.some((h) => h.aux > 0);
   const withSparsity = history.some((h) => h.sparsity > 0);
   const loss = [line('normalised MSE', 'rec'), line('total', 'total', true)];
-  if (withAux) loss.push(line('AuxK', 'aux'));
+  if (withAux) loss.push({ ...line('AuxK', 'aux'), zeroNote: 'AuxK is 0 while no latent is dead' });
   if (withSparsity) loss.push(line('sparsity penalty', 'sparsity'));
   const hasRecovery = history.some((h) => h.mmcs !== undefined);
   const suffix = live ? ' (live)' : '';
@@ -191,10 +225,12 @@ function TrainingCurves({ history, live }: { history: HistoryPoint[]; live?: boo
       </section>
       <section className="card">
         <LineChart
-          title={`L0${suffix}`}
+          title={`L0${suffix}${ctx.k !== undefined ? `: the model keeps k = ${ctx.k}` : ''}`}
           xLabel="step"
-          yLabel="active latents per sample"
+          yLabel="active latents"
           series={[line('L0', 'l0')]}
+          refLines={ctx.k !== undefined ? [{ y: ctx.k, label: `k = ${ctx.k}` }] : undefined}
+          yInclude={[0]}
           height={200}
         />
       </section>
@@ -214,15 +250,29 @@ function TrainingCurves({ history, live }: { history: HistoryPoint[]; live?: boo
       </section>
       <section className="card">
         <LineChart
-          title={`Dead latents${suffix}`}
+          title={`Dead latents${ctx.latents ? ` of ${ctx.latents.toLocaleString('en-US')}` : ''}${suffix}: ${deadSummary(history)}`}
           xLabel="step"
-          yLabel="latents"
-          series={[line('dead (no firing in the window)', 'dead')]}
-          height={180}
+          yLabel="dead latents"
+          series={[{ ...line('dead (no firing in the window)', 'dead'), step: true }]}
+          yInclude={[0, Math.max(4, Math.ceil((ctx.latents ?? 0) * 0.1))]}
+          height={200}
         />
       </section>
     </>
   );
+}
+
+/** "0 at the end (peak 1 at step 525)": the numbers behind the curve, so a spike is read in context. */
+function deadSummary(history: HistoryPoint[]): string {
+  const pts = history.filter((h) => h.dead !== undefined);
+  if (!pts.length) return 'no reading yet';
+  const last = pts[pts.length - 1];
+  let peak = pts[0];
+  for (const h of pts) if (h.dead > peak.dead) peak = h;
+  const end = `${last.dead} at step ${last.step.toLocaleString('en-US')}`;
+  return peak.dead > last.dead
+    ? `${end} (peak ${peak.dead} at step ${peak.step.toLocaleString('en-US')})`
+    : end;
 }
 
 function DensityChart({ data }: { data: TrainViews }) {
@@ -236,6 +286,7 @@ function DensityChart({ data }: { data: TrainViews }) {
       <BarChart
         title={`Feature density: log₁₀ firing frequency over ${d.rows} rows (${d.dead} dead, ${d.dense} dense)`}
         yLabel="latents"
+        xLabel="log₁₀ firing frequency (bin centre)"
         bars={bars}
       />
     </section>
