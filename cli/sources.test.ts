@@ -504,6 +504,60 @@ describe('CLI × matmul: your A, your B, or both', () => {
   }
 });
 
+describe('CLI × pruning: built-in layers and network, or your W and X', () => {
+  // A layer W (out × in) and its calibration inputs X (tokens × in).
+  const wOut = 6;
+  const wIn = 12;
+  const w = gaussian(wOut, wIn, 21);
+  beforeAll(() => {
+    saveNpy('W.npy', w, [wOut, wIn]);
+    saveNpy('Xcal.npy', gaussian(80, wIn, 22), [80, wIn]);
+  });
+  const load = (out: string, name: string) => readNpy(readFileSync(join(out, `${name}.npy`)));
+
+  it('layer: --data W, X selects the file source; 2:4 magnitude keeps the two largest |w| of every group', async () => {
+    const out = path('prune-layer');
+    mkdirSync(out, { recursive: true });
+    const r = await cli([
+      'run',
+      '#/pruning?method=magnitude&pattern=2:4',
+      '--backend',
+      'cpu',
+      '--data',
+      `W=${path('W.npy')}`,
+      '--data',
+      `X=${path('Xcal.npy')}`,
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.summary.spec.data).toBe('file');
+    const mask = load(out, 'mask');
+    expect(mask.shape).toEqual([wOut, wIn]);
+    const m = Array.from(mask.data as ArrayLike<number>);
+    const pruned = toFloat64(load(out, 'pruned'));
+    for (let row = 0; row < wOut; row++)
+      for (let g = 0; g < wIn; g += 4) {
+        const idx = [0, 1, 2, 3].map((t) => row * wIn + g + t);
+        const byMag = [...idx].sort((a, b) => Math.abs(w[b]) - Math.abs(w[a]) || a - b);
+        for (const i of idx) {
+          expect(m[i]).toBe(byMag.indexOf(i) < 2 ? 1 : 0);
+          expect(pruned[i]).toBeCloseTo(m[i] ? w[i] : 0, 6);
+        }
+      }
+  });
+
+  it('the sweep runs on the files; a built-in source or the training study refuses them; W needs X', async () => {
+    const files = ['--data', `W=${path('W.npy')}`, '--data', `X=${path('Xcal.npy')}`];
+    const sweep = await cli(['run', '#/pruning?study=sweep&method=magnitude', '--backend', 'cpu', ...files]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.summary.spec.data).toBe('file');
+    await refused(['run', '#/pruning?data=outliers', '--backend', 'cpu', ...files], /W.*X|data = outliers/);
+    await refused(['run', '#/pruning?study=training', '--backend', 'cpu', ...files], /training/);
+    await refused(['run', '#/pruning', '--backend', 'cpu', '--data', `W=${path('W.npy')}`], /needs X/);
+  });
+});
+
 describe('CLI robustness: spec files and links of the wrong shape get one plain line', () => {
   const spec = (name: string, body: string) => {
     writeFileSync(path(name), body);

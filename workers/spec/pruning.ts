@@ -6,6 +6,7 @@
  * adds each entry's compute) and every label read it.
  */
 import { seedField } from './common';
+import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, type Field, file, num } from './fields';
 
@@ -468,6 +469,46 @@ export const pruningSpec = defineSpec({
         message: `non-zeros s (${v.nonzeros}) must not exceed the atoms k (${v.atoms})`,
       });
     return issues;
+  },
+  // The data-source rule the CLI, the page and the runner share (workers/spec/data-rule.ts): a W or X file
+  // selects data = file; with a built-in layer or the digits network, a file is an error naming it.
+  data: {
+    sourceField: 'data',
+    fileSource: 'file',
+    check(v, given) {
+      const issues: DataIssue[] = [];
+      if (v.data !== 'file')
+        issues.push(
+          ...unusedFiles(
+            v,
+            given,
+            ['W', 'X'],
+            `data = ${v.data} builds its own ${v.data === 'digits_mlp' ? 'network' : 'layer'}; choose data = file to prune your own layer`,
+          ),
+        );
+      else
+        for (const [key, what] of [
+          ['W', 'the layer’s weights, out × in'],
+          ['X', 'its calibration inputs, tokens × in'],
+        ] as const)
+          if (!given.has(key))
+            issues.push({
+              field: key,
+              missing: true,
+              message: `your layer (data=file) needs ${key}: ${what} (.npy)`,
+            });
+      return issues;
+    },
+    derived(v): Record<string, number> {
+      const w = v.data === 'file' ? shapeOf(v, 'W') : null;
+      return w?.length === 2 ? { rows: w[0], cols: w[1] } : {};
+    },
+    ignored: (v) =>
+      v.data === 'file'
+        ? ['tokens', 'heldTokens', 'outlierChannels', 'outlierScale']
+        : v.data === 'digits_mlp'
+          ? ['rows', 'cols', 'tokens', 'heldTokens', 'outlierChannels', 'outlierScale']
+          : [],
   },
 });
 
