@@ -134,7 +134,7 @@ export function prepareSla(
     }
 
     const os = plan.empty('os', 4 * n * d);
-    const tiles = ceilDiv(b, 16);
+    const tiles = ceilDiv(b, 32); // query rows per sparse workgroup (attention-sla-sparse.wgsl)
     const sp = plan.uniform('sparse', [
       { u32: n },
       { u32: d },
@@ -150,7 +150,7 @@ export function prepareSla(
       sparseCode,
       [qb, kb, vb, lut, countsBuf, os, sp],
       nb * tiles,
-      ceilDiv(d, 64),
+      1,
     );
 
     const out = plan.empty('out', 4 * n * d);
