@@ -145,13 +145,7 @@ export function prepareSla(
       { f32: 1 / Math.sqrt(d) },
       { u32: 0 },
     ]);
-    plan.add(
-      'attention-sla-sparse',
-      sparseCode,
-      [qb, kb, vb, lut, countsBuf, os, sp],
-      nb * tiles,
-      1,
-    );
+    plan.add('attention-sla-sparse', sparseCode, [qb, kb, vb, lut, countsBuf, os, sp], nb * tiles, 1);
 
     const out = plan.empty('out', 4 * n * d);
     const [wx, wy] = grid2d(ceilDiv(n * d, 256));
