@@ -259,7 +259,8 @@ export async function benchAttentionLinear({ gpu, size }: BenchOptions): Promise
         peer: 'dense flash attention (causal, ours)',
         peerMedianMs: t.b,
         ratio: t.b / t.a,
-        note: `exact part skips ${(100 * (1 - critical / visible)).toFixed(1)}% of visible blocks: ideal speed-up ${(visible / critical).toFixed(1)}×${kh + kl < 100 ? '; includes the linear part over marginal blocks' : ' (no marginal block: block-sparse only)'}; ${timing}`,
+        efficiency: (t.b / t.a) * (critical / visible),
+        note: `efficiency (t_dense/t_SLA)(1−s) = ${((t.b / t.a) * (critical / visible)).toFixed(2)}; exact part skips ${(100 * (1 - critical / visible)).toFixed(1)}% of visible blocks: ideal speed-up ${(visible / critical).toFixed(1)}×${kh + kl < 100 ? '; includes the linear part over marginal blocks' : ' (no marginal block: block-sparse only)'}; ${timing}`,
       });
     }
   } finally {

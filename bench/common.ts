@@ -1,6 +1,5 @@
 /** Shared pieces of the benchmarks: the row format, medians after warm-up, and the tfjs-webgpu peer. */
 import type { GpuContext } from '../workers/gpu/device';
-import { nodeGpuInstance } from '../workers/gpu/node';
 import { median } from '../workers/gpu/timer';
 
 export interface BenchRow {
@@ -13,6 +12,12 @@ export interface BenchRow {
   /** peerMedianMs / medianMs: above 1 means ours is faster. */
   ratio?: number;
   note?: string;
+  /** Sparse rows: (t_dense / t_sparse)·(1 − s), the share of the ideal speed-up 1/(1 − s) reached (1 = ideal). */
+  efficiency?: number;
+  /** Where it ran when not Node + Dawn (the --browser suites set "browser (Chromium WebGPU)"). */
+  runtime?: string;
+  /** The adapter that ran it, when it is not the run's main adapter. */
+  adapter?: string;
 }
 
 export interface BenchOptions {
@@ -62,14 +67,19 @@ export async function pairedMedians(
 type Tf = typeof import('@tensorflow/tfjs-core');
 let tfPromise: Promise<Tf | null> | null = null;
 
-/** TensorFlow.js with its WebGPU backend on the same Dawn instance as ours; null when it cannot start. */
+/**
+ * TensorFlow.js with its WebGPU backend on the same adapter as ours (in Node: the same Dawn instance; in the
+ * browser bench page: the page's navigator.gpu); null when it cannot start.
+ */
 export function tfjsWebgpu(): Promise<Tf | null> {
   tfPromise ??= (async () => {
-    const gpu = nodeGpuInstance();
-    if (!gpu) return null;
-    const g = globalThis as { navigator?: object };
-    g.navigator ??= {};
-    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    const g = globalThis as { navigator?: { gpu?: GPU } };
+    if (!g.navigator?.gpu) {
+      const gpu = (await import('../workers/gpu/node')).nodeGpuInstance();
+      if (!gpu) return null;
+      g.navigator ??= {};
+      Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    }
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) return null;

@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --size small|gpu] [--only matmul,attention,...] [--backend cpu]`: every benchmark
+ * `npm run bench [-- --size small|gpu] [--only matmul,attention,...] [--backend cpu] [--browser]`: every benchmark
  * in one process on one adapter, medians after warm-up, written as JSON and a markdown table under
  * bench/results/ and printed. Ratios are what to read on a software adapter; absolute times only mean
- * something on a real GPU, and the adapter is named in the output.
+ * something on a real GPU, and the adapter is named in the output. `--browser` also runs the GPU suites
+ * (matmul, attention, attention-linear) in headless Chromium's WebGPU (bench/browser.ts): same JSON and
+ * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)".
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,6 +38,13 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const only = flag(args, 'only')?.split(',');
+  const known = new Set(Object.keys(SUITES));
+  const unknown = only?.filter((s) => !known.has(s)) ?? [];
+  if (unknown.length) {
+    console.error(`--only: unknown suite(s) ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    return 2;
+  }
+  const browser = args.includes('--browser');
   let gpu: GpuContext | null = null;
   if (flag(args, 'backend') !== 'cpu') {
     try {
@@ -52,13 +61,40 @@ export async function main(args: string[]): Promise<number> {
     const t0 = performance.now();
     try {
       const suite = await load();
-      for (const r of await suite({ gpu, size })) rows.push({ suite: name, ...r });
+      for (const r of await suite({ gpu, size })) rows.push({ suite: name, runtime: 'node (Dawn)', ...r });
       console.error(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (e) {
       console.error(`${name} failed: ${(e as Error).stack ?? e}`);
       rows.push({
         suite: name,
         name: `${name} (failed)`,
+        size: '',
+        backend: '',
+        medianMs: Number.NaN,
+        note: String(e),
+      });
+    }
+  }
+  let browserRun: import('./browser').BrowserRun | null = null;
+  if (browser) {
+    const t0 = performance.now();
+    try {
+      const { benchBrowser } = await import('./browser');
+      const gpuSuites = Object.keys((await import('./browser/suites')).BROWSER_SUITES);
+      const wanted = only ? only.filter((s) => gpuSuites.includes(s)) : null;
+      if (wanted && wanted.length === 0)
+        throw new Error(`--browser runs ${gpuSuites.join(', ')}; --only names none`);
+      browserRun = await benchBrowser(size, wanted);
+      rows.push(...browserRun.rows);
+      console.error(
+        `browser: ${((performance.now() - t0) / 1000).toFixed(1)} s on ${browserRun.adapterName}`,
+      );
+    } catch (e) {
+      console.error(`browser suites failed: ${(e as Error).stack ?? e}`);
+      rows.push({
+        suite: 'browser',
+        runtime: 'browser (Chromium WebGPU)',
+        name: 'browser suites (failed)',
         size: '',
         backend: '',
         medianMs: Number.NaN,
@@ -73,9 +109,21 @@ export async function main(args: string[]): Promise<number> {
     adapterName: adapter,
     timestamps: gpu?.hasTimestamps ?? false,
     node: process.version,
+    browser: browserRun
+      ? {
+          adapter: browserRun.adapter,
+          adapterName: browserRun.adapterName,
+          timestamps: browserRun.timestamps,
+          userAgent: browserRun.userAgent,
+        }
+      : null,
     rows,
   };
-  const md = toMarkdown(report.adapterName, size, rows);
+  const md = toMarkdown(
+    browserRun ? `${adapter} (node (Dawn)); ${browserRun.adapterName} (browser (Chromium WebGPU))` : adapter,
+    size,
+    rows,
+  );
   console.log(md);
   const dir = flag(args, 'out') ?? join('bench', 'results');
   await mkdir(dir, { recursive: true });
@@ -91,13 +139,13 @@ const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite
 
 export function toMarkdown(adapter: string, size: string, rows: Array<BenchRow & { suite: string }>): string {
   const lines = [
-    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster).`,
+    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster); efficiency = (t_dense / t_sparse)·(1 − s), 1 = the ideal speed-up 1/(1 − s).`,
     '',
-    '| suite | benchmark | size | ours (ms) | peer | peer (ms) | ratio | note |',
-    '|---|---|---|---|---|---|---|---|',
+    '| suite | runtime | benchmark | size | ours (ms) | peer | peer (ms) | ratio | efficiency | note |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.suite} | ${r.name} | ${r.size} | ${f(r.medianMs)} | ${r.peer ?? '–'} | ${f(r.peerMedianMs)} | ${f(r.ratio)} | ${r.note ?? ''} |`,
+        `| ${r.suite} | ${r.runtime ?? 'node (Dawn)'}${r.adapter ? ` on ${r.adapter}` : ''} | ${r.name} | ${r.size} | ${f(r.medianMs)} | ${r.peer ?? '–'} | ${f(r.peerMedianMs)} | ${f(r.ratio)} | ${f(r.efficiency)} | ${r.note ?? ''} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;

@@ -6,7 +6,7 @@ fn visible(i: u32, slot: u32) -> bool {
   return P.causal == 0u || keyIdx[slot] <= i;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) local: u32) {
   // Loop bounds come from builtins and uniforms only (WGSL uniformity: private vars count as non-uniform).
   flash_begin(wg.x, wg.y, local);

@@ -3,9 +3,11 @@
 // 5 Params (uniform); entry files add 6+ and define fn visible(i, slot) for key keyIdx[slot].
 // Maths (FlashAttention): per key tile S = τ Q Kᵀ (masked −∞), m' = max(m, rowmax S), p = e^{S−m'},
 // ℓ ← e^{m−m'}ℓ + Σp, acc ← e^{m−m'}acc + pV; at the end O = acc/ℓ, LSE = m + ln ℓ (rows with ℓ = 0 give 0).
-// Layout: one workgroup = one 32-query tile of one head; 256 threads = 32 rows × 8 lanes. Thread (row, lane)
-// scores keys lane+8t (t<4) of each 32-key tile and owns output dims 32c + 4·lane + u of each 32-dim chunk c,
-// so d ≤ 256 runs in 32-wide chunks and workgroup memory stays ~13 KiB for any d.
+// Layout (register-tiled): one workgroup = one 32-query tile of one head, WG = 32 threads, and each thread owns
+// one query row whole: its τ·q (d values), its 32 scores, its softmax state and all d output columns live in
+// the thread, so the softmax needs no workgroup reduction. The 32-key tile of K, then of V, is staged once per
+// workgroup in 64-dim chunks (8 KiB); a key tile costs 4 barriers at d ≤ 64 (keys, K, K consumed, V), d ≤ 256.
+// Entry files declare @workgroup_size(WG) and must fill keyIdx from threads 0..BC−1 (WG = BC).
 
 struct Params {
   n: u32, d: u32, heads: u32, causal: u32,
@@ -23,126 +25,120 @@ struct Params {
 
 const BR: u32 = 32u;
 const BC: u32 = 32u;
-const DC: u32 = 32u;
-const LD: u32 = 33u; // padded stride: lanes of one row read different banks
+const WG: u32 = 32u;
+const DC: u32 = 64u;
+const DMAX: u32 = 256u;
 const NEG: f32 = -3.0e38;
 const NO_KEY: u32 = 0xffffffffu;
 
-var<workgroup> Qs: array<f32, 1056>;
-var<workgroup> Ks: array<f32, 1056>; // K chunk, then V chunk
-var<workgroup> Ss: array<f32, 1056>; // scores, then probabilities
+var<workgroup> KV: array<f32, 2048>; // BC keys × DC dims of K, then of V
 var<workgroup> keyIdx: array<u32, 32>;
 var<workgroup> keyTag: array<u32, 32>;
 
-var<private> acc: array<f32, 32>;
+var<private> qv: array<f32, DMAX>;
+var<private> acc: array<f32, DMAX>;
 var<private> mRow: f32;
 var<private> lRow: f32;
-var<private> row: u32;
-var<private> lane: u32;
 var<private> li: u32;
-var<private> q0: u32;
+var<private> gi: u32;
 var<private> head: u32;
 var<private> base: u32;
-var<private> qLoaded: bool;
 
 fn flash_begin(tile: u32, h: u32, local: u32) {
   li = local;
-  row = local / 8u;
-  lane = local % 8u;
-  q0 = tile * BR;
+  gi = tile * BR + local;
   head = h;
   base = h * P.n * P.d;
   mRow = NEG;
   lRow = 0.0;
-  qLoaded = false;
-  for (var a = 0u; a < 32u; a++) { acc[a] = 0.0; }
+  let inRange = gi < P.n;
+  for (var a = 0u; a < P.d; a++) {
+    acc[a] = 0.0;
+    var x = 0.0;
+    if (inRange) { x = Q[base + gi * P.d + a] * P.scale; }
+    qv[a] = x;
+  }
+}
+
+// Stages rows keyIdx[0..BC) × dims dc..dc+DC of M (K or V) in KV; zeros outside. Coalesced: thread li takes
+// every WG-th element of the chunk.
+fn stage_k(dc: u32) {
+  for (var e = 0u; e < DC; e++) {
+    let idx = e * WG + li;
+    let r = idx / DC;
+    let c = idx % DC;
+    let kj = keyIdx[r];
+    var x = 0.0;
+    if (kj < P.n && dc + c < P.d) { x = K[base + kj * P.d + dc + c]; }
+    KV[idx] = x;
+  }
+}
+fn stage_v(dc: u32) {
+  for (var e = 0u; e < DC; e++) {
+    let idx = e * WG + li;
+    let r = idx / DC;
+    let c = idx % DC;
+    let kj = keyIdx[r];
+    var x = 0.0;
+    if (kj < P.n && dc + c < P.d) { x = V[base + kj * P.d + dc + c]; }
+    KV[idx] = x;
+  }
 }
 
 // Callers fill keyIdx/keyTag (NO_KEY for empty slots) and barrier before each call.
 fn flash_tile() {
-  var s: array<f32, 4>;
-  for (var t = 0u; t < 4u; t++) { s[t] = 0.0; }
-  let keepQ = P.d <= DC; // one chunk: the Q tile stays in workgroup memory across key tiles
+  var s: array<f32, 32>;
+  for (var j = 0u; j < BC; j++) { s[j] = 0.0; }
   for (var dc = 0u; dc < P.d; dc += DC) {
-    for (var e = 0u; e < 4u; e++) {
-      let idx = li + e * 256u;
-      let r = idx / DC;
-      let c = idx % DC;
-      let dd = dc + c;
-      if (!(keepQ && qLoaded)) {
-        var qv = 0.0;
-        if (q0 + r < P.n && dd < P.d) { qv = Q[base + (q0 + r) * P.d + dd]; }
-        Qs[r * LD + c] = qv;
-      }
-      let kj = keyIdx[r];
-      var kv = 0.0;
-      if (kj < P.n && dd < P.d) { kv = K[base + kj * P.d + dd]; }
-      Ks[r * LD + c] = kv;
-    }
+    if (dc > 0u) { workgroupBarrier(); } // previous K chunk consumed
+    stage_k(dc);
     workgroupBarrier();
-    for (var c = 0u; c < DC; c++) {
-      let qv = Qs[row * LD + c];
-      for (var t = 0u; t < 4u; t++) { s[t] = fma(qv, Ks[(lane + 8u * t) * LD + c], s[t]); }
+    let w = min(DC, P.d - dc);
+    for (var j = 0u; j < BC; j++) {
+      var t = 0.0;
+      let kb = j * DC;
+      for (var c = 0u; c < w; c++) { t = fma(qv[dc + c], KV[kb + c], t); }
+      s[j] += t;
     }
-    workgroupBarrier();
   }
-  qLoaded = true;
 
-  let gi = q0 + row;
   var mx = NEG;
-  for (var t = 0u; t < 4u; t++) {
-    let slot = lane + 8u * t;
-    var sv = s[t] * P.scale;
-    if (gi >= P.n || keyIdx[slot] >= P.n || !visible(gi, slot)) { sv = NEG; }
-    s[t] = sv;
-    Ss[row * LD + slot] = sv;
+  for (var j = 0u; j < BC; j++) {
+    var sv = s[j];
+    if (gi >= P.n || keyIdx[j] >= P.n || !visible(gi, j)) { sv = NEG; }
+    s[j] = sv;
+    mx = max(mx, sv);
   }
-  workgroupBarrier();
-  for (var c = 0u; c < BC; c++) { mx = max(mx, Ss[row * LD + c]); }
   let mNew = max(mRow, mx);
   let alpha = exp(mRow - mNew); // 1 while the row has seen nothing, 0 after its first visible key
-  workgroupBarrier();
-  for (var t = 0u; t < 4u; t++) {
-    Ss[row * LD + lane + 8u * t] = select(0.0, exp(s[t] - mNew), s[t] > NEG);
-  }
-  workgroupBarrier();
   var rs = 0.0;
-  for (var c = 0u; c < BC; c++) { rs += Ss[row * LD + c]; }
+  for (var j = 0u; j < BC; j++) {
+    let p = select(0.0, exp(s[j] - mNew), s[j] > NEG);
+    s[j] = p;
+    rs += p;
+  }
   lRow = alpha * lRow + rs;
   mRow = mNew;
-  for (var a = 0u; a < 32u; a++) { acc[a] *= alpha; }
+  for (var a = 0u; a < P.d; a++) { acc[a] *= alpha; }
 
   for (var dc = 0u; dc < P.d; dc += DC) {
-    for (var e = 0u; e < 4u; e++) {
-      let idx = li + e * 256u;
-      let r = idx / DC;
-      let c = idx % DC;
-      let kj = keyIdx[r];
-      var vv = 0.0;
-      if (kj < P.n && dc + c < P.d) { vv = V[base + kj * P.d + dc + c]; }
-      Ks[r * LD + c] = vv;
-    }
+    workgroupBarrier(); // K (or the previous V chunk) consumed
+    stage_v(dc);
     workgroupBarrier();
-    let a0 = (dc / DC) * 4u;
-    for (var c = 0u; c < BC; c++) {
-      let p = Ss[row * LD + c];
-      for (var u = 0u; u < 4u; u++) { acc[a0 + u] = fma(p, Ks[c * LD + lane * 4u + u], acc[a0 + u]); }
+    let w = min(DC, P.d - dc);
+    for (var c = 0u; c < w; c++) {
+      var t = acc[dc + c];
+      for (var j = 0u; j < BC; j++) { t = fma(s[j], KV[j * DC + c], t); }
+      acc[dc + c] = t;
     }
-    workgroupBarrier();
   }
 }
 
 fn flash_end() {
-  let gi = q0 + row;
   if (gi >= P.n) { return; }
   let inv = select(0.0, 1.0 / lRow, lRow > 0.0);
-  for (var dc = 0u; dc < P.d; dc += DC) {
-    for (var u = 0u; u < 4u; u++) {
-      let dd = dc + lane * 4u + u;
-      if (dd < P.d) { O[base + gi * P.d + dd] = acc[(dc / DC) * 4u + u] * inv; }
-    }
-  }
-  if (lane == 0u) { LSE[head * P.n + gi] = select(NEG, mRow + log(lRow), lRow > 0.0); }
+  for (var a = 0u; a < P.d; a++) { O[base + gi * P.d + a] = acc[a] * inv; }
+  LSE[head * P.n + gi] = select(NEG, mRow + log(lRow), lRow > 0.0);
 }
 
 // Fills the 32 key slots with keys first..first+31 (contiguous tiles); barrier included.

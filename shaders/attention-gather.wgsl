@@ -19,7 +19,7 @@ fn visible(i: u32, slot: u32) -> bool {
   return ((bits[(head * P.n + i) * P.words + (tag >> 5u)] >> (tag & 31u)) & 1u) == 1u;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) local: u32) {
   flash_begin(wg.x, wg.y, local);
   let at = wg.y * P.tiles + wg.x;

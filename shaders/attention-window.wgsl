@@ -11,7 +11,7 @@ fn visible(i: u32, slot: u32) -> bool {
   return select(j - i, i - j, i >= j) <= h;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) local: u32) {
   flash_begin(wg.x, wg.y, local);
   let qFirst = wg.x * BR; // not the private q0: loop bounds must be provably uniform

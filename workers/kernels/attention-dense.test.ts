@@ -25,6 +25,11 @@ describe('dense flash attention', () => {
     [130, 60, true, 1],
     [70, 128, false, 1],
     [33, 256, true, 1],
+    // Not a multiple of the 32-query tile or the 64-dim chunk of the register-tiled kernel, both masks.
+    [45, 24, false, 1],
+    [97, 60, false, 2],
+    [50, 128, true, 1],
+    [161, 64, true, 1],
   ];
   for (const [n, d, causal, heads] of cases) {
     it(`GPU agrees with the reference: N=${n} d=${d} ${causal ? 'causal' : 'full'} H=${heads}`, async () => {

@@ -170,6 +170,10 @@ describe('SLA kernel on a real WebGPU adapter', () => {
     [100, 16, false, 16, 20, 0, 'favor', 'sum'],
     [90, 128, false, 16, 40, 30, 'softmax', 'sum'],
     [10, 16, true, 16, 10, 50, 'elu1', 'mix'],
+    // kh = 5%: ~95% of the blocks left out of the exact part (with and without a linear part), N off the tile.
+    [650, 24, false, 32, 5, 95, 'relu', 'sum'],
+    [710, 60, true, 32, 5, 60, 'elu1', 'mix'],
+    [300, 24, false, 50, 5, 0, 'elu1', 'mix'],
   ];
   for (const [n, d, causal, block, kh, kl, map, combine] of cases) {
     it(`agrees with the CPU reference: N=${n}, d=${d}, ${causal ? 'causal' : 'non-causal'}, block ${block}, kh ${kh}%, kl ${kl}%, ${map}, ${combine}`, async () => {

@@ -137,7 +137,7 @@ export function prepareSla(
     }
 
     const os = plan.empty('os', 4 * n * d);
-    const tiles = ceilDiv(b, 16);
+    const tiles = ceilDiv(b, 32); // query rows per sparse workgroup (attention-sla-sparse.wgsl)
     const sp = plan.uniform('sparse', [
       { u32: n },
       { u32: d },
@@ -148,13 +148,7 @@ export function prepareSla(
       { f32: 1 / Math.sqrt(d) },
       { u32: 0 },
     ]);
-    plan.add(
-      'attention-sla-sparse',
-      sparseCode,
-      [qb, kb, vb, lut, countsBuf, os, sp],
-      nb * tiles,
-      ceilDiv(d, 64),
-    );
+    plan.add('attention-sla-sparse', sparseCode, [qb, kb, vb, lut, countsBuf, os, sp], nb * tiles, 1);
 
     const out = plan.empty('out', 4 * n * d);
     const [wx, wy] = grid2d(ceilDiv(n * d, 256));
