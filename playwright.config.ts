@@ -11,7 +11,7 @@ const PORT = Number(process.env.SPARSELAB_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 90_000,
+  timeout: 150_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
