@@ -4,9 +4,11 @@
  * `--max-gflop` on the CLI). Each lab's estimator lives beside its runner; the formulas are in
  * docs/methods.md ("Resource limits") and are deliberately simple upper-bound-style counts.
  */
+
 import type { NdArray } from '../core/ndarray';
 import { estimateAttention } from './attention/estimate';
 import { estimateMatmul } from './matmul/estimate';
+import { estimatePruning } from './pruning/estimate';
 import { estimateRegression } from './regression/estimate';
 import { estimateSae } from './sae/estimate';
 import { type Backend, UserError } from './types';
@@ -31,6 +33,7 @@ export const estimators: Record<string, Estimator> = {
   matmul: estimateMatmul,
   regression: estimateRegression,
   sae: estimateSae,
+  pruning: estimatePruning,
 };
 
 /** Defaults when the limit fields are 0 ("automatic"). */

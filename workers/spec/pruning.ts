@@ -5,7 +5,7 @@
  * options, which controls are shown, the runner's dispatch (workers/experiments/pruning/methods.ts
  * adds each entry's compute) and every label read it.
  */
-import { seedField } from './common';
+import { limitFields, seedField } from './common';
 import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, type Field, file, num } from './fields';
@@ -424,6 +424,7 @@ export const pruningSpec = defineSpec({
       show: (v) => v.data === 'outliers',
     }),
     seed: seedField,
+    ...limitFields,
   },
   rules: (v) => {
     const issues: Issue[] = [];

@@ -871,6 +871,40 @@ export const regressionSpec = defineSpec({
     fileSource: 'file',
     check(v, given) {
       const issues: DataIssue[] = [];
+      if (v.solver === 'kron_sbl') {
+        // KroSBL reads the two Kronecker factors and y (X = A ⊗ B is never formed from a file).
+        if (v.source !== 'file') {
+          issues.push(
+            ...unusedFiles(
+              v,
+              given,
+              ['A', 'B', 'y', 'X'],
+              `the data source is ${v.source} (source=${v.source}); choose source=file to use your factors A, B and y`,
+            ),
+          );
+          return issues;
+        }
+        if (given.has('X'))
+          issues.push({
+            field: 'X',
+            message: 'X: KroSBL takes the two factors A and B (X = A ⊗ B), not X itself',
+          });
+        for (const [key, what] of [
+          ['A', 'the first Kronecker factor (m₁ × n₁)'],
+          ['B', 'the second Kronecker factor (m₂ × n₂)'],
+          ['y', 'the measurements (m₁·m₂ values)'],
+        ] as const)
+          if (!given.has(key))
+            issues.push({
+              field: key,
+              missing: true,
+              message: `KroSBL with your data needs ${key}: ${what}`,
+            });
+        return issues;
+      }
+      issues.push(
+        ...unusedFiles(v, given, ['A', 'B'], 'A and B are the Kronecker factors of solver=kron_sbl only'),
+      );
       const files = ['X', 'y'];
       if (given.has('y') && !given.has('X'))
         issues.push({
