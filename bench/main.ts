@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   sae: async () => (await import('./sae')).benchSae,
   crossover: async () => (await import('./crossover')).benchCrossover,
   pruning: async () => (await import('./pruning')).benchPruning,
+  ui: async () => (await import('./ui')).benchUi,
 };
 
 function flag(args: string[], name: string): string | undefined {
