@@ -5,6 +5,7 @@
  * spec asks for.
  */
 import { RunCancelled } from '../../workers/client';
+import type { Progress } from '../../workers/experiments/types';
 import { dataIssues, filesNamed } from '../../workers/spec/data-rule';
 import { validate } from '../../workers/spec/define';
 import type { FileRef } from '../../workers/spec/fields';
@@ -14,6 +15,47 @@ import type { ComputePool } from './compute-pool';
 import { shareHash } from './url-sync';
 
 const DEBOUNCE_MS = 300;
+/** A hidden tab runs no animation frames: progress still lands at least this often. */
+const FRAME_FALLBACK_MS = 100;
+
+/**
+ * Progress coalesced to animation frames: at most one store update per frame, and the latest report wins
+ * (partials are cumulative snapshots, so an intermediate one is safe to drop). A worker that reports every
+ * few milliseconds thus re-renders the views once a frame, not once a message.
+ */
+export function frameCoalescer<T>(apply: (v: T) => void) {
+  let pending: { v: T } | null = null;
+  let raf = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const clear = () => {
+    if (raf && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(raf);
+    if (timer) clearTimeout(timer);
+    raf = 0;
+    timer = null;
+  };
+  const flush = () => {
+    clear();
+    const p = pending;
+    pending = null;
+    if (p) apply(p.v);
+  };
+  return {
+    push(v: T) {
+      const scheduled = pending !== null;
+      pending = { v };
+      if (scheduled) return;
+      if (typeof requestAnimationFrame === 'function') raf = requestAnimationFrame(flush);
+      timer = setTimeout(flush, FRAME_FALLBACK_MS);
+    },
+    /** Applies what is pending now. */
+    flush,
+    /** Drops what is pending (the run finished or was cancelled). */
+    drop() {
+      clear();
+      pending = null;
+    },
+  };
+}
 
 export interface RunController {
   /** Cancels the open lab's run. */
@@ -86,14 +128,17 @@ export function startRunController(store: LabStore, pool: ComputePool): RunContr
     }
     const own = new AbortController();
     controllers.set(exp, own);
+    const progress = frameCoalescer<Progress>((p) => store.getState().setProgress(exp, seq, p));
     try {
       const result = await client.run(
         { experiment: exp, values: checked.values as Record<string, unknown>, backend: s.backend, files },
-        (p) => store.getState().setProgress(exp, seq, p),
+        (p) => progress.push(p),
         own.signal,
       );
+      progress.drop();
       store.getState().finishRun(exp, seq, result);
     } catch (e) {
+      progress.drop();
       if (e instanceof RunCancelled) store.getState().failRun(exp, seq, 'cancelled', null);
       else store.getState().failRun(exp, seq, 'error', e instanceof Error ? e.message : String(e));
     } finally {
