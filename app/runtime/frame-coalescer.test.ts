@@ -44,4 +44,28 @@ describe('frameCoalescer', () => {
     vi.advanceTimersByTime(500);
     expect(seen).toEqual(['b']);
   });
+
+  it('after a slow apply, waits as long as it took before the next frame', async () => {
+    const frames: Array<() => void> = [];
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => frames.push(cb));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    const seen: number[] = [];
+    const c = frameCoalescer<number>((v) => {
+      seen.push(v);
+      const t0 = performance.now();
+      while (performance.now() - t0 < 40) {
+        // a slow render
+      }
+    });
+    c.push(1);
+    frames[0]();
+    await Promise.resolve();
+    c.push(2);
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(45);
+    expect(frames).toHaveLength(2);
+    frames[1]();
+    expect(seen).toEqual([1, 2]);
+  });
 });
