@@ -54,15 +54,20 @@ function freePort(): Promise<number> {
 async function serve(port: number): Promise<ChildProcess> {
   const child = spawn(
     'npx',
-    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    ['vite', 'preview', '--port', String(port), '--strictPort', '--bypass-lock', '--host', '127.0.0.1'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
   );
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`vite preview exited with ${child.exitCode}: ${err.trim().split('\n')[0]}`);
     try {
       if ((await fetch(url)).ok) return child;
     } catch {
