@@ -24,6 +24,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   crossover: async () => (await import('./crossover')).benchCrossover,
   pruning: async () => (await import('./pruning')).benchPruning,
   'peers-cpu': async () => (await import('./peers-cpu')).benchPeersCpu,
+  ui: async () => (await import('./ui')).benchUi,
 };
 
 function flag(args: string[], name: string): string | undefined {

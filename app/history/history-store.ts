@@ -17,6 +17,14 @@ export interface HistoryState {
   clear(): Promise<void>;
 }
 
+/** Resolves when the main thread is next idle (at most two seconds on), or after a frame where idle callbacks are missing. */
+function idle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
+    else setTimeout(resolve, 16);
+  });
+}
+
 export function startHistory(lab: LabStore) {
   let db: HistoryStore | null = null;
   const store = create<HistoryState>()((set, get) => {
@@ -58,21 +66,26 @@ export function startHistory(lab: LabStore) {
     if (s.results === prev.results) return;
     const r = s.results[s.experiment];
     if (!r || r === prev.results[s.experiment]) return;
-    const entry = toEntry(
-      r,
-      shareHash({ experiment: r.experiment, values: r.spec, meta: {}, backend: r.backend }),
-    );
-    void ready.then(async () => {
-      if (!db) return;
-      try {
-        await db.add(entry);
-        store.setState({ entries: await db.list(), error: null });
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        store.setState({ error: msg });
-        lab.getState().notify(msg);
-      }
-    });
+    // Copying the result's arrays and measuring its views is slow for big results: not in the task that
+    // shows the result, but when the main thread is idle (within two seconds).
+    void ready
+      .then(() => idle())
+      .then(async () => {
+        if (!db) return;
+        try {
+          const entry = toEntry(
+            r,
+            shareHash({ experiment: r.experiment, values: r.spec, meta: {}, backend: r.backend }),
+          );
+          await idle();
+          await db.add(entry);
+          store.setState({ entries: await db.list(), error: null });
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          store.setState({ error: msg });
+          lab.getState().notify(msg);
+        }
+      });
   });
   return { store, ready };
 }
