@@ -37,7 +37,7 @@ test('attention: Q, K, V files select "my own files" and fix N, d; a generator a
   await expect(page.getByRole('heading', { name: /N = 64, d = 16/ })).toBeVisible();
   await expect(status(page)).toHaveAttribute('data-status', 'done');
   await expect(slot(page, 'n').locator('input[type="text"]')).not.toHaveAttribute('readonly', '');
-  await expect(slot(page, 'q')).toContainText('Drop a .npy or .csv here');
+  await expect(slot(page, 'q')).toContainText('Drop a .npy, .npz or .csv here');
 });
 
 test('regression: X selects your data; a study that would not use it says so; diabetes drops the files', async ({

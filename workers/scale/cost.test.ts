@@ -159,6 +159,21 @@ describe('scale view: attention counts against independent formulas', () => {
       const model = methodAttentionCost(s, { ...P, ...values, method } as AttnMethodParams);
       expect(model.flops / denseAttentionCost(s).flops, method).toBeCloseTo(r.metrics.flopFraction, 12);
     }
+    // LLSA's model is an upper bound of what the runner counts (non-causal, as LLSA is).
+    const values = {
+      ...attentionSpec.defaults,
+      method: 'llsa',
+      causal: false,
+      n: 256,
+      d: 16,
+      heads: 2,
+      sweep: false,
+    };
+    const r = await runExperiment('attention', values, ctx);
+    const s = { heads: 2, n: 256, d: 16, causal: false };
+    const model = methodAttentionCost(s, { ...P, ...values } as AttnMethodParams);
+    expect(model.flops / denseAttentionCost(s).flops).toBeGreaterThanOrEqual(r.metrics.flopFraction);
+    expect(model.flops / denseAttentionCost(s).flops).toBeLessThan(1);
   });
 
   it('block-sparse stops paying for its index overhead below some N, and pays beyond it', () => {

@@ -8,6 +8,7 @@
  * outputs and every buffer the method adds (indices, pooled blocks, states), not counting the dense N×N
  * score matrix that a flash kernel never forms (`unfusedScoresBytes` reports it separately).
  */
+import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention-llsa';
 import { favorCount } from '../reference/feature-maps';
 
 export interface Cost {
@@ -40,6 +41,9 @@ export interface AttnMethodParams {
   chunk: number;
   kh: number;
   kl: number;
+  /** LLSA: blocks per level and levels (0 = the released code's rule). */
+  llsaK?: number;
+  llsaLevels?: number;
 }
 
 /** Visible (query, key) pairs of dense attention: N(N+1)/2 causal, N² otherwise. */
@@ -211,6 +215,18 @@ export function methodAttentionCost(s: AttnShape, p: AttnMethodParams): Cost & {
         flops: 4 * pairs * d + H * (4 * n * F * d + 4 * n * d + 2 * nb * nb * d),
         bytes: base + F32 * H * (2 * nb * d + nb * nb + nb * F * (d + 1)),
         model: 'exact for N a multiple of the block',
+      };
+    }
+    case 'llsa': {
+      // Per query: at most K blocks of 16 tokens at the finest level and K pooled rows at each coarser level,
+      // plus its own block; the hierarchical selection scores the top level in full and K·16 children below.
+      const L = llsaLevels(n, p.llsaLevels ?? 0);
+      const K = p.llsaK ?? 8;
+      const perQuery = Math.min(n, (K + 1) * LLSA_B) + (L - 1) * K;
+      return {
+        flops: 4 * H * n * perQuery * d + 2 * H * llsaSelectMacs(n, d, K, L) + 3 * H * n * d * L,
+        bytes: base + F32 * H * (n / LLSA_B) * (L + 1) * d,
+        model: 'upper bound: K blocks per level per query plus the hierarchical selection',
       };
     }
     default:
