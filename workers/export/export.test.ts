@@ -119,6 +119,11 @@ const CASES: Case[] = [
   ['reg-path-gpu', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=8', 'webgpu'],
   ['sae-relu', '#/sae?model=relu_l1&latents=24&steps=50&batch=32&samples=512&features=12&dims=6', 'cpu'],
   [
+    'sae-relu-unit',
+    '#/sae?model=relu_l1_unit&latents=24&steps=50&batch=32&samples=512&features=12&dims=6',
+    'cpu',
+  ],
+  [
     'sae-topk',
     '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
     'cpu',
