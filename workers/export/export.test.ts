@@ -112,6 +112,12 @@ const CASES: Case[] = [
   ['reg-fista', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'cpu'],
   ['reg-sbl', '#/regression?study=fit&solver=sbl&n=60&d=30', 'cpu'],
   ['reg-sbl-mackay', '#/regression?study=fit&solver=sbl&sblUpdate=mackay&n=60&d=30', 'cpu'],
+  ['reg-precond', '#/regression?study=fit&solver=precond_lasso&n=60&d=30&alpha=0.05', 'cpu'],
+  [
+    'reg-precond-noint',
+    '#/regression?study=fit&solver=precond_lasso&n=20&d=30&alpha=0.02&intercept=0',
+    'cpu',
+  ],
   ['reg-ridge', '#/regression?study=fit&solver=ridge&n=60&d=30&alpha=0.5', 'cpu'],
   ['reg-cv', '#/regression?study=cv&solver=lasso&n=60&d=30&nAlphas=10&folds=4', 'cpu'],
   ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],

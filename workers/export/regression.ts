@@ -306,6 +306,52 @@ def compute(X, y):
     return out
 `,
       };
+    case 'precond_lasso':
+      return {
+        imports: sk('lars_path'),
+        body: `
+def compute(X, y):
+    """The lab's exploratory preconditioned Lasso: the spectral-band dictionary D = [I, P_1, P_2, ...] (P_s the
+    projector onto the eigenvectors of X^T X / N with eigenvalue <= lambda_max 4^-s, a band repeating the previous
+    one's eigenvectors skipped), atoms weighted to unit prediction norm, the Lasso on A = X D diag(1/omega) read
+    off scikit-learn's exact LARS path at alpha, and w = D diag(1/omega) c."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    N, d = Xc.shape
+    lam, U = np.linalg.eigh(Xc.T @ Xc / N)
+    keep = lam > 1e-10 * lam.max()
+    order = np.argsort(-lam[keep], kind="stable")
+    lam, U = lam[keep][order], U[:, keep][:, order]
+    starts, s = [], 1
+    while lam.size and s < 200:
+        tau = lam[0] * 4.0 ** -s
+        s += 1
+        if not lam[-1] <= tau:
+            break
+        start = int(np.sum(lam > tau))
+        if starts and starts[-1] == start:
+            continue
+        starts.append(start)
+    D = np.hstack([np.eye(d)] + [U[:, t0:] @ U[:, t0:].T for t0 in starts])
+    M = Xc @ D
+    omega = np.sqrt((M * M).sum(axis=0) / N)
+    omega[d:] = np.where(omega[d:] * np.sqrt(N) > 1e-9, omega[d:], 0.0)
+    inv = np.where(omega > 0, 1 / np.where(omega > 0, omega, 1.0), 0.0)
+    A = M * inv
+    alphas, _, coefs = lars_path(A, yc, method="lasso", alpha_min=PARAMS["alpha"], max_iter=2000)
+    a = PARAMS["alpha"]
+    if a >= alphas[0]:
+        c = coefs[:, 0]
+    else:
+        t = next((t for t in range(1, alphas.size) if a >= alphas[t]), None)
+        if t is None:
+            c = coefs[:, -1]
+        else:
+            f = (alphas[t - 1] - a) / (alphas[t - 1] - alphas[t])
+            c = (1 - f) * coefs[:, t - 1] + f * coefs[:, t]
+    coef = D @ (c * inv)
+    return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
+`,
+      };
     case 'iht':
     case 'htp':
     case 'fista':
@@ -391,6 +437,7 @@ export const regressionExporter: PythonExporter = {
       htp: ['k', 'max_iter'],
       sbl: ['tol', 'max_iter', 'sbl_update'],
       ridge: ['alpha'],
+      precond_lasso: ['alpha'],
     };
     const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
     const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
