@@ -5,9 +5,12 @@
  * lab's own parity tolerance, against the same FISTA in float64.
  */
 import { type NdArray, nd } from '../core/ndarray';
+import { ldpModel } from '../experiments/regression/fit';
 import { buildProblem } from '../experiments/regression/problem';
-import { l1RatioOf } from '../experiments/regression/solve';
+import { l1RatioOf, ldpScales } from '../experiments/regression/solve';
 import { type RunContext, UserError } from '../experiments/types';
+import { Rng } from '../io/rng';
+import { gaussianSigma, niSigmas, siClipBound } from '../reference/regression/ldp';
 import type { RegressionValues } from '../spec/regression';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
@@ -17,7 +20,68 @@ export const REGRESSION_TOL = 1e-6;
 /** GPU FISTA (float32 iterates) against float64 FISTA: the lab's own parity tolerance. */
 export const REGRESSION_GPU_TOL = 5e-3;
 
-const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl'];
+const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl', 'ldp_ni', 'ldp_si'];
+
+/**
+ * The privatisation noise the LDP run added, summed as the server receives it: the same draws from the
+ * same stream as `ldpNonInteractive` / `ldpSequential` (their count and order do not depend on the data),
+ * so the script recomputes everything but the draws themselves.
+ */
+function ldpNoise(
+  v: RegressionValues,
+  p: { X: Float64Array; y: Float64Array; n: number; d: number; wTrue: Float64Array | null },
+): { inputs: Record<string, NdArray>; params: Record<string, unknown> } {
+  const { n, d } = p;
+  const m = ldpModel(v, p);
+  const s = ldpScales(v, n, m);
+  const k = Math.min(v.k, d);
+  const rng = new Rng(v.seed, 7);
+  const params: Record<string, unknown> = {
+    intercept: false,
+    k,
+    tau_x: s.tauX,
+    tau_y: s.tauY,
+    epsilon: s.epsilon,
+    delta: s.delta,
+  };
+  if (v.solver === 'ldp_ni') {
+    const pub = v.publicX ? m.publicX : null;
+    const { sigmaXX, sigmaXY } = niSigmas(d, s, pub !== null);
+    const xx = new Float64Array(d * d);
+    const xy = new Float64Array(d);
+    if (n * d * d <= 2e7) {
+      for (let i = 0; i < n; i++) {
+        if (!pub)
+          for (let a = 0; a < d; a++) for (let c = a; c < d; c++) xx[a * d + c] += sigmaXX * rng.normal();
+        for (let j = 0; j < d; j++) xy[j] += sigmaXY * rng.normal();
+      }
+    } else {
+      const root = Math.sqrt(n);
+      if (!pub)
+        for (let a = 0; a < d; a++)
+          for (let c = a; c < d; c++) xx[a * d + c] += root * sigmaXX * rng.normal();
+      for (let j = 0; j < d; j++) xy[j] += root * sigmaXY * rng.normal();
+    }
+    const inputs: Record<string, NdArray> = { noise_xy: nd(xy, [d]) };
+    if (pub) inputs.X_public = nd(pub.X, [pub.m, d]);
+    else inputs.noise_xx = nd(xx, [d, d]);
+    return { inputs, params };
+  }
+  const kPrime = Math.min(2 * k, d);
+  const T = Math.max(1, Math.min(Math.ceil(Math.log(n)), n));
+  const sigma = gaussianSigma(2 * siClipBound(d, kPrime, s, m.radius), s.epsilon, s.delta);
+  const perUser = n * d <= 2e6;
+  const noise = new Float64Array(T * d);
+  for (let t = 0; t < T; t++) {
+    const lo = Math.floor((t * n) / T);
+    const hi = Math.floor(((t + 1) * n) / T);
+    const row = noise.subarray(t * d, (t + 1) * d);
+    if (perUser && sigma > 0)
+      for (let i = lo; i < hi; i++) for (let j = 0; j < d; j++) row[j] += sigma * rng.normal();
+    if (!perUser) for (let j = 0; j < d; j++) row[j] += Math.sqrt(hi - lo) * sigma * rng.normal();
+  }
+  return { inputs: { noise: nd(noise, [T, d]) }, params: { ...params, radius: m.radius, eta: 0.5 } };
+}
 
 const PY_HELPERS = `
 def centred(X, y):
@@ -352,6 +416,78 @@ def compute(X, y):
     return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
 `,
       };
+    case 'ldp_ni':
+      return {
+        imports: '',
+        body: `
+def gaussian_sigma(sensitivity, epsilon, delta):
+    return sensitivity * np.sqrt(2 * np.log(1.25 / delta)) / epsilon
+
+
+def compute(X, y):
+    """The non-interactive LDP estimator (the lab's reading of arXiv 2310.07367): every user clips x to
+    [-tau_x, tau_x] and y to [-tau_y, tau_y] and sends x x^T (upper triangle) and x y plus Gaussian noise; the
+    server averages, floors the eigenvalues of the covariance at 2 sigma_1 sqrt(d/n) (with public x's: the
+    clipped public covariance, floor 1e-8 tau_x^2), solves and keeps the k largest entries. The noise the users
+    added is the lab's own draw (inputs noise_xx, noise_xy: summed over users, as the server receives it) and
+    is not re-drawn here; everything else is recomputed."""
+    z = load_npz("inputs.npz")
+    n, d = X.shape
+    tx, ty, eps, delta = PARAMS["tau_x"], PARAMS["tau_y"], PARAMS["epsilon"], PARAMS["delta"]
+    Xt, yt = np.clip(X, -tx, tx), np.clip(y, -ty, ty)
+    public = "X_public" in z
+    b = (Xt.T @ yt + z["noise_xy"]) / n
+    if public:
+        P = np.clip(z["X_public"], -tx, tx)
+        S = P.T @ P / P.shape[0]
+        floor = 1e-8 * tx * tx
+    else:
+        sigma_xx = gaussian_sigma(2 * d * tx * tx, eps / 2, delta)
+        S = np.triu(Xt.T @ Xt + z["noise_xx"]) / n
+        S = S + np.triu(S, 1).T
+        floor = 2 * sigma_xx * np.sqrt(d / n)
+    lam, V = np.linalg.eigh(S)
+    theta = V @ ((V.T @ b) / np.maximum(lam, floor))
+    coef = np.zeros(d)
+    keep = top_k(theta, PARAMS["k"])
+    coef[keep] = theta[keep]
+    return {"coef": coef, "intercept": np.array(0.0)}
+`,
+      };
+    case 'ldp_si':
+      return {
+        imports: '',
+        body: `
+def compute(X, y):
+    """LDP-IHT, sequentially interactive (the lab's reading of arXiv 2310.07367): T disjoint contiguous groups of
+    users, one round each; each user sends the gradient x(x.theta - y) of its clipped data, clipped in norm to
+    C = sqrt(d) tau_x (tau_x sqrt(k') R + tau_y), plus Gaussian noise; the server steps theta - eta * mean,
+    keeps the k' = 2k largest entries and projects onto the ball of radius R. The noise is the lab's own draw
+    (input noise: each round's sum over its users) and is not re-drawn here; everything else is recomputed."""
+    noise = load_npz("inputs.npz")["noise"]
+    n, d = X.shape
+    tx, ty, R = PARAMS["tau_x"], PARAMS["tau_y"], PARAMS["radius"]
+    kp = min(2 * PARAMS["k"], d)
+    T = noise.shape[0]
+    C = np.sqrt(d) * tx * (tx * np.sqrt(kp) * R + ty)
+    Xt, yt = np.clip(X, -tx, tx), np.clip(y, -ty, ty)
+    theta = np.zeros(d)
+    for t in range(T):
+        lo, hi = (t * n) // T, ((t + 1) * n) // T
+        res = Xt[lo:hi] @ theta - yt[lo:hi]
+        norms = np.abs(res) * np.linalg.norm(Xt[lo:hi], axis=1)
+        f = np.where(norms > C, res * C / np.where(norms > 0, norms, 1.0), res)
+        g = Xt[lo:hi].T @ f + noise[t]
+        step = theta - PARAMS["eta"] * g / max(1, hi - lo)
+        theta = np.zeros(d)
+        keep = top_k(step, kp)
+        theta[keep] = step[keep]
+        nrm = np.linalg.norm(theta)
+        if nrm > R:
+            theta *= R / nrm
+    return {"coef": theta, "intercept": np.array(0.0)}
+`,
+      };
     case 'iht':
     case 'htp':
     case 'fista':
@@ -387,10 +523,6 @@ export const regressionExporter: PythonExporter = {
       throw new UserError(
         `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${v.study === 'phase' ? 'success rates' : 'error curves'}`,
       );
-    if (v.solver === 'ldp_ni' || v.solver === 'ldp_si')
-      throw new UserError(
-        'Export → Python: the LDP estimators privatise every user’s data with the lab’s own random stream, which NumPy cannot reproduce; export is offered for the other solvers',
-      );
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,
@@ -402,6 +534,8 @@ export const regressionExporter: PythonExporter = {
     const p = await buildProblem(v, ctx);
     const inputs: Record<string, NdArray> = { X: nd(p.X, [p.n, p.d]), y: nd(p.y, [p.n]) };
     if (p.wTrue) inputs.w_true = nd(p.wTrue, [p.d]);
+    const ldp = v.solver === 'ldp_ni' || v.solver === 'ldp_si' ? ldpNoise(v, p) : null;
+    if (ldp) Object.assign(inputs, ldp.inputs);
     const gpuFista =
       r.backend === 'webgpu' && v.study === 'fit' && ['fista', 'lasso_path', 'enet_path'].includes(v.solver);
     const { imports, body } = solverCode(v, gpuFista);
@@ -442,6 +576,7 @@ export const regressionExporter: PythonExporter = {
     const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
     const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
     for (const key of keys) params[key] = all[key];
+    if (ldp) Object.assign(params, ldp.params);
     const tol = gpuFista ? REGRESSION_GPU_TOL : REGRESSION_TOL;
     const tolNote = gpuFista
       ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'
