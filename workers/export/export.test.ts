@@ -121,6 +121,8 @@ const CASES: Case[] = [
   ['reg-ldp-ni', '#/regression?study=fit&solver=ldp_ni&n=400&d=12&k=3', 'cpu'],
   ['reg-ldp-ni-public', '#/regression?study=fit&solver=ldp_ni&publicX=1&n=400&d=12&k=3', 'cpu'],
   ['reg-ldp-si', '#/regression?study=fit&solver=ldp_si&n=400&d=12&k=3', 'cpu'],
+  ['reg-kron-am', '#/regression?study=fit&solver=kron_sbl&kronM=8&kronN=12&kronK=2', 'cpu'],
+  ['reg-kron-svd', '#/regression?study=fit&solver=kron_sbl&kronVariant=svd&kronM=8&kronN=12&kronK=2', 'cpu'],
   ['reg-ridge', '#/regression?study=fit&solver=ridge&n=60&d=30&alpha=0.5', 'cpu'],
   ['reg-cv', '#/regression?study=cv&solver=lasso&n=60&d=30&nAlphas=10&folds=4', 'cpu'],
   ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],

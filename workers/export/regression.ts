@@ -6,6 +6,7 @@
  */
 import { type NdArray, nd } from '../core/ndarray';
 import { ldpModel } from '../experiments/regression/fit';
+import { kronProblem, SBL_MAX_ITER, userFactors } from '../experiments/regression/kron-sbl';
 import { buildProblem } from '../experiments/regression/problem';
 import { l1RatioOf, ldpScales } from '../experiments/regression/solve';
 import { type RunContext, UserError } from '../experiments/types';
@@ -513,6 +514,155 @@ def compute(X, y):
   }
 }
 
+const PY_KRON = `
+def kron_e_step(A1, A2, Y, g1, g2, sigma2):
+    """Posterior mean and diagonal covariance for gamma = g1 (x) g2, through the factors only."""
+    def side(A, g):
+        p, U = np.linalg.eigh((A * g) @ A.T)
+        return np.maximum(p, 0), U, (A.T * g[:, None]) @ U
+    p1, U1, G1 = side(A1, g1)
+    p2, U2, G2 = side(A2, g2)
+    M = 1 / (sigma2 + np.outer(p1, p2))
+    W = M * (U1.T @ Y @ U2)
+    mu = G1 @ W @ G2.T
+    diag = np.maximum(np.outer(g1, g2) - (G1**2) @ M @ (G2**2).T, 0)
+    return mu, diag
+
+
+def rank_one(L):
+    """Leading singular triple by power iteration on L^T L from the flat vector (as the lab)."""
+    n1, n2 = L.shape
+    v, u, s = np.full(n2, 1 / np.sqrt(n2)), np.zeros(n1), 0.0
+    for _ in range(500):
+        u = L @ v
+        nu = np.linalg.norm(u)
+        if nu == 0:
+            break
+        u = u / nu
+        nv = L.T @ u
+        s = np.linalg.norm(nv)
+        if s == 0:
+            break
+        nv = nv / s
+        diff = np.linalg.norm(nv - v)
+        v = nv
+        if diff < 1e-12:
+            break
+    return u, v, s
+
+
+def rel_change(a, b):
+    return np.sqrt(((a - b) ** 2).sum() / max((b * b).sum(), 1e-300))
+
+
+def kro_sbl(A1, A2, y, variant, max_iter=150, tol=1e-4, prune=5e-3):
+    """KroSBL (He & Joseph, arXiv 2307.14719), two factors, noise variance learnt: E-step through the factors,
+    M-step by alternating minimisation (or the rank-1 SVD) of gamma1 (x) gamma2 against mu^2 + diag Sigma,
+    pruning factor entries below prune * max."""
+    m1, n1 = A1.shape
+    m2, n2 = A2.shape
+    Y = y.reshape(m1, m2)
+    vy = y.var()
+    sigma2 = max(0.1 * vy, 1e-12)
+    g1, g2 = np.full(n1, 1 / np.sqrt(n1)), np.full(n2, np.sqrt(n1))
+    mu, diag = kron_e_step(A1, A2, Y, g1, g2, sigma2)
+    for _ in range(max_iter):
+        old = np.outer(g1, g2)
+        L = mu**2 + diag
+        if variant == "am":
+            for _ in range(200):
+                before = np.outer(g1, g2)
+                on2 = g2 > 0
+                for a in range(n1):
+                    if g1[a] != 0:
+                        g1[a] = (L[a, on2] / g2[on2]).mean() if on2.any() else 0.0
+                on1 = g1 > 0
+                for b in range(n2):
+                    if g2[b] != 0:
+                        g2[b] = (L[on1, b] / g1[on1]).mean() if on1.any() else 0.0
+                nrm = np.linalg.norm(g1)
+                if nrm > 0:
+                    g1, g2 = g1 / nrm, g2 * nrm
+                if rel_change(np.outer(g1, g2), before) < 1e-5:
+                    break
+        else:
+            u, v, s = rank_one(L)
+            g1 = np.where(g1 > 0, np.abs(u), 0.0)
+            g2 = np.where(g2 > 0, np.abs(s * v), 0.0)
+        g1 = np.where(g1 < prune * g1.max(), 0.0, g1)
+        g2 = np.where(g2 < prune * g2.max(), 0.0, g2)
+        r = Y - A1 @ mu @ A2.T
+        on = old > 0
+        dof = (1 - diag[on] / old[on]).sum()
+        sigma2 = max(((r * r).sum() + sigma2 * dof) / y.size, 1e-12 * max(vy, 1e-300))
+        mu, diag = kron_e_step(A1, A2, Y, g1, g2, sigma2)
+        if rel_change(np.outer(g1, g2), old) < tol:
+            break
+    return mu, g1, g2
+
+
+def main():
+    z = load_npz("inputs.npz")
+    A1, A2, y = z["A"], z["B"], z["y"]
+    lab = load_npz("outputs.npz")
+    mu, g1, g2 = kro_sbl(A1, A2, y, PARAMS["variant"])
+    ours = {"coef": mu, "gamma1": g1, "gamma2": g2}
+    if "sbl_coef" in lab or "omp_coef" in lab:  # the baselines on the dense A (x) B
+        Phi = np.kron(A1, A2)
+        ours["sbl_coef"] = sbl(Phi, y, 1e-6, PARAMS["sbl_max_iter"], "em").reshape(mu.shape)
+        norms = np.linalg.norm(Phi, axis=0)
+        norms = np.where(norms > 0, norms, 1.0)
+        k = min(PARAMS["omp_k"], Phi.shape[0])
+        ours["omp_coef"] = (orthogonal_mp(Phi / norms, y, n_nonzero_coefs=k) / norms).reshape(mu.shape)
+    checks = []
+    for name, want in lab.items():
+        scale = float(np.max(np.abs(want))) or 1.0
+        checks.append((name, ours[name], want, TOLERANCE, scale))
+    return report(checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`;
+
+/** KroSBL: its own script (the factors A, B and y in; KroSBL, and the dense SBL and OMP baselines the lab ran). */
+async function kronExport(req: ExportRequest, v: RegressionValues, ctx: RunContext) {
+  const r = req.result;
+  const fromFiles = v.source === 'file' || !!ctx.data.A || !!ctx.data.B;
+  const { f, y } = fromFiles ? userFactors(ctx) : kronProblem(v);
+  const inputs: Record<string, NdArray> = {
+    A: nd(f.A1, [f.m1, f.n1]),
+    B: nd(f.A2, [f.m2, f.n2]),
+    y: nd(y, [f.m1 * f.m2]),
+  };
+  const outputs: Record<string, NdArray> = {};
+  for (const k of ['coef', 'gamma1', 'gamma2', 'sbl_coef', 'omp_coef'])
+    if (r.arrays[k]) outputs[k] = r.arrays[k];
+  const params = {
+    variant: v.kronVariant,
+    sbl_max_iter: SBL_MAX_ITER,
+    omp_k: v.source === 'synthetic' ? v.kronK ** 2 : Math.max(1, Math.round(r.metrics.kron_active ?? 1)),
+  };
+  const run = `${preamble(
+    `Regression: Kronecker SBL (${v.kronVariant})`,
+    req,
+    `Recomputes KroSBL on the lab's factors A, B and y (y = (A kron B) x + noise) with NumPy, step for step, and
+the baselines the lab ran on the dense A kron B (plain SBL by EM, OMP with scikit-learn); compares the
+coefficients and the learnt factor variances gamma1, gamma2.`,
+    sk('orthogonal_mp'),
+  )}
+PARAMS = ${py(params)}
+TOLERANCE = ${py(KRON_TOL)}  # relative to max |array|: both sides in float64, iterative with pruning decisions
+${PY_NUMPY}
+${PY_KRON}`;
+  return folder(req, run, inputs, outputs, ['numpy', 'scikit-learn']);
+}
+
+/** KroSBL's arrays relative to their max |·| (float64 both sides; eigensolvers differ in rounding). */
+export const KRON_TOL = 1e-6;
+
+const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
+
 export const regressionExporter: PythonExporter = {
   experiment: 'regression',
   requires: ['numpy', 'scikit-learn'],
@@ -531,6 +681,7 @@ export const regressionExporter: PythonExporter = {
       signal: new AbortController().signal,
       progress: () => {},
     };
+    if (v.solver === 'kron_sbl') return kronExport(req, v, ctx);
     const p = await buildProblem(v, ctx);
     const inputs: Record<string, NdArray> = { X: nd(p.X, [p.n, p.d]), y: nd(p.y, [p.n]) };
     if (p.wTrue) inputs.w_true = nd(p.wTrue, [p.d]);
