@@ -83,6 +83,23 @@ const CASES: Case[] = [
   ['attn-loglinear', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'cpu'],
   ['attn-sla', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'cpu'],
   [
+    'attn-loglinear-beta',
+    '#/attention?method=loglinear&beta=0.7&featureMap=softmax&n=100&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-loglinear-fitted', '#/attention?method=loglinear&levelWeights=fitted&n=100&d=16&sweep=0', 'cpu'],
+  [
+    'attn-blocksparse-sparge-guard',
+    '#/attention?method=blocksparse&selection=topp_sparge&simGuard=1&n=150&d=16&heads=2&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-blocksparse-guard-rope',
+    '#/attention?method=blocksparse&simGuard=1&data=rope_local&n=150&d=16&rho=0.3&sweep=0',
+    'cpu',
+  ],
+  ['attn-linear-softmax', '#/attention?method=linear&featureMap=softmax&n=80&d=16&sweep=0', 'cpu'],
+  [
     'attn-sla-nc-favor',
     '#/attention?method=sla&causal=0&featureMap=favor&n=160&d=16&kh=20&kl=20&sweep=0',
     'cpu',
