@@ -294,8 +294,21 @@ def attention(q, k, v, lab, omega=None):
         sparse = sdpa(q[h][None], k[h][None], v[h][None], attn_mask=critical[None])[0]
         a = (phi(q[h], "query", omega) @ phi(k[h], "key", omega).T) * tokens(cls == 1)
         linear = (a @ v[h]) / (a.sum(-1, keepdim=True) + EPS)
-        mix = alpha.repeat_interleave(b)[:n, None]
-        outs.append(mix * sparse + (1 - mix) * linear)
+        if PARAMS.get("combine") == "sum":
+            # The paper's sum O_s + Proj(O_l), Proj(o) = [o, 1] W: W = 0 (its initialisation), [I; 0] (identity)
+            # or the W the lab fitted by ridge regression on its calibration rows (outputs.npz slaProj, float32;
+            # the fit itself is not recomputed here).
+            proj = PARAMS["projection"]
+            if proj == "fitted":
+                W = torch.from_numpy(lab["slaProj"][h]).to(q.dtype)
+            elif proj == "identity":
+                W = torch.cat([torch.eye(d, dtype=q.dtype), torch.zeros(1, d, dtype=q.dtype)])
+            else:
+                W = torch.zeros(d + 1, d, dtype=q.dtype)
+            outs.append(sparse + torch.cat([linear, torch.ones(n, 1, dtype=q.dtype)], dim=1) @ W)
+        else:
+            mix = alpha.repeat_interleave(b)[:n, None]
+            outs.append(mix * sparse + (1 - mix) * linear)
     return torch.stack(outs)
 `,
 };
@@ -336,7 +349,14 @@ export const attentionExporter: PythonExporter = {
       hip: ['window', 'sinks', 'hipBk'],
       linear: ['featureMap'],
       loglinear: ['featureMap', 'levelWeights'],
-      sla: ['block', 'kh', 'kl', 'featureMap'],
+      sla: [
+        'block',
+        'kh',
+        'kl',
+        'featureMap',
+        'combine',
+        ...(v.combine === 'sum' ? (['projection'] as const) : []),
+      ],
     };
     for (const k of keys[method] ?? []) params[k] = v[k];
     const tol = ATTENTION_TOL[r.backend];

@@ -98,6 +98,21 @@ const CASES: Case[] = [
     '#/attention?method=blocksparse&simGuard=1&data=rope_local&n=150&d=16&rho=0.3&sweep=0',
     'cpu',
   ],
+  [
+    'attn-sla-sum-zero',
+    '#/attention?method=sla&combine=sum&projection=zero&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-sla-sum-id',
+    '#/attention?method=sla&combine=sum&projection=identity&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-sla-sum-fit',
+    '#/attention?method=sla&combine=sum&projection=fitted&data=sla_structure&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
   ['attn-linear-softmax', '#/attention?method=linear&featureMap=softmax&n=80&d=16&sweep=0', 'cpu'],
   [
     'attn-sla-nc-favor',
