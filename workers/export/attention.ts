@@ -6,6 +6,8 @@
 import { type NdArray, nd, toFloat32 } from '../core/ndarray';
 import { loadProblem } from '../experiments/attention/inputs';
 import type { AttnValues } from '../experiments/attention/methods';
+import { UserError } from '../experiments/types';
+import { llsaLevels } from '../reference/attention-llsa';
 import { DEFAULT_LOGLINEAR_BETA } from '../reference/attention-loglinear';
 import { favorProjection, featureDim, LINEAR_EPS } from '../reference/feature-maps';
 import { folder, preamble, py } from './python';
@@ -313,12 +315,76 @@ def attention(q, k, v, lab, omega=None):
 `,
 };
 
+const PY_LLSA = `
+def pool(x, size):
+    """Mean of each block of size rows (the last block divides by its real row count) and the counts."""
+    n = x.shape[0]
+    starts = range(0, n, size)
+    return torch.stack([x[i : min(n, i + size)].mean(0) for i in starts]), [min(n, i + size) - i for i in starts]
+
+
+def top_k_blocks(cands, scores, k):
+    """The k best candidates by score (ties to the lower index), ascending."""
+    ranked = sorted(cands, key=lambda J: (-float(scores[J]), J))[:k]
+    return sorted(ranked)
+
+
+def llsa_head(q, k, v):
+    """LLSA for one head (non-causal): hierarchical top-K selection over pooled levels of B = 16^l tokens
+    (plain dot product, no scale), then one softmax (scale 1/sqrt(d)) over the fine tokens of the K level-1
+    picks plus, per enrichment, the pooled keys of each level's candidates weighted by their token counts
+    ('code': all candidates; 'partition': only those not picked; 'none': fine tokens only)."""
+    n, d = q.shape
+    B, K, L, enrich = 16, PARAMS["llsaK"], PARAMS["levels"], PARAMS["llsaEnrich"]
+    qp = [pool(q, B**l)[0] for l in range(1, L + 1)]
+    kp = [pool(k, B**l) for l in range(1, L + 1)]
+    vp = [pool(v, B**l)[0] for l in range(1, L + 1)]
+    picks, cands = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        nb = qp[l - 1].shape[0]
+        S = qp[l - 1] @ kp[l - 1][0].T
+        picks[l - 1], cands[l - 1] = [], []
+        for I in range(nb):
+            if l == L:
+                c = list(range(nb))
+            else:
+                c = [J for P in picks[l][I // B] for J in range(P * B, min(nb, (P + 1) * B))]
+            picks[l - 1].append(top_k_blocks(c, S[I], K))
+            cands[l - 1].append(c)
+    out = torch.zeros_like(q)
+    for I in range(-(-n // B)):
+        fine = [j for J in picks[0][I] for j in range(J * B, min(n, (J + 1) * B))]
+        keys, vals, logw = [k[fine]], [v[fine]], [torch.zeros(len(fine), dtype=q.dtype)]
+        if enrich != "none":
+            for l in range(1, L + 1):
+                Il = I // B ** (l - 1)
+                picked = set(picks[l - 1][Il])
+                use = [J for J in cands[l - 1][Il] if enrich == "code" or J not in picked]
+                keys.append(kp[l - 1][0][use])
+                vals.append(vp[l - 1][use])
+                logw.append(torch.log(torch.tensor([float(kp[l - 1][1][J]) for J in use], dtype=q.dtype)))
+        rows = slice(I * B, min(n, (I + 1) * B))
+        s = q[rows] @ torch.cat(keys).T / math.sqrt(d) + torch.cat(logw)[None, :]
+        out[rows] = torch.softmax(s, dim=-1) @ torch.cat(vals)
+    return out
+
+
+def attention(q, k, v, lab, omega=None):
+    return torch.stack([llsa_head(q[h], k[h], v[h]) for h in range(q.shape[0])])
+`;
+
 export const attentionExporter: PythonExporter = {
   experiment: 'attention',
   requires: ['numpy', 'torch'],
   async export(req: ExportRequest) {
     const v = req.values as unknown as AttnValues;
     const r = req.result;
+    if (v.hybrid)
+      throw new UserError(
+        `Export → Python covers one method on every head; this run is a per-head hybrid (hybrid=${v.hybrid}${
+          v.hybrid === 'auto' ? ', each head’s method and setting chosen by the tuner' : ''
+        }), whose heads would each need their own script: run each head’s method on its own and export that`,
+      );
     const p = loadProblem(v, req.data);
     const { heads, n, d } = p;
     const method = v.method;
@@ -359,6 +425,14 @@ export const attentionExporter: PythonExporter = {
       ],
     };
     for (const k of keys[method] ?? []) params[k] = v[k];
+    if (method === 'llsa') {
+      Object.assign(params, {
+        llsaK: v.llsaK,
+        llsaEnrich: v.llsaEnrich,
+        levels: llsaLevels(n, v.llsaLevels),
+      });
+      if (v.llsaLevels === 0) params.levelsRule = 'auto: 1 below N = 16384, else 2';
+    }
     const tol = ATTENTION_TOL[r.backend];
     const selects = method === 'blocksparse' || method === 'sla';
     const body =
@@ -366,14 +440,19 @@ export const attentionExporter: PythonExporter = {
       (selects ? PY_BLOCKS + PY_SELECT[method] : '') +
       (MASKED.includes(method) ? PY_MASKS[method] : '') +
       (usesPhi ? PY_PHI : '') +
-      PY_METHOD[MASKED.includes(method) ? 'masked' : method];
+      (method === 'llsa' ? PY_LLSA : PY_METHOD[MASKED.includes(method) ? 'masked' : method]);
     const selection = MASKED.includes(method) && method !== 'window' ? ' with the lab’s mask' : '';
     const run = `${preamble(
       `Attention: ${method}${selection}`,
       req,
       `Recomputes the lab's ${method} attention output in PyTorch (float64) from the same Q, K, V${
         selection ? ' and the mask the lab selected (outputs.npz)' : ''
-      }.`,
+      }.${
+        v.tune && v.tune !== 'off'
+          ? `\nThe run's error-budget tuner (tune=${v.tune}) is a search over extra runs shown in the charts; it does not
+change this output and is not recomputed here.`
+          : ''
+      }`,
       'import torch\nimport torch.nn.functional as F\n',
     )}
 PARAMS = ${py(params)}${usesPhi ? `\nEPS = ${py(LINEAR_EPS)}  # linear-attention denominator guard` : ''}${

@@ -113,6 +113,14 @@ const CASES: Case[] = [
     '#/attention?method=sla&combine=sum&projection=fitted&data=sla_structure&n=160&d=16&kh=20&kl=20&sweep=0',
     'cpu',
   ],
+  ['attn-llsa', '#/attention?method=llsa&causal=0&llsaK=2&n=300&d=16&heads=2&sweep=0', 'cpu'],
+  [
+    'attn-llsa-part-2lvl',
+    '#/attention?method=llsa&causal=0&llsaK=2&llsaLevels=2&llsaEnrich=partition&n=300&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-llsa-none', '#/attention?method=llsa&causal=0&llsaK=3&llsaEnrich=none&n=300&d=16&sweep=0', 'cpu'],
+  ['attn-blocksparse-tune', '#/attention?method=blocksparse&tune=rel:0.5&n=150&d=16&sweep=0', 'cpu'],
   ['attn-linear-softmax', '#/attention?method=linear&featureMap=softmax&n=80&d=16&sweep=0', 'cpu'],
   [
     'attn-sla-nc-favor',
@@ -323,6 +331,13 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
     );
     expect(grouped.length).toBe(CASES.length);
   });
+});
+
+it('a per-head hybrid is refused with the reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+  await expect(
+    exportCase('#/attention?method=dense&heads=2&hybrid=dense,window&n=70&d=16&sweep=0', dir),
+  ).rejects.toThrow(/per-head hybrid \(hybrid=dense,window\)/);
 });
 
 it.skipIf(python)('exported scripts: skipped, no python3 with numpy, scikit-learn and torch here', () => {
