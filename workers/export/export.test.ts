@@ -89,8 +89,8 @@ const CASES: Case[] = [
   ],
   ['attn-loglinear-fitted', '#/attention?method=loglinear&levelWeights=fitted&n=100&d=16&sweep=0', 'cpu'],
   [
-    'attn-blocksparse-sparge-guard',
-    '#/attention?method=blocksparse&selection=topp_sparge&simGuard=1&n=150&d=16&heads=2&sweep=0',
+    'attn-blocksparse-sparge',
+    '#/attention?method=blocksparse&selection=topp_sparge&n=150&d=16&heads=2&sweep=0',
     'cpu',
   ],
   [
