@@ -6,6 +6,8 @@
 import { type NdArray, nd, toFloat32 } from '../core/ndarray';
 import { loadProblem } from '../experiments/attention/inputs';
 import type { AttnValues } from '../experiments/attention/methods';
+import { UserError } from '../experiments/types';
+import { llsaLevels } from '../reference/attention-llsa';
 import { DEFAULT_LOGLINEAR_BETA } from '../reference/attention-loglinear';
 import { favorProjection, featureDim, LINEAR_EPS } from '../reference/feature-maps';
 import { folder, preamble, py } from './python';
@@ -33,7 +35,7 @@ def method_mask(n, lab):
 def method_mask(n, lab):
     """Block-sparse: the lab's kept key blocks per query block (blocks[h, I, J] == 1), expanded to tokens."""
     b = PARAMS["block"]
-    kept = torch.from_numpy(lab["blocks"] == 1)
+    kept = torch.from_numpy(lab["blocks"] >= 1)  # 1 selected, 2 forced by the self-similarity guard
     mask = kept.repeat_interleave(b, dim=1).repeat_interleave(b, dim=2)[:, :n, :n]
     if PARAMS["causal"]:
         mask = mask & torch.ones(n, n, dtype=torch.bool).tril()
@@ -113,9 +115,23 @@ def ranked_blocks(scores, I, visible, diagonal_first=False):
 /** Recomputes the lab's selection from Q and K (a check of the mask the output check above uses). */
 const PY_SELECT: Record<string, string> = {
   blocksparse: `
+def self_similar(x, b, center):
+    """SpargeAttn's self-similarity of each block of rows: |sum of the unit-normalised rows|^2 / rows^2 (keys
+    after subtracting the mean key), compared with theta."""
+    if center:
+        x = x - x.mean(0)
+    norms = x.norm(dim=1, keepdim=True)
+    unit = torch.where(norms > 0, x / torch.where(norms > 0, norms, torch.ones_like(norms)), torch.zeros_like(x))
+    n = x.shape[0]
+    sims = [float((unit[i : min(n, i + b)].sum(0) ** 2).sum()) / (min(n, i + b) - i) ** 2 for i in range(0, n, b)]
+    return [s > PARAMS["simTheta"] for s in sims]
+
+
 def select(q, k):
     """Block-sparse selection per head: pool Q and K per block, score tau q̄_I.k̄_J, keep the top ⌈rho·visible⌉
-    key blocks (or the fewest reaching estimated mass p), always the diagonal and block 0. 1 kept, 0 skipped,
+    key blocks, or by estimated mass p (topp: the fewest reaching p; topp_sparge: the longest prefix staying
+    <= p, at least one), always the diagonal and block 0. With the self-similarity guard, blocks whose query or
+    key block is not self-similar are forced (kept, outside the ranking). 1 kept, 2 forced, 0 skipped,
     -1 invisible (causal)."""
     b, causal = PARAMS["block"], PARAMS["causal"]
     heads, n, d = q.shape
@@ -124,23 +140,37 @@ def select(q, k):
     out = np.zeros((heads, nb, nb), dtype=np.int32)
     for h in range(heads):
         scores = (block_means(q[h], b) @ block_means(k[h], b).T) / math.sqrt(d)
+        guard = PARAMS.get("simGuard", False)
+        gq = self_similar(q[h], b, False) if guard else [True] * nb
+        gk = self_similar(k[h], b, True) if guard else [True] * nb
         for I in range(nb):
             visible = I + 1 if causal else nb
-            order = ranked_blocks(scores, I, visible)
+            forced = [J for J in range(visible) if not (gq[I] and gk[J])]
+            order = [J for J in ranked_blocks(scores, I, visible) if J not in forced]
             if PARAMS["selection"] == "topk":
-                keep = max(1, min(visible, math.ceil(PARAMS["rho"] * visible - 1e-9)))
+                keep = max(1, min(len(order), math.ceil(PARAMS["rho"] * len(order) - 1e-9)))
             else:
-                top = float(scores[I, order[0]])
+                top = float(scores[I, order[0]]) if order else 0.0
                 mass = [sizes[J] * math.exp(float(scores[I, J]) - top) for J in order]
-                total, cum, keep = sum(mass), 0.0, visible
-                for t, w in enumerate(mass):
-                    cum += w
-                    if cum >= PARAMS["topP"] * total * (1 - 1e-12):
+                total, cum = sum(mass), 0.0
+                if PARAMS["selection"] == "topp":
+                    keep = len(order)
+                    for t, w in enumerate(mass):
+                        cum += w
+                        if cum >= PARAMS["topP"] * total * (1 - 1e-12):
+                            keep = t + 1
+                            break
+                else:
+                    keep = 0
+                    for t, w in enumerate(mass):
+                        cum += w
+                        if cum > PARAMS["topP"] * total * (1 + 1e-12):
+                            break
                         keep = t + 1
-                        break
+                    keep = max(1, keep)
             out[h, I, visible:] = -1
-            for J in order[:keep] + [I, 0]:
-                out[h, I, J] = 1
+            for J in order[:keep] + forced + [I, 0]:
+                out[h, I, J] = 2 if J in forced else 1
     return {"blocks": out}
 `,
   sla: `
@@ -173,6 +203,8 @@ def phi(x, role, omega=None):
         return F.elu(x) + 1
     if name == "relu":
         return F.relu(x)
+    if name == "softmax":
+        return torch.softmax(x, dim=-1)
     if name == "cosformer":
         theta = math.pi * torch.arange(1, n + 1, dtype=x.dtype) / (2 * n)
         r = F.relu(x)
@@ -212,22 +244,30 @@ def attention(q, k, v, lab, omega=None):
     return torch.stack(outs)
 `,
   loglinear: `
-def fenwick_weights(n, beta):
-    """lambda^level(t, s) = beta^level with level 0 on the diagonal and 1 + msb(t xor s) below it."""
+def fenwick_weights(n, beta, lambdas=None):
+    """lambda^level(t, s) with level 0 on the diagonal and 1 + msb(t xor s) below it: beta^level, or the
+    given per-level weights (0 past their end)."""
     t = np.arange(n)[:, None]
     s = np.arange(n)[None, :]
     x = np.bitwise_xor(t, s)
     level = np.where(x == 0, 0, np.floor(np.log2(np.maximum(x, 1))).astype(np.int64) + 1)
-    w = np.where(s <= t, beta ** level.astype(np.float64), 0.0)
+    if lambdas is None:
+        lam = beta ** level.astype(np.float64)
+    else:
+        lam = np.where(level < lambdas.size, np.asarray(lambdas, np.float64)[np.minimum(level, lambdas.size - 1)], 0.0)
+    w = np.where(s <= t, lam, 0.0)
     return torch.from_numpy(w)
 
 
 def attention(q, k, v, lab, omega=None):
     """Log-linear (Fenwick) attention: causal linear attention whose score of (t, s) is weighted by
-    beta^level(t, s) (fixed here; the paper learns it), normalised like linear attention."""
-    w = fenwick_weights(q.shape[1], BETA).to(q.dtype)
+    lambda^level(t, s), normalised like linear attention. Weights: beta^level (fixed; the paper learns them), or
+    with levelWeights = fitted the per-level weights the lab fitted on its calibration rows (outputs.npz
+    levelWeights, float32; the fit itself is not recomputed here)."""
     outs = []
     for h in range(q.shape[0]):
+        fitted = lab["levelWeights"][h] if PARAMS.get("levelWeights") == "fitted" else None
+        w = fenwick_weights(q.shape[1], BETA, fitted).to(q.dtype)
         a = (phi(q[h], "query", omega) @ phi(k[h], "key", omega).T) * w
         outs.append((a @ v[h]) / (a.sum(-1, keepdim=True) + EPS))
     return torch.stack(outs)
@@ -256,11 +296,82 @@ def attention(q, k, v, lab, omega=None):
         sparse = sdpa(q[h][None], k[h][None], v[h][None], attn_mask=critical[None])[0]
         a = (phi(q[h], "query", omega) @ phi(k[h], "key", omega).T) * tokens(cls == 1)
         linear = (a @ v[h]) / (a.sum(-1, keepdim=True) + EPS)
-        mix = alpha.repeat_interleave(b)[:n, None]
-        outs.append(mix * sparse + (1 - mix) * linear)
+        if PARAMS.get("combine") == "sum":
+            # The paper's sum O_s + Proj(O_l), Proj(o) = [o, 1] W: W = 0 (its initialisation), [I; 0] (identity)
+            # or the W the lab fitted by ridge regression on its calibration rows (outputs.npz slaProj, float32;
+            # the fit itself is not recomputed here).
+            proj = PARAMS["projection"]
+            if proj == "fitted":
+                W = torch.from_numpy(lab["slaProj"][h]).to(q.dtype)
+            elif proj == "identity":
+                W = torch.cat([torch.eye(d, dtype=q.dtype), torch.zeros(1, d, dtype=q.dtype)])
+            else:
+                W = torch.zeros(d + 1, d, dtype=q.dtype)
+            outs.append(sparse + torch.cat([linear, torch.ones(n, 1, dtype=q.dtype)], dim=1) @ W)
+        else:
+            mix = alpha.repeat_interleave(b)[:n, None]
+            outs.append(mix * sparse + (1 - mix) * linear)
     return torch.stack(outs)
 `,
 };
+
+const PY_LLSA = `
+def pool(x, size):
+    """Mean of each block of size rows (the last block divides by its real row count) and the counts."""
+    n = x.shape[0]
+    starts = range(0, n, size)
+    return torch.stack([x[i : min(n, i + size)].mean(0) for i in starts]), [min(n, i + size) - i for i in starts]
+
+
+def top_k_blocks(cands, scores, k):
+    """The k best candidates by score (ties to the lower index), ascending."""
+    ranked = sorted(cands, key=lambda J: (-float(scores[J]), J))[:k]
+    return sorted(ranked)
+
+
+def llsa_head(q, k, v):
+    """LLSA for one head (non-causal): hierarchical top-K selection over pooled levels of B = 16^l tokens
+    (plain dot product, no scale), then one softmax (scale 1/sqrt(d)) over the fine tokens of the K level-1
+    picks plus, per enrichment, the pooled keys of each level's candidates weighted by their token counts
+    ('code': all candidates; 'partition': only those not picked; 'none': fine tokens only)."""
+    n, d = q.shape
+    B, K, L, enrich = 16, PARAMS["llsaK"], PARAMS["levels"], PARAMS["llsaEnrich"]
+    qp = [pool(q, B**l)[0] for l in range(1, L + 1)]
+    kp = [pool(k, B**l) for l in range(1, L + 1)]
+    vp = [pool(v, B**l)[0] for l in range(1, L + 1)]
+    picks, cands = [None] * L, [None] * L
+    for l in range(L, 0, -1):
+        nb = qp[l - 1].shape[0]
+        S = qp[l - 1] @ kp[l - 1][0].T
+        picks[l - 1], cands[l - 1] = [], []
+        for I in range(nb):
+            if l == L:
+                c = list(range(nb))
+            else:
+                c = [J for P in picks[l][I // B] for J in range(P * B, min(nb, (P + 1) * B))]
+            picks[l - 1].append(top_k_blocks(c, S[I], K))
+            cands[l - 1].append(c)
+    out = torch.zeros_like(q)
+    for I in range(-(-n // B)):
+        fine = [j for J in picks[0][I] for j in range(J * B, min(n, (J + 1) * B))]
+        keys, vals, logw = [k[fine]], [v[fine]], [torch.zeros(len(fine), dtype=q.dtype)]
+        if enrich != "none":
+            for l in range(1, L + 1):
+                Il = I // B ** (l - 1)
+                picked = set(picks[l - 1][Il])
+                use = [J for J in cands[l - 1][Il] if enrich == "code" or J not in picked]
+                keys.append(kp[l - 1][0][use])
+                vals.append(vp[l - 1][use])
+                logw.append(torch.log(torch.tensor([float(kp[l - 1][1][J]) for J in use], dtype=q.dtype)))
+        rows = slice(I * B, min(n, (I + 1) * B))
+        s = q[rows] @ torch.cat(keys).T / math.sqrt(d) + torch.cat(logw)[None, :]
+        out[rows] = torch.softmax(s, dim=-1) @ torch.cat(vals)
+    return out
+
+
+def attention(q, k, v, lab, omega=None):
+    return torch.stack([llsa_head(q[h], k[h], v[h]) for h in range(q.shape[0])])
+`;
 
 export const attentionExporter: PythonExporter = {
   experiment: 'attention',
@@ -268,6 +379,12 @@ export const attentionExporter: PythonExporter = {
   async export(req: ExportRequest) {
     const v = req.values as unknown as AttnValues;
     const r = req.result;
+    if (v.hybrid)
+      throw new UserError(
+        `Export → Python covers one method on every head; this run is a per-head hybrid (hybrid=${v.hybrid}${
+          v.hybrid === 'auto' ? ', each head’s method and setting chosen by the tuner' : ''
+        }), whose heads would each need their own script: run each head’s method on its own and export that`,
+      );
     const p = loadProblem(v, req.data);
     const { heads, n, d } = p;
     const method = v.method;
@@ -289,13 +406,33 @@ export const attentionExporter: PythonExporter = {
     // Only what run.py reads: the masks come from the lab's selection, FAVOR+'s projection from inputs.npz.
     const keys: Record<string, (keyof AttnValues)[]> = {
       window: ['window', 'sinks'],
-      blocksparse: ['block', 'selection', v.selection === 'topk' ? 'rho' : 'topP'],
+      blocksparse: [
+        'block',
+        'selection',
+        v.selection === 'topk' ? 'rho' : 'topP',
+        ...(v.simGuard ? (['simGuard', 'simTheta'] as const) : []),
+      ],
       hip: ['window', 'sinks', 'hipBk'],
       linear: ['featureMap'],
-      loglinear: ['featureMap'],
-      sla: ['block', 'kh', 'kl', 'featureMap'],
+      loglinear: ['featureMap', 'levelWeights'],
+      sla: [
+        'block',
+        'kh',
+        'kl',
+        'featureMap',
+        'combine',
+        ...(v.combine === 'sum' ? (['projection'] as const) : []),
+      ],
     };
     for (const k of keys[method] ?? []) params[k] = v[k];
+    if (method === 'llsa') {
+      Object.assign(params, {
+        llsaK: v.llsaK,
+        llsaEnrich: v.llsaEnrich,
+        levels: llsaLevels(n, v.llsaLevels),
+      });
+      if (v.llsaLevels === 0) params.levelsRule = 'auto: 1 below N = 16384, else 2';
+    }
     const tol = ATTENTION_TOL[r.backend];
     const selects = method === 'blocksparse' || method === 'sla';
     const body =
@@ -303,19 +440,24 @@ export const attentionExporter: PythonExporter = {
       (selects ? PY_BLOCKS + PY_SELECT[method] : '') +
       (MASKED.includes(method) ? PY_MASKS[method] : '') +
       (usesPhi ? PY_PHI : '') +
-      PY_METHOD[MASKED.includes(method) ? 'masked' : method];
+      (method === 'llsa' ? PY_LLSA : PY_METHOD[MASKED.includes(method) ? 'masked' : method]);
     const selection = MASKED.includes(method) && method !== 'window' ? ' with the lab’s mask' : '';
     const run = `${preamble(
       `Attention: ${method}${selection}`,
       req,
       `Recomputes the lab's ${method} attention output in PyTorch (float64) from the same Q, K, V${
         selection ? ' and the mask the lab selected (outputs.npz)' : ''
-      }.`,
+      }.${
+        v.tune && v.tune !== 'off'
+          ? `\nThe run's error-budget tuner (tune=${v.tune}) is a search over extra runs shown in the charts; it does not
+change this output and is not recomputed here.`
+          : ''
+      }`,
       'import torch\nimport torch.nn.functional as F\n',
     )}
 PARAMS = ${py(params)}${usesPhi ? `\nEPS = ${py(LINEAR_EPS)}  # linear-attention denominator guard` : ''}${
       method === 'loglinear'
-        ? `\nBETA = ${py(DEFAULT_LOGLINEAR_BETA)}  # level weight lambda = beta^level`
+        ? `\nBETA = ${py(v.beta ?? DEFAULT_LOGLINEAR_BETA)}  # level weight lambda = beta^level (levelWeights = beta)`
         : ''
     }
 TOLERANCE = ${py(tol)}  # relative to max |out|; ${r.backend === 'cpu' ? 'the lab’s CPU backend is a float64 reference rounded to float32' : 'the lab’s WebGPU kernels accumulate in float32'}

@@ -83,6 +83,46 @@ const CASES: Case[] = [
   ['attn-loglinear', '#/attention?method=loglinear&n=100&d=16&sweep=0', 'cpu'],
   ['attn-sla', '#/attention?method=sla&n=160&d=16&kh=20&kl=20&sweep=0', 'cpu'],
   [
+    'attn-loglinear-beta',
+    '#/attention?method=loglinear&beta=0.7&featureMap=softmax&n=100&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-loglinear-fitted', '#/attention?method=loglinear&levelWeights=fitted&n=100&d=16&sweep=0', 'cpu'],
+  [
+    'attn-blocksparse-sparge',
+    '#/attention?method=blocksparse&selection=topp_sparge&n=150&d=16&heads=2&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-blocksparse-guard-rope',
+    '#/attention?method=blocksparse&simGuard=1&data=rope_local&n=150&d=16&rho=0.3&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-sla-sum-zero',
+    '#/attention?method=sla&combine=sum&projection=zero&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-sla-sum-id',
+    '#/attention?method=sla&combine=sum&projection=identity&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  [
+    'attn-sla-sum-fit',
+    '#/attention?method=sla&combine=sum&projection=fitted&data=sla_structure&n=160&d=16&kh=20&kl=20&sweep=0',
+    'cpu',
+  ],
+  ['attn-llsa', '#/attention?method=llsa&causal=0&llsaK=2&n=300&d=16&heads=2&sweep=0', 'cpu'],
+  [
+    'attn-llsa-part-2lvl',
+    '#/attention?method=llsa&causal=0&llsaK=2&llsaLevels=2&llsaEnrich=partition&n=300&d=16&sweep=0',
+    'cpu',
+  ],
+  ['attn-llsa-none', '#/attention?method=llsa&causal=0&llsaK=3&llsaEnrich=none&n=300&d=16&sweep=0', 'cpu'],
+  ['attn-blocksparse-tune', '#/attention?method=blocksparse&tune=rel:0.5&n=150&d=16&sweep=0', 'cpu'],
+  ['attn-linear-softmax', '#/attention?method=linear&featureMap=softmax&n=80&d=16&sweep=0', 'cpu'],
+  [
     'attn-sla-nc-favor',
     '#/attention?method=sla&causal=0&featureMap=favor&n=160&d=16&kh=20&kl=20&sweep=0',
     'cpu',
@@ -112,12 +152,28 @@ const CASES: Case[] = [
   ['reg-fista', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'cpu'],
   ['reg-sbl', '#/regression?study=fit&solver=sbl&n=60&d=30', 'cpu'],
   ['reg-sbl-mackay', '#/regression?study=fit&solver=sbl&sblUpdate=mackay&n=60&d=30', 'cpu'],
+  ['reg-precond', '#/regression?study=fit&solver=precond_lasso&n=60&d=30&alpha=0.05', 'cpu'],
+  [
+    'reg-precond-noint',
+    '#/regression?study=fit&solver=precond_lasso&n=20&d=30&alpha=0.02&intercept=0',
+    'cpu',
+  ],
+  ['reg-ldp-ni', '#/regression?study=fit&solver=ldp_ni&n=400&d=12&k=3', 'cpu'],
+  ['reg-ldp-ni-public', '#/regression?study=fit&solver=ldp_ni&publicX=1&n=400&d=12&k=3', 'cpu'],
+  ['reg-ldp-si', '#/regression?study=fit&solver=ldp_si&n=400&d=12&k=3', 'cpu'],
+  ['reg-kron-am', '#/regression?study=fit&solver=kron_sbl&kronM=8&kronN=12&kronK=2', 'cpu'],
+  ['reg-kron-svd', '#/regression?study=fit&solver=kron_sbl&kronVariant=svd&kronM=8&kronN=12&kronK=2', 'cpu'],
   ['reg-ridge', '#/regression?study=fit&solver=ridge&n=60&d=30&alpha=0.5', 'cpu'],
   ['reg-cv', '#/regression?study=cv&solver=lasso&n=60&d=30&nAlphas=10&folds=4', 'cpu'],
   ['reg-cv-enet-diabetes', '#/regression?study=cv&solver=enet&source=diabetes&nAlphas=10&folds=3', 'cpu'],
   ['reg-fista-gpu', '#/regression?study=fit&solver=fista&n=60&d=30&alpha=0.05', 'webgpu'],
   ['reg-path-gpu', '#/regression?study=fit&solver=lasso_path&n=60&d=30&nAlphas=8', 'webgpu'],
   ['sae-relu', '#/sae?model=relu_l1&latents=24&steps=50&batch=32&samples=512&features=12&dims=6', 'cpu'],
+  [
+    'sae-relu-unit',
+    '#/sae?model=relu_l1_unit&latents=24&steps=50&batch=32&samples=512&features=12&dims=6',
+    'cpu',
+  ],
   [
     'sae-topk',
     '#/sae?model=topk&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6&deadSamples=64',
@@ -275,6 +331,13 @@ describe.skipIf(!python)('exported run.py scripts agree with the lab', () => {
     );
     expect(grouped.length).toBe(CASES.length);
   });
+});
+
+it('a per-head hybrid is refused with the reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sparselab-export-'));
+  await expect(
+    exportCase('#/attention?method=dense&heads=2&hybrid=dense,window&n=70&d=16&sweep=0', dir),
+  ).rejects.toThrow(/per-head hybrid \(hybrid=dense,window\)/);
 });
 
 it.skipIf(python)('exported scripts: skipped, no python3 with numpy, scikit-learn and torch here', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { experiments } from '../experiments/registry';
 import type { RunResult } from '../experiments/types';
+import { attentionSpec } from '../spec/attention';
 import { pruningSpec } from '../spec/pruning';
 import { regressionSpec } from '../spec/regression';
 import { saeSpec } from '../spec/sae';
@@ -30,9 +31,10 @@ describe('Python exporters', () => {
     await expect(exportPython(request('regression', { ...reg, study: 'phase' }))).rejects.toThrow(
       /produce coefficients .* "phase" produces success rates/,
     );
-    await expect(exportPython(request('regression', { ...reg, solver: 'ldp_si' }))).rejects.toThrow(
-      /LDP estimators privatise/,
-    );
+    const attn = attentionSpec.defaults as Record<string, unknown>;
+    await expect(
+      exportPython(request('attention', { ...attn, heads: 2, hybrid: 'dense,window' })),
+    ).rejects.toThrow(/one method on every head; this run is a per-head hybrid/);
     const sae = saeSpec.defaults as Record<string, unknown>;
     await expect(exportPython(request('sae', { ...sae, study: 'frontier' }))).rejects.toThrow(/frontier/);
     const prune = pruningSpec.defaults as Record<string, unknown>;

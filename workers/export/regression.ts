@@ -5,9 +5,13 @@
  * lab's own parity tolerance, against the same FISTA in float64.
  */
 import { type NdArray, nd } from '../core/ndarray';
+import { ldpModel } from '../experiments/regression/fit';
+import { kronProblem, SBL_MAX_ITER, userFactors } from '../experiments/regression/kron-sbl';
 import { buildProblem } from '../experiments/regression/problem';
-import { l1RatioOf } from '../experiments/regression/solve';
+import { l1RatioOf, ldpScales } from '../experiments/regression/solve';
 import { type RunContext, UserError } from '../experiments/types';
+import { Rng } from '../io/rng';
+import { gaussianSigma, niSigmas, siClipBound } from '../reference/regression/ldp';
 import type { RegressionValues } from '../spec/regression';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
@@ -17,7 +21,68 @@ export const REGRESSION_TOL = 1e-6;
 /** GPU FISTA (float32 iterates) against float64 FISTA: the lab's own parity tolerance. */
 export const REGRESSION_GPU_TOL = 5e-3;
 
-const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl'];
+const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl', 'ldp_ni', 'ldp_si'];
+
+/**
+ * The privatisation noise the LDP run added, summed as the server receives it: the same draws from the
+ * same stream as `ldpNonInteractive` / `ldpSequential` (their count and order do not depend on the data),
+ * so the script recomputes everything but the draws themselves.
+ */
+function ldpNoise(
+  v: RegressionValues,
+  p: { X: Float64Array; y: Float64Array; n: number; d: number; wTrue: Float64Array | null },
+): { inputs: Record<string, NdArray>; params: Record<string, unknown> } {
+  const { n, d } = p;
+  const m = ldpModel(v, p);
+  const s = ldpScales(v, n, m);
+  const k = Math.min(v.k, d);
+  const rng = new Rng(v.seed, 7);
+  const params: Record<string, unknown> = {
+    intercept: false,
+    k,
+    tau_x: s.tauX,
+    tau_y: s.tauY,
+    epsilon: s.epsilon,
+    delta: s.delta,
+  };
+  if (v.solver === 'ldp_ni') {
+    const pub = v.publicX ? m.publicX : null;
+    const { sigmaXX, sigmaXY } = niSigmas(d, s, pub !== null);
+    const xx = new Float64Array(d * d);
+    const xy = new Float64Array(d);
+    if (n * d * d <= 2e7) {
+      for (let i = 0; i < n; i++) {
+        if (!pub)
+          for (let a = 0; a < d; a++) for (let c = a; c < d; c++) xx[a * d + c] += sigmaXX * rng.normal();
+        for (let j = 0; j < d; j++) xy[j] += sigmaXY * rng.normal();
+      }
+    } else {
+      const root = Math.sqrt(n);
+      if (!pub)
+        for (let a = 0; a < d; a++)
+          for (let c = a; c < d; c++) xx[a * d + c] += root * sigmaXX * rng.normal();
+      for (let j = 0; j < d; j++) xy[j] += root * sigmaXY * rng.normal();
+    }
+    const inputs: Record<string, NdArray> = { noise_xy: nd(xy, [d]) };
+    if (pub) inputs.X_public = nd(pub.X, [pub.m, d]);
+    else inputs.noise_xx = nd(xx, [d, d]);
+    return { inputs, params };
+  }
+  const kPrime = Math.min(2 * k, d);
+  const T = Math.max(1, Math.min(Math.ceil(Math.log(n)), n));
+  const sigma = gaussianSigma(2 * siClipBound(d, kPrime, s, m.radius), s.epsilon, s.delta);
+  const perUser = n * d <= 2e6;
+  const noise = new Float64Array(T * d);
+  for (let t = 0; t < T; t++) {
+    const lo = Math.floor((t * n) / T);
+    const hi = Math.floor(((t + 1) * n) / T);
+    const row = noise.subarray(t * d, (t + 1) * d);
+    if (perUser && sigma > 0)
+      for (let i = lo; i < hi; i++) for (let j = 0; j < d; j++) row[j] += sigma * rng.normal();
+    if (!perUser) for (let j = 0; j < d; j++) row[j] += Math.sqrt(hi - lo) * sigma * rng.normal();
+  }
+  return { inputs: { noise: nd(noise, [T, d]) }, params: { ...params, radius: m.radius, eta: 0.5 } };
+}
 
 const PY_HELPERS = `
 def centred(X, y):
@@ -306,6 +371,124 @@ def compute(X, y):
     return out
 `,
       };
+    case 'precond_lasso':
+      return {
+        imports: sk('lars_path'),
+        body: `
+def compute(X, y):
+    """The lab's exploratory preconditioned Lasso: the spectral-band dictionary D = [I, P_1, P_2, ...] (P_s the
+    projector onto the eigenvectors of X^T X / N with eigenvalue <= lambda_max 4^-s, a band repeating the previous
+    one's eigenvectors skipped), atoms weighted to unit prediction norm, the Lasso on A = X D diag(1/omega) read
+    off scikit-learn's exact LARS path at alpha, and w = D diag(1/omega) c."""
+    Xc, yc, x_mean, y_mean = centred(X, y)
+    N, d = Xc.shape
+    lam, U = np.linalg.eigh(Xc.T @ Xc / N)
+    keep = lam > 1e-10 * lam.max()
+    order = np.argsort(-lam[keep], kind="stable")
+    lam, U = lam[keep][order], U[:, keep][:, order]
+    starts, s = [], 1
+    while lam.size and s < 200:
+        tau = lam[0] * 4.0 ** -s
+        s += 1
+        if not lam[-1] <= tau:
+            break
+        start = int(np.sum(lam > tau))
+        if starts and starts[-1] == start:
+            continue
+        starts.append(start)
+    D = np.hstack([np.eye(d)] + [U[:, t0:] @ U[:, t0:].T for t0 in starts])
+    M = Xc @ D
+    omega = np.sqrt((M * M).sum(axis=0) / N)
+    omega[d:] = np.where(omega[d:] * np.sqrt(N) > 1e-9, omega[d:], 0.0)
+    inv = np.where(omega > 0, 1 / np.where(omega > 0, omega, 1.0), 0.0)
+    A = M * inv
+    alphas, _, coefs = lars_path(A, yc, method="lasso", alpha_min=PARAMS["alpha"], max_iter=2000)
+    a = PARAMS["alpha"]
+    if a >= alphas[0]:
+        c = coefs[:, 0]
+    else:
+        t = next((t for t in range(1, alphas.size) if a >= alphas[t]), None)
+        if t is None:
+            c = coefs[:, -1]
+        else:
+            f = (alphas[t - 1] - a) / (alphas[t - 1] - alphas[t])
+            c = (1 - f) * coefs[:, t - 1] + f * coefs[:, t]
+    coef = D @ (c * inv)
+    return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
+`,
+      };
+    case 'ldp_ni':
+      return {
+        imports: '',
+        body: `
+def gaussian_sigma(sensitivity, epsilon, delta):
+    return sensitivity * np.sqrt(2 * np.log(1.25 / delta)) / epsilon
+
+
+def compute(X, y):
+    """The non-interactive LDP estimator (the lab's reading of arXiv 2310.07367): every user clips x to
+    [-tau_x, tau_x] and y to [-tau_y, tau_y] and sends x x^T (upper triangle) and x y plus Gaussian noise; the
+    server averages, floors the eigenvalues of the covariance at 2 sigma_1 sqrt(d/n) (with public x's: the
+    clipped public covariance, floor 1e-8 tau_x^2), solves and keeps the k largest entries. The noise the users
+    added is the lab's own draw (inputs noise_xx, noise_xy: summed over users, as the server receives it) and
+    is not re-drawn here; everything else is recomputed."""
+    z = load_npz("inputs.npz")
+    n, d = X.shape
+    tx, ty, eps, delta = PARAMS["tau_x"], PARAMS["tau_y"], PARAMS["epsilon"], PARAMS["delta"]
+    Xt, yt = np.clip(X, -tx, tx), np.clip(y, -ty, ty)
+    public = "X_public" in z
+    b = (Xt.T @ yt + z["noise_xy"]) / n
+    if public:
+        P = np.clip(z["X_public"], -tx, tx)
+        S = P.T @ P / P.shape[0]
+        floor = 1e-8 * tx * tx
+    else:
+        sigma_xx = gaussian_sigma(2 * d * tx * tx, eps / 2, delta)
+        S = np.triu(Xt.T @ Xt + z["noise_xx"]) / n
+        S = S + np.triu(S, 1).T
+        floor = 2 * sigma_xx * np.sqrt(d / n)
+    lam, V = np.linalg.eigh(S)
+    theta = V @ ((V.T @ b) / np.maximum(lam, floor))
+    coef = np.zeros(d)
+    keep = top_k(theta, PARAMS["k"])
+    coef[keep] = theta[keep]
+    return {"coef": coef, "intercept": np.array(0.0)}
+`,
+      };
+    case 'ldp_si':
+      return {
+        imports: '',
+        body: `
+def compute(X, y):
+    """LDP-IHT, sequentially interactive (the lab's reading of arXiv 2310.07367): T disjoint contiguous groups of
+    users, one round each; each user sends the gradient x(x.theta - y) of its clipped data, clipped in norm to
+    C = sqrt(d) tau_x (tau_x sqrt(k') R + tau_y), plus Gaussian noise; the server steps theta - eta * mean,
+    keeps the k' = 2k largest entries and projects onto the ball of radius R. The noise is the lab's own draw
+    (input noise: each round's sum over its users) and is not re-drawn here; everything else is recomputed."""
+    noise = load_npz("inputs.npz")["noise"]
+    n, d = X.shape
+    tx, ty, R = PARAMS["tau_x"], PARAMS["tau_y"], PARAMS["radius"]
+    kp = min(2 * PARAMS["k"], d)
+    T = noise.shape[0]
+    C = np.sqrt(d) * tx * (tx * np.sqrt(kp) * R + ty)
+    Xt, yt = np.clip(X, -tx, tx), np.clip(y, -ty, ty)
+    theta = np.zeros(d)
+    for t in range(T):
+        lo, hi = (t * n) // T, ((t + 1) * n) // T
+        res = Xt[lo:hi] @ theta - yt[lo:hi]
+        norms = np.abs(res) * np.linalg.norm(Xt[lo:hi], axis=1)
+        f = np.where(norms > C, res * C / np.where(norms > 0, norms, 1.0), res)
+        g = Xt[lo:hi].T @ f + noise[t]
+        step = theta - PARAMS["eta"] * g / max(1, hi - lo)
+        theta = np.zeros(d)
+        keep = top_k(step, kp)
+        theta[keep] = step[keep]
+        nrm = np.linalg.norm(theta)
+        if nrm > R:
+            theta *= R / nrm
+    return {"coef": theta, "intercept": np.array(0.0)}
+`,
+      };
     case 'iht':
     case 'htp':
     case 'fista':
@@ -331,6 +514,155 @@ def compute(X, y):
   }
 }
 
+const PY_KRON = `
+def kron_e_step(A1, A2, Y, g1, g2, sigma2):
+    """Posterior mean and diagonal covariance for gamma = g1 (x) g2, through the factors only."""
+    def side(A, g):
+        p, U = np.linalg.eigh((A * g) @ A.T)
+        return np.maximum(p, 0), U, (A.T * g[:, None]) @ U
+    p1, U1, G1 = side(A1, g1)
+    p2, U2, G2 = side(A2, g2)
+    M = 1 / (sigma2 + np.outer(p1, p2))
+    W = M * (U1.T @ Y @ U2)
+    mu = G1 @ W @ G2.T
+    diag = np.maximum(np.outer(g1, g2) - (G1**2) @ M @ (G2**2).T, 0)
+    return mu, diag
+
+
+def rank_one(L):
+    """Leading singular triple by power iteration on L^T L from the flat vector (as the lab)."""
+    n1, n2 = L.shape
+    v, u, s = np.full(n2, 1 / np.sqrt(n2)), np.zeros(n1), 0.0
+    for _ in range(500):
+        u = L @ v
+        nu = np.linalg.norm(u)
+        if nu == 0:
+            break
+        u = u / nu
+        nv = L.T @ u
+        s = np.linalg.norm(nv)
+        if s == 0:
+            break
+        nv = nv / s
+        diff = np.linalg.norm(nv - v)
+        v = nv
+        if diff < 1e-12:
+            break
+    return u, v, s
+
+
+def rel_change(a, b):
+    return np.sqrt(((a - b) ** 2).sum() / max((b * b).sum(), 1e-300))
+
+
+def kro_sbl(A1, A2, y, variant, max_iter=150, tol=1e-4, prune=5e-3):
+    """KroSBL (He & Joseph, arXiv 2307.14719), two factors, noise variance learnt: E-step through the factors,
+    M-step by alternating minimisation (or the rank-1 SVD) of gamma1 (x) gamma2 against mu^2 + diag Sigma,
+    pruning factor entries below prune * max."""
+    m1, n1 = A1.shape
+    m2, n2 = A2.shape
+    Y = y.reshape(m1, m2)
+    vy = y.var()
+    sigma2 = max(0.1 * vy, 1e-12)
+    g1, g2 = np.full(n1, 1 / np.sqrt(n1)), np.full(n2, np.sqrt(n1))
+    mu, diag = kron_e_step(A1, A2, Y, g1, g2, sigma2)
+    for _ in range(max_iter):
+        old = np.outer(g1, g2)
+        L = mu**2 + diag
+        if variant == "am":
+            for _ in range(200):
+                before = np.outer(g1, g2)
+                on2 = g2 > 0
+                for a in range(n1):
+                    if g1[a] != 0:
+                        g1[a] = (L[a, on2] / g2[on2]).mean() if on2.any() else 0.0
+                on1 = g1 > 0
+                for b in range(n2):
+                    if g2[b] != 0:
+                        g2[b] = (L[on1, b] / g1[on1]).mean() if on1.any() else 0.0
+                nrm = np.linalg.norm(g1)
+                if nrm > 0:
+                    g1, g2 = g1 / nrm, g2 * nrm
+                if rel_change(np.outer(g1, g2), before) < 1e-5:
+                    break
+        else:
+            u, v, s = rank_one(L)
+            g1 = np.where(g1 > 0, np.abs(u), 0.0)
+            g2 = np.where(g2 > 0, np.abs(s * v), 0.0)
+        g1 = np.where(g1 < prune * g1.max(), 0.0, g1)
+        g2 = np.where(g2 < prune * g2.max(), 0.0, g2)
+        r = Y - A1 @ mu @ A2.T
+        on = old > 0
+        dof = (1 - diag[on] / old[on]).sum()
+        sigma2 = max(((r * r).sum() + sigma2 * dof) / y.size, 1e-12 * max(vy, 1e-300))
+        mu, diag = kron_e_step(A1, A2, Y, g1, g2, sigma2)
+        if rel_change(np.outer(g1, g2), old) < tol:
+            break
+    return mu, g1, g2
+
+
+def main():
+    z = load_npz("inputs.npz")
+    A1, A2, y = z["A"], z["B"], z["y"]
+    lab = load_npz("outputs.npz")
+    mu, g1, g2 = kro_sbl(A1, A2, y, PARAMS["variant"])
+    ours = {"coef": mu, "gamma1": g1, "gamma2": g2}
+    if "sbl_coef" in lab or "omp_coef" in lab:  # the baselines on the dense A (x) B
+        Phi = np.kron(A1, A2)
+        ours["sbl_coef"] = sbl(Phi, y, 1e-6, PARAMS["sbl_max_iter"], "em").reshape(mu.shape)
+        norms = np.linalg.norm(Phi, axis=0)
+        norms = np.where(norms > 0, norms, 1.0)
+        k = min(PARAMS["omp_k"], Phi.shape[0])
+        ours["omp_coef"] = (orthogonal_mp(Phi / norms, y, n_nonzero_coefs=k) / norms).reshape(mu.shape)
+    checks = []
+    for name, want in lab.items():
+        scale = float(np.max(np.abs(want))) or 1.0
+        checks.append((name, ours[name], want, TOLERANCE, scale))
+    return report(checks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+`;
+
+/** KroSBL: its own script (the factors A, B and y in; KroSBL, and the dense SBL and OMP baselines the lab ran). */
+async function kronExport(req: ExportRequest, v: RegressionValues, ctx: RunContext) {
+  const r = req.result;
+  const fromFiles = v.source === 'file' || !!ctx.data.A || !!ctx.data.B;
+  const { f, y } = fromFiles ? userFactors(ctx) : kronProblem(v);
+  const inputs: Record<string, NdArray> = {
+    A: nd(f.A1, [f.m1, f.n1]),
+    B: nd(f.A2, [f.m2, f.n2]),
+    y: nd(y, [f.m1 * f.m2]),
+  };
+  const outputs: Record<string, NdArray> = {};
+  for (const k of ['coef', 'gamma1', 'gamma2', 'sbl_coef', 'omp_coef'])
+    if (r.arrays[k]) outputs[k] = r.arrays[k];
+  const params = {
+    variant: v.kronVariant,
+    sbl_max_iter: SBL_MAX_ITER,
+    omp_k: v.source === 'synthetic' ? v.kronK ** 2 : Math.max(1, Math.round(r.metrics.kron_active ?? 1)),
+  };
+  const run = `${preamble(
+    `Regression: Kronecker SBL (${v.kronVariant})`,
+    req,
+    `Recomputes KroSBL on the lab's factors A, B and y (y = (A kron B) x + noise) with NumPy, step for step, and
+the baselines the lab ran on the dense A kron B (plain SBL by EM, OMP with scikit-learn); compares the
+coefficients and the learnt factor variances gamma1, gamma2.`,
+    sk('orthogonal_mp'),
+  )}
+PARAMS = ${py(params)}
+TOLERANCE = ${py(KRON_TOL)}  # relative to max |array|: both sides in float64, iterative with pruning decisions
+${PY_NUMPY}
+${PY_KRON}`;
+  return folder(req, run, inputs, outputs, ['numpy', 'scikit-learn']);
+}
+
+/** KroSBL's arrays relative to their max |·| (float64 both sides; eigensolvers differ in rounding). */
+export const KRON_TOL = 1e-6;
+
+const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
+
 export const regressionExporter: PythonExporter = {
   experiment: 'regression',
   requires: ['numpy', 'scikit-learn'],
@@ -341,10 +673,6 @@ export const regressionExporter: PythonExporter = {
       throw new UserError(
         `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${v.study === 'phase' ? 'success rates' : 'error curves'}`,
       );
-    if (v.solver === 'ldp_ni' || v.solver === 'ldp_si')
-      throw new UserError(
-        'Export → Python: the LDP estimators privatise every user’s data with the lab’s own random stream, which NumPy cannot reproduce; export is offered for the other solvers',
-      );
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,
@@ -353,9 +681,12 @@ export const regressionExporter: PythonExporter = {
       signal: new AbortController().signal,
       progress: () => {},
     };
+    if (v.solver === 'kron_sbl') return kronExport(req, v, ctx);
     const p = await buildProblem(v, ctx);
     const inputs: Record<string, NdArray> = { X: nd(p.X, [p.n, p.d]), y: nd(p.y, [p.n]) };
     if (p.wTrue) inputs.w_true = nd(p.wTrue, [p.d]);
+    const ldp = v.solver === 'ldp_ni' || v.solver === 'ldp_si' ? ldpNoise(v, p) : null;
+    if (ldp) Object.assign(inputs, ldp.inputs);
     const gpuFista =
       r.backend === 'webgpu' && v.study === 'fit' && ['fista', 'lasso_path', 'enet_path'].includes(v.solver);
     const { imports, body } = solverCode(v, gpuFista);
@@ -391,10 +722,12 @@ export const regressionExporter: PythonExporter = {
       htp: ['k', 'max_iter'],
       sbl: ['tol', 'max_iter', 'sbl_update'],
       ridge: ['alpha'],
+      precond_lasso: ['alpha'],
     };
     const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
     const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
     for (const key of keys) params[key] = all[key];
+    if (ldp) Object.assign(params, ldp.params);
     const tol = gpuFista ? REGRESSION_GPU_TOL : REGRESSION_TOL;
     const tolNote = gpuFista
       ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'

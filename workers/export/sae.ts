@@ -1,7 +1,7 @@
 /**
  * SAE → Python (PyTorch): the same model trained from the same initialisation on the same batches in the
  * same order, with torch.optim.Adam at the lab's settings and schedules, the decoder-gradient projection and
- * unit-norm atoms (or PolySAE's QR retraction); autograd gives the gradients (JumpReLU through its
+ * unit-norm atoms (none for the April-2024 ReLU-L1, whose atom norms are free; PolySAE: QR retraction); autograd gives the gradients (JumpReLU through its
  * straight-through estimator as a custom autograd function).
  */
 import { type NdArray, nd } from '../core/ndarray';
@@ -88,8 +88,9 @@ def top_k_mask(pre, k):
 def loss_and_codes(P, X, t, dead, variance):
     B = X.shape[0]
     model, k = CFG["model"], CFG["k"]
-    pre = (X - P["b_dec"]) @ P["W_enc"].T + P["b_enc"]
-    if model == "relu_l1":
+    # The 2024 ReLU-L1 has no pre-encoder bias; every other model's encoder sees x - b_dec.
+    pre = (X if model == "relu_l1" else X - P["b_dec"]) @ P["W_enc"].T + P["b_enc"]
+    if model in ("relu_l1", "relu_l1_unit"):
         z = F.relu(pre)
     elif model == "jumprelu":
         z = JumpReLU.apply(pre, torch.exp(P["log_threshold"]))
@@ -109,7 +110,7 @@ def loss_and_codes(P, X, t, dead, variance):
     e = X - xhat
     loss = (e * e).sum() / (B * variance)
     scale = sparsity_scale_at(t)
-    if model == "relu_l1":
+    if model in ("relu_l1", "relu_l1_unit"):  # lambda * sum_i f_i ||d_i|| (||d_i|| = 1 in the 2023 form)
         loss = loss + CFG["l1"] * scale * (z * P["W_dec"].norm(dim=1)).sum() / (B * math.sqrt(variance))
     if model == "jumprelu":
         loss = loss + CFG["l0Coeff"] * scale * Step.apply(pre, torch.exp(P["log_threshold"])).sum() / B
@@ -132,6 +133,7 @@ def train(x, batches, init):
     opt = torch.optim.Adam(P.values(), lr=CFG["lr"], betas=(CFG["beta1"], CFG["beta2"]), eps=CFG["eps"])
     since = torch.zeros(CFG["latents"], dtype=torch.float64)  # samples since each latent last fired
     poly = CFG["model"] == "polysae"
+    unit = not poly and CFG["model"] != "relu_l1"  # the 2024 ReLU-L1 leaves its atoms' norms free
     for t, rows in enumerate(batches):
         X = x[rows]
         dead = since >= CFG["deadSamples"]
@@ -142,7 +144,7 @@ def train(x, batches, init):
             for p in P.values():
                 if p.grad is None:
                     p.grad = torch.zeros_like(p)
-            if not poly:  # the decoder gradient loses its component along each atom
+            if unit:  # the decoder gradient loses its component along each atom
                 W, g = P["W_dec"], P["W_dec"].grad
                 g -= ((W * g).sum(1, keepdim=True) / (W * W).sum(1, keepdim=True).clamp_min(1e-300)) * W
             for group in opt.param_groups:
@@ -154,7 +156,7 @@ def train(x, batches, init):
                 if fro.sqrt() >= 1e-6:
                     G = U.T @ U + QR_JITTER * fro / U.shape[1] * torch.eye(U.shape[1], dtype=U.dtype)
                     U.copy_(U @ torch.linalg.inv(torch.linalg.cholesky(G)).T)
-            else:  # unit-norm atoms
+            elif unit:  # unit-norm atoms
                 P["W_dec"] /= P["W_dec"].norm(dim=1, keepdim=True).clamp_min(1e-300)
             fired = (z > 0).sum(0)
             since = torch.where(fired > 0, torch.zeros_like(since), since + X.shape[0])
@@ -239,8 +241,13 @@ export const saeExporter: PythonExporter = {
       `Sparse autoencoder: ${c.model}, ${c.m} latents, ${v.steps} steps`,
       req,
       `Trains the same SAE in PyTorch (float64): the lab's initial weights, the same batches in the same order,
-Adam with the lab's settings, learning-rate and sparsity warm-up/decay, decoder-gradient projection and
-unit-norm atoms${isPoly(c) ? ' (PolySAE: QR retraction of U)' : ''}; then compares the weights with the lab's.
+Adam with the lab's settings, learning-rate and sparsity warm-up/decay, ${
+        isPoly(c)
+          ? 'the QR retraction of U'
+          : c.model === 'relu_l1'
+            ? 'no pre-encoder bias and free decoder norms (ReLU-L1, April-2024 form)'
+            : 'decoder-gradient projection and unit-norm atoms'
+      }; then compares the weights with the lab's.
 The data x is the lab's (${ds.scale !== 1 ? `rescaled by ${ds.scale.toPrecision(6)} so the mean norm is √d` : 'as given'}); rows [0, n_train) train.${
         gpu
           ? `

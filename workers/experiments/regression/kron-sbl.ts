@@ -18,7 +18,7 @@ export const SBL_DENSE_MAX = 1024;
 /** EM iterations of the dense SBL baseline (each a Cholesky of its active set). */
 export const SBL_MAX_ITER = 100;
 
-function userFactors(ctx: RunContext): { f: KronFactors; y: Float64Array } {
+export function userFactors(ctx: RunContext): { f: KronFactors; y: Float64Array } {
   const { A, B, y, X } = ctx.data;
   if (X) throw new UserError('X: KroSBL takes the two factors A and B (X = A ⊗ B), not X itself');
   if (!A || !B) throw new UserError('A, B: KroSBL with your data needs both Kronecker factors A and B');
