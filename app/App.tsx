@@ -99,7 +99,7 @@ function LabViews() {
     }${result ? ` · ${result.backend}` : ''}`,
   };
   return (
-    <ViewBoundary key={experiment}>
+    <ViewBoundary key={experiment} resetKey={result?.finishedAt ?? ''}>
       {result ? (
         <div className="result-head">
           <ResultBadges result={result} />
@@ -156,10 +156,14 @@ function Toast() {
 }
 
 /** A view that throws shows its error instead of blanking the page; other labs keep working. */
-class ViewBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+class ViewBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: string | null }> {
   override state = { error: null as string | null };
   static getDerivedStateFromError(e: unknown) {
     return { error: e instanceof Error ? e.message : String(e) };
+  }
+  /** A new result gets a fresh try: one bad draw does not hide every later run. */
+  override componentDidUpdate(prev: { resetKey: string }) {
+    if (prev.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: null });
   }
   override render() {
     return this.state.error ? (

@@ -120,20 +120,26 @@ describe('every lab refuses NaN in the user data the same way (matmul included)'
     const slots = Object.entries(def.fields).filter(([, f]) => f.kind === 'file');
     for (const [slot] of slots) {
       it(`${id}: ${slot}`, async () => {
-        // Every slot of the lab gets a file (the data-source rule wants the set complete); one holds a NaN.
+        // A complete set of files for the source that reads this slot (the data-source rule wants it complete;
+        // regression's A and B are KroSBL's factors, read with y); one file holds a NaN.
+        const kron = id === 'regression' && (slot === 'A' || slot === 'B');
+        const used = slots
+          .map(([s]) => s)
+          .filter((s) => id !== 'regression' || (kron ? s !== 'X' : s !== 'A' && s !== 'B'));
         const data = Object.fromEntries(
-          slots.map(([s]) => [
+          used.map((s) => [
             s,
             nd(new Float32Array(s === slot ? [1, Number.NaN, 3, 4] : [1, 2, 3, 4]), [2, 2]),
           ]),
         );
         const inputs = Object.fromEntries(
-          slots.map(([s]) => [
+          used.map((s) => [
             s,
             { file: s === slot ? 'f.npy' : `${s}.npy`, fileDtype: 'float32', shape: [2, 2], notes: [] },
           ]),
         );
-        const values = selectFileSource(def, { ...def.defaults }, new Set(Object.keys(data)));
+        const defaults = { ...def.defaults, ...(kron ? { solver: 'kron_sbl' } : {}) };
+        const values = selectFileSource(def, defaults, new Set(Object.keys(data)));
         const ctx: RunContext = {
           backend: 'cpu',
           gpu: null,

@@ -58,8 +58,9 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
       </div>
     );
   }
-  if (!result) return <p className="placeholder">Pruning the layer…</p>;
-  const v = result.views ?? {};
+  // The last result may belong to another study (a sweep, the network) until this run finishes.
+  if (!result?.views?.method || !result.views.layer) return <p className="placeholder">Pruning the layer…</p>;
+  const v = result.views;
   const method = v.method as MethodInfoView;
   const layer = v.layer as { rows: number; cols: number; tokens: number; held: number; notes: string };
   const mask = v.mask as MaskView | undefined;

@@ -118,10 +118,10 @@ describe('pruning runner', () => {
     expect(r.arrays.mask.shape).toEqual([10, 16]);
     const { values: synth } = decodeParams(pruningSpec, new URLSearchParams('method=magnitude'));
     await expect(runExperiment('pruning', { ...synth, W: ref }, cpuCtx({ W }))).rejects.toThrow(
-      /^W: data = outliers/,
+      /^W \(w\.npy\) is not used: data = outliers builds its own layer/,
     );
     await expect(runExperiment('pruning', { ...values, W: ref }, cpuCtx({ W }))).rejects.toThrow(
-      /missing: X/,
+      /your layer \(data=file\) needs X/,
     );
     const Xbad = nd(new Float32Array(50 * 15), [50, 15]);
     await expect(
