@@ -99,7 +99,11 @@ test('every regression solver runs in the app, and its numbers match the CPU bac
   test.setTimeout(240_000);
   await page.goto('./#/matmul?m=8&n=8&k=8');
   for (const solver of SOLVERS) {
-    const spec = `solver=${solver}&n=60&d=30&s=4&seed=${solver.length}`;
+    // KroSBL solves its own Kronecker problem (X = A ⊗ B, kronK² = 4 nonzeros); the others share one design.
+    const spec =
+      solver === 'kron_sbl'
+        ? `solver=kron_sbl&kronM=8&kronN=8&kronK=2&seed=3`
+        : `solver=${solver}&n=60&d=30&s=4&seed=${solver.length}`;
     await runInPage(page, `#/regression?ver=1&backend=webgpu&${spec}`);
     const gpu = await regressionResult(page);
     await runInPage(page, `#/regression?ver=1&backend=cpu&${spec}`);
@@ -109,7 +113,9 @@ test('every regression solver runs in the app, and its numbers match the CPU bac
     // other solvers run the CPU reference on both backends and must agree to rounding.
     expect(relToMax(gpu.coefs, cpu.coefs), solver).toBeLessThan(GPU_SOLVERS.has(solver) ? 5e-3 : 1e-12);
     // Against the truth: zero coefficients have relative error exactly 1 and no true positives.
-    if (solver === 'ldp_ni' || solver === 'ldp_si') {
+    if (solver === 'kron_sbl') {
+      expect(gpu.metrics.kron_support_tp, solver).toBe(4);
+    } else if (solver === 'ldp_ni' || solver === 'ldp_si') {
       // Privatised data at the default ε is noisy: some true coefficient is still found.
       expect(gpu.metrics.tp, solver).toBeGreaterThanOrEqual(1);
     } else {
