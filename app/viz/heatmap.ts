@@ -73,6 +73,8 @@ export function createHeatmap(el: HTMLElement) {
   });
 
   function update(d: HeatmapData): void {
+    // A one-column strip (per-row error, kept mass) is narrow: its legend stacks and its numbers are short.
+    root.classList.toggle('strip', d.cols === 1);
     current = d;
     title.textContent = d.title;
     canvas.style.cursor = d.onCellClick ? 'pointer' : '';
@@ -156,7 +158,7 @@ export function createHeatmap(el: HTMLElement) {
       return s;
     };
     // Ends of the colour bar: a value that is zero at the scale of the range is written 0 (not 5.4 × 10⁻⁵).
-    const end = (v: number) => (Math.abs(v) < (hi - lo) * 1e-3 ? '0' : formatNumber(v, 3));
+    const end = (v: number) => (Math.abs(v) < (hi - lo) * 1e-3 ? '0' : formatNumber(v, d.cols === 1 ? 2 : 3));
     const lo0 = lab(end(lo));
     const hi0 = lab(end(hi));
     lo0.title = exact(lo);
