@@ -41,6 +41,16 @@ export function fileLabel(v: V, key: string): string {
   return r?.name ? `${key} (${r.name})` : key;
 }
 
+/** One issue per required file that was not given (`missing`: the app asks for it), each with its own message. */
+export function missingFiles(
+  given: ReadonlySet<string>,
+  required: ReadonlyArray<readonly [string, string]>,
+): DataIssue[] {
+  return required
+    .filter(([k]) => !given.has(k))
+    .map(([k, message]) => ({ field: k, missing: true, message }));
+}
+
 /** One issue per given file among `keys`, each naming the file, with the same reason. */
 export function unusedFiles(v: V, given: ReadonlySet<string>, keys: string[], why: string): DataIssue[] {
   return keys

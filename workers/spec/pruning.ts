@@ -6,7 +6,7 @@
  * adds each entry's compute) and every label read it.
  */
 import { limitFields, seedField } from './common';
-import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
+import { type DataIssue, missingFiles, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, type Field, file, num } from './fields';
 
@@ -488,16 +488,12 @@ export const pruningSpec = defineSpec({
           ),
         );
       else
-        for (const [key, what] of [
-          ['W', 'the layer’s weights, out × in'],
-          ['X', 'its calibration inputs, tokens × in'],
-        ] as const)
-          if (!given.has(key))
-            issues.push({
-              field: key,
-              missing: true,
-              message: `your layer (data=file) needs ${key}: ${what} (.npy)`,
-            });
+        issues.push(
+          ...missingFiles(given, [
+            ['W', 'your layer (data=file) needs W: the layer’s weights, out × in (.npy)'],
+            ['X', 'your layer (data=file) needs X: its calibration inputs, tokens × in (.npy)'],
+          ]),
+        );
       return issues;
     },
     derived(v): Record<string, number> {

@@ -4,7 +4,7 @@
  * One spec drives single fits, paths, cross-validation, error sweeps and phase diagrams (`study`).
  */
 import { limitFields, seedField } from './common';
-import { type DataIssue, fileLabel, shapeOf, unusedFiles } from './data-rule';
+import { type DataIssue, fileLabel, missingFiles, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
@@ -889,17 +889,13 @@ export const regressionSpec = defineSpec({
             field: 'X',
             message: 'X: KroSBL takes the two factors A and B (X = A ⊗ B), not X itself',
           });
-        for (const [key, what] of [
-          ['A', 'the first Kronecker factor (m₁ × n₁)'],
-          ['B', 'the second Kronecker factor (m₂ × n₂)'],
-          ['y', 'the measurements (m₁·m₂ values)'],
-        ] as const)
-          if (!given.has(key))
-            issues.push({
-              field: key,
-              missing: true,
-              message: `KroSBL with your data needs ${key}: ${what}`,
-            });
+        issues.push(
+          ...missingFiles(given, [
+            ['A', 'KroSBL with your data needs A: the first Kronecker factor (m₁ × n₁)'],
+            ['B', 'KroSBL with your data needs B: the second Kronecker factor (m₂ × n₂)'],
+            ['y', 'KroSBL with your data needs y: the measurements (m₁·m₂ values)'],
+          ]),
+        );
         return issues;
       }
       issues.push(
@@ -949,14 +945,12 @@ export const regressionSpec = defineSpec({
         );
         return issues;
       }
-      if (!given.has('X'))
-        issues.push({
-          field: 'X',
-          missing: true,
-          message: 'your data (source=file) needs X (n × d, .npy or .csv)',
-        });
-      if (!given.has('y'))
-        issues.push({ field: 'y', missing: true, message: 'your data (source=file) needs y (n values)' });
+      issues.push(
+        ...missingFiles(given, [
+          ['X', 'your data (source=file) needs X (n × d, .npy or .csv)'],
+          ['y', 'your data (source=file) needs y (n values)'],
+        ]),
+      );
       return issues;
     },
     derived(v): Record<string, number> {

@@ -3,7 +3,7 @@
  * superposition, on digits, or on the user's own activations (`x`, samples × d), and sweep the L0–MSE frontier.
  */
 import { limitFields, seedField } from './common';
-import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
+import { type DataIssue, missingFiles, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
 
@@ -414,12 +414,10 @@ export const saeSpec = defineSpec({
             `the data are ${v.data === 'toy' ? 'toy features' : 'digits'} (data=${v.data}); choose data=file (“My activations”) to train on your file`,
           ),
         );
-      else if (!given.has('x'))
-        issues.push({
-          field: 'x',
-          missing: true,
-          message: 'your activations (data=file) need x: a samples × d .npy or .csv',
-        });
+      else
+        issues.push(
+          ...missingFiles(given, [['x', 'your activations (data=file) need x: a samples × d .npy or .csv']]),
+        );
       return issues;
     },
     derived(v): Record<string, number> {
