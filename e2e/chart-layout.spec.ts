@@ -12,6 +12,7 @@ import { PRESETS } from '../app/content/presets';
 import { TOURS } from '../app/content/tours';
 import { specs } from '../workers/spec/registry';
 import { chartProblems, type LayoutProblem } from './chart-check';
+import { openInPage } from './helpers';
 
 type Handle = {
   sparselab: {
@@ -48,27 +49,6 @@ function quick(hash: string): string {
     if (!q.has('samples') && (q.get('data') ?? 'toy') === 'toy') q.set('samples', '4096');
   }
   return `${path}?${q.toString()}`;
-}
-
-/** Opens a hash in the running page and waits for a new run of it to finish. */
-async function open(page: Page, hash: string): Promise<void> {
-  const exp = /^#\/(\w+)/.exec(hash)?.[1] ?? '';
-  const before = await page.evaluate(
-    (e) => (window as unknown as Handle).sparselab.store.getState().runs[e]?.seq ?? 0,
-    exp,
-  );
-  await page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
-  await page.waitForFunction(
-    ([e, seq]) => {
-      const r = (window as unknown as Handle).sparselab.store.getState().runs[e as string];
-      return r !== undefined && r.seq > (seq as number) && !['running', 'paused', 'idle'].includes(r.status);
-    },
-    [exp, before] as const,
-    { timeout: 90_000 },
-  );
-  await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
 }
 
 async function setMode(page: Page, mode: { largeText?: boolean; dark?: boolean }): Promise<void> {
@@ -175,7 +155,7 @@ test('no chart text overlaps or overflows: every preset and lab default, three s
   await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   const found: string[] = [];
   for (const t of TARGETS) {
-    await open(page, t.hash);
+    await openInPage(page, t.hash);
     await expect(page.locator('.views .viz, .views canvas').first()).toBeVisible();
     await checkEverywhere(page, t.id, t.lab, found);
   }

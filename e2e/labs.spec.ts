@@ -4,44 +4,13 @@ import { readNpy } from '../workers/io/npy';
 import { ATTENTION_METHODS } from '../workers/spec/attention';
 import { SOLVERS } from '../workers/spec/regression';
 import { SAE_MODELS } from '../workers/spec/sae';
-
-type Handle = {
-  sparselab: {
-    store: { getState(): { experiment: string; runs: Record<string, { seq: number; status: string }> } };
-  };
-};
-
-/** Opens a spec in the running page (a hash change, no reload) and waits for a new run of it to end cleanly. */
-async function runInPage(page: Page, hash: string): Promise<void> {
-  const exp = /^#\/(\w+)/.exec(hash)?.[1] ?? '';
-  const before = await page.evaluate(
-    (e) => (window as unknown as Handle).sparselab.store.getState().runs[e]?.seq ?? 0,
-    exp,
-  );
-  await page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
-  await page.waitForFunction(
-    ([e, seq]) => {
-      const r = (window as unknown as Handle).sparselab.store.getState().runs[e as string];
-      return r !== undefined && r.seq > (seq as number) && !['running', 'paused', 'idle'].includes(r.status);
-    },
-    [exp, before] as const,
-    { timeout: 60_000 },
-  );
-  const status = page.locator('.run-status');
-  await expect(page.getByTestId('run-error')).toHaveCount(0);
-  await expect(status).toHaveAttribute('data-status', 'done');
-  await expect(page.getByTestId('nonfinite')).toHaveCount(0);
-  await expect(page.locator('[data-testid="parity"]', { hasText: '✗' })).toHaveCount(0);
-  await expect(page.locator('.views .viz').first()).toBeVisible();
-}
+import { runCleanlyInPage } from './helpers';
 
 test('every attention method runs in the app on WebGPU, with parity against the CPU', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('./#/matmul?m=8&n=8&k=8');
   for (const method of ATTENTION_METHODS) {
-    await runInPage(
+    await runCleanlyInPage(
       page,
       `#/attention?ver=1&method=${method}&n=96&d=16&causal=${method === 'llsa' ? 0 : 1}&sweep=0&seed=${method.length}`,
     );
@@ -104,9 +73,9 @@ test('every regression solver runs in the app, and its numbers match the CPU bac
       solver === 'kron_sbl'
         ? `solver=kron_sbl&kronM=8&kronN=8&kronK=2&seed=3`
         : `solver=${solver}&n=60&d=30&s=4&seed=${solver.length}`;
-    await runInPage(page, `#/regression?ver=1&backend=webgpu&${spec}`);
+    await runCleanlyInPage(page, `#/regression?ver=1&backend=webgpu&${spec}`);
     const gpu = await regressionResult(page);
-    await runInPage(page, `#/regression?ver=1&backend=cpu&${spec}`);
+    await runCleanlyInPage(page, `#/regression?ver=1&backend=cpu&${spec}`);
     const cpu = await regressionResult(page);
     expect(gpu.coefs.length, solver).toBe(cpu.coefs.length);
     // FISTA and the paths run on the GPU (float32; paths by FISTA against CPU coordinate descent); the
@@ -142,7 +111,7 @@ test('the Lasso path on diabetes matches scikit-learn’s lasso_path on both bac
     ['webgpu', '', 5e-3],
     ['cpu', '&tol=1e-8&maxIter=20000', 1e-4],
   ] as const) {
-    await runInPage(
+    await runCleanlyInPage(
       page,
       `#/regression?ver=1&backend=${backend}&solver=lasso_path&source=diabetes&nAlphas=40&eps=0.001${extra}`,
     );
@@ -150,7 +119,7 @@ test('the Lasso path on diabetes matches scikit-learn’s lasso_path on both bac
     expect(relToMax(r.alphas ?? [], alphas)).toBeLessThan(1e-10);
     expect(relToMax(r.coefs, coefs), backend).toBeLessThan(tol);
   }
-  await runInPage(page, '#/regression?ver=1&backend=cpu&solver=lars_lasso&source=diabetes');
+  await runCleanlyInPage(page, '#/regression?ver=1&backend=cpu&solver=lars_lasso&source=diabetes');
   const lars = await regressionResult(page);
   expect(relToMax(lars.alphas ?? [], golden('lars_lasso_diabetes', 'alphas'))).toBeLessThan(1e-6);
   expect(relToMax(lars.coefs, golden('lars_lasso_diabetes', 'coefs'))).toBeLessThan(1e-4);
@@ -165,14 +134,17 @@ test('OMP with the WebGPU backend says its solve ran on the CPU; the Lasso path 
     'solve: CPU — OMP has no GPU path',
   );
   await expect(page.getByTestId('backend-used')).toContainText('Ran on CPU (the WebGPU backend was chosen)');
-  await runInPage(page, '#/regression?ver=1&backend=webgpu&solver=lasso_path&n=60&d=30&s=4&nAlphas=10');
+  await runCleanlyInPage(
+    page,
+    '#/regression?ver=1&backend=webgpu&solver=lasso_path&n=60&d=30&s=4&nAlphas=10',
+  );
   await expect(page.getByTestId('stages').locator('[data-stage="path"]')).toHaveText(
     'path: FISTA (warm starts along α) on WebGPU',
   );
   await expect(page.locator('[data-field="solver"] option[value="lasso_path"]')).toHaveText(
     'Lasso path (FISTA on WebGPU, warm starts)',
   );
-  await runInPage(page, '#/regression?ver=1&backend=cpu&solver=lasso_path&n=60&d=30&s=4&nAlphas=10');
+  await runCleanlyInPage(page, '#/regression?ver=1&backend=cpu&solver=lasso_path&n=60&d=30&s=4&nAlphas=10');
   await expect(page.locator('[data-field="solver"] option[value="lasso_path"]')).toHaveText(
     'Lasso path (CD, warm starts)',
   );
@@ -208,7 +180,7 @@ test('all five SAE models train in the app on WebGPU', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('./#/matmul?m=8&n=8&k=8');
   for (const model of SAE_MODELS) {
-    await runInPage(
+    await runCleanlyInPage(
       page,
       `#/sae?ver=1&model=${model}&steps=40&batch=64&latents=32&metricsEvery=10&samples=2048`,
     );
