@@ -2,13 +2,14 @@
 import type { SaeDataset } from '../../data/sae-sources';
 import { checkFits } from '../../gpu/device';
 import { type DecoderKind, planGpuSae } from '../../kernels/sae-train';
-import { defaultConfig, type SaeConfig, type SaeModel } from '../../reference/sae/model';
+import { defaultConfig, isPolyGeneral, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
 import { type RunContext, UserError } from '../types';
 
 export function saeConfig(v: SaeValues, ds: SaeDataset, over: Partial<SaeConfig> = {}): SaeConfig {
   const model = (over.model ?? v.model) as SaeModel;
   const rank1 = v.rank > 0 ? v.rank : ds.d;
+  const rank2 = Math.min(v.rank2, rank1);
   return defaultConfig({
     model,
     d: ds.d,
@@ -22,7 +23,9 @@ export function saeConfig(v: SaeValues, ds: SaeDataset, over: Partial<SaeConfig>
     bandwidth: v.bandwidth,
     l0Coeff: v.l0Coeff,
     rank1,
-    rank2: Math.min(v.rank2, rank1),
+    rank2,
+    rank3: v.polyShared ? rank2 : v.rank3 > 0 ? v.rank3 : rank2,
+    polyShared: v.polyShared,
     variance: ds.variance,
     lr: v.lr,
     steps: v.steps,
@@ -42,6 +45,14 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
     throw new UserError(
       `rank: R₁ = ${c.rank1} (the data's d when 0) must not exceed the ${c.m} latents; set a smaller rank`,
     );
+  }
+  if (isPolyGeneral(c) && c.rank1 + c.rank2 + c.rank3 > c.m) {
+    throw new UserError(
+      `rank, rank2, rank3: R₁ + R₂ + R₃ = ${c.rank1} + ${c.rank2} + ${c.rank3} (R₁ = the data's d when rank is 0) must not exceed the ${c.m} latents: the general form keeps the three projections mutually orthogonal; set smaller ranks or polyShared=1`,
+    );
+  }
+  if (isPolyGeneral(c) && c.rank3 > c.rank2) {
+    throw new UserError(`rank3: R₃ = ${c.rank3} must not exceed R₂ = ${c.rank2}`);
   }
 }
 
