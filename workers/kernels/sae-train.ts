@@ -10,6 +10,7 @@ import type { GpuContext } from '../gpu/device';
 import {
   centresInput,
   isPoly,
+  isPolyGeneral,
   isReluL1,
   type Params,
   paramLayout,
@@ -19,6 +20,7 @@ import {
   usesAux,
 } from '../reference/sae/model';
 import { lrAt, sparsityScaleAt } from '../reference/sae/optim';
+import { GpuPolySae } from './sae/polysae';
 import { type GemmShape, gemmOp } from './sae-gemm';
 import * as K from './sae-kernels';
 import { BufferSet, type Op, runOps } from './sae-ops';
@@ -519,4 +521,27 @@ export class GpuSae {
   destroy(): void {
     this.bs.destroy();
   }
+}
+
+/** What a runner uses of a GPU SAE trainer: GpuSae, or a self-contained unit for one model. */
+export type GpuSaeUnit = Pick<
+  GpuSae,
+  | 'c'
+  | 'b'
+  | 'batch'
+  | 'step'
+  | 'trainStep'
+  | 'readMetrics'
+  | 'readLatentStats'
+  | 'readParams'
+  | 'readOptimizer'
+  | 'read'
+  | 'evaluate'
+  | 'destroy'
+>;
+
+/** The GPU trainer for a configuration: PolySAE's general form has its own unit (kernels/sae/polysae.ts). */
+export function createGpuSae(ctx: GpuContext, init: GpuSaeInit): Promise<GpuSaeUnit> {
+  if (isPolyGeneral(init.cfg)) return GpuPolySae.create(ctx, init);
+  return GpuSae.create(ctx, init);
 }

@@ -211,7 +211,7 @@ export const saeSpec = defineSpec({
       label: 'Decoder kernel (GPU)',
       default: 'auto',
       group: 'Model',
-      show: isModel('topk', 'polysae'),
+      show: (v) => v.model === 'topk' || (v.model === 'polysae' && v.polyShared === true),
       optionLabels: { auto: 'Automatic', sparse: 'Sparse (gather k atoms)', dense: 'Dense matmul' },
       help: 'With exactly k codes per sample the decoder can gather k atoms per row instead of a full matmul; its gradient is then a sparse-transposed product.',
     }),
@@ -404,6 +404,13 @@ export const saeSpec = defineSpec({
           fields: ['polyShared'],
           message:
             'R₃ applies to the general form only: the shared form uses R₂ for both interaction terms (set polyShared=0 for an independent R₃)',
+        });
+      if (!v.polyShared && v.decoder !== 'auto')
+        issues.push({
+          field: 'decoder',
+          fields: ['polyShared'],
+          message:
+            'the decoder kernel choice applies to TopK and PolySAE’s shared form; the general form has its own GPU kernels',
         });
       if (!v.polyShared && v.rank3 > v.rank2)
         issues.push({ field: 'rank3', fields: ['rank2'], message: 'R₃ must not exceed R₂' });

@@ -1,6 +1,7 @@
 /** From spec values to the trainer's configuration, and the checks that need the data's size. */
 import type { SaeDataset } from '../../data/sae-sources';
 import { checkFits } from '../../gpu/device';
+import { planPolySae } from '../../kernels/sae/polysae';
 import { type DecoderKind, planGpuSae } from '../../kernels/sae-train';
 import { defaultConfig, isPolyGeneral, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
@@ -59,6 +60,7 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
 /** Sparse decoder when asked, or automatically for TopK-like models whose k is a small part of M. */
 export function decoderKind(v: SaeValues, c: SaeConfig): DecoderKind {
   if (c.model !== 'topk' && c.model !== 'polysae') return 'dense';
+  if (isPolyGeneral(c)) return 'dense'; // its own unit: a thread per output (the decoder field is not offered)
   if (v.decoder !== 'auto') return v.decoder;
   return c.k * 8 <= c.m ? 'sparse' : 'dense';
 }
@@ -71,7 +73,12 @@ export function checkGpuFits(
   decoder: DecoderKind,
 ): void {
   if (!ctx.gpu) return;
-  const plan = planGpuSae(c, ds.n, batch, decoder);
+  const plan = isPolyGeneral(c)
+    ? (() => {
+        const sizes = Object.values(planPolySae(c, ds.n, batch));
+        return { largest: Math.max(...sizes), total: sizes.reduce((a, b) => a + b, 0) };
+      })()
+    : planGpuSae(c, ds.n, batch, decoder);
   const why = checkFits(ctx.gpu.adapter, plan.largest, plan.total);
   if (why) {
     throw new UserError(

@@ -11,6 +11,7 @@ import { forward } from '../../reference/sae/forward';
 import {
   initParams,
   isPoly,
+  isPolyGeneral,
   linearAtoms,
   type Params,
   paramLayout,
@@ -152,7 +153,12 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
       metrics,
       timings: { train: ms, evaluate: evalMs },
-      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null, v.decoder),
+      stages: saeStages(
+        ctx.gpu !== null,
+        isPolyGeneral(c) ? 'polysae (general form)' : c.model,
+        ctx.gpu ? (isPolyGeneral(c) ? 'general-form, one thread per output' : decoder) : null,
+        v.decoder,
+      ),
       views: {
         kind: 'train',
         model: c.model,
@@ -334,7 +340,11 @@ function weightArrays(
     arrays.U = nd(f32(p.U), [M, c.rank1]);
     arrays.C1 = nd(f32(p.C1), [d, c.rank1]);
     arrays.C2 = nd(f32(p.C2), [d, c.rank2]);
-    arrays.C3 = nd(f32(p.C3), [d, c.rank2]);
+    arrays.C3 = nd(f32(p.C3), [d, c.rank3]);
+    if (isPolyGeneral(c)) {
+      arrays.U2 = nd(f32(p.U2), [M, c.rank2]);
+      arrays.U3 = nd(f32(p.U3), [M, c.rank3]);
+    }
     arrays.lambda = nd(f32(p.lambda), [2]);
   }
   if (codes) arrays.codes = nd(codes, [nHeld, M]);
