@@ -35,6 +35,7 @@ import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
+import type { InteractionView } from './interaction';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
 
 /** Held-out rows compared with the CPU forward after a GPU run. */
@@ -125,7 +126,8 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     ctx.progress({ fraction: 0.9, stage: 'evaluating on held-out rows' });
     const last = performance.now();
     let lastYield = last;
-    const ev = await evaluateAll(t, data, v.keepCodes, async (f) => {
+    // PolySAE's interaction view needs the held-out codes (co-occurrence); codes.npy is written only when asked.
+    const ev = await evaluateAll(t, data, v.keepCodes || isPoly(c), async (f) => {
       if (performance.now() - lastYield > 30) {
         ctx.progress({ fraction: 0.9 + 0.05 * f, stage: 'evaluating on held-out rows' });
         await breathe(ctx.signal);
@@ -150,7 +152,10 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     };
     if (c.model === 'batchtopk') metrics.theta = theta;
     const out: RunOutput = {
-      arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
+      arrays: {
+        ...weightArrays(c, p, v.keepCodes ? ev.held.codes : undefined, ev.nHeld, history),
+        ...interactionArrays(a.views.interaction as InteractionView | undefined),
+      },
       metrics,
       timings: { train: ms, evaluate: evalMs },
       stages: saeStages(
@@ -357,6 +362,19 @@ function weightArrays(
   });
   arrays.history = nd(h, [history.length, cols.length]);
   return arrays;
+}
+
+/**
+ * PolySAE's interaction diagnostic as a table, one row per pair shown: latent i, latent j, strength ‖W_ij‖,
+ * co-occurrence, kind (0 other, 1 true correlated pair, 2 true compositional pair).
+ */
+function interactionArrays(iv: InteractionView | undefined): RunOutput['arrays'] {
+  if (!iv) return {};
+  const t = new Float64Array(iv.points.length * 5);
+  iv.points.forEach((q, n) => {
+    t.set([q.i, q.j, q.s, q.c, q.kind], n * 5);
+  });
+  return { interaction: nd(t, [iv.points.length, 5]) };
 }
 
 /** The parameters back from the written arrays (for the parity check of a finished run). */
