@@ -161,7 +161,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       stages: saeStages(
         ctx.gpu !== null,
         isPolyGeneral(c) ? 'polysae (general form)' : c.model,
-        ctx.gpu ? (isPolyGeneral(c) ? 'general-form, one thread per output' : decoder) : null,
+        ctx.gpu ? (isPolyGeneral(c) ? 'general' : decoder) : null,
         v.decoder,
       ),
       views: {
@@ -207,7 +207,7 @@ function saeStages(gpu: boolean, model: string, decoder: string | null, asked: s
       'training step',
       on,
       gpu
-        ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
+        ? `${model}: forward, backward and Adam on the GPU (${decoder === 'general' ? 'its own kernels, one thread per output' : `${decoder} decoder`})`
         : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
