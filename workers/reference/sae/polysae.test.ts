@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../io/rng';
+import { saeSpec } from '../../spec/sae';
 import { backward } from './backward';
 import { forward } from './forward';
 import {
@@ -166,5 +167,24 @@ describe('PolySAE general form, CPU reference', () => {
       'U:2',
       'U:3',
     ]);
+  });
+});
+
+describe('PolySAE spec fields', () => {
+  const rulesOf = (over: Record<string, unknown>) =>
+    saeSpec.rules({ ...saeSpec.defaults, model: 'polysae', ...over } as typeof saeSpec.defaults);
+  it('defaults to the general form; the shared form names rank3 instead of ignoring it', () => {
+    expect(saeSpec.defaults.polyShared).toBe(false);
+    expect(rulesOf({})).toEqual([]);
+    const shared = rulesOf({ polyShared: true, rank3: 2 });
+    expect(shared.map((i) => i.field)).toEqual(['rank3']);
+    expect(shared[0].message).toMatch(/general form only/);
+    expect(rulesOf({ polyShared: true })).toEqual([]);
+  });
+  it('checks R₃ ≤ R₂, R₁ + R₂ + R₃ ≤ M, and that the GPU decoder choice does not apply', () => {
+    expect(rulesOf({ rank: 8, rank2: 4, rank3: 5 }).map((i) => i.field)).toContain('rank3');
+    expect(rulesOf({ rank: 20, rank2: 8, rank3: 8, latents: 32 }).map((i) => i.field)).toContain('rank');
+    expect(rulesOf({ decoder: 'sparse' }).map((i) => i.field)).toEqual(['decoder']);
+    expect(rulesOf({ decoder: 'sparse', polyShared: true })).toEqual([]);
   });
 });
