@@ -409,11 +409,13 @@ function InteractionChart({ data }: { data: TrainViews }) {
         {byKind.compositional?.pairs
           ? ` The toy’s compositional pairs (whose product adds a third feature) sit on average in the top ${(byKind.compositional.top * 100).toFixed(0)}% by strength; its correlated pairs (which co-fire but add nothing together) in the top ${((byKind.correlated?.top ?? Number.NaN) * 100).toFixed(0)}%.`
           : ''}{' '}
-        Where the lab departs from the paper: toy features instead of language-model activations; true pairs
-        are mapped to latents by the best cosine of the linear atoms (U⁽¹⁾C₁ᵀ), so a poorly recovered feature
-        mislabels its pair; the comparison statistic is this SAE’s own code covariance, not a separately
-        trained vanilla SAE; only the quadratic term enters the strength, and its definition is the lab’s
-        reading of the paper.
+        {iv.labelled ? '' : 'No true pairs are known for these data, so none are marked. '}
+        Where the lab departs from the paper:{' '}
+        {iv.labelled
+          ? 'toy features instead of language-model activations; true pairs are mapped to latents by the best cosine of the linear atoms (U⁽¹⁾C₁ᵀ), so a poorly recovered feature mislabels its pair; '
+          : ''}
+        the comparison statistic is this SAE’s own code covariance, not a separately trained vanilla SAE; only
+        the quadratic term enters the strength, and its definition is the lab’s reading of the paper.
       </p>
       <MetricTable caption="Pairs by kind" rows={rows} />
     </section>

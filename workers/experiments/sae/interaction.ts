@@ -29,6 +29,8 @@ export interface InteractionPoint {
 
 export interface InteractionView {
   form: 'general' | 'shared';
+  /** Whether the toy's true pairs were mapped to latents and labelled (toy data with recovery computed). */
+  labelled: boolean;
   rows: number;
   /** Co-active pairs found, and how many of them had their strength computed. */
   coactive: number;
@@ -169,6 +171,7 @@ export function interactionView(
   ].map((q) => ({ ...q, s: round(q.s), c: round(q.c) }));
   return {
     form: general ? 'general' : 'shared',
+    labelled: toy !== undefined,
     rows,
     coactive: entries.length,
     computed: all.length,
