@@ -176,6 +176,10 @@ export class GpuSae {
 
   /** Builds the trainer; WebGPU validation errors (a shader that does not compile here) are thrown. */
   static async create(ctx: GpuContext, init: GpuSaeInit): Promise<GpuSae> {
+    if (isPolyGeneral(init.cfg))
+      throw new Error(
+        'GpuSae trains PolySAE’s shared form only; createGpuSae builds the general form’s unit',
+      );
     ctx.device.pushErrorScope('validation');
     let s: GpuSae | null = null;
     let thrown: unknown = null;
