@@ -8,12 +8,13 @@ test('the PolySAE interaction preset draws strength against co-occurrence with r
   test.setTimeout(90_000);
   const preset = PRESETS.find((p) => p.id === 'sae-polysae-interactions');
   expect(preset).toBeDefined();
-  await page.goto(`./${preset!.hash}`);
+  // On the CPU backend, as the preset-reproduction tests run SAE presets: the software WebGPU adapter takes
+  // 30–70 s for these 800 steps on a loaded machine (the GPU path is covered by labs.spec and the unit tests).
+  await page.goto(`./${preset!.hash}&backend=cpu`);
   await waitForResult(page);
   await expect(page.locator('.run-status')).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('nonfinite')).toHaveCount(0);
-  // On WebGPU the run repeats its first and last step on the CPU: no ✗ (the CPU backend has no badge to fail).
-  await expect(page.locator('[data-testid="parity"]', { hasText: '✗' })).toHaveCount(0);
+  await expect(page.getByTestId('backend-used')).toContainText('CPU');
   const card = page.getByTestId('interaction-chart');
   await expect(card).toBeVisible();
   // The title carries Pearson r as a number (not n/a), within [−1, 1].
