@@ -3,7 +3,6 @@ import { useCallback, useEffect, useRef } from 'react';
 import { type Bar, type BarChartOptions, createBarChart } from './bar-chart';
 import { download, type ExportMeta, pngWithCaption, safeName, svgDocument, svgToPng, toCsv } from './export';
 import { useExportMeta } from './export-context';
-import { exact, formatWithUnit } from './format';
 import { createHeatmap, type HeatmapData } from './heatmap';
 import { createLineChart, type LineChartOptions, type Series } from './line-chart';
 import { sameInputs } from './same';
@@ -205,42 +204,6 @@ export function Heatmap(props: HeatmapData) {
   );
 }
 
-export interface MetricRow {
-  label: string;
-  value: number | string;
-  unit?: string;
-  hint?: string;
-}
-
-/** Metrics to a few significant digits (durations in human units); the exact value on hover. */
-export function MetricTable({ rows, caption }: { rows: MetricRow[]; caption?: string }) {
-  return (
-    <table className="metrics">
-      {caption ? <caption>{caption}</caption> : null}
-      <tbody>
-        {rows.map((r) => {
-          const num = typeof r.value === 'number';
-          const finite = num && Number.isFinite(r.value as number);
-          const f = finite ? formatWithUnit(r.value as number, r.unit) : null;
-          const title = [r.hint, num ? `exact: ${exact(r.value as number)}${r.unit ? ` ${r.unit}` : ''}` : '']
-            .filter(Boolean)
-            .join(' — ');
-          return (
-            <tr key={r.label} title={title || undefined}>
-              <th scope="row">{r.label}</th>
-              <td
-                className={num && !finite ? 'bad' : undefined}
-                data-exact={num ? exact(r.value as number) : undefined}
-              >
-                {f ? f.text : num ? `${r.value} ⚠` : r.value}
-                {(f ? f.unit : r.unit) ? <span className="unit"> {f ? f.unit : r.unit}</span> : null}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
+export { type MetricRow, MetricTable } from './metric-table';
 
 export type { Bar, HeatmapData, LineChartOptions, Series };
