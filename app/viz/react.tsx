@@ -6,14 +6,14 @@ import { useExportMeta } from './export-context';
 import { createHeatmap, type HeatmapData } from './heatmap';
 import { createLineChart, type LineChartOptions, type Series } from './line-chart';
 import { sameInputs } from './same';
-import { cancelDraw, flushDraw, scheduleDraw, trackDrawTarget } from './schedule';
+import { cancelDraw, flushDraw, onScreenNow, scheduleDraw, trackDrawTarget } from './schedule';
 
 /**
  * React owns the element, the view factory owns its inside. The chart is drawn only when its inputs changed
  * (compared by content: panels may rebuild equal series on every render), and the draw is queued
  * (`scheduleDraw`), so the charts of one result or one progress report are drawn in separate tasks, those on
- * screen first. A change of width or font size (window resize, phone rotation, large text) redraws at once:
- * the layout is measured, not scaled, so labels keep their size and stay apart.
+ * screen first. A change of width or font size (window resize, phone rotation, large text) redraws too (at
+ * once when on screen): the layout is measured, not scaled, so labels keep their size and stay apart.
  */
 function useView<V extends { destroy(): void }, I>(
   create: (el: HTMLElement) => V,
@@ -38,10 +38,14 @@ function useView<V extends { destroy(): void }, I>(
       typeof ResizeObserver === 'function'
         ? new ResizeObserver(() => {
             if (!drawnKey.current || !view.current) return;
-            if (sizeKey(el) !== drawnKey.current) {
+            if (sizeKey(el) === drawnKey.current) return;
+            // On screen: redraw now (the user is looking at it). Elsewhere (say every chart below the fold
+            // when a scroll bar appears) the redraws are queued, so they do not all land in this one task;
+            // until then the SVG is scaled to its box (max-width), so nothing overflows meanwhile.
+            if (onScreenNow(el)) {
               cancelDraw(el);
               drawNow(el);
-            }
+            } else scheduleDraw(el, () => drawNow(el));
           })
         : null;
     ro?.observe(el);

@@ -106,3 +106,8 @@ export function drawPending(el: Element): boolean {
 export function cancelDraw(el: Element): void {
   pending.delete(el);
 }
+
+/** Whether `el` is on screen, as far as the IntersectionObserver has told (false before its first report). */
+export function onScreenNow(el: Element): boolean {
+  return onScreen.has(el);
+}
