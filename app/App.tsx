@@ -1,11 +1,12 @@
 /** The lab shell: header, generated controls beside the current lab's views, messages, help. */
-import { Component, type ReactNode, Suspense, useEffect } from 'react';
+import { Component, memo, type ReactNode, Suspense, useDeferredValue, useEffect } from 'react';
 import type { SpecDef } from '../workers/spec/define';
 import { specFor } from '../workers/spec/registry';
 import { encodeQuery } from '../workers/spec/url';
 import { SpecControls } from './controls/spec-controls';
 import { HistoryDrawer } from './history/history-drawer';
 import { labFor } from './panels/registry';
+import type { LabViewProps } from './panels/types';
 import { shareHash } from './runtime/url-sync';
 import { Header } from './shell/header';
 import { HelpOverlay } from './shell/help-overlay';
@@ -16,7 +17,7 @@ import { ResultBadges, RunStatus } from './shell/run-status';
 import { ScaleView } from './shell/scale-view';
 import { useShortcuts } from './shell/shortcuts';
 import { useLab, useRuntime } from './store/context';
-import { currentRun } from './store/lab-store';
+import { currentRun, type LabState } from './store/lab-store';
 import { ExportContext } from './viz/export-context';
 
 export function App() {
@@ -78,15 +79,52 @@ function Embed() {
   );
 }
 
+/**
+ * The views draw from deferred copies of the run's state: a result or a progress report is first committed
+ * with the old views (cheap: the memoised body below bails out), then the views are rendered in the
+ * background, where React splits the work into short slices instead of one long task.
+ */
 function LabViews() {
-  const experiment = useLab((s) => s.experiment);
-  const values = useLab((s) => s.values);
-  const result = useLab((s) => s.results[s.experiment] ?? null);
-  const progress = useLab((s) => currentRun(s).progress);
-  const running = useLab((s) => currentRun(s).status === 'running');
+  // Deferred together (one background render takes all of them), so the views never pair one lab's
+  // result with another lab's values.
+  const experiment = useDeferredValue(useLab((s) => s.experiment));
+  const values = useDeferredValue(useLab((s) => s.values));
+  const result = useDeferredValue(useLab((s) => s.results[s.experiment] ?? null));
+  const progress = useDeferredValue(useLab((s) => currentRun(s).progress));
+  const running = useDeferredValue(useLab((s) => currentRun(s).status === 'running'));
   const backend = useLab((s) => s.backend);
   const setValue = useLab((s) => s.setValue);
   const embed = useLab((s) => Boolean(s.meta.embed));
+  return (
+    <LabBody
+      experiment={experiment}
+      values={values}
+      result={result}
+      progress={progress}
+      running={running}
+      backend={backend}
+      setValue={setValue}
+      embed={embed}
+    />
+  );
+}
+
+const LabBody = memo(function LabBody({
+  experiment,
+  values,
+  result,
+  progress,
+  running,
+  backend,
+  setValue,
+  embed,
+}: Omit<LabViewProps, 'setValue' | 'values'> & {
+  experiment: string;
+  values: LabViewProps['values'];
+  backend: LabState['backend'];
+  setValue: NonNullable<LabViewProps['setValue']>;
+  embed: boolean;
+}) {
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;
   const { Views } = lab;
@@ -114,7 +152,7 @@ function LabViews() {
       {result && !embed ? <ScaleView result={result} /> : null}
     </ViewBoundary>
   );
-}
+});
 
 /** Problems found in the link that opened the page: named field, shown as text (never as HTML). */
 function LinkIssues() {

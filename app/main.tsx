@@ -1,5 +1,5 @@
 /** Entry: build the store and compute client, wire URL and runs, render the shell. */
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startHistory } from './history/history-store';
@@ -47,10 +47,13 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <RuntimeContext.Provider value={{ store, pool, runs, history }}>
-      <App />
-    </RuntimeContext.Provider>
-  </StrictMode>,
+// The first render as a transition: React renders the shell in short slices rather than one long task.
+startTransition(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <RuntimeContext.Provider value={{ store, pool, runs, history }}>
+        <App />
+      </RuntimeContext.Provider>
+    </StrictMode>,
+  ),
 );

@@ -6,8 +6,8 @@ import { specFor } from '../../workers/spec/registry';
 import { encodeQuery } from '../../workers/spec/url';
 import { labFor } from '../panels/registry';
 import { useRuntime } from '../store/context';
-import { fmt } from '../viz/line-chart';
-import { MetricTable } from '../viz/react';
+import { formatNumber } from '../viz/format';
+import { MetricTable } from '../viz/metric-table';
 import { type HistoryEntry, toResult } from './history-db';
 
 function summary(e: HistoryEntry): string {
@@ -78,7 +78,7 @@ export function HistoryDrawer() {
                 {e.adapter ? ` (${e.adapter})` : ''} ·{' '}
                 {Object.entries(e.metrics)
                   .slice(0, 3)
-                  .map(([k, v]) => `${k} ${fmt(v)}`)
+                  .map(([k, v]) => `${k} ${formatNumber(v, 4)}`)
                   .join(' · ')}
               </div>
               <div className="row-actions">
@@ -133,7 +133,7 @@ function Compare({ entries }: { entries: HistoryEntry[] }) {
             <tr key={n}>
               <th scope="row">{n}</th>
               {entries.map((e) => (
-                <td key={e.id}>{e.metrics[n] === undefined ? '–' : fmt(e.metrics[n])}</td>
+                <td key={e.id}>{e.metrics[n] === undefined ? '–' : formatNumber(e.metrics[n], 4)}</td>
               ))}
             </tr>
           ))}

@@ -4,7 +4,7 @@
  * scaled by the kernel efficiency measured in this run. Labelled as an estimate; the model is in
  * workers/scale/cost.ts and its tests.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { RunResult } from '../../workers/experiments/types';
 import {
   type AttnMethodParams,
@@ -210,6 +210,34 @@ export function scalePlan(r: RunResult): Plan | null {
   return null;
 }
 
+/**
+ * The scale plan of a result, computed in its own task when the main thread is idle (it sweeps sizes up to
+ * 128k tokens: tens of milliseconds on a slow machine), not in the render that shows a new result. Null until
+ * then, and for results without a plan.
+ */
+function useIdlePlan(result: RunResult): ReturnType<typeof scalePlan> {
+  const [done, setDone] = useState<{ result: RunResult; plan: ReturnType<typeof scalePlan> } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const run = () => {
+      if (live) setDone({ result, plan: scalePlan(result) });
+    };
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(run, { timeout: 1000 });
+      return () => {
+        live = false;
+        cancelIdleCallback(id);
+      };
+    }
+    const id = setTimeout(run, 0);
+    return () => {
+      live = false;
+      clearTimeout(id);
+    };
+  }, [result]);
+  return done?.result === result ? done.plan : null;
+}
+
 export function ScaleView({ result }: { result: RunResult }) {
   const [gpuIdx, setGpuIdx] = useState(0);
   const [peak, setPeak] = useState(GPU_CLASSES[0].peak / 1e12);
@@ -220,7 +248,7 @@ export function ScaleView({ result }: { result: RunResult }) {
     peak: peak * 1e12,
     bandwidth: bw * 1e9,
   };
-  const plan = scalePlan(result);
+  const plan = useIdlePlan(result);
   if (!plan) return null;
   const etaMethod = eta * plan.relEfficiency;
   const sae = result.experiment === 'sae' ? saeCrossoverLine(result, gpu, eta) : null;

@@ -6,8 +6,8 @@
 import * as d3 from 'd3';
 import { CATEGORICAL } from './colormaps';
 import { exact, formatNumber } from './format';
-import { Occupancy, tickStride, truncateToWidth } from './layout';
-import { boxOf, emOf, hover, styleAxis, textMeasurer, thinTicks, wrapTitle } from './svg-kit';
+import { type Box, Occupancy, tickStride, truncateToWidth } from './layout';
+import { boxOf, emOf, hover, styleAxis, textMeasurer, thinTickTexts, tickTexts, wrapTitle } from './svg-kit';
 
 export interface Bar {
   label: string;
@@ -24,6 +24,8 @@ export interface BarChartOptions {
   xLabel?: string;
   height?: number;
 }
+
+type Text = d3.Selection<SVGTextElement, unknown, null, undefined>;
 
 export function createBarChart(el: HTMLElement) {
   const root = d3.select(el).append('div').attr('class', 'chart');
@@ -91,7 +93,7 @@ export function createBarChart(el: HTMLElement) {
           .attr('transform', `translate(0,${height - bottom})`)
           .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor((width - left) / (em * 4.5))))),
       );
-      thinTicks(xa, occ, true, 0, width);
+      const xTexts = tickTexts(xa);
       const xt = truncateToWidth(o.yLabel, width - left - 8, measureLabel);
       const xl = svg
         .append('text')
@@ -109,6 +111,9 @@ export function createBarChart(el: HTMLElement) {
         .attr('y1', top)
         .attr('y2', height - bottom);
       const g = svg.append('g');
+      // Every text is appended first and the boxes are read in one go (a read after each change would force
+      // a layout of the page per bar); the decisions then follow in the original order.
+      const rowTexts: Array<{ lab: Text; vt: Text | null }> = [];
       ok.forEach((b, i) => {
         const y0 = yb(`${i}`) ?? 0;
         const cy = y0 + yb.bandwidth() / 2;
@@ -132,9 +137,8 @@ export function createBarChart(el: HTMLElement) {
           .attr('text-anchor', 'end')
           .text(lt);
         hover(lab, `${b.label}: ${exact(b.value)}`);
-        occ.add(boxOf(lab.node()));
         if (!showValues) {
-          hidden++;
+          rowTexts.push({ lab, vt: null });
           return;
         }
         const vt = g
@@ -146,7 +150,21 @@ export function createBarChart(el: HTMLElement) {
           .attr('text-anchor', b.value >= 0 ? 'start' : 'end')
           .text(values[i]);
         hover(vt, exact(b.value));
-        const vb = boxOf(vt.node());
+        rowTexts.push({ lab, vt });
+      });
+      const xBoxes = xTexts.map((t) => boxOf(t));
+      const rowBoxes = rowTexts.map(({ lab, vt }) => ({
+        lab: boxOf(lab.node()),
+        vt: vt ? boxOf(vt.node()) : null,
+      }));
+      thinTickTexts(xTexts, xBoxes, occ, true, 0, width);
+      rowTexts.forEach(({ vt }, i) => {
+        occ.add(rowBoxes[i].lab);
+        const vb = rowBoxes[i].vt;
+        if (!vt || !vb) {
+          hidden++;
+          return;
+        }
         if (vb.x < left - 2 || vb.x + vb.w > width - 1 || !occ.tryAdd(vb)) {
           vt.remove();
           hidden++;
@@ -182,7 +200,7 @@ export function createBarChart(el: HTMLElement) {
       const ya = styleAxis(
         svg.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(y).ticks(yTicks)),
       );
-      thinTicks(ya, occ, false);
+      const yTexts = tickTexts(ya);
       svg
         .append('line')
         .attr('class', 'zero-line')
@@ -194,6 +212,7 @@ export function createBarChart(el: HTMLElement) {
       const step = x.step();
       const stride = horizontal ? 1 : tickStride(step * Math.SQRT1_2, em * 0.95, 2);
       const labels = svg.append('g').attr('class', 'axis');
+      const catTexts: Text[] = [];
       ok.forEach((b, i) => {
         if (i % stride !== 0) return;
         const cx = (x(`${i}`) ?? 0) + x.bandwidth() / 2;
@@ -206,8 +225,7 @@ export function createBarChart(el: HTMLElement) {
           .attr('dy', horizontal ? '0.35em' : '0.35em')
           .text(text);
         hover(t, `${b.label}: ${exact(b.value)}`);
-        const bx = boxOf(t.node());
-        if (bx.x < 0 || !occ.tryAdd(bx)) t.remove();
+        catTexts.push(t);
       });
       if (stride > 1) hidden += ok.length - Math.ceil(ok.length / stride);
       const yt = truncateToWidth(o.yLabel, plotH + bottom * 0.5, measureLabel);
@@ -218,18 +236,18 @@ export function createBarChart(el: HTMLElement) {
         .attr('text-anchor', 'middle')
         .text(yt);
       if (yt !== o.yLabel) hover(yl, o.yLabel);
-      occ.add(boxOf(yl.node()));
+      let xl: Text | null = null;
       if (o.xLabel) {
-        const xl = svg
+        xl = svg
           .append('text')
           .attr('class', 'axis-label')
           .attr('x', (left + width) / 2)
           .attr('y', height - em * 0.45)
           .attr('text-anchor', 'middle')
           .text(truncateToWidth(o.xLabel, width - left, measureLabel));
-        occ.add(boxOf(xl.node()));
       }
       const g = svg.append('g');
+      const barBoxes: Box[] = [];
       ok.forEach((b, i) => {
         const top0 = y(Math.max(0, b.value));
         const h = Math.abs(y(b.value) - y(0));
@@ -241,9 +259,10 @@ export function createBarChart(el: HTMLElement) {
           .attr('height', h)
           .attr('fill', b.color ?? CATEGORICAL[0]);
         hover(rect, `${b.label}: ${exact(b.value)}`);
-        occ.add({ x: x(`${i}`) ?? 0, y: top0, w: x.bandwidth(), h });
+        barBoxes.push({ x: x(`${i}`) ?? 0, y: top0, w: x.bandwidth(), h });
       });
       // Value labels only where they fit: within the bar's column, clear of everything drawn so far.
+      const valueTexts: Text[] = [];
       ok.forEach((b, i) => {
         const cx = (x(`${i}`) ?? 0) + x.bandwidth() / 2;
         const w = measureValue(values[i]);
@@ -260,7 +279,24 @@ export function createBarChart(el: HTMLElement) {
           .attr('text-anchor', 'middle')
           .text(values[i]);
         hover(vt, exact(b.value));
-        const vb = boxOf(vt.node());
+        valueTexts.push(vt);
+      });
+      // One read of every box, then the placements in the original order.
+      const yBoxes = yTexts.map((t) => boxOf(t));
+      const catBoxes = catTexts.map((t) => boxOf(t.node()));
+      const ylBox = boxOf(yl.node());
+      const xlBox = xl ? boxOf(xl.node()) : null;
+      const valueBoxes = valueTexts.map((t) => boxOf(t.node()));
+      thinTickTexts(yTexts, yBoxes, occ, false);
+      catTexts.forEach((t, i) => {
+        const bx = catBoxes[i];
+        if (bx.x < 0 || !occ.tryAdd(bx)) t.remove();
+      });
+      occ.add(ylBox);
+      if (xlBox) occ.add(xlBox);
+      for (const b of barBoxes) occ.add(b);
+      valueTexts.forEach((vt, i) => {
+        const vb = valueBoxes[i];
         if (vb.y < top - 2 || vb.y + vb.h > top + plotH + 2 || !occ.tryAdd(vb)) {
           vt.remove();
           hidden++;

@@ -19,6 +19,25 @@ const SUPERSCRIPT: Record<string, string> = {
   '9': '⁹',
 };
 
+/**
+ * en-US grouping formatters, made once (`toLocaleString` builds a new Intl.NumberFormat on every call, which
+ * shows up when a table or an axis formats hundreds of numbers in one render). Same output.
+ */
+const grouping = new Map<number, Intl.NumberFormat>();
+function grouped(v: number, maximumFractionDigits?: number): string {
+  const key = maximumFractionDigits ?? -1;
+  let f = grouping.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', maximumFractionDigits === undefined ? {} : { maximumFractionDigits });
+    grouping.set(key, f);
+  }
+  return f.format(v);
+}
+
+// The first en-US formatter loads the locale's data (tens of milliseconds on a slow machine): do it while the
+// page is idle, not in the render that shows the first result.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(() => grouped(0));
+
 /** The exact value as JavaScript prints it (round-trips), for hover text and tooltips. */
 export function exact(v: number): string {
   return String(v);
@@ -28,7 +47,7 @@ export function exact(v: number): string {
 export function formatCount(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (!Number.isInteger(v)) return formatNumber(v);
-  return v.toLocaleString('en-US');
+  return grouped(v);
 }
 
 /**
@@ -40,7 +59,7 @@ export function formatNumber(v: number, sig = 3): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (Number.isInteger(v) && a < 1e15) return v.toLocaleString('en-US');
+  if (Number.isInteger(v) && a < 1e15) return grouped(v);
   if (a >= 1e6 || a < 1e-3) {
     const [m, e] = v.toExponential(sig - 1).split('e');
     const mant = String(Number(m));
@@ -49,8 +68,7 @@ export function formatNumber(v: number, sig = 3): string {
   }
   const rounded = Number(v.toPrecision(sig));
   // ≥ 1000 after rounding: group the integer part ("12,300"), keep any decimals the precision asks for.
-  if (Math.abs(rounded) >= 1000)
-    return rounded.toLocaleString('en-US', { maximumFractionDigits: Math.max(0, sig - 4) });
+  if (Math.abs(rounded) >= 1000) return grouped(rounded, Math.max(0, sig - 4));
   return String(rounded);
 }
 

@@ -9,7 +9,7 @@ import * as d3 from 'd3';
 import { CATEGORICAL } from './colormaps';
 import { exact, formatNumber, formatTick } from './format';
 import { Occupancy, spreadLabels, truncateToWidth, withMinSpan } from './layout';
-import { boxOf, emOf, hover, styleAxis, textMeasurer, thinTicks, wrapTitle } from './svg-kit';
+import { boxOf, emOf, hover, styleAxis, textMeasurer, thinTickTexts, tickTexts, wrapTitle } from './svg-kit';
 
 export { wrapTitle } from './svg-kit';
 
@@ -85,6 +85,55 @@ function usable(p: Point, o: LineChartOptions): boolean {
 
 const colorOf = (s: Series, i: number) => s.color ?? CATEGORICAL[i % CATEGORICAL.length];
 
+/**
+ * The points a path needs at this width: a series with more than about two points per pixel column keeps,
+ * per column, its first, lowest, highest and last point (in their order), which draws the same shape (every
+ * peak and trough, every jump) with at most four points a column instead of thousands. Unusable points are
+ * kept as they are, so gaps stay where they were. Only the drawn path is thinned: hover, markers, dots
+ * and the CSV export use every point.
+ */
+export function thinForPixels(
+  points: Point[],
+  px: (p: Point) => number,
+  ok: (p: Point) => boolean,
+  columns: number,
+): Point[] {
+  if (points.length <= Math.max(64, columns * 2)) return points;
+  const out: Point[] = [];
+  let col = Number.NaN;
+  // Indices of the current column's first, lowest, highest and last point (-1: no column open).
+  let first = -1;
+  let lo = -1;
+  let hi = -1;
+  let last = -1;
+  const flush = () => {
+    if (first < 0) return;
+    const keep = [...new Set([first, lo, hi, last])].sort((a, b) => a - b);
+    for (const i of keep) out.push(points[i]);
+    first = lo = hi = last = -1;
+  };
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (!ok(p)) {
+      flush();
+      col = Number.NaN;
+      out.push(p);
+      continue;
+    }
+    const c = Math.floor(px(p));
+    if (c !== col || first < 0) {
+      flush();
+      col = c;
+      first = lo = hi = i;
+    }
+    if (p.y < points[lo].y) lo = i;
+    if (p.y > points[hi].y) hi = i;
+    last = i;
+  }
+  flush();
+  return out;
+}
+
 export function createLineChart(el: HTMLElement) {
   const root = d3.select(el).append('div').attr('class', 'chart');
   const svg = root.append('svg').attr('role', 'img');
@@ -92,6 +141,7 @@ export function createLineChart(el: HTMLElement) {
   const note = root.append('div').attr('class', 'chart-note');
   const tip = root.append('div').attr('class', 'chart-tip').style('display', 'none');
   const legend = root.append('div').attr('class', 'chart-legend');
+  let legendSig = '';
 
   function update(series: Series[], o: LineChartOptions): void {
     const width = Math.max(260, el.clientWidth || 560);
@@ -173,9 +223,10 @@ export function createLineChart(el: HTMLElement) {
     y.range([height - M.bottom, M.top]);
     const x = (o.xLog ? d3.scaleLog() : d3.scaleLinear()).domain(xDom).range([M.left, width - M.right]);
     const occ = new Occupancy(1);
-    // The title is occupied.
+    // Every text is appended first and all their boxes are read in one go (each read after a change would
+    // force a layout of the page); the placement decisions below then use those boxes, in the same order
+    // as before. SVG text does not move its siblings, so a box read before a neighbour is removed is exact.
     const titleNode = svg.select<SVGTextElement>('text.chart-title:not(.probe)').node();
-    if (titleNode) occ.add(boxOf(titleNode));
 
     const plotW = width - M.left - M.right;
     const xTickCount = Math.max(2, Math.min(10, Math.floor(plotW / (em * 4.5))));
@@ -200,8 +251,8 @@ export function createLineChart(el: HTMLElement) {
         .attr('transform', `translate(${M.left},0)`)
         .call(d3.axisLeft(y).ticks(yTickCount).tickFormat(yFormat)),
     );
-    thinTicks(ya, occ, false);
-    thinTicks(xa, occ, true, 0, width);
+    const yTexts = tickTexts(ya);
+    const xTexts = tickTexts(xa);
 
     // Axis titles, truncated to the room they have (the full text on hover).
     const xTitle = truncateToWidth(o.xLabel, plotW, measureLabel);
@@ -213,7 +264,6 @@ export function createLineChart(el: HTMLElement) {
       .attr('text-anchor', 'middle')
       .text(xTitle);
     if (xTitle !== o.xLabel) hover(xl, o.xLabel);
-    occ.add(boxOf(xl.node()));
     const plotHpx = height - M.top - M.bottom;
     const yTitle = truncateToWidth(o.yLabel, plotHpx + M.bottom * 0.5, measureLabel);
     const yl = svg
@@ -223,10 +273,12 @@ export function createLineChart(el: HTMLElement) {
       .attr('text-anchor', 'middle')
       .text(yTitle);
     if (yTitle !== o.yLabel) hover(yl, o.yLabel);
-    occ.add(boxOf(yl.node()));
 
     // Reference lines (targets), then vertical marks; their labels go where they fit, else into the legend.
     const legendExtras: Array<{ text: string; kind: 'ref' | 'mark' }> = [];
+    type Text = d3.Selection<SVGTextElement, unknown, null, undefined>;
+    const refTexts: Array<{ t: Text; r: { y: number; label: string } }> = [];
+    const markTexts: Array<{ t: Text; m: { x: number; label: string } }> = [];
     for (const r of o.refLines ?? []) {
       if (!Number.isFinite(r.y) || (o.yLog && r.y <= 0)) continue;
       const g = svg.append('g').attr('class', 'chart-ref');
@@ -243,13 +295,7 @@ export function createLineChart(el: HTMLElement) {
         .attr('y', y(r.y) - 4)
         .attr('text-anchor', 'end')
         .text(r.label);
-      if (!occ.tryAdd(boxOf(t.node()))) {
-        t.attr('y', y(r.y) + em * 0.95);
-        if (!occ.tryAdd(boxOf(t.node()))) {
-          t.remove();
-          legendExtras.push({ text: r.label, kind: 'ref' });
-        }
-      }
+      refTexts.push({ t, r });
     }
     for (const m of o.marks ?? []) {
       if (!Number.isFinite(m.x) || (o.xLog && m.x <= 0)) continue;
@@ -265,15 +311,7 @@ export function createLineChart(el: HTMLElement) {
         .attr('x', x(m.x) + 4)
         .attr('y', M.top + em * 0.8)
         .text(m.label);
-      let b = boxOf(t.node());
-      if (b.x + b.w > width - 2) {
-        t.attr('x', x(m.x) - 4).attr('text-anchor', 'end');
-        b = boxOf(t.node());
-      }
-      if (b.x < M.left || b.x + b.w > width - 2 || !occ.tryAdd(b)) {
-        t.remove();
-        legendExtras.push({ text: m.label, kind: 'mark' });
-      }
+      markTexts.push({ t, m });
     }
 
     const plot = svg.append('g').attr('class', 'plot');
@@ -291,6 +329,8 @@ export function createLineChart(el: HTMLElement) {
           .y1((p) => y(p.hi!));
         plot.append('path').attr('d', area(banded)).attr('fill', color).attr('opacity', 0.15);
       }
+      // The path's points, thinned to the pixel columns when there are many more points than columns.
+      const drawn = thinForPixels(s.points, (p) => x(p.x), ok, plotW);
       if (s.step) {
         const base = y.domain()[0];
         const area = d3
@@ -300,7 +340,7 @@ export function createLineChart(el: HTMLElement) {
           .x((p) => x(p.x))
           .y0(() => y(base))
           .y1((p) => y(p.y));
-        plot.append('path').attr('d', area(s.points)).attr('fill', color).attr('opacity', 0.18);
+        plot.append('path').attr('d', area(drawn)).attr('fill', color).attr('opacity', 0.18);
       }
       // Unusable points break the line (a gap), rather than being bridged.
       const line = d3
@@ -312,7 +352,7 @@ export function createLineChart(el: HTMLElement) {
       if (!s.scatter) {
         const path = plot
           .append('path')
-          .attr('d', line(s.points))
+          .attr('d', line(drawn))
           .attr('fill', 'none')
           .attr('stroke', color)
           .attr('stroke-width', 2.5)
@@ -342,6 +382,7 @@ export function createLineChart(el: HTMLElement) {
 
     // Direct labels at one end of each line, spread so they do not touch, dropped where they cannot fit.
     const labelled = new Set<number>();
+    const directTexts: Array<{ t: Text; i: number }> = [];
     if (o.directLabels) {
       const end = o.directLabels;
       const cands = clean
@@ -375,11 +416,53 @@ export function createLineChart(el: HTMLElement) {
           .attr('dy', '0.35em')
           .style('fill', colorOf(c.s, c.i))
           .text(text);
-        const b = boxOf(t.node());
-        if (b.x + b.w > width - 1 || !occ.tryAdd(b)) t.remove();
-        else labelled.add(c.i);
+        directTexts.push({ t, i: c.i });
       });
     }
+
+    // One read of every box, then the placements, in order: title, tick labels, axis titles, reference
+    // labels, marks, direct labels.
+    const read = (t: Text) => boxOf(t.node());
+    const titleBox = titleNode ? boxOf(titleNode) : null;
+    const yBoxes = yTexts.map((t) => boxOf(t));
+    const xBoxes = xTexts.map((t) => boxOf(t));
+    const xlBox = read(xl);
+    const ylBox = read(yl);
+    const refBoxes = refTexts.map((e) => read(e.t));
+    const markBoxes = markTexts.map((e) => read(e.t));
+    const directBoxes = directTexts.map((e) => read(e.t));
+    if (titleBox) occ.add(titleBox);
+    thinTickTexts(yTexts, yBoxes, occ, false);
+    thinTickTexts(xTexts, xBoxes, occ, true, 0, width);
+    occ.add(xlBox);
+    occ.add(ylBox);
+    refTexts.forEach(({ t, r }, j) => {
+      const b = refBoxes[j];
+      if (occ.tryAdd(b)) return;
+      // Below the line instead: the same box, moved down by the change of baseline.
+      t.attr('y', y(r.y) + em * 0.95);
+      if (!occ.tryAdd({ ...b, y: b.y + em * 0.95 + 4 })) {
+        t.remove();
+        legendExtras.push({ text: r.label, kind: 'ref' });
+      }
+    });
+    markTexts.forEach(({ t, m }, j) => {
+      let b = markBoxes[j];
+      if (b.x + b.w > width - 2) {
+        // Left of the mark instead: the same box, ending 4 px before it rather than starting 4 px after.
+        t.attr('x', x(m.x) - 4).attr('text-anchor', 'end');
+        b = { ...b, x: b.x - 8 - b.w };
+      }
+      if (b.x < M.left || b.x + b.w > width - 2 || !occ.tryAdd(b)) {
+        t.remove();
+        legendExtras.push({ text: m.label, kind: 'mark' });
+      }
+    });
+    directTexts.forEach(({ t, i }, j) => {
+      const b = directBoxes[j];
+      if (b.x + b.w > width - 1 || !occ.tryAdd(b)) t.remove();
+      else labelled.add(i);
+    });
 
     drawLegend(series, labelled, legendExtras, o.legendMax ?? 8);
 
@@ -423,6 +506,15 @@ export function createLineChart(el: HTMLElement) {
     extras: Array<{ text: string; kind: 'ref' | 'mark' }>,
     max: number,
   ): void {
+    // The legend is kept when nothing it shows changed (the usual case while a run adds points).
+    const sig = JSON.stringify([
+      series.map((s) => [s.name, s.group, s.dashed, s.color]),
+      extras,
+      max,
+      labelled.size,
+    ]);
+    if (sig === legendSig) return;
+    legendSig = sig;
     legend.selectAll('*').remove();
     type Entry = { name: string; color: string; dashed: boolean; title?: string };
     const entries: Entry[] = [];

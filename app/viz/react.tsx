@@ -1,46 +1,114 @@
 /** Thin React wrappers over the d3/canvas view factories: React owns the element, the factory owns its inside. */
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { type Bar, type BarChartOptions, createBarChart } from './bar-chart';
 import { download, type ExportMeta, pngWithCaption, safeName, svgDocument, svgToPng, toCsv } from './export';
 import { useExportMeta } from './export-context';
-import { exact, formatWithUnit } from './format';
 import { createHeatmap, type HeatmapData } from './heatmap';
 import { createLineChart, type LineChartOptions, type Series } from './line-chart';
+import { sameInputs } from './same';
+import { cancelDraw, flushDraw, onScreenNow, scheduleDraw, trackDrawTarget } from './schedule';
 
-function useView<V extends { destroy(): void }>(create: (el: HTMLElement) => V, draw: (v: V) => void) {
+/**
+ * React owns the element, the view factory owns its inside. The chart is drawn only when its inputs changed
+ * (compared by content: panels may rebuild equal series on every render), and the draw is queued
+ * (`scheduleDraw`), so the charts of one result or one progress report are drawn in separate tasks, those on
+ * screen first. A change of width or font size (window resize, phone rotation, large text) redraws too (at
+ * once when on screen): the layout is measured, not scaled, so labels keep their size and stay apart.
+ */
+function useView<V extends { destroy(): void }, I>(
+  create: (el: HTMLElement) => V,
+  inputs: I,
+  draw: (v: V, inputs: I) => void,
+) {
   const ref = useRef<HTMLDivElement>(null);
   const view = useRef<V | null>(null);
-  const latest = useRef(draw);
-  latest.current = draw;
+  const latest = useRef({ inputs, draw });
+  latest.current = { inputs, draw };
+  /** The inputs last queued for drawing, and the width:font key of the last draw ('' before the first). */
+  const queued = useRef<{ inputs: I } | null>(null);
+  const drawnKey = useRef('');
+  /** When the last draw ended and how long it took; a redraw for new data waiting on its gap. */
+  const timing = useRef({ end: 0, ms: 0 });
+  const later = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     view.current = create(el);
-    // Redraw when the chart's width or font size changes (window resize, phone rotation, large text):
-    // the layout is measured, not scaled, so labels keep their size and stay apart.
-    let last = '';
-    const key = () => `${el.clientWidth}:${getComputedStyle(el).fontSize}`;
+    queued.current = null;
+    drawnKey.current = '';
+    const untrack = trackDrawTarget(el);
     const ro =
       typeof ResizeObserver === 'function'
         ? new ResizeObserver(() => {
-            const k = key();
-            if (k !== last && view.current) {
-              last = k;
-              latest.current(view.current);
-            }
+            if (!drawnKey.current || !view.current) return;
+            if (sizeKey(el) === drawnKey.current) return;
+            // On screen: redraw now (the user is looking at it). Elsewhere (say every chart below the fold
+            // when a scroll bar appears) the redraws are queued, so they do not all land in this one task;
+            // until then the SVG is scaled to its box (max-width), so nothing overflows meanwhile.
+            if (onScreenNow(el)) {
+              cancelDraw(el);
+              drawNow(el);
+            } else scheduleDraw(el, () => drawNow(el));
           })
         : null;
     ro?.observe(el);
     return () => {
       ro?.disconnect();
+      untrack();
+      if (later.current) clearTimeout(later.current);
+      later.current = null;
       view.current?.destroy();
       view.current = null;
     };
   }, [create]);
+  const drawNow = (el: HTMLElement) => {
+    if (!view.current) return;
+    // Read before drawing: the chart reads its width anyway, and a read after the draw would force a layout.
+    drawnKey.current = sizeKey(el);
+    const t0 = performance.now();
+    latest.current.draw(view.current, latest.current.inputs);
+    const end = performance.now();
+    timing.current = { end, ms: end - t0 };
+  };
   useEffect(() => {
-    if (view.current) draw(view.current);
+    const el = ref.current;
+    if (!el || !view.current) return;
+    if (queued.current && sameInputs(queued.current.inputs, inputs)) return;
+    queued.current = { inputs };
+    // A chart that is redrawn as data streams in (live curves) waits REDRAW_GAP times its last draw's
+    // duration after it: on a fast machine that is no wait at all, on a loaded one the chart updates less
+    // often instead of filling the main thread. The wait ends with the latest data drawn.
+    const wait = drawnKey.current
+      ? Math.min(REDRAW_GAP_MAX_MS, timing.current.ms * REDRAW_GAP) - (performance.now() - timing.current.end)
+      : 0;
+    if (wait <= 0) scheduleDraw(el, () => drawNow(el));
+    else
+      later.current ??= setTimeout(() => {
+        later.current = null;
+        scheduleDraw(el, () => drawNow(el));
+      }, wait);
   });
-  return { ref, view };
+  /** The view with any queued draw done (exports read its DOM). */
+  const ready = () => {
+    const el = ref.current;
+    if (later.current && el) {
+      clearTimeout(later.current);
+      later.current = null;
+      drawNow(el);
+    }
+    flushDraw(el);
+    return view.current;
+  };
+  return { ref, ready };
+}
+
+/** A chart redrawn for new data waits this many times its last draw's duration after that draw ends. */
+const REDRAW_GAP = 3;
+/** ... but never longer than this. */
+const REDRAW_GAP_MAX_MS = 1000;
+
+function sizeKey(el: HTMLElement): string {
+  return `${el.clientWidth}:${getComputedStyle(el).fontSize}`;
 }
 
 interface ExportAction {
@@ -90,7 +158,7 @@ function svgActions(title: string, svg: () => SVGSVGElement | undefined, csv: ()
 }
 
 export function LineChart(props: LineChartOptions & { series: Series[] }) {
-  const { ref, view } = useView(createLineChart, (v) => v.update(props.series, props));
+  const { ref, ready } = useView(createLineChart, props, (v, p) => v.update(p.series, p));
   const csv = () =>
     toCsv(
       ['series', props.xLabel, props.yLabel, 'lo', 'hi'],
@@ -99,13 +167,13 @@ export function LineChart(props: LineChartOptions & { series: Series[] }) {
   return (
     <figure className="viz" data-viz="line" data-title={props.title}>
       <div ref={ref} />
-      <ExportBar title={props.title} actions={svgActions(props.title, () => view.current?.svg(), csv)} />
+      <ExportBar title={props.title} actions={svgActions(props.title, () => ready()?.svg(), csv)} />
     </figure>
   );
 }
 
 export function BarChart(props: BarChartOptions & { bars: Bar[] }) {
-  const { ref, view } = useView(createBarChart, (v) => v.update(props.bars, props));
+  const { ref, ready } = useView(createBarChart, props, (v, p) => v.update(p.bars, p));
   const csv = () =>
     toCsv(
       ['label', props.yLabel],
@@ -114,19 +182,29 @@ export function BarChart(props: BarChartOptions & { bars: Bar[] }) {
   return (
     <figure className="viz" data-viz="bar" data-title={props.title}>
       <div ref={ref} />
-      <ExportBar title={props.title} actions={svgActions(props.title, () => view.current?.svg(), csv)} />
+      <ExportBar title={props.title} actions={svgActions(props.title, () => ready()?.svg(), csv)} />
     </figure>
   );
 }
 
 export function Heatmap(props: HeatmapData) {
-  const { ref, view } = useView(createHeatmap, (v) => v.update(props));
+  // The heatmap keeps the callbacks of its last draw: give it stable ones that call the latest props'.
+  const cb = useRef(props);
+  cb.current = props;
+  const onHover = useCallback((r: number, c: number, v: number) => cb.current.onCellHover?.(r, c, v), []);
+  const onClick = useCallback((r: number, c: number, v: number) => cb.current.onCellClick?.(r, c, v), []);
+  const inputs: HeatmapData = {
+    ...props,
+    onCellHover: props.onCellHover ? onHover : undefined,
+    onCellClick: props.onCellClick ? onClick : undefined,
+  };
+  const { ref, ready } = useView(createHeatmap, inputs, (v, d) => v.update(d));
   const name = safeName(props.title);
   const actions: ExportAction[] = [
     {
       label: 'PNG',
       run: async (m) => {
-        const c = view.current?.canvas();
+        const c = ready()?.canvas();
         if (c)
           download(
             `${name}.png`,
@@ -160,42 +238,6 @@ export function Heatmap(props: HeatmapData) {
   );
 }
 
-export interface MetricRow {
-  label: string;
-  value: number | string;
-  unit?: string;
-  hint?: string;
-}
-
-/** Metrics to a few significant digits (durations in human units); the exact value on hover. */
-export function MetricTable({ rows, caption }: { rows: MetricRow[]; caption?: string }) {
-  return (
-    <table className="metrics">
-      {caption ? <caption>{caption}</caption> : null}
-      <tbody>
-        {rows.map((r) => {
-          const num = typeof r.value === 'number';
-          const finite = num && Number.isFinite(r.value as number);
-          const f = finite ? formatWithUnit(r.value as number, r.unit) : null;
-          const title = [r.hint, num ? `exact: ${exact(r.value as number)}${r.unit ? ` ${r.unit}` : ''}` : '']
-            .filter(Boolean)
-            .join(' — ');
-          return (
-            <tr key={r.label} title={title || undefined}>
-              <th scope="row">{r.label}</th>
-              <td
-                className={num && !finite ? 'bad' : undefined}
-                data-exact={num ? exact(r.value as number) : undefined}
-              >
-                {f ? f.text : num ? `${r.value} ⚠` : r.value}
-                {(f ? f.unit : r.unit) ? <span className="unit"> {f ? f.unit : r.unit}</span> : null}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
+export { type MetricRow, MetricTable } from './metric-table';
 
 export type { Bar, HeatmapData, LineChartOptions, Series };

@@ -46,29 +46,48 @@ export function boxOf(el: SVGGraphicsElement | null): Box {
   }
 }
 
+/**
+ * Measured text widths, kept across draws and charts: measuring forces a layout of the page, and a chart
+ * redrawn on every progress report measures the same tick labels and title words again and again. Keyed by
+ * the SVG's font (size and family: large-text and presentation modes change it), the class and the text;
+ * only real measurements are kept (not the estimates made where nothing is rendered). Bounded: cleared when
+ * it grows past MEASURED_MAX entries.
+ */
+const measured = new Map<string, number>();
+const MEASURED_MAX = 20000;
+
 /** A width measurer for text in the given SVG at the given CSS class (uses a hidden probe <text>). */
 export function textMeasurer(svg: Svg, cls: string): (s: string) => number {
-  const probe = svg.append('text').attr('class', `${cls} probe`).attr('x', -9999).attr('y', -9999);
-  const node = probe.node() as SVGTextElement;
-  const em = emOf(node);
-  const cache = new Map<string, number>();
+  const svgNode = svg.node();
+  const cs = svgNode && typeof getComputedStyle === 'function' ? getComputedStyle(svgNode) : null;
+  const font = cs ? `${cs.fontSize}/${cs.fontFamily}/${cs.fontWeight}` : '';
+  let probe: d3.Selection<SVGTextElement, unknown, null, undefined> | null = null;
+  let em = 0;
   const measure = (s: string) => {
-    let w = cache.get(s);
-    if (w === undefined) {
-      probe.text(s);
-      try {
-        w = node.getComputedTextLength();
-      } catch {
-        w = 0;
-      }
-      // Not rendered (no layout): estimate 0.6 em per character.
-      if (!w && s) w = s.length * em * 0.6;
-      cache.set(s, w);
+    const key = `${font}|${cls}|${s}`;
+    let w = measured.get(key);
+    if (w !== undefined) return w;
+    if (!probe) {
+      probe = svg.append('text').attr('class', `${cls} probe`).attr('x', -9999).attr('y', -9999);
+      em = emOf(probe.node());
+      // The probe stays out of view and is removed by the next redraw; keep it empty.
+      const p = probe;
+      queueMicrotask(() => p.remove());
     }
-    return w;
+    probe.text(s);
+    try {
+      w = (probe.node() as SVGTextElement).getComputedTextLength();
+    } catch {
+      w = 0;
+    }
+    if (w || !s) {
+      if (measured.size >= MEASURED_MAX) measured.clear();
+      if (font) measured.set(key, w);
+      return w;
+    }
+    // Not rendered (no layout): estimate 0.6 em per character.
+    return s.length * em * 0.6;
   };
-  // The probe stays out of view and is removed by the next redraw; keep it empty.
-  queueMicrotask(() => probe.remove());
   return measure;
 }
 
@@ -116,6 +135,14 @@ export function styleAxis(g: G): G {
   return g.attr('class', 'axis').attr('font-size', null).attr('font-family', null);
 }
 
+/** The labelled tick texts of an axis group; unlabelled ones (a log axis' minor ticks) lose their text node. */
+export function tickTexts(g: G): SVGTextElement[] {
+  const all = g.selectAll<SVGTextElement, unknown>('.tick text').nodes();
+  // Unlabelled ticks keep their mark and take no part in the spacing.
+  for (const t of all) if (!t.textContent) t.remove();
+  return all.filter((t) => t.textContent);
+}
+
 /**
  * Thins the tick labels of an axis group: keeps every k-th label (k the smallest that stops neighbours
  * touching), then drops any label that still collides with `occ` or leaves [minX, maxX]. Registers the
@@ -128,12 +155,27 @@ export function thinTicks(
   minX = -Infinity,
   maxX = Infinity,
 ): void {
-  const all = g.selectAll<SVGTextElement, unknown>('.tick text').nodes();
-  // Unlabelled ticks (a log axis' minor ticks) keep their mark and take no part in the spacing.
-  for (const t of all) if (!t.textContent) t.remove();
-  const texts = all.filter((t) => t.textContent);
+  const texts = tickTexts(g);
+  thinTickTexts(
+    texts,
+    texts.map((t) => boxOf(t)),
+    occ,
+    horizontal,
+    minX,
+    maxX,
+  );
+}
+
+/** thinTicks on texts whose boxes were measured already (a chart reads all its boxes in one layout). */
+export function thinTickTexts(
+  texts: SVGTextElement[],
+  boxes: Box[],
+  occ: Occupancy,
+  horizontal: boolean,
+  minX = -Infinity,
+  maxX = Infinity,
+): void {
   if (!texts.length) return;
-  const boxes = texts.map((t) => boxOf(t));
   const size = Math.max(...boxes.map((b) => (horizontal ? b.w : b.h)));
   const pos = boxes.map((b) => (horizontal ? b.x + b.w / 2 : b.y + b.h / 2));
   let step = Number.POSITIVE_INFINITY;

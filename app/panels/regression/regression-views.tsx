@@ -3,6 +3,7 @@
  * their theoretical rates, and the phase diagram with the Donoho–Tanner curve. Everything drawn comes
  * precomputed in result.views (or progress.partial while a run is going); nothing here computes.
  */
+import { useMemo } from 'react';
 import type {
   CvView,
   HistView,
@@ -22,18 +23,21 @@ const STATUS_TEXT: Record<string, string> = { TP: 'TP', FP: 'false +', miss: 'mi
 function PathChart({ path, title }: { path: PathView; title: string }) {
   // True-support features first (they get the colours, the legend and direct labels); the rest share one
   // grey dashed legend entry when there are many.
-  const ordered = [...path.series].sort(
-    (a, b) => Number(b.inSupport === true) - Number(a.inSupport === true),
-  );
-  const series: Series[] = ordered.map((s) => ({
-    name: s.inSupport === null ? s.name : s.inSupport ? `${s.name} ★ in w*` : `${s.name} (not in w*)`,
-    label: s.name,
-    group: s.inSupport === false ? 'features not in w*' : undefined,
-    points: path.logAlpha.map((x, a) => ({ x, y: s.values[a] })),
-    dashed: s.inSupport === false,
-    color: s.inSupport === false ? '#9a9a9a' : undefined,
-    markers: path.events !== undefined,
-  }));
+  // Built once per path (features × α points), not on every render.
+  const series = useMemo((): Series[] => {
+    const ordered = [...path.series].sort(
+      (a, b) => Number(b.inSupport === true) - Number(a.inSupport === true),
+    );
+    return ordered.map((s) => ({
+      name: s.inSupport === null ? s.name : s.inSupport ? `${s.name} ★ in w*` : `${s.name} (not in w*)`,
+      label: s.name,
+      group: s.inSupport === false ? 'features not in w*' : undefined,
+      points: path.logAlpha.map((x, a) => ({ x, y: s.values[a] })),
+      dashed: s.inSupport === false,
+      color: s.inSupport === false ? '#9a9a9a' : undefined,
+      markers: path.events !== undefined,
+    }));
+  }, [path]);
   const more =
     path.totalFeatures > path.shownFeatures
       ? ` (showing ${path.shownFeatures} of ${path.totalFeatures} features)`

@@ -4,7 +4,7 @@
  * weights, digits atoms with their top-activating samples, the dark-matter split, and the L0–MSE frontier
  * (points appear as runs finish). Everything arrives precomputed in result.views / progress.partial.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   type DarkSizesViews,
   type FrontierPoint,
@@ -206,30 +206,50 @@ function TrainingCurves({
   live?: boolean;
   ctx: CurveContext;
 }) {
+  // The series are rebuilt only when the history changes (a new progress report), not on every render.
+  const curves = useMemo(() => {
+    const line = (name: string, key: keyof HistoryPoint, dashed = false): Series => ({
+      name,
+      dashed,
+      points: history.filter((h) => h[key] !== undefined).map((h) => ({ x: h.step, y: h[key] as number })),
+    });
+    const withAux = history.some((h) => h.aux > 0);
+    const withSparsity = history.some((h) => h.sparsity > 0);
+    const loss = [line('normalised MSE', 'rec'), line('total', 'total', true)];
+    if (withAux) loss.push({ ...line('AuxK', 'aux'), zeroNote: 'AuxK is 0 while no latent is dead' });
+    if (withSparsity) loss.push(line('sparsity penalty', 'sparsity'));
+    const hasRecovery = history.some((h) => h.mmcs !== undefined);
+    return {
+      loss,
+      l0: [line('L0', 'l0')],
+      ev: [
+        line('explained variance (training batches)', 'ev'),
+        ...(hasRecovery ? [line('MMCS', 'mmcs', true), line('features with cos > 0.9', 'recovered')] : []),
+      ],
+      dead: [{ ...line('dead (no firing in the window)', 'dead'), step: true }],
+      deadSummary: deadSummary(history),
+    };
+  }, [history]);
   if (!history.length) return null;
-  const line = (name: string, key: keyof HistoryPoint, dashed = false): Series => ({
-    name,
-    dashed,
-    points: history.filter((h) => h[key] !== undefined).map((h) => ({ x: h.step, y: h[key] as number })),
-  });
-  const withAux = history.some((h) => h.aux > 0);
-  const withSparsity = history.some((h) => h.sparsity > 0);
-  const loss = [line('normalised MSE', 'rec'), line('total', 'total', true)];
-  if (withAux) loss.push({ ...line('AuxK', 'aux'), zeroNote: 'AuxK is 0 while no latent is dead' });
-  if (withSparsity) loss.push(line('sparsity penalty', 'sparsity'));
-  const hasRecovery = history.some((h) => h.mmcs !== undefined);
   const suffix = live ? ' (live)' : '';
   return (
     <>
       <section className="card">
-        <LineChart title={`Loss${suffix}`} xLabel="step" yLabel="loss" yLog series={loss} height={240} />
+        <LineChart
+          title={`Loss${suffix}`}
+          xLabel="step"
+          yLabel="loss"
+          yLog
+          series={curves.loss}
+          height={240}
+        />
       </section>
       <section className="card">
         <LineChart
           title={`L0${suffix}${ctx.k !== undefined ? `: the model keeps k = ${ctx.k}` : ''}`}
           xLabel="step"
           yLabel="active latents"
-          series={[line('L0', 'l0')]}
+          series={curves.l0}
           refLines={ctx.k !== undefined ? [{ y: ctx.k, label: `k = ${ctx.k}` }] : undefined}
           yInclude={[0]}
           height={200}
@@ -240,21 +260,16 @@ function TrainingCurves({
           title={`Explained variance and recovery${suffix}`}
           xLabel="step"
           yLabel="fraction"
-          series={[
-            line('explained variance (training batches)', 'ev'),
-            ...(hasRecovery
-              ? [line('MMCS', 'mmcs', true), line('features with cos > 0.9', 'recovered')]
-              : []),
-          ]}
+          series={curves.ev}
           height={200}
         />
       </section>
       <section className="card">
         <LineChart
-          title={`Dead latents${ctx.latents ? ` of ${ctx.latents.toLocaleString('en-US')}` : ''}${suffix}: ${deadSummary(history)}`}
+          title={`Dead latents${ctx.latents ? ` of ${ctx.latents.toLocaleString('en-US')}` : ''}${suffix}: ${curves.deadSummary}`}
           xLabel="step"
           yLabel="dead latents"
-          series={[{ ...line('dead (no firing in the window)', 'dead'), step: true }]}
+          series={curves.dead}
           yInclude={[0, Math.max(4, Math.ceil((ctx.latents ?? 0) * 0.1))]}
           height={200}
         />
@@ -512,15 +527,18 @@ function DarkMatterView({ data }: { data: TrainViews }) {
 }
 
 function FrontierChart({ points }: { points: FrontierPoint[] }) {
-  const models = [...new Set(points.map((p) => p.model))];
-  const series: Series[] = models.map((m) => ({
-    name: MODEL_LABELS[m],
-    markers: true,
-    points: points
-      .filter((p) => p.model === m)
-      .sort((a, b) => a.l0 - b.l0)
-      .map((p) => ({ x: p.l0, y: p.nmse })),
-  }));
+  const series = useMemo(
+    (): Series[] =>
+      [...new Set(points.map((p) => p.model))].map((m) => ({
+        name: MODEL_LABELS[m],
+        markers: true,
+        points: points
+          .filter((p) => p.model === m)
+          .sort((a, b) => a.l0 - b.l0)
+          .map((p) => ({ x: p.l0, y: p.nmse })),
+      })),
+    [points],
+  );
   return (
     <section className="card">
       <LineChart
