@@ -7,7 +7,7 @@
 import type { GpuContext } from '../workers/gpu/device';
 import { median, timeGpu } from '../workers/gpu/timer';
 import { Rng } from '../workers/io/rng';
-import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul';
+import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul/matmul';
 import {
   bytesOf,
   compressNm,

@@ -7,7 +7,7 @@
  */
 import type { GpuContext } from '../../gpu/device';
 import { median, timeGpu } from '../../gpu/timer';
-import { destroyMatmul, encodeMatmul, prepareMatmul } from '../../kernels/matmul';
+import { destroyMatmul, encodeMatmul, prepareMatmul } from '../../kernels/matmul/matmul';
 import {
   bytesOf,
   compressNm,

@@ -3,8 +3,9 @@
  * per layer, and N:M), and sparse × dense products for N:M-compressed and CSR weights. The
  * compression itself (values + packed in-group offsets; CSR) is plain TypeScript here.
  */
-import colnormCode from '../../../shaders/pruning/colnorm.wgsl?raw';
+
 import scoresCode from '../../../shaders/pruning/scores.wgsl?raw';
+import colnormCode from '../../../shaders/pruning/scores-colnorm.wgsl?raw';
 import selectNmCode from '../../../shaders/pruning/select-nm.wgsl?raw';
 import selectSegmentCode from '../../../shaders/pruning/select-segment.wgsl?raw';
 import spmmCsrCode from '../../../shaders/pruning/spmm-csr.wgsl?raw';

@@ -1,5 +1,5 @@
-/** Wrapper for shaders/matmul.wgsl: C = A·B on the GPU. */
-import code from '../../shaders/matmul.wgsl?raw';
+/** Wrapper for shaders/matmul/matmul.wgsl: C = A·B on the GPU. */
+import code from '../../../shaders/matmul/matmul.wgsl?raw';
 import {
   bindGroup,
   ceilDiv,
@@ -8,8 +8,8 @@ import {
   readFloat32,
   storageBuffer,
   uniformBuffer,
-} from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
+} from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
 
 export interface MatmulBuffers {
   a: GPUBuffer;
