@@ -2,7 +2,7 @@
  * Pruning lab: prune one linear layer W (out × in) from calibration inputs X (tokens × in) with
  * magnitude, Wanda, SparseGPT, DSnoT, R-Sparse-style activation sparsity or CoSpaDi, and measure the
  * layer-output error on held-out tokens. PRUNING_METHODS is the one table of methods: the spec's
- * options, which controls are shown, the runner's dispatch (workers/experiments/pruning/methods.ts
+ * options, which controls are shown, the runner's dispatch (workers/experiments/pruning/registry.ts
  * adds each entry's compute) and every label read it.
  */
 import { limitFields, seedField } from './common';

@@ -27,7 +27,7 @@ import { maskSparsity, type Pattern } from '../../reference/pruning/select';
 import type { PruningValues } from '../../spec/pruning';
 import { maxRelDiff, type Parity } from '../types';
 import type { Layer } from './data';
-import { type MethodEntry, type MethodRun, weightErrors } from './methods';
+import { type MethodEntry, type MethodRun, weightErrors } from './registry';
 import type { KernelView, StageRecord } from './views-data';
 
 const TOL = 1e-4;

@@ -27,7 +27,7 @@ import { layerMask, maskSparsity, nmMask, type Pattern, patternLabel } from '../
 import { PRUNING_METHOD_IDS, type PruningValues } from '../../spec/pruning';
 import { breathe, type RunContext, UserError } from '../types';
 import type { Layer } from './data';
-import { METHODS, type MethodEntry, type MethodRun } from './methods';
+import { METHODS, type MethodEntry, type MethodRun } from './registry';
 import type { StageRecord, SweepPoint } from './views-data';
 
 const TRAIN_N = 1200;

@@ -16,7 +16,7 @@ import {
 } from '../types';
 import { type Layer, splitTokens, syntheticLayer } from './data';
 import { runGpuStages, sparseKernel } from './gpu-stages';
-import { METHODS } from './methods';
+import { METHODS } from './registry';
 import { networkLayerStudy, networkSweep, trainingStudy } from './network';
 import type { KernelView, MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
 

@@ -4,6 +4,15 @@
  * compile error; the runner, the sweep and the CLI dispatch through this table only.
  */
 import { type NdArray, nd } from '../../core/ndarray';
+import {
+  cospadiPython,
+  dsnotPython,
+  type MethodPython,
+  magnitudePython,
+  rsparsePython,
+  sparsegptPython,
+  wandaPython,
+} from '../../export/pruning-python';
 import { cospadiFit } from '../../reference/pruning/cospadi';
 import { DSNOT_DEFAULTS, dsnotRefine } from '../../reference/pruning/dsnot';
 import { gram } from '../../reference/pruning/linalg';
@@ -71,6 +80,8 @@ export interface MethodImpl {
   kernelSweep?: boolean;
   /** Baseline curves the method computes alongside itself (metric → sweep series). */
   baselines?: Array<{ metric: string; id: string; label: string; pattern: string }>;
+  /** Its part of the Python export (workers/export/pruning-python.ts). */
+  python: MethodPython;
 }
 
 /** K-SVD iterations per CoSpaDi point in a sweep (at most; the layer study uses the spec's). */
@@ -123,6 +134,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       const r = magnitudePrune(L.W, L.rows, L.cols, p, v.magGroup);
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
+    python: magnitudePython,
     gpu: { kernels: 'scores+mask', score: 'magnitude' },
     kernelSweep: true,
   },
@@ -131,6 +143,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       const r = wandaPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p);
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
+    python: wandaPython,
     gpu: { kernels: 'scores+mask', score: 'wanda' },
   },
   sparsegpt: {
@@ -155,6 +168,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         },
       });
     },
+    python: sparsegptPython,
     gpu: {
       none: 'the column sweep is sequential with an O(in²) factorisation; it runs on the CPU in float64 (the GPU runs the pruned layer’s sparse kernel)',
     },
@@ -190,6 +204,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         views: { shiftBefore: Array.from(d.errBefore), shiftAfter: Array.from(d.errAfter) },
       });
     },
+    python: dsnotPython,
     gpu: {
       none: 'the swaps are a short sequential loop per row; the initial Wanda scores and mask can run on the GPU',
     },
@@ -223,6 +238,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         forward: (X, n) => rsparseForward(L.W, fit, X, n, L.rows, L.cols).Y,
       };
     },
+    python: rsparsePython,
     gpu: { none: 'activation masks are per token; the lab runs R-Sparse on the CPU reference only' },
   },
   cospadi: {
@@ -257,6 +273,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         views: { kSvdHistory: r.history },
       };
     },
+    python: cospadiPython,
     gpu: { none: 'K-SVD (OMP and rank-1 updates) runs on the CPU reference only' },
     // k atoms and s = k/4 non-zeros per row, so the stored values are about (1 − s)·rows·cols.
     sweepParams(v, rows, cols, s, maxAtoms) {
