@@ -16,8 +16,8 @@ import {
 } from '../types';
 import { type Layer, splitTokens, syntheticLayer } from './data';
 import { runGpuStages, sparseKernel } from './gpu-stages';
-import { METHODS } from './registry';
 import { networkLayerStudy, networkSweep, trainingStudy } from './network';
+import { METHODS } from './registry';
 import type { KernelView, MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
 
 const FILE_FIELDS = ['W', 'X'] as const;
