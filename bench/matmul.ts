@@ -38,7 +38,7 @@ export async function benchMatmul({ gpu, size }: BenchOptions): Promise<BenchRow
       } else t.a = await medianMs(ours);
       const kernel: number[] = [];
       for (let i = 0; i < 5; i++)
-        kernel.push((await timeGpu(gpu, (enc, ts) => encodeMatmul(enc, mb, ts?.single))).ms);
+        kernel.push((await timeGpu(gpu, (enc, ts) => encodeMatmul(enc, mb, ts))).ms);
       destroyMatmul(mb);
       const peer = tf ? t.b : undefined;
       const oursMs = t.a;

@@ -234,14 +234,6 @@ const LAYOUT_EXCEPTIONS: readonly string[] = [
   'workers/kernels/sae-topk.ts',
   'workers/kernels/sae-train.test.ts',
   'workers/kernels/sae-train.ts',
-  // remove when the pruning kernels are split by name (prune10)
-  'workers/kernels/pruning/pruning.ts',
-  'shaders/pruning/scores-colnorm.wgsl',
-  'shaders/pruning/scores.wgsl',
-  'shaders/pruning/select-nm.wgsl',
-  'shaders/pruning/select-segment.wgsl',
-  'shaders/pruning/spmm-csr.wgsl',
-  'shaders/pruning/spmm-nm.wgsl',
 ];
 
 // (d) Known `as unknown as` casts, with how many per file (exact).

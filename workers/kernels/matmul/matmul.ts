@@ -1,30 +1,21 @@
-/** Wrapper for shaders/matmul/matmul.wgsl: C = A·B on the GPU. */
+/** Wrapper for shaders/matmul/matmul.wgsl: C = A·B on the GPU, as a PassList (its buffers and one dispatch). */
 import code from '../../../shaders/matmul/matmul.wgsl?raw';
-import {
-  bindGroup,
-  ceilDiv,
-  dispatch,
-  emptyBuffer,
-  readFloat32,
-  storageBuffer,
-  uniformBuffer,
-} from '../../gpu/buffers';
+import { ceilDiv, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, type PassTimestamps, program } from '../../gpu/pass';
+
+/** 16×16 threads per workgroup, each a 4×4 block of a 64×64 tile of C (the shader's tile layout needs 16). */
+const WG = 16;
+const TILE = 4 * WG;
+const MATMUL = program('matmul', code, { constants: { WG } });
 
 export interface MatmulBuffers {
-  a: GPUBuffer;
-  b: GPUBuffer;
+  list: PassList;
+  /** The output C, m × n. */
   c: GPUBuffer;
-  dims: GPUBuffer;
-  group: GPUBindGroup;
-  pipeline: GPUComputePipeline;
   m: number;
   n: number;
   k: number;
-}
-
-export function matmulPipeline(ctx: GpuContext): GPUComputePipeline {
-  return ctx.pipeline('matmul', code);
 }
 
 /** Uploads A and B and prepares C; `encodeMatmul` then records the dispatch (re-usable for timing). */
@@ -36,26 +27,19 @@ export function prepareMatmul(
   n: number,
   k: number,
 ): MatmulBuffers {
-  const { device } = ctx;
-  const pipeline = matmulPipeline(ctx);
-  const bufA = storageBuffer(device, 'matmul.A', a);
-  const bufB = storageBuffer(device, 'matmul.B', b);
-  const bufC = emptyBuffer(device, 'matmul.C', m * n * 4);
-  const dims = uniformBuffer(device, 'matmul.dims', [{ u32: m }, { u32: n }, { u32: k }, { u32: 0 }]);
-  const group = bindGroup(device, pipeline, 'matmul', [bufA, bufB, bufC, dims]);
-  return { a: bufA, b: bufB, c: bufC, dims, group, pipeline, m, n, k };
+  const list = new PassList(ctx, 'matmul');
+  const c = list.empty('C', m * n * 4);
+  const dims = list.uniform('dims', [{ u32: m }, { u32: n }, { u32: k }, { u32: 0 }]);
+  list.add(MATMUL, [list.data('A', a), list.data('B', b), c, dims], [ceilDiv(n, TILE), ceilDiv(m, TILE)]);
+  return { list, c, m, n, k };
 }
 
-export function encodeMatmul(
-  enc: GPUCommandEncoder,
-  mb: MatmulBuffers,
-  ts?: GPUComputePassTimestampWrites,
-): void {
-  dispatch(enc, mb.pipeline, mb.group, ceilDiv(mb.n, 64), ceilDiv(mb.m, 64), 1, ts);
+export function encodeMatmul(enc: GPUCommandEncoder, mb: MatmulBuffers, ts?: PassTimestamps): void {
+  mb.list.encode(enc, ts);
 }
 
 export function destroyMatmul(mb: MatmulBuffers): void {
-  for (const b of [mb.a, mb.b, mb.c, mb.dims]) b.destroy();
+  mb.list.destroy();
 }
 
 export async function matmulGpu(
@@ -67,10 +51,10 @@ export async function matmulGpu(
   k: number,
 ): Promise<Float32Array> {
   const mb = prepareMatmul(ctx, a, b, m, n, k);
-  const enc = ctx.device.createCommandEncoder({ label: 'matmul' });
-  encodeMatmul(enc, mb);
-  ctx.device.queue.submit([enc.finish()]);
-  const out = await readFloat32(ctx.device, mb.c, m * n);
-  destroyMatmul(mb);
-  return out;
+  try {
+    mb.list.run();
+    return await readFloat32(ctx.device, mb.c, m * n);
+  } finally {
+    destroyMatmul(mb);
+  }
 }
