@@ -28,6 +28,7 @@ import {
   type PruningValues,
 } from '../../spec/pruning';
 import type { Layer } from './data';
+import type { MethodViews } from './views-data';
 
 export type MethodParams = Pick<
   PruningValues,
@@ -62,7 +63,7 @@ export interface MethodRun {
   sparsity: number;
   metrics: Record<string, number>;
   arrays: Record<string, NdArray>;
-  views: Record<string, unknown>;
+  views: MethodViews;
 }
 
 /** Which GPU kernels can stand in for part of the method, or why none does. */
