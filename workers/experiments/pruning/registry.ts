@@ -1,7 +1,8 @@
 /**
- * The compute half of the pruning method table: for every id of PRUNING_METHODS (workers/spec/pruning.ts)
- * its CPU reference and its GPU path (or why there is none). The mapped type makes a missing method a
- * compile error; the runner, the sweep and the CLI dispatch through this table only.
+ * The compute half of the pruning method table: for every id of PRUNING_METHODS (workers/spec/pruning.ts,
+ * which also says whether a GPU path exists) its CPU reference, sweep sizing and Python export. The mapped
+ * type makes a missing method a compile error; the runner, the sweep, the CLI and the export dispatch
+ * through this table only.
  */
 import { type NdArray, nd } from '../../core/ndarray';
 import {
@@ -66,12 +67,8 @@ export interface MethodRun {
   views: MethodViews;
 }
 
-/** Which GPU kernels can stand in for part of the method, or why none does. */
-export type GpuPath = { kernels: 'scores+mask'; score: 'magnitude' | 'wanda' } | { none: string };
-
 export interface MethodImpl {
   reference(layer: Layer, p: Pattern, v: MethodParams, sparsity: number): MethodRun;
-  gpu: GpuPath;
   /**
    * Parameters for a sweep point at sparsity s on a layer `rows × cols` (capped at `maxAtoms` atoms where
    * that applies), when the method is not sized by s directly.
@@ -136,7 +133,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
     python: magnitudePython,
-    gpu: { kernels: 'scores+mask', score: 'magnitude' },
     kernelSweep: true,
   },
   wanda: {
@@ -145,7 +141,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
     python: wandaPython,
-    gpu: { kernels: 'scores+mask', score: 'wanda' },
   },
   sparsegpt: {
     reference(L, p, v) {
@@ -170,9 +165,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       });
     },
     python: sparsegptPython,
-    gpu: {
-      none: 'the column sweep is sequential with an O(in²) factorisation; it runs on the CPU in float64 (the GPU runs the pruned layer’s sparse kernel)',
-    },
   },
   dsnot: {
     reference(L, p, v) {
@@ -206,9 +198,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       });
     },
     python: dsnotPython,
-    gpu: {
-      none: 'the swaps are a short sequential loop per row; the initial Wanda scores and mask can run on the GPU',
-    },
   },
   rsparse: {
     reference(L, _p, v, s) {
@@ -240,7 +229,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       };
     },
     python: rsparsePython,
-    gpu: { none: 'activation masks are per token; the lab runs R-Sparse on the CPU reference only' },
   },
   cospadi: {
     reference(L, _p, v) {
@@ -275,7 +263,6 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       };
     },
     python: cospadiPython,
-    gpu: { none: 'K-SVD (OMP and rank-1 updates) runs on the CPU reference only' },
     // k atoms and s = k/4 non-zeros per row, so the stored values are about (1 − s)·rows·cols.
     sweepParams(v, rows, cols, s, maxAtoms) {
       const k = Math.max(1, Math.min(maxAtoms, Math.round(((1 - s) * rows * cols) / (cols + rows / 4))));
