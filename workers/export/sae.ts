@@ -188,6 +188,10 @@ export const saeExporter: PythonExporter = {
       throw new UserError(
         'Export → Python covers training one SAE (study "train"); the frontier sweep keeps no weights to compare',
       );
+    if (v.model === 'polysae' && !v.polyShared)
+      throw new UserError(
+        'Export → Python covers PolySAE’s shared form only (polyShared=1); the general form (separate projections, AuxK) has no PyTorch script yet',
+      );
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,

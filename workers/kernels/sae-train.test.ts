@@ -42,6 +42,7 @@ function config(model: SaeModel): SaeConfig {
     deadSamples: B, // latents silent in the first step are dead in the second: AuxK runs
     rank1: 9,
     rank2: 3,
+    polyShared: true, // the shared form; the general form's step is tested in kernels/sae/polysae.test.ts
     variance: ds.variance,
     l1: 0.3,
     l0Coeff: 0.05,

@@ -10,6 +10,7 @@ import type { GpuContext } from '../gpu/device';
 import {
   centresInput,
   isPoly,
+  isPolyGeneral,
   isReluL1,
   type Params,
   paramLayout,
@@ -19,6 +20,7 @@ import {
   usesAux,
 } from '../reference/sae/model';
 import { lrAt, sparsityScaleAt } from '../reference/sae/optim';
+import { GpuPolySae } from './sae/polysae';
 import { type GemmShape, gemmOp } from './sae-gemm';
 import * as K from './sae-kernels';
 import { BufferSet, type Op, runOps } from './sae-ops';
@@ -174,6 +176,10 @@ export class GpuSae {
 
   /** Builds the trainer; WebGPU validation errors (a shader that does not compile here) are thrown. */
   static async create(ctx: GpuContext, init: GpuSaeInit): Promise<GpuSae> {
+    if (isPolyGeneral(init.cfg))
+      throw new Error(
+        'GpuSae trains PolySAE’s shared form only; createGpuSae builds the general form’s unit',
+      );
     ctx.device.pushErrorScope('validation');
     let s: GpuSae | null = null;
     let thrown: unknown = null;
@@ -519,4 +525,27 @@ export class GpuSae {
   destroy(): void {
     this.bs.destroy();
   }
+}
+
+/** What a runner uses of a GPU SAE trainer: GpuSae, or a self-contained unit for one model. */
+export type GpuSaeUnit = Pick<
+  GpuSae,
+  | 'c'
+  | 'b'
+  | 'batch'
+  | 'step'
+  | 'trainStep'
+  | 'readMetrics'
+  | 'readLatentStats'
+  | 'readParams'
+  | 'readOptimizer'
+  | 'read'
+  | 'evaluate'
+  | 'destroy'
+>;
+
+/** The GPU trainer for a configuration: PolySAE's general form has its own unit (kernels/sae/polysae.ts). */
+export function createGpuSae(ctx: GpuContext, init: GpuSaeInit): Promise<GpuSaeUnit> {
+  if (isPolyGeneral(init.cfg)) return GpuPolySae.create(ctx, init);
+  return GpuSae.create(ctx, init);
 }

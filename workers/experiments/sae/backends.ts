@@ -4,7 +4,7 @@
  */
 import type { SaeDataset } from '../../data/sae-sources';
 import type { GpuContext } from '../../gpu/device';
-import { type DecoderKind, GpuSae, SLICE_LATENTS } from '../../kernels/sae-train';
+import { createGpuSae, type DecoderKind, type GpuSaeUnit, SLICE_LATENTS } from '../../kernels/sae-train';
 import { forward } from '../../reference/sae/forward';
 import { linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
 import { CpuSae } from '../../reference/sae/trainer';
@@ -140,7 +140,7 @@ export class CpuTrainer implements SaeTrainer {
 export class GpuTrainer implements SaeTrainer {
   private constructor(
     readonly c: SaeConfig,
-    readonly sae: GpuSae,
+    readonly sae: GpuSaeUnit,
     private readonly ctx: GpuContext,
   ) {}
 
@@ -152,7 +152,7 @@ export class GpuTrainer implements SaeTrainer {
     batch: number,
     decoder: DecoderKind,
   ) {
-    const sae = await GpuSae.create(ctx, { cfg: c, params, data: ds.x, n: ds.n, batch, decoder });
+    const sae = await createGpuSae(ctx, { cfg: c, params, data: ds.x, n: ds.n, batch, decoder });
     return new GpuTrainer(c, sae, ctx);
   }
 

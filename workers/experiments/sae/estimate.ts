@@ -28,10 +28,13 @@ export function estimateSae(
   const steps = Number(v.steps);
   const model = String(v.model);
   const runs = v.study === 'frontier' ? (ARCHS[String(v.sweep)] ?? 1) * Number(v.sweepPoints) : 1;
+  // PolySAE's general form: AuxK as TopK; on WebGPU its own unit decodes densely (a thread per output).
+  const polyGeneral = model === 'polysae' && !v.polyShared;
   const sparse =
-    SPARSE_MODELS.has(model) && (backend === 'cpu' || (v.decoder !== 'dense' && model !== 'batchtopk'));
+    SPARSE_MODELS.has(model) &&
+    (backend === 'cpu' || (v.decoder !== 'dense' && model !== 'batchtopk' && !polyGeneral));
   const k = Number(v.k);
-  const auxK = model === 'topk' || model === 'batchtopk' ? Number(v.auxK) : 0;
+  const auxK = model === 'topk' || model === 'batchtopk' || polyGeneral ? Number(v.auxK) : 0;
   const c = sparse ? Math.min(M, k + auxK) : M;
   const perStep = 2 * B * M * d + 6 * B * c * d + 20 * M * d;
   const s = backend === 'cpu' ? 8 : 4;

@@ -11,6 +11,7 @@ import { forward } from '../../reference/sae/forward';
 import {
   initParams,
   isPoly,
+  isPolyGeneral,
   linearAtoms,
   type Params,
   paramLayout,
@@ -34,6 +35,7 @@ import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
+import type { InteractionView } from './interaction';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
 
 /** Held-out rows compared with the CPU forward after a GPU run. */
@@ -124,7 +126,8 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     ctx.progress({ fraction: 0.9, stage: 'evaluating on held-out rows' });
     const last = performance.now();
     let lastYield = last;
-    const ev = await evaluateAll(t, data, v.keepCodes, async (f) => {
+    // PolySAE's interaction view needs the held-out codes (co-occurrence); codes.npy is written only when asked.
+    const ev = await evaluateAll(t, data, v.keepCodes || isPoly(c), async (f) => {
       if (performance.now() - lastYield > 30) {
         ctx.progress({ fraction: 0.9 + 0.05 * f, stage: 'evaluating on held-out rows' });
         await breathe(ctx.signal);
@@ -149,10 +152,18 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     };
     if (c.model === 'batchtopk') metrics.theta = theta;
     const out: RunOutput = {
-      arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
+      arrays: {
+        ...weightArrays(c, p, v.keepCodes ? ev.held.codes : undefined, ev.nHeld, history),
+        ...interactionArrays(a.views.interaction as InteractionView | undefined),
+      },
       metrics,
       timings: { train: ms, evaluate: evalMs },
-      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null, v.decoder),
+      stages: saeStages(
+        ctx.gpu !== null,
+        isPolyGeneral(c) ? 'polysae (general form)' : c.model,
+        ctx.gpu ? (isPolyGeneral(c) ? 'general' : decoder) : null,
+        v.decoder,
+      ),
       views: {
         kind: 'train',
         model: c.model,
@@ -196,7 +207,7 @@ function saeStages(gpu: boolean, model: string, decoder: string | null, asked: s
       'training step',
       on,
       gpu
-        ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
+        ? `${model}: forward, backward and Adam on the GPU (${decoder === 'general' ? 'its own kernels, one thread per output' : `${decoder} decoder`})`
         : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
@@ -334,7 +345,11 @@ function weightArrays(
     arrays.U = nd(f32(p.U), [M, c.rank1]);
     arrays.C1 = nd(f32(p.C1), [d, c.rank1]);
     arrays.C2 = nd(f32(p.C2), [d, c.rank2]);
-    arrays.C3 = nd(f32(p.C3), [d, c.rank2]);
+    arrays.C3 = nd(f32(p.C3), [d, c.rank3]);
+    if (isPolyGeneral(c)) {
+      arrays.U2 = nd(f32(p.U2), [M, c.rank2]);
+      arrays.U3 = nd(f32(p.U3), [M, c.rank3]);
+    }
     arrays.lambda = nd(f32(p.lambda), [2]);
   }
   if (codes) arrays.codes = nd(codes, [nHeld, M]);
@@ -347,6 +362,19 @@ function weightArrays(
   });
   arrays.history = nd(h, [history.length, cols.length]);
   return arrays;
+}
+
+/**
+ * PolySAE's interaction diagnostic as a table, one row per pair shown: latent i, latent j, strength ‖W_ij‖,
+ * co-occurrence, kind (0 other, 1 true correlated pair, 2 true compositional pair).
+ */
+function interactionArrays(iv: InteractionView | undefined): RunOutput['arrays'] {
+  if (!iv) return {};
+  const t = new Float64Array(iv.points.length * 5);
+  iv.points.forEach((q, n) => {
+    t.set([q.i, q.j, q.s, q.c, q.kind], n * 5);
+  });
+  return { interaction: nd(t, [iv.points.length, 5]) };
 }
 
 /** The parameters back from the written arrays (for the parity check of a finished run). */

@@ -2,9 +2,10 @@
 import type { DarkMatter } from '../../reference/sae/metrics';
 import type { SaeModel } from '../../reference/sae/model';
 import type { FrontierPoint } from './frontier';
+import type { InteractionView } from './interaction';
 import type { HistoryPoint } from './train';
 
-export type { DarkMatter, FrontierPoint, HistoryPoint, SaeModel };
+export type { DarkMatter, FrontierPoint, HistoryPoint, InteractionView, SaeModel };
 
 export interface DensityView {
   edges: number[];
@@ -65,6 +66,8 @@ export interface TrainViews {
   /** Why recovery was not computed (too large). */
   recoverySkipped?: string;
   poly?: PolyView;
+  /** PolySAE: interaction strength of latent pairs against their co-occurrence. */
+  interaction?: InteractionView;
   top: TopSamplesView;
   atoms?: AtomsView;
   darkMatter: DarkMatter;
