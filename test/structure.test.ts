@@ -92,10 +92,10 @@ const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
   { path: 'workers/experiments/sae/analysis.ts', count: 1 },
   { path: 'workers/experiments/sae/backends.ts', count: 2 },
   { path: 'workers/experiments/sae/config.ts', count: 3 },
-  { path: 'workers/experiments/sae/estimate.ts', count: 3 },
+  { path: 'workers/experiments/sae/estimate.ts', count: 4 },
   { path: 'workers/experiments/sae/frontier.ts', count: 3 },
   { path: 'workers/experiments/sae/run.ts', count: 7 },
-  { path: 'workers/export/sae.ts', count: 1 },
+  { path: 'workers/export/sae.ts', count: 2 },
   { path: 'workers/kernels/sae-train.ts', count: 11 },
   { path: 'workers/reference/sae/backward.ts', count: 2 },
   { path: 'workers/reference/sae/forward.ts', count: 4 },
@@ -234,6 +234,9 @@ const LAYOUT_EXCEPTIONS: readonly string[] = [
   'workers/kernels/sae-topk.ts',
   'workers/kernels/sae-train.test.ts',
   'workers/kernels/sae-train.ts',
+  // the PolySAE kernel from main (poly13): its reference is in reference/sae/forward.ts, backward.ts, model.ts, not a
+  // same-named polysae.ts; remove when sae lands (sae10)
+  'workers/kernels/sae/polysae.ts',
 ];
 
 // (d) Known `as unknown as` casts, with how many per file (exact).
