@@ -3,7 +3,7 @@
  * texts so that each check can also be run on a fake offending file. Node only (reads the working tree).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface SourceFile {
   /** Path relative to the repository root, with forward slashes. */
@@ -314,4 +314,3 @@ export function applyExceptions(
 }
 
 export const fmt = (o: Offence) => `${o.path}${o.line ? `:${o.line}` : ''}: ${o.what}`;
-export const rel = (root: string, p: string) => relative(root, p).split('\\').join('/');
