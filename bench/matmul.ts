@@ -2,8 +2,8 @@
 import { randomMatrix } from '../workers/data/matrices';
 import { readFloat32 } from '../workers/gpu/buffers';
 import { median, timeGpu } from '../workers/gpu/timer';
-import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul';
-import { matmulRef } from '../workers/reference/matmul';
+import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul/matmul';
+import { matmulRef } from '../workers/reference/matmul/matmul';
 import { type BenchOptions, type BenchRow, medianMs, pairedMedians, tfjsWebgpu } from './common';
 
 export async function benchMatmul({ gpu, size }: BenchOptions): Promise<BenchRow[]> {
@@ -38,7 +38,7 @@ export async function benchMatmul({ gpu, size }: BenchOptions): Promise<BenchRow
       } else t.a = await medianMs(ours);
       const kernel: number[] = [];
       for (let i = 0; i < 5; i++)
-        kernel.push((await timeGpu(gpu, (enc, ts) => encodeMatmul(enc, mb, ts?.single))).ms);
+        kernel.push((await timeGpu(gpu, (enc, ts) => encodeMatmul(enc, mb, ts))).ms);
       destroyMatmul(mb);
       const peer = tf ? t.b : undefined;
       const oursMs = t.a;

@@ -7,19 +7,16 @@
 import type { GpuContext } from '../workers/gpu/device';
 import { median, timeGpu } from '../workers/gpu/timer';
 import { Rng } from '../workers/io/rng';
-import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul';
+import { destroyMatmul, encodeMatmul, prepareMatmul } from '../workers/kernels/matmul/matmul';
 import {
-  bytesOf,
-  compressNm,
   destroySpmm,
   encodeSpmm,
   prepareSpmmCsr,
   prepareSpmmNm,
-  type SpmmBuffers,
-  toCsr,
-  transpose32,
-} from '../workers/kernels/pruning/pruning';
+  type Spmm,
+} from '../workers/kernels/pruning/spmm';
 import { layerMask, nmMask } from '../workers/reference/pruning/select';
+import { bytesOf, compressNm, toCsr, transpose32 } from '../workers/reference/pruning/spmm';
 import type { BenchOptions, BenchRow } from './common';
 
 export async function benchPruning({ gpu, size }: BenchOptions): Promise<BenchRow[]> {
@@ -44,7 +41,7 @@ export async function benchPruning({ gpu, size }: BenchOptions): Promise<BenchRo
     })),
   ];
   for (const c of cases) {
-    let sparse: SpmmBuffers;
+    let sparse: Spmm;
     let bytes: number;
     if (c.nm) {
       const comp = compressNm(W, c.keep, rows, cols, 2, 4);
@@ -78,15 +75,15 @@ export async function benchPruning({ gpu, size }: BenchOptions): Promise<BenchRo
 
 async function paired(
   gpu: GpuContext,
-  sparse: SpmmBuffers,
+  sparse: Spmm,
   dense: ReturnType<typeof prepareMatmul>,
   reps: number,
 ): Promise<{ s: number; d: number }> {
   const ts: number[] = [];
   const td: number[] = [];
   for (let i = 0; i < reps + 2; i++) {
-    const a = (await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t?.single))).ms;
-    const b = (await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t?.single))).ms;
+    const a = (await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t))).ms;
+    const b = (await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t))).ms;
     if (i >= 2) {
       ts.push(a);
       td.push(b);

@@ -8,7 +8,7 @@ import { toFloat64 } from '../workers/core/ndarray';
 import { maxRelDiff } from '../workers/experiments/types';
 import { readNpy } from '../workers/io/npy';
 import { readNpz } from '../workers/io/npz';
-import { matmulRef } from '../workers/reference/matmul';
+import { matmulRef } from '../workers/reference/matmul/matmul';
 import { loadDataFile } from './data';
 
 const run = promisify(execFile);

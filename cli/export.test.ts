@@ -7,7 +7,7 @@ import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { toFloat64 } from '../workers/core/ndarray';
 import { readNpy } from '../workers/io/npy';
-import { matmulRef } from '../workers/reference/matmul';
+import { matmulRef } from '../workers/reference/matmul/matmul';
 
 const run = promisify(execFile);
 const BIN = new URL('../bin/sparselab.mjs', import.meta.url).pathname;

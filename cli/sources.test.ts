@@ -12,7 +12,7 @@ import { maxRelDiff } from '../workers/experiments/types';
 import { readNpy, writeNpy } from '../workers/io/npy';
 import { Rng } from '../workers/io/rng';
 import { denseAttentionRef } from '../workers/reference/attention-dense';
-import { matmulRef } from '../workers/reference/matmul';
+import { matmulRef } from '../workers/reference/matmul/matmul';
 import { main } from './main';
 
 interface Outcome {

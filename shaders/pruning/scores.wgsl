@@ -8,7 +8,10 @@ struct Dims { rows: u32, cols: u32, mode: u32, _pad: u32 }
 @group(0) @binding(2) var<storage, read_write> S: array<f32>;
 @group(0) @binding(3) var<uniform> dims: Dims;
 
-@compute @workgroup_size(16, 16)
+override WG_X: u32 = 16u;
+override WG_Y: u32 = 16u;
+
+@compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
   let i = gid.y;

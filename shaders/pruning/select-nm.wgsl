@@ -8,7 +8,9 @@ struct Dims { rows: u32, cols: u32, N: u32, M: u32 }
 @group(0) @binding(1) var<storage, read_write> keep: array<u32>;
 @group(0) @binding(2) var<uniform> dims: Dims;
 
-@compute @workgroup_size(64)
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let groups = (dims.cols + dims.M - 1u) / dims.M;
   let g = gid.x;

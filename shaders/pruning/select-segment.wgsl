@@ -1,7 +1,7 @@
 // Count-based selection: in each segment (a row, or the whole layer as one segment) of n non-negative
 // scores, prune exactly k: the k smallest, ties to the lower index. keep[e] = 0 pruned, 1 kept.
 // Bindings: 0 S (read), 1 keep (write, u32), 2 uniforms {segments, n, k}.
-// One workgroup of 256 threads per segment; thread t owns a contiguous chunk of the segment.
+// One workgroup of WG threads (256; a power of two for the tree sum) per segment; thread t owns a contiguous chunk of the segment.
 // Non-negative f32 compare like their u32 bit patterns, so a binary search over bit patterns (31
 // rounds, each a workgroup count) finds the k-th smallest value τ; every score below τ is pruned, and
 // of those equal to τ the first (k − #below) in index order, located with a prefix sum over chunks.
@@ -11,8 +11,8 @@ struct Dims { segments: u32, n: u32, k: u32, _pad: u32 }
 @group(0) @binding(1) var<storage, read_write> keep: array<u32>;
 @group(0) @binding(2) var<uniform> dims: Dims;
 
-const WG: u32 = 256u;
-var<workgroup> partials: array<u32, 256>;
+override WG: u32 = 256u;
+var<workgroup> partials: array<u32, WG>;
 var<workgroup> shared_count: u32;
 
 fn workgroup_sum(t: u32, v: u32) -> u32 {
@@ -29,7 +29,7 @@ fn workgroup_sum(t: u32, v: u32) -> u32 {
   return r;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let seg = wg.x + wg.y * 65535u;
   let t = lid.x;

@@ -11,7 +11,9 @@ struct Dims { rows: u32, tokens: u32, _a: u32, _b: u32 }
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(5) var<uniform> dims: Dims;
 
-@compute @workgroup_size(64)
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let t = gid.x;
   let i = gid.y;

@@ -12,7 +12,9 @@ struct Dims { rows: u32, cols: u32, tokens: u32, N: u32, M: u32, bits: u32, per:
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(4) var<uniform> dims: Dims;
 
-@compute @workgroup_size(64)
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let t = gid.x;
   let i = gid.y;

@@ -7,20 +7,14 @@
 
 import type { NdArray } from '../core/ndarray';
 import { estimateAttention } from './attention/estimate';
+import type { Estimate } from './estimate-types';
 import { estimateMatmul } from './matmul/estimate';
 import { estimatePruning } from './pruning/estimate';
 import { estimateRegression } from './regression/estimate';
 import { estimateSae } from './sae/estimate';
 import { type Backend, UserError } from './types';
 
-export interface Estimate {
-  /** Floating-point operations (multiply and add counted separately). */
-  flops: number;
-  /** Peak bytes held at once (the largest arrays a run allocates together). */
-  bytes: number;
-  /** What the numbers count, in words (shown with a refusal). */
-  detail: string;
-}
+export type { Estimate };
 
 export type Estimator = (
   values: Record<string, unknown>,

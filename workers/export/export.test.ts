@@ -8,7 +8,7 @@ import { testGpu } from '../../test/gpu';
 import { requirePythonInCi } from '../../test/python';
 import { type NdArray, nd } from '../core/ndarray';
 import { randomMatrix } from '../data/matrices';
-import { weightErrors } from '../experiments/pruning/methods';
+import { weightErrors } from '../experiments/pruning/registry';
 import { loadLayer } from '../experiments/pruning/run';
 import { readNpy } from '../io/npy';
 import { writeNpz } from './npz';

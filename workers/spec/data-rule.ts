@@ -9,31 +9,14 @@
  * - Values the files fix (N, d, heads from Q's shape…) are `derived`: shown read-only, recorded at their
  *   defaults (so a share link or result.json holds only what the run used).
  */
-import type { Issue, SpecDef } from './define';
+import type { DataIssue, SpecDef } from './define';
+
+// The rule's types live beside SpecDef (define.ts), so that define.ts does not import this file back.
+export type { DataIssue, DataRule } from './define';
+
 import type { FileRef } from './fields';
 
-export interface DataIssue extends Issue {
-  /** A required file is missing (the app asks for it) rather than a file that would not be used. */
-  missing?: boolean;
-}
-
 type V = Record<string, unknown>;
-
-export interface DataRule {
-  /** The field that picks the data source (`data`, `source`); absent when files replace generated inputs. */
-  sourceField?: string;
-  /** The source value that means "the user's files". */
-  fileSource?: string;
-  /**
-   * Problems with the supplied files (`given`: the file fields that have a file): unused files, each
-   * named with the reason; missing required files; files that need another file.
-   */
-  check(v: V, given: ReadonlySet<string>): DataIssue[];
-  /** Values the files fix, by field (e.g. attention's n, d, heads from Q's shape). */
-  derived?(v: V): Record<string, number>;
-  /** Fields the chosen source does not use (a generator's settings while your files are the data). */
-  ignored?(v: V): string[];
-}
 
 /** `X (X.npy)` from a file field and its reference, or just the field when no reference is known. */
 export function fileLabel(v: V, key: string): string {

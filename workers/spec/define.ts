@@ -1,6 +1,5 @@
 /** An experiment's spec: its fields, their zod schema, defaults and cross-field rules. */
 import { z } from 'zod';
-import type { DataRule } from './data-rule';
 import { type Fields, fieldSchema, type Values } from './fields';
 
 export interface Issue {
@@ -10,6 +9,28 @@ export interface Issue {
   fields?: string[];
   /** Informational: a value the user did not set was adjusted to fit theirs; nothing of theirs was dropped. */
   note?: boolean;
+}
+
+/** The data-source rule's types (the functions that apply it are in data-rule.ts). */
+export interface DataIssue extends Issue {
+  /** A required file is missing (the app asks for it) rather than a file that would not be used. */
+  missing?: boolean;
+}
+
+export interface DataRule {
+  /** The field that picks the data source (`data`, `source`); absent when files replace generated inputs. */
+  sourceField?: string;
+  /** The source value that means "the user's files". */
+  fileSource?: string;
+  /**
+   * Problems with the supplied files (`given`: the file fields that have a file): unused files, each
+   * named with the reason; missing required files; files that need another file.
+   */
+  check(v: Record<string, unknown>, given: ReadonlySet<string>): DataIssue[];
+  /** Values the files fix, by field (e.g. attention's n, d, heads from Q's shape). */
+  derived?(v: Record<string, unknown>): Record<string, number>;
+  /** Fields the chosen source does not use (a generator's settings while your files are the data). */
+  ignored?(v: Record<string, unknown>): string[];
 }
 
 export interface SpecDef<F extends Fields = Fields> {

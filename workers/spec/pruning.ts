@@ -2,7 +2,7 @@
  * Pruning lab: prune one linear layer W (out × in) from calibration inputs X (tokens × in) with
  * magnitude, Wanda, SparseGPT, DSnoT, R-Sparse-style activation sparsity or CoSpaDi, and measure the
  * layer-output error on held-out tokens. PRUNING_METHODS is the one table of methods: the spec's
- * options, which controls are shown, the runner's dispatch (workers/experiments/pruning/methods.ts
+ * options, which controls are shown, the runner's dispatch (workers/experiments/pruning/registry.ts
  * adds each entry's compute) and every label read it.
  */
 import { limitFields, seedField } from './common';
@@ -17,6 +17,8 @@ export interface PruningMethodInfo {
   label: string;
   /** What it computes, for the method's help text. */
   help: string;
+  /** Its heading in docs/methods.md (the app links the help to it). */
+  docs: string;
   /** Method-specific spec fields (shown only for this method). */
   fields: readonly string[];
   /** Whether the method takes a weight pattern (unstructured / N:M). */
@@ -25,60 +27,81 @@ export interface PruningMethodInfo {
   weightMask: boolean;
   /** Departures from the paper or official code, shown under the result. */
   departures: string;
+  /** Which GPU kernels can stand in for part of the method, or the sentence why none does. */
+  gpu: GpuPath;
 }
+
+/** GPU kernels that can stand in for part of a method (scores + mask selection), or why none does. */
+export type GpuPath = { kernels: 'scores+mask'; score: 'magnitude' | 'wanda' } | { none: string };
 
 const COUNT_RULE =
   'Selection is count-based: a group of n weights loses exactly ⌊s·n⌋, the smallest, ties to the lower index (the official code’s “≤ threshold” can prune one more, and prunes one per group at s = 0).';
 
 export const PRUNING_METHODS = {
   magnitude: {
+    docs: 'magnitude',
     label: 'Magnitude |W|',
     help: 'Score |W_ij|. Unstructured: the whole layer competes (as the Wanda and SparseGPT repositories’ baselines) or, as a variant, each row. N:M: keep the N largest of every M consecutive inputs of a row. No weight update.',
     fields: ['magGroup'],
     patterns: true,
     weightMask: true,
+    gpu: { kernels: 'scores+mask', score: 'magnitude' },
     departures: COUNT_RULE,
   },
   wanda: {
+    docs: 'wanda',
     label: 'Wanda |W|·‖X_col‖',
     help: 'Score |W_ij|·‖X_:,j‖₂ over the calibration tokens; each output row loses ⌊s·in⌋ weights (or N:M per row). No weight update. Equals per-row magnitude pruning when every input column has the same norm.',
     fields: [],
     patterns: true,
     weightMask: true,
+    gpu: { kernels: 'scores+mask', score: 'wanda' },
     departures: `${COUNT_RULE} The appendix variant (cumulative-score threshold) is not offered.`,
   },
   sparsegpt: {
+    docs: 'sparsegpt',
     label: 'SparseGPT (OBS update)',
     help: 'Row-wise optimal brain surgeon with H = (2/T)XᵀX + λI, λ = percdamp·mean diag H. Columns are visited left to right in blocks; a pruned weight’s error is spread over the columns not yet visited through the Cholesky factor of H⁻¹, with lazy batched updates between blocks. Unstructured masks are chosen per block of columns across all rows on the already-updated weights (score w²/[H⁻¹]_jj); N:M per row and group.',
     fields: ['percdamp', 'blocksize', 'sgptMask'],
     patterns: true,
     weightMask: true,
+    gpu: {
+      none: 'the column sweep is sequential with an O(in²) factorisation; it runs on the CPU in float64 (the GPU runs the pruned layer’s sparse kernel)',
+    },
     departures: `${COUNT_RULE} The factorisation is float64; a failed Cholesky retries with λ ×10 and the result says so. Blocks are rounded down to a multiple of M for N:M.`,
   },
   dsnot: {
+    docs: 'dsnot',
     label: 'DSnoT (mask refinement)',
     help: 'Starts from a mask (Wanda’s by default) and, per row, swaps a pruned weight for a kept one to shrink the expected output shift e_i = Σ_pruned W_ij·μ_j, keeping the row’s (or N:M group’s) count; weights never change. Grow: the pruned weight with the largest c_ij/v_j of the sign of e_i; prune: the lowest-scored kept weight with the opposite sign (N:M: the lowest-scored in the grown weight’s group).',
     fields: ['dsnotInit', 'maxCycles', 'tau', 'signCheck'],
     patterns: true,
     weightMask: true,
+    gpu: {
+      none: 'the swaps are a short sequential loop per row; the initial Wanda scores and mask can run on the GPU',
+    },
     departures:
       'Sign check on and τ = 0 by default (the official defaults run without the sign check, and τ = 0.1 is in per-sequence-sum units); grow and prune candidates are filtered by the sign of their contribution, and an N:M swap must shrink |e_i| (our additions, so the error it optimises never rises). Official DSnoT skips MLP layers by default; here the layer is always refined.',
   },
   rsparse: {
+    docs: 'r-sparse-style-activation-sparsity',
     label: 'R-Sparse (activation sparsity + low rank)',
     help: 'Activation sparsity: per token, input channels with |x_j|·σ_j ≤ θ (σ_j = ‖W_:,j‖, θ one per layer from the calibration tokens) skip W and go through a rank-r copy of W instead: y = W(x⊙m) + W_r(x⊙(1−m)). α is the share of the budget spent on kept channels; r is set so MACs/token ≈ (1 − s)·in·out. α = 1: activation sparsity alone (raw |x|, as the official code).',
     fields: ['alpha'],
     patterns: false,
     weightMask: false,
+    gpu: { none: 'activation masks are per token; the lab runs R-Sparse on the CPU reference only' },
     departures:
       'Every token is sparsified (the official evaluation keeps the first 90% of each sequence dense) and (α, s) are yours to set (officially per layer from an evolutionary search). W stays dense: the error is ‖Y − Ŷ‖/‖Y‖ on held-out tokens.',
   },
   cospadi: {
+    docs: 'cospadi--our-reconstruction',
     label: 'CoSpaDi (sparse dictionary)',
     help: 'Each row of W is a combination of at most s of k dictionary atoms, W ≈ C·Dᵀ, fitted to minimise ‖(W − C·Dᵀ)Xᵀ‖_F: with XᵀX + λI = LLᵀ this is dictionary learning on W·L, solved by K-SVD (OMP codes, rank-1 atom updates) from the calibrated SVD. Compared with the truncated SVD at the same number of stored values.',
     fields: ['atoms', 'nonzeros', 'iterations', 'percdamp'],
     patterns: false,
     weightMask: false,
+    gpu: { none: 'K-SVD (OMP and rank-1 updates) runs on the CPU reference only' },
     departures:
       'Our reading of the abstract (no code or algorithm text was available): per-layer dictionary, K-SVD, SVD start, codes per output row. Index storage (⌈log₂k⌉ bits per code) is reported but not counted in the equal-size SVD comparison.',
   },
@@ -140,6 +163,7 @@ export const pruningSpec = defineSpec({
       primary: true,
       show: isLayer,
       optionLabels: Object.fromEntries(PRUNING_METHOD_IDS.map((id) => [id, PRUNING_METHODS[id].label])),
+      optionDocs: Object.fromEntries(PRUNING_METHOD_IDS.map((id) => [id, PRUNING_METHODS[id].docs])),
       help: 'Which pruning method; what the chosen one computes, and where the lab departs from its paper, is written under its result.',
     }),
     pattern: choice(PRUNING_PATTERNS, {

@@ -6,11 +6,16 @@
 import { useState } from 'react';
 import type { NdArray } from '../../../workers/core/ndarray';
 import type {
+  GridView,
+  KernelPoint,
   KernelView,
-  MaskView,
+  MethodViews,
+  PruningPartial,
+  PruningViews as PruningViewsData,
   ScoreHistogram,
   StageRecord,
   SweepPoint,
+  TrainingCurve,
 } from '../../../workers/experiments/pruning/views-data';
 import { BarChart, Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
@@ -19,53 +24,38 @@ const ZOOM_ROWS = 32;
 const ZOOM_COLS = 64;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#7f7f7f'];
 
-interface MethodInfoView {
-  id: string;
-  label: string;
-  help: string;
-  departures: string;
-  gpu: string;
-}
-
 export function PruningViews({ result, progress, values }: LabViewProps) {
   const [zoom, setZoom] = useState<{ r: number; c: number } | null>(null);
-  const livePoints = (progress?.partial?.points as SweepPoint[] | undefined) ?? null;
+  // The runner builds these with the types of views-data.ts; RunResult carries them as plain JSON.
+  const views = result?.views as PruningViewsData | undefined;
+  const partial = progress?.partial as PruningPartial | undefined;
+  const livePoints: SweepPoint[] | null = partial?.points ?? null;
   if (values.study === 'training') {
-    const curves = (result?.views?.curves ?? progress?.partial?.curves) as TrainingCurve[] | undefined;
+    const curves = views?.curves ?? partial?.curves;
     if (!curves) return <p className="placeholder">Training the digits MLP…</p>;
     return (
       <div className="views-grid">
         <TrainingCharts curves={curves} result={result} />
-        {result ? <Stages stages={result.views?.stages as StageRecord[]} /> : null}
+        {result ? <Stages stages={views?.stages ?? []} /> : null}
       </div>
     );
   }
   if (values.study === 'sweep') {
-    const points = (result?.views?.points as SweepPoint[] | undefined) ?? livePoints;
+    const points = views?.points ?? livePoints;
     if (!points) return <p className="placeholder">Pruning the layer with every method…</p>;
-    const kernels =
-      (result?.views?.kernelPoints as KernelPoint[] | undefined) ??
-      (progress?.partial?.kernelPoints as KernelPoint[] | undefined) ??
-      [];
+    const kernels = views?.kernelPoints ?? partial?.kernelPoints ?? [];
     return (
       <div className="views-grid">
-        <SweepChart
-          points={points}
-          dense={(result?.views?.denseAccuracy ?? progress?.partial?.denseAccuracy) as number | undefined}
-        />
+        <SweepChart points={points} dense={views?.denseAccuracy ?? partial?.denseAccuracy} />
         {kernels.length ? <KernelSweep points={kernels} /> : null}
-        {result ? <Stages stages={result.views?.stages as StageRecord[]} /> : null}
+        {result ? <Stages stages={views?.stages ?? []} /> : null}
       </div>
     );
   }
   // The last result may belong to another study (a sweep, the network) until this run finishes.
-  if (!result?.views?.method || !result.views.layer) return <p className="placeholder">Pruning the layer…</p>;
-  const v = result.views;
-  const method = v.method as MethodInfoView;
-  const layer = v.layer as { rows: number; cols: number; tokens: number; held: number; notes: string };
-  const mask = v.mask as MaskView | undefined;
-  const scores = v.scores as ScoreHistogram | undefined;
-  const kernel = v.kernel as KernelView | undefined;
+  const v: PruningViewsData = views ?? {};
+  const { method, layer, mask, scores, kernel } = v;
+  if (!result || !method || !layer) return <p className="placeholder">Pruning the layer…</p>;
   const m = result.metrics;
   const extra = Object.entries(m).filter(([k]) => !['relErr', 'relErrCalibration', 'sparsity'].includes(k));
   return (
@@ -121,9 +111,9 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
             title="Activation mask on held-out tokens (1 = through W, 0 = through the low-rank part)"
             xLabel="input channel j"
             yLabel="token t"
-            rows={(v.actMask as MaskView).rows}
-            cols={(v.actMask as MaskView).cols}
-            values={(v.actMask as MaskView).values}
+            rows={v.actMask.rows}
+            cols={v.actMask.cols}
+            values={v.actMask.values}
             colormap="cividis"
             domain={[0, 1]}
           />
@@ -147,11 +137,11 @@ export function PruningViews({ result, progress, values }: LabViewProps) {
       ) : null}
       {scores ? <ScoreChart h={scores} /> : null}
       {v.scoreMap && v.weightMap ? (
-        <ScoreMaps score={v.scoreMap as GridView} weight={v.weightMap as GridView} label={method.label} />
+        <ScoreMaps score={v.scoreMap} weight={v.weightMap} label={method.label} />
       ) : null}
       <MethodCharts views={v} metrics={m} />
       {kernel ? <KernelChart k={kernel} /> : null}
-      <Stages stages={v.stages as StageRecord[]} />
+      <Stages stages={v.stages ?? []} />
     </div>
   );
 }
@@ -189,12 +179,6 @@ function MaskZoom({ mask, at, groupM }: { mask: NdArray; at: { r: number; c: num
       </p>
     </section>
   );
-}
-
-interface GridView {
-  rows: number;
-  cols: number;
-  values: number[];
 }
 
 function ScoreMaps({ score, weight, label }: { score: GridView; weight: GridView; label: string }) {
@@ -248,16 +232,10 @@ function ScoreChart({ h }: { h: ScoreHistogram }) {
   );
 }
 
-function MethodCharts({
-  views,
-  metrics,
-}: {
-  views: Record<string, unknown>;
-  metrics: Record<string, number>;
-}) {
+function MethodCharts({ views, metrics }: { views: MethodViews; metrics: Record<string, number> }) {
   const out: React.ReactNode[] = [];
-  const before = views.shiftBefore as number[] | undefined;
-  const after = views.shiftAfter as number[] | undefined;
+  const before = views.shiftBefore;
+  const after = views.shiftAfter;
   if (before && after) {
     const order = before.map((_, i) => i).sort((a, b) => before[b] - before[a]);
     out.push(
@@ -274,7 +252,7 @@ function MethodCharts({
       </section>,
     );
   }
-  const spectrum = views.spectrum as number[] | undefined;
+  const spectrum = views.spectrum;
   if (spectrum) {
     out.push(
       <section className="card" key="spectrum">
@@ -289,7 +267,7 @@ function MethodCharts({
       </section>,
     );
   }
-  const hist = views.kSvdHistory as number[] | undefined;
+  const hist = views.kSvdHistory;
   if (hist && metrics.relErrSvdCalibrated !== undefined) {
     out.push(
       <section className="card" key="cospadi">
@@ -331,8 +309,6 @@ function KernelChart({ k }: { k: KernelView }) {
     </section>
   );
 }
-
-type KernelPoint = KernelView & { sparsity: number; pattern: string };
 
 function KernelSweep({ points }: { points: KernelPoint[] }) {
   const un = points.filter((p) => !p.pattern.includes(':')).sort((a, b) => a.sparsity - b.sparsity);
@@ -391,17 +367,9 @@ function Stages({ stages }: { stages: StageRecord[] | undefined }) {
   );
 }
 
-interface TrainingCurve {
-  name: string;
-  accuracy: number[];
-  sparsity: number[];
-}
-
 function TrainingCharts({ curves, result }: { curves: TrainingCurve[]; result: LabViewProps['result'] }) {
   const m = result?.metrics;
-  const soup = result?.views?.soup as
-    | { ingredients: number[]; soup: number; recipes: [number, number][] }
-    | undefined;
+  const soup = (result?.views as PruningViewsData | undefined)?.soup;
   return (
     <>
       <section className="card">

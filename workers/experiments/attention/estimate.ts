@@ -4,7 +4,7 @@
  * (Q, K, V and the output in float64, one head's N×N scores and map at a time).
  */
 import type { NdArray } from '../../core/ndarray';
-import type { Estimate } from '../estimate';
+import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
 export function estimateAttention(

@@ -1,6 +1,6 @@
 /** Matmul work and memory: 2·m·n·k FLOPs (twice on WebGPU, counting the CPU parity check in full), s·(mk + kn + 2mn) bytes (s = 8 CPU, 4 GPU). */
 import type { NdArray } from '../../core/ndarray';
-import type { Estimate } from '../estimate';
+import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
 export function estimateMatmul(

@@ -2,8 +2,8 @@
 import { nd, toFloat32, toFloat64 } from '../../core/ndarray';
 import { randomMatrix } from '../../data/matrices';
 import { checkFits } from '../../gpu/device';
-import { matmulGpu } from '../../kernels/matmul';
-import { matmulRef } from '../../reference/matmul';
+import { matmulGpu } from '../../kernels/matmul/matmul';
+import { matmulRef } from '../../reference/matmul/matmul';
 import { matmulSpec } from '../../spec/matmul';
 import { defineExperiment, maxRelDiff, type Parity, stage, UserError } from '../types';
 

@@ -7,7 +7,7 @@
  * Bytes: 8·(8·out·in + T·in + 2·in²) for a layer (float64 copies of W, masks, Hessian, X).
  */
 import type { NdArray } from '../../core/ndarray';
-import type { Estimate } from '../estimate';
+import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
 const DIGITS_SAMPLES = 1797;

@@ -7,27 +7,23 @@
  */
 import type { GpuContext } from '../../gpu/device';
 import { median, timeGpu } from '../../gpu/timer';
-import { destroyMatmul, encodeMatmul, prepareMatmul } from '../../kernels/matmul';
+import { destroyMatmul, encodeMatmul, prepareMatmul } from '../../kernels/matmul/matmul';
+import { pruningScoresGpu } from '../../kernels/pruning/scores';
+import { selectNmGpu, selectSegmentsGpu } from '../../kernels/pruning/select';
 import {
-  bytesOf,
-  compressNm,
   destroySpmm,
   encodeSpmm,
   prepareSpmmCsr,
   prepareSpmmNm,
-  pruningScoresGpu,
   readSpmm,
-  type SpmmBuffers,
-  selectNmGpu,
-  selectSegmentsGpu,
-  toCsr,
-  transpose32,
-} from '../../kernels/pruning/pruning';
+  type Spmm,
+} from '../../kernels/pruning/spmm';
 import { maskSparsity, type Pattern } from '../../reference/pruning/select';
+import { bytesOf, compressNm, toCsr, transpose32 } from '../../reference/pruning/spmm';
 import type { PruningValues } from '../../spec/pruning';
 import { maxRelDiff, type Parity } from '../types';
 import type { Layer } from './data';
-import { type MethodEntry, type MethodRun, weightErrors } from './methods';
+import { type MethodEntry, type MethodRun, weightErrors } from './registry';
 import type { KernelView, StageRecord } from './views-data';
 
 const TOL = 1e-4;
@@ -127,7 +123,7 @@ export async function sparseKernel(
 ): Promise<{ view: KernelView; maxRelDiff: number }> {
   const Xt = transpose32(L.Xheld, L.held, L.cols);
   const nm = p.kind === 'nm' ? compressNm(approx, keep, L.rows, L.cols, p.n, p.m) : null;
-  let sparse: SpmmBuffers;
+  let sparse: Spmm;
   let bytesSparse: number;
   let format: string;
   if (nm) {
@@ -148,8 +144,8 @@ export async function sparseKernel(
     await timeGpu(gpu, (enc) => encodeSpmm(enc, sparse));
     await timeGpu(gpu, (enc) => encodeMatmul(enc, dense));
     for (let r = 0; r < REPS; r++) {
-      ts.push((await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t?.single))).ms);
-      td.push((await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t?.single))).ms);
+      ts.push((await timeGpu(gpu, (enc, t) => encodeSpmm(enc, sparse, t))).ms);
+      td.push((await timeGpu(gpu, (enc, t) => encodeMatmul(enc, dense, t))).ms);
     }
     const y = await readSpmm(gpu, sparse);
     const want = new Float64Array(L.rows * L.held);

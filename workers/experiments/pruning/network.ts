@@ -27,8 +27,8 @@ import { layerMask, maskSparsity, nmMask, type Pattern, patternLabel } from '../
 import { PRUNING_METHOD_IDS, type PruningValues } from '../../spec/pruning';
 import { breathe, type RunContext, UserError } from '../types';
 import type { Layer } from './data';
-import { METHODS, type MethodEntry, type MethodRun } from './methods';
-import type { StageRecord, SweepPoint } from './views-data';
+import { METHODS, type MethodEntry, type MethodRun } from './registry';
+import type { PruningPartial, PruningTrainingViews, StageRecord, SweepPoint } from './views-data';
 
 const TRAIN_N = 1200;
 
@@ -178,7 +178,7 @@ export async function networkSweep(
     ctx.progress({
       fraction: (j + 1) / jobs.length,
       stage: `${e.label} ${patternLabel(p)}`,
-      partial: { points: [...points], denseAccuracy: dense },
+      partial: { points: [...points], denseAccuracy: dense } satisfies PruningPartial,
     });
     await breathe(ctx.signal);
   }
@@ -232,7 +232,11 @@ export async function trainingStudy(v: PruningValues, ctx: RunContext, p: Patter
     };
   };
   const report = async (stage: string, f: number) => {
-    ctx.progress({ fraction: f, stage, partial: { curves: curves.map((c) => ({ ...c })) } });
+    ctx.progress({
+      fraction: f,
+      stage,
+      partial: { curves: curves.map((c) => ({ ...c })) } satisfies PruningPartial,
+    });
     await breathe(ctx.signal);
   };
   const timed = async <T>(stage: string, f: () => T): Promise<T> => {
@@ -344,6 +348,6 @@ export async function trainingStudy(v: PruningValues, ctx: RunContext, p: Patter
       curves,
       schedule,
       soup: { ingredients: ingredientAcc, soup: soupAcc, recipes: SOUP_RECIPES.slice(0, v.soupSize) },
-    },
+    } satisfies PruningTrainingViews,
   };
 }

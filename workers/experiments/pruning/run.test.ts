@@ -14,7 +14,7 @@ import { decodeParams } from '../../spec/url';
 import { runExperiment } from '../runner';
 import type { RunContext, RunResult } from '../types';
 import { syntheticLayer } from './data';
-import { weightErrors } from './methods';
+import { weightErrors } from './registry';
 
 function cpuCtx(data: RunContext['data'] = {}): RunContext & { partials: unknown[] } {
   const partials: unknown[] = [];

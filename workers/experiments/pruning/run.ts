@@ -16,9 +16,20 @@ import {
 } from '../types';
 import { type Layer, splitTokens, syntheticLayer } from './data';
 import { runGpuStages, sparseKernel } from './gpu-stages';
-import { METHODS } from './methods';
 import { networkLayerStudy, networkSweep, trainingStudy } from './network';
-import type { KernelView, MaskView, ScoreHistogram, StageRecord, SweepPoint } from './views-data';
+import { METHODS } from './registry';
+import type {
+  KernelView,
+  LayerInfo,
+  MaskView,
+  PruningLayerViews,
+  PruningPartial,
+  PruningSweepViews,
+  PruningTrainingViews,
+  ScoreHistogram,
+  StageRecord,
+  SweepPoint,
+} from './views-data';
 
 const FILE_FIELDS = ['W', 'X'] as const;
 
@@ -208,7 +219,7 @@ export const pruningExperiment = defineExperiment({
     throwIfCancelled(ctx.signal);
     let parity: Parity | undefined;
     const gpuMetrics: Record<string, number> = {};
-    let kernel: unknown;
+    let kernel: KernelView | undefined;
     if (ctx.gpu) {
       ctx.progress({ fraction: 0.7, stage: 'GPU kernels' });
       const g = await runGpuStages(ctx.gpu, entry, L, p, res, v);
@@ -221,7 +232,7 @@ export const pruningExperiment = defineExperiment({
     if (res.keep) arrays.mask = nd(res.keep, [L.rows, L.cols], 'uint8');
     if (res.approx) arrays.pruned = nd(Float32Array.from(res.approx), [L.rows, L.cols]);
     if (res.scores) arrays.scores = nd(Float32Array.from(res.scores), [L.rows, L.cols]);
-    const views: Record<string, unknown> = {
+    const views: PruningLayerViews = {
       ...res.views,
       layer: layerInfo,
       method: {
@@ -266,7 +277,7 @@ async function sweep(
   L: Layer,
   ctx: RunContext,
   stages: StageRecord[],
-  layerInfo: Record<string, unknown>,
+  layerInfo: LayerInfo,
 ) {
   const points: SweepPoint[] = [];
   type Job = { method: (typeof PRUNING_METHOD_IDS)[number]; p: Pattern; s: number };
@@ -325,7 +336,7 @@ async function sweep(
     ctx.progress({
       fraction: (j + 1) / jobs.length,
       stage: `${e.label} ${patternLabel(p)}`,
-      partial: { points: [...points, ...svdPoints] },
+      partial: { points: [...points, ...svdPoints] } satisfies PruningPartial,
     });
     await breathe(ctx.signal);
   }
@@ -345,7 +356,7 @@ async function sweep(
     },
     metrics,
     timings: Object.fromEntries(stages.map((s) => [`${s.stage} [${s.backend}]`, s.ms])),
-    views: { points: all, layer: layerInfo, stages, kernelPoints },
+    views: { points: all, layer: layerInfo, stages, kernelPoints } satisfies PruningSweepViews,
     parity: ctx.gpu
       ? {
           status: 'checked' as const,
@@ -377,7 +388,7 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
       arrays: r.arrays,
       metrics: r.metrics,
       timings: timings(),
-      views: { ...r.views, network, pattern: patternLabel(p), stages },
+      views: { ...r.views, network, pattern: patternLabel(p), stages } satisfies PruningTrainingViews,
       parity: NETWORK_PARITY,
     };
   }
@@ -396,13 +407,13 @@ async function networkRun(v: PruningValues, ctx: RunContext, p: Pattern) {
       },
       metrics,
       timings: timings(),
-      views: { points, denseAccuracy: dense, network, stages },
+      views: { points, denseAccuracy: dense, network, stages } satisfies PruningSweepViews,
       parity: NETWORK_PARITY,
     };
   }
   const r = await networkLayerStudy(v, ctx, p, stages);
   const first = r.net.layers[0];
-  const views: Record<string, unknown> = {
+  const views: PruningLayerViews = {
     ...first.run.views,
     network,
     layer: {

@@ -5,7 +5,7 @@
  * problem (X, its column-major copy and a working copy, the path's coefficients).
  */
 import type { NdArray } from '../../core/ndarray';
-import type { Estimate } from '../estimate';
+import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
 const PATHS = new Set(['lasso_path', 'enet_path']);

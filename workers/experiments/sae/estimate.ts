@@ -7,7 +7,7 @@
  * A frontier study trains one SAE per point (points × architectures runs, one after another).
  */
 import type { NdArray } from '../../core/ndarray';
-import type { Estimate } from '../estimate';
+import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
 const SPARSE_MODELS = new Set(['topk', 'batchtopk', 'polysae']);

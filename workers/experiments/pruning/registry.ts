@@ -1,9 +1,19 @@
 /**
- * The compute half of the pruning method table: for every id of PRUNING_METHODS (workers/spec/pruning.ts)
- * its CPU reference and its GPU path (or why there is none). The mapped type makes a missing method a
- * compile error; the runner, the sweep and the CLI dispatch through this table only.
+ * The compute half of the pruning method table: for every id of PRUNING_METHODS (workers/spec/pruning.ts,
+ * which also says whether a GPU path exists) its CPU reference, sweep sizing and Python export. The mapped
+ * type makes a missing method a compile error; the runner, the sweep, the CLI and the export dispatch
+ * through this table only.
  */
 import { type NdArray, nd } from '../../core/ndarray';
+import {
+  cospadiPython,
+  dsnotPython,
+  type MethodPython,
+  magnitudePython,
+  rsparsePython,
+  sparsegptPython,
+  wandaPython,
+} from '../../export/pruning-python';
 import { cospadiFit } from '../../reference/pruning/cospadi';
 import { DSNOT_DEFAULTS, dsnotRefine } from '../../reference/pruning/dsnot';
 import { gram } from '../../reference/pruning/linalg';
@@ -19,6 +29,7 @@ import {
   type PruningValues,
 } from '../../spec/pruning';
 import type { Layer } from './data';
+import type { MethodViews } from './views-data';
 
 export type MethodParams = Pick<
   PruningValues,
@@ -53,15 +64,11 @@ export interface MethodRun {
   sparsity: number;
   metrics: Record<string, number>;
   arrays: Record<string, NdArray>;
-  views: Record<string, unknown>;
+  views: MethodViews;
 }
-
-/** Which GPU kernels can stand in for part of the method, or why none does. */
-export type GpuPath = { kernels: 'scores+mask'; score: 'magnitude' | 'wanda' } | { none: string };
 
 export interface MethodImpl {
   reference(layer: Layer, p: Pattern, v: MethodParams, sparsity: number): MethodRun;
-  gpu: GpuPath;
   /**
    * Parameters for a sweep point at sparsity s on a layer `rows × cols` (capped at `maxAtoms` atoms where
    * that applies), when the method is not sized by s directly.
@@ -71,6 +78,8 @@ export interface MethodImpl {
   kernelSweep?: boolean;
   /** Baseline curves the method computes alongside itself (metric → sweep series). */
   baselines?: Array<{ metric: string; id: string; label: string; pattern: string }>;
+  /** Its part of the Python export (workers/export/pruning-python.ts). */
+  python: MethodPython;
 }
 
 /** K-SVD iterations per CoSpaDi point in a sweep (at most; the layer study uses the spec's). */
@@ -123,7 +132,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       const r = magnitudePrune(L.W, L.rows, L.cols, p, v.magGroup);
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
-    gpu: { kernels: 'scores+mask', score: 'magnitude' },
+    python: magnitudePython,
     kernelSweep: true,
   },
   wanda: {
@@ -131,7 +140,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
       const r = wandaPrune(L.W, L.Xcal, L.tokens, L.rows, L.cols, p);
       return maskRun(L, r.keep, r.pruned, r.scores);
     },
-    gpu: { kernels: 'scores+mask', score: 'wanda' },
+    python: wandaPython,
   },
   sparsegpt: {
     reference(L, p, v) {
@@ -155,9 +164,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         },
       });
     },
-    gpu: {
-      none: 'the column sweep is sequential with an O(in²) factorisation; it runs on the CPU in float64 (the GPU runs the pruned layer’s sparse kernel)',
-    },
+    python: sparsegptPython,
   },
   dsnot: {
     reference(L, p, v) {
@@ -190,9 +197,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         views: { shiftBefore: Array.from(d.errBefore), shiftAfter: Array.from(d.errAfter) },
       });
     },
-    gpu: {
-      none: 'the swaps are a short sequential loop per row; the initial Wanda scores and mask can run on the GPU',
-    },
+    python: dsnotPython,
   },
   rsparse: {
     reference(L, _p, v, s) {
@@ -223,7 +228,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         forward: (X, n) => rsparseForward(L.W, fit, X, n, L.rows, L.cols).Y,
       };
     },
-    gpu: { none: 'activation masks are per token; the lab runs R-Sparse on the CPU reference only' },
+    python: rsparsePython,
   },
   cospadi: {
     reference(L, _p, v) {
@@ -257,7 +262,7 @@ export const METHOD_IMPLS: { [K in PruningMethod]: MethodImpl } = {
         views: { kSvdHistory: r.history },
       };
     },
-    gpu: { none: 'K-SVD (OMP and rank-1 updates) runs on the CPU reference only' },
+    python: cospadiPython,
     // k atoms and s = k/4 non-zeros per row, so the stored values are about (1 − s)·rows·cols.
     sweepParams(v, rows, cols, s, maxAtoms) {
       const k = Math.max(1, Math.min(maxAtoms, Math.round(((1 - s) * rows * cols) / (cols + rows / 4))));

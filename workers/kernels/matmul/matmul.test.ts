@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { randomMatrix } from '../data/matrices';
-import { maxRelDiff } from '../experiments/types';
-import { matmulRef } from '../reference/matmul';
+import { testGpu } from '../../../test/gpu';
+import { randomMatrix } from '../../data/matrices';
+import { maxRelDiff } from '../../experiments/types';
+import { matmulRef } from '../../reference/matmul/matmul';
 import { matmulGpu } from './matmul';
 
 describe('matmul kernel on a real WebGPU adapter', () => {

@@ -7,7 +7,9 @@ struct Dims { tokens: u32, cols: u32, _a: u32, _b: u32 }
 @group(0) @binding(1) var<storage, read_write> norms: array<f32>;
 @group(0) @binding(2) var<uniform> dims: Dims;
 
-@compute @workgroup_size(64)
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
   if (j >= dims.cols) { return; }

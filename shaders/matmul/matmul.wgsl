@@ -20,7 +20,10 @@ const TK: u32 = 32u;
 var<workgroup> As: array<vec4<f32>, 512>; // [TK][TM/4]: As[kk*16 + r/4][r%4] = A[row0 + r][k0 + kk]
 var<workgroup> Bs: array<vec4<f32>, 512>; // [TK][TN/4]: Bs[kk*16 + c/4][c%4] = B[k0 + kk][col0 + c]
 
-@compute @workgroup_size(16, 16)
+// The tile layout above (64×64 tile, 4×4 per thread, 16 vec4 per panel row) needs WG = TM / 4 = 16.
+override WG: u32 = 16u;
+
+@compute @workgroup_size(WG, WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let row0 = wg.y * TM;

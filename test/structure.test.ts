@@ -1,0 +1,427 @@
+/**
+ * Repository-wide guard tests for issue 10 (one registry per lab, a layout by lab):
+ * (a) no switch or if-chain over method / solver / model ids outside the registries,
+ * (b) no import cycles in app/, workers/, cli/ (type-only imports count),
+ * (c) the layout: shaders/<lab>/ and shaders/common/, workers/{kernels,reference,experiments}/<lab>/, and each
+ *     kernel wrapper with a same-named reference and parity test,
+ * (d) no `as unknown as` in app/panels/ and workers/experiments/,
+ * (e) no file cites the reference notes that a clone does not have (method docs are in docs/methods.md).
+ * Each check has an explicit list of today's exceptions, each with the change that removes it; an exception
+ * that no longer matches fails too, so the lists only shrink. Each checker is also run on fake offenders.
+ */
+import { describe, expect, it } from 'vitest';
+import { specs } from '../workers/spec/registry';
+import {
+  applyExceptions,
+  fmt,
+  idDispatch,
+  importCycles,
+  layoutOffences,
+  listFiles,
+  type Offence,
+  occurrences,
+  readFiles,
+  type SourceFile,
+  stripComments,
+} from './structure';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** Every id of a `method`, `solver` or `model` field of every spec. */
+function knownIds(): Set<string> {
+  const ids = new Set<string>();
+  for (const def of Object.values(specs))
+    for (const name of ['method', 'solver', 'model']) {
+      const f = (def.fields as Record<string, { kind: string; options?: readonly string[] }>)[name];
+      if (f?.kind === 'enum') for (const o of f.options ?? []) ids.add(o);
+    }
+  return ids;
+}
+
+const isTest = (p: string) => /\.test\.tsx?$/.test(p);
+const sources = (dirs: string[]) =>
+  readFiles(
+    ROOT,
+    listFiles(ROOT, dirs, ['.ts', '.tsx']).filter((p) => !isTest(p)),
+  );
+
+/** Per-file counts of offences against per-file allowed counts: unexpected files, and counts that changed. */
+function compareCounts(
+  offences: Offence[],
+  allowed: ReadonlyArray<{ path: string; count: number }>,
+): string[] {
+  const got = new Map<string, Offence[]>();
+  for (const o of offences) got.set(o.path, [...(got.get(o.path) ?? []), o]);
+  const problems: string[] = [];
+  const allowedBy = new Map(allowed.map((a) => [a.path, a.count]));
+  for (const [path, list] of got) {
+    const n = allowedBy.get(path);
+    if (n === undefined) problems.push(...list.map(fmt));
+    else if (n !== list.length)
+      problems.push(
+        `${path}: ${list.length} offences, the exception list says ${n} (update it):\n  ${list.map(fmt).join('\n  ')}`,
+      );
+  }
+  for (const a of allowed)
+    if (!got.has(a.path)) problems.push(`${a.path}: no offence left — remove it from the exception list`);
+  return problems;
+}
+
+// (a) Known exceptions: files still dispatching over ids, with how many offences each (exact).
+const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
+  // remove when attention lands (attn10)
+  { path: 'workers/experiments/attention/hybrid.ts', count: 2 },
+  { path: 'workers/experiments/attention/methods-linear.ts', count: 3 },
+  { path: 'workers/experiments/attention/methods.ts', count: 10 },
+  { path: 'workers/experiments/attention/parity.ts', count: 16 },
+  { path: 'workers/experiments/attention/run.ts', count: 11 },
+  { path: 'workers/export/attention.ts', count: 12 },
+  // remove when regression lands (reg10)
+  { path: 'app/panels/regression/regression-views.tsx', count: 1 },
+  { path: 'bench/regression.ts', count: 3 },
+  { path: 'workers/experiments/regression/cv.ts', count: 2 },
+  { path: 'workers/experiments/regression/fit.ts', count: 14 },
+  { path: 'workers/experiments/regression/ldp-dk.ts', count: 3 },
+  { path: 'workers/experiments/regression/phase.ts', count: 3 },
+  { path: 'workers/experiments/regression/run.ts', count: 12 },
+  { path: 'workers/experiments/regression/solve.ts', count: 17 },
+  { path: 'workers/experiments/regression/sweeps.ts', count: 11 },
+  { path: 'workers/export/regression.ts', count: 21 },
+  { path: 'workers/kernels/regression-phase.ts', count: 5 },
+  // remove when sae lands (sae10)
+  { path: 'workers/experiments/sae/analysis.ts', count: 1 },
+  { path: 'workers/experiments/sae/backends.ts', count: 2 },
+  { path: 'workers/experiments/sae/config.ts', count: 3 },
+  { path: 'workers/experiments/sae/estimate.ts', count: 4 },
+  { path: 'workers/experiments/sae/frontier.ts', count: 3 },
+  { path: 'workers/experiments/sae/run.ts', count: 7 },
+  { path: 'workers/export/sae.ts', count: 2 },
+  { path: 'workers/kernels/sae-train.ts', count: 11 },
+  { path: 'workers/reference/sae/backward.ts', count: 2 },
+  { path: 'workers/reference/sae/forward.ts', count: 4 },
+  { path: 'workers/reference/sae/model.ts', count: 13 },
+  { path: 'workers/reference/sae/trainer.ts', count: 1 },
+  // workers/scale/cost.ts: the attention switch (10) and the regression switch (7); lower, then remove, as attn10 and reg10 land
+  { path: 'workers/scale/cost.ts', count: 17 },
+];
+
+// (b) Known import cycles (exact member lists).
+const CYCLE_EXCEPTIONS: ReadonlyArray<readonly string[]> = [
+  // remove when attention lands (attn10: the methods.ts ↔ methods-linear.ts / methods-llsa.ts cycle)
+  [
+    'workers/experiments/attention/methods-linear.ts',
+    'workers/experiments/attention/methods-llsa.ts',
+    'workers/experiments/attention/methods.ts',
+  ],
+];
+
+// (c) Known layout offences, by path.
+const LAYOUT_EXCEPTIONS: readonly string[] = [
+  // remove when attention lands (attn10)
+  'shaders/attention-block-scores.wgsl',
+  'shaders/attention-blocksparse.wgsl',
+  'shaders/attention-dense.wgsl',
+  'shaders/attention-flash-common.wgsl',
+  'shaders/attention-gather.wgsl',
+  'shaders/attention-hip-mask.wgsl',
+  'shaders/attention-linear-chunk-state.wgsl',
+  'shaders/attention-linear-favor-exp.wgsl',
+  'shaders/attention-linear-favor-max.wgsl',
+  'shaders/attention-linear-features.wgsl',
+  'shaders/attention-linear-output.wgsl',
+  'shaders/attention-linear-scan.wgsl',
+  'shaders/attention-llsa.wgsl',
+  'shaders/attention-loglinear-fenwick.wgsl',
+  'shaders/attention-map.wgsl',
+  'shaders/attention-pool.wgsl',
+  'shaders/attention-sla-classify.wgsl',
+  'shaders/attention-sla-combine.wgsl',
+  'shaders/attention-sla-marginal.wgsl',
+  'shaders/attention-sla-pool.wgsl',
+  'shaders/attention-sla-sparse.wgsl',
+  'shaders/attention-window.wgsl',
+  'workers/kernels/attention-blocksparse.test.ts',
+  'workers/kernels/attention-blocksparse.ts',
+  'workers/kernels/attention-common.ts',
+  'workers/kernels/attention-dense.test.ts',
+  'workers/kernels/attention-dense.ts',
+  'workers/kernels/attention-gather.ts',
+  'workers/kernels/attention-hip.test.ts',
+  'workers/kernels/attention-hip.ts',
+  'workers/kernels/attention-linear-stages.ts',
+  'workers/kernels/attention-linear-testing.ts',
+  'workers/kernels/attention-linear.test.ts',
+  'workers/kernels/attention-linear.ts',
+  'workers/kernels/attention-llsa.test.ts',
+  'workers/kernels/attention-llsa.ts',
+  'workers/kernels/attention-loglinear-weights.test.ts',
+  'workers/kernels/attention-loglinear.test.ts',
+  'workers/kernels/attention-loglinear.ts',
+  'workers/kernels/attention-map.test.ts',
+  'workers/kernels/attention-map.ts',
+  'workers/kernels/attention-sea.test.ts',
+  'workers/kernels/attention-sla.test.ts',
+  'workers/kernels/attention-sla.ts',
+  'workers/kernels/attention-testing.ts',
+  'workers/kernels/attention-window.ts',
+  'workers/reference/attention-blocksparse-guard.test.ts',
+  'workers/reference/attention-blocksparse.ts',
+  'workers/reference/attention-dense.ts',
+  'workers/reference/attention-gather.ts',
+  'workers/reference/attention-hip.ts',
+  'workers/reference/attention-linear-steps.ts',
+  'workers/reference/attention-linear.ts',
+  'workers/reference/attention-llsa.ts',
+  'workers/reference/attention-loglinear-fit.ts',
+  'workers/reference/attention-loglinear.ts',
+  'workers/reference/attention-map.ts',
+  'workers/reference/attention-sea.ts',
+  'workers/reference/attention-sla-projection.test.ts',
+  'workers/reference/attention-sla-projection.ts',
+  'workers/reference/attention-sla.ts',
+  'workers/reference/attention-window.ts',
+  // attention (feature maps): remove when attention lands (attn10)
+  'workers/reference/feature-maps.ts',
+  // remove when regression lands (reg10)
+  'shaders/regression-fista-step-thread.wgsl',
+  'shaders/regression-fista-step.wgsl',
+  'shaders/regression-phase-fista.wgsl',
+  'shaders/regression-phase-generate.wgsl',
+  'shaders/regression-phase-omp.wgsl',
+  'shaders/regression-residual-thread.wgsl',
+  'shaders/regression-residual.wgsl',
+  'shaders/regression-xtr-thread.wgsl',
+  'shaders/regression-xtr.wgsl',
+  'workers/kernels/regression-fista.test.ts',
+  'workers/kernels/regression-fista.ts',
+  'workers/kernels/regression-phase.test.ts',
+  'workers/kernels/regression-phase.ts',
+  // remove when sae lands (sae10)
+  'shaders/sae-act-grad.wgsl',
+  'shaders/sae-act.wgsl',
+  'shaders/sae-adam.wgsl',
+  'shaders/sae-bdec-grad.wgsl',
+  'shaders/sae-colcount.wgsl',
+  'shaders/sae-csc-count.wgsl',
+  'shaders/sae-csc-fill.wgsl',
+  'shaders/sae-csc-sort.wgsl',
+  'shaders/sae-decode-sparse.wgsl',
+  'shaders/sae-densify.wgsl',
+  'shaders/sae-gather.wgsl',
+  'shaders/sae-gemm.wgsl',
+  'shaders/sae-poly-back-a.wgsl',
+  'shaders/sae-poly-back-c.wgsl',
+  'shaders/sae-poly-chol.wgsl',
+  'shaders/sae-poly-decode.wgsl',
+  'shaders/sae-poly-lambda.wgsl',
+  'shaders/sae-radix-hist.wgsl',
+  'shaders/sae-radix-pick.wgsl',
+  'shaders/sae-residual.wgsl',
+  'shaders/sae-rownorm.wgsl',
+  'shaders/sae-scan.wgsl',
+  'shaders/sae-slice.wgsl',
+  'shaders/sae-sparse-dot.wgsl',
+  'shaders/sae-sparse-grad.wgsl',
+  'shaders/sae-stats.wgsl',
+  'shaders/sae-topk-row.wgsl',
+  'shaders/sae-topk.wgsl',
+  'workers/kernels/sae-determinism.test.ts',
+  'workers/kernels/sae-gemm.test.ts',
+  'workers/kernels/sae-gemm.ts',
+  'workers/kernels/sae-kernels.ts',
+  'workers/kernels/sae-ops.ts',
+  'workers/kernels/sae-topk.test.ts',
+  'workers/kernels/sae-topk.ts',
+  'workers/kernels/sae-train.test.ts',
+  'workers/kernels/sae-train.ts',
+  // the PolySAE kernel from main (poly13): its reference is in reference/sae/forward.ts, backward.ts, model.ts, not a
+  // same-named polysae.ts; remove when sae lands (sae10)
+  'workers/kernels/sae/polysae.ts',
+];
+
+// (d) Known `as unknown as` casts, with how many per file (exact).
+const CAST_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
+  // remove when attention lands (attn10)
+  { path: 'app/panels/attention/attention-views.tsx', count: 1 },
+  { path: 'workers/experiments/attention/run.ts', count: 1 },
+  // remove when regression lands (reg10)
+  { path: 'workers/experiments/regression/cv.ts', count: 1 },
+  { path: 'workers/experiments/regression/fit.ts', count: 2 },
+  { path: 'workers/experiments/regression/kron-sbl.ts', count: 1 },
+  { path: 'workers/experiments/regression/ldp-dk.ts', count: 1 },
+  { path: 'workers/experiments/regression/phase.ts', count: 1 },
+  { path: 'workers/experiments/regression/random-support.ts', count: 3 },
+  { path: 'workers/experiments/regression/sweeps.ts', count: 1 },
+  // remove when sae lands (sae10)
+  { path: 'app/panels/sae/sae-views.tsx', count: 2 },
+  { path: 'workers/experiments/sae/darkmatter.ts', count: 1 },
+  // the experiments registry erases each runner's value type (Experiment<V> → Experiment), like workers/spec/registry.ts: not a views cast; the lead decides
+  { path: 'workers/experiments/registry.ts', count: 5 },
+];
+
+const NOTES = ['ALGORITHMS', 'md'].join('.');
+
+describe('structure (issue 10)', () => {
+  it('(a) no switch or if-chain over method/solver/model ids outside the registries', () => {
+    const ids = knownIds();
+    expect(ids.size).toBeGreaterThan(20);
+    const offences = idDispatch(sources(['app', 'workers', 'cli', 'bench']), ids);
+    expect(compareCounts(offences, ID_DISPATCH_EXCEPTIONS)).toEqual([]);
+  });
+
+  it('(b) no import cycles in app/, workers/, cli/', () => {
+    const files = readFiles(ROOT, listFiles(ROOT, ['app', 'workers', 'cli'], ['.ts', '.tsx']));
+    const cycles = importCycles(files).map((c) => c.join(' ↔ '));
+    const allowed = CYCLE_EXCEPTIONS.map((c) => [...c].sort().join(' ↔ '));
+    expect(cycles.filter((c) => !allowed.includes(c))).toEqual([]);
+    expect(
+      allowed.filter((c) => !cycles.includes(c)),
+      'stale cycle exceptions: remove them',
+    ).toEqual([]);
+  });
+
+  it('(c) layout by lab: no loose WGSL, every kernel wrapper with a same-named reference and parity test', () => {
+    const paths = listFiles(ROOT, ['shaders', 'workers'], ['.ts', '.tsx', '.wgsl']);
+    const offences = layoutOffences(paths);
+    const { unexpected, stale } = applyExceptions(
+      offences,
+      LAYOUT_EXCEPTIONS.map((path) => ({ path, what: '' })),
+    );
+    expect(unexpected.map(fmt)).toEqual([]);
+    expect(
+      stale.map((s) => s.path),
+      'stale layout exceptions: remove them',
+    ).toEqual([]);
+  });
+
+  it('(d) no `as unknown as` in app/panels/ and workers/experiments/', () => {
+    const files = sources(['app/panels', 'workers/experiments']);
+    expect(compareCounts(occurrences(files, 'as unknown as', true), CAST_EXCEPTIONS)).toEqual([]);
+  });
+
+  it('(e) nothing cites the reference notes a clone does not have (docs/methods.md instead)', () => {
+    const dirs = ['app', 'workers', 'cli', 'bench', 'bin', 'shaders', 'scripts', 'test', 'e2e', 'docs'];
+    const files = readFiles(ROOT, [
+      'README.md',
+      ...listFiles(ROOT, dirs, ['.ts', '.tsx', '.mjs', '.js', '.wgsl', '.md', '.html', '.json']),
+    ]);
+    expect(occurrences(files, NOTES, false).map(fmt)).toEqual([]);
+  });
+});
+
+describe('structure checkers catch fake offenders', () => {
+  const ids = new Set(['hip', 'omp', 'topk', 'wanda']);
+  const file = (path: string, text: string): SourceFile => ({ path, text });
+
+  it('id dispatch: switch, comparison, list lookup and case over an id; not in comments, registries or other fields', () => {
+    const bad = file(
+      'workers/experiments/attention/fake.ts',
+      [
+        'switch (v.method) {',
+        "  case 'hip':",
+        '    break;',
+        '}',
+        "if (solver === 'omp') go();",
+        "const t = 'topk' !== cfg.model ? 1 : 2;",
+        "if (['a', 'b'].includes(v.method)) go();",
+        'switch (kind) {',
+        "  case 'wanda':",
+        '}',
+        `const s = \`\${initMethod === 'hip' ? 'x' : 'y'}\`;`,
+      ].join('\n'),
+    );
+    expect(idDispatch([bad], ids).map((o) => o.line)).toEqual([1, 2, 5, 6, 7, 9, 11]);
+    const clean = file(
+      'workers/experiments/attention/clean.ts',
+      [
+        "// if (v.method === 'hip') is how it was done before",
+        "/* switch (v.method) { case 'hip': } */",
+        "const url = 'http://x'; const y = v.mode === 'hip';",
+        "if (v.sgptMask === 'wanda') go();",
+        'const entry = METHODS[v.method];',
+        "switch (kind) { case 'other': }",
+      ].join('\n'),
+    );
+    expect(idDispatch([clean], ids)).toEqual([]);
+    for (const path of [
+      'workers/spec/attention.ts',
+      'workers/spec/attention-methods.ts',
+      'workers/experiments/sae/registry.ts',
+    ])
+      expect(idDispatch([{ ...bad, path }], ids)).toEqual([]);
+  });
+
+  it('comment stripping keeps strings, template code and line numbers', () => {
+    const src = `const a = '//x'; // c\nconst b = \`\${x /* y */}\`; /* z\n w */ const c = 1;`;
+    const out = stripComments(src);
+    expect(out.split('\n').length).toBe(3);
+    expect(out).toContain("'//x'");
+    expect(out).not.toContain('// c');
+    expect(out).not.toContain('z');
+    expect(out).toContain('const c = 1;');
+  });
+
+  it('import cycles: a three-file cycle through a type import, a re-export and a dynamic import; a chain is none', () => {
+    const files = [
+      file('workers/a.ts', "import type { B } from './b';"),
+      file('workers/b.ts', "export { c } from './lib/c';"),
+      file('workers/lib/c.ts', "const a = await import('../a');"),
+      file('workers/d.ts', "import { a } from './a';"),
+      file('workers/e.ts', "import { d } from './d';\nimport x from '../shaders/x.wgsl?raw';"),
+    ];
+    expect(importCycles(files)).toEqual([['workers/a.ts', 'workers/b.ts', 'workers/lib/c.ts']]);
+    expect(importCycles(files.filter((f) => f.path !== 'workers/lib/c.ts'))).toEqual([]);
+    expect(importCycles([file('workers/self.ts', "import { s } from './self';")])).toEqual([
+      ['workers/self.ts'],
+    ]);
+  });
+
+  it('layout: loose files, missing same-named reference or test, an orphan shader, a folder that is not a lab', () => {
+    const ok = [
+      'shaders/common/params.wgsl',
+      'shaders/pruning/spmm-nm.wgsl',
+      'shaders/pruning/spmm.wgsl',
+      'workers/kernels/pruning/spmm.ts',
+      'workers/kernels/pruning/spmm.test.ts',
+      'workers/kernels/pruning/pass-common.ts',
+      'workers/reference/pruning/spmm.ts',
+      'workers/experiments/runner.ts',
+      'workers/experiments/pruning/run.ts',
+    ];
+    expect(layoutOffences(ok)).toEqual([]);
+    const bad = layoutOffences([
+      ...ok,
+      'shaders/attention-dense.wgsl',
+      'shaders/pruning/orphan.wgsl',
+      'shaders/misc/x.wgsl',
+      'workers/kernels/sae-gemm.ts',
+      'workers/kernels/pruning/select.ts',
+      'workers/reference/feature-maps.ts',
+      'workers/experiments/other/run.ts',
+    ]);
+    expect(bad.map((o) => `${o.path}: ${o.what.split(' ')[0]}`)).toEqual([
+      'shaders/attention-dense.wgsl: WGSL',
+      'shaders/misc/x.wgsl: shaders/misc/',
+      'workers/kernels/sae-gemm.ts: directly',
+      'workers/kernels/pruning/select.ts: no',
+      'workers/kernels/pruning/select.ts: no',
+      'workers/reference/feature-maps.ts: directly',
+      'workers/experiments/other/run.ts: workers/experiments/other/',
+      'shaders/pruning/orphan.wgsl: no',
+    ]);
+  });
+
+  it('casts and cited notes are found in code; a count exception must match exactly', () => {
+    const f = file(
+      'app/panels/x/v.tsx',
+      `const v = r.views as unknown as V; // as unknown as\nconst n = '${NOTES}';`,
+    );
+    expect(occurrences([f], 'as unknown as', true).map((o) => o.line)).toEqual([1]);
+    expect(occurrences([f], NOTES, false).map((o) => o.line)).toEqual([2]);
+    const offences = occurrences([f], 'as unknown as', true);
+    expect(compareCounts(offences, [{ path: f.path, count: 1 }])).toEqual([]);
+    expect(compareCounts(offences, [{ path: f.path, count: 2 }])).toHaveLength(1);
+    expect(compareCounts(offences, [])).toHaveLength(1);
+    expect(compareCounts([], [{ path: f.path, count: 1 }])).toHaveLength(1);
+  });
+});
