@@ -3,7 +3,7 @@ import { type NdArray, nd } from '../../core/ndarray';
 import { randomDesign } from '../../data/regression-synthetic';
 import { checkFits } from '../../gpu/device';
 import { Rng } from '../../io/rng';
-import { FistaGpu } from '../../kernels/regression-fista';
+import { FistaGpu } from '../../kernels/regression/fista';
 import {
   alphaGrid,
   alphaMax,

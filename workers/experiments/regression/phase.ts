@@ -6,13 +6,13 @@
  * dispatches; on the CPU the references loop over the very same problems. Cells fill in as batches finish.
  */
 import { type NdArray, nd } from '../../core/ndarray';
-import { phaseGrid, phaseProblem, problemKey } from '../../data/regression-phase';
 import { checkFits } from '../../gpu/device';
-import { PHASE_MAX, phaseBatchGpu, phaseBatchSizes } from '../../kernels/regression-phase';
+import { PHASE_MAX, phaseBatchGpu, phaseBatchSizes } from '../../kernels/regression/phase';
 import { alphaMax } from '../../reference/regression/enet-cd';
 import { fista, lipschitz } from '../../reference/regression/fista';
 import { maxAbs } from '../../reference/regression/linalg';
 import { omp } from '../../reference/regression/omp';
+import { phaseGrid, phaseProblem, problemKey } from '../../reference/regression/phase';
 import type { RegressionValues } from '../../spec/regression';
 import { breathe, type Parity, type RunContext, type RunOutput, UserError } from '../types';
 import { donohoTannerCurve, rhoAt } from './donoho-tanner';

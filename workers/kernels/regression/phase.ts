@@ -1,13 +1,13 @@
 /**
  * The batched phase-diagram solver: one dispatch builds a batch of independent problems on the GPU
- * (shaders/regression-phase-generate.wgsl, the twin of workers/data/regression-phase.ts) and one more solves
- * them all, one workgroup per problem (regression-phase-omp.wgsl or regression-phase-fista.wgsl).
+ * (shaders/regression/phase-generate.wgsl, the twin of workers/reference/regression/phase.ts) and one more solves
+ * them all, one workgroup per problem (phase-omp.wgsl or phase-fista.wgsl).
  */
-import codeFista from '../../shaders/regression-phase-fista.wgsl?raw';
-import codeGenerate from '../../shaders/regression-phase-generate.wgsl?raw';
-import codeOmp from '../../shaders/regression-phase-omp.wgsl?raw';
-import { bindGroup, emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
+import codeFista from '../../../shaders/regression/phase-fista.wgsl?raw';
+import codeGenerate from '../../../shaders/regression/phase-generate.wgsl?raw';
+import codeOmp from '../../../shaders/regression/phase-omp.wgsl?raw';
+import { bindGroup, emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
 
 export const PHASE_MAX = 512;
 

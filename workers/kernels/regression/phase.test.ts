@@ -1,12 +1,12 @@
 /** The batched phase-diagram kernels against the CPU loop on the same hash-generated problems. */
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { phaseProblem, problemKey } from '../data/regression-phase';
-import { alphaMax } from '../reference/regression/enet-cd';
-import { fista, lipschitz } from '../reference/regression/fista';
-import { maxAbs } from '../reference/regression/linalg';
-import { omp } from '../reference/regression/omp';
-import { phaseBatchGpu } from './regression-phase';
+import { testGpu } from '../../../test/gpu';
+import { alphaMax } from '../../reference/regression/enet-cd';
+import { fista, lipschitz } from '../../reference/regression/fista';
+import { maxAbs } from '../../reference/regression/linalg';
+import { omp } from '../../reference/regression/omp';
+import { phaseProblem, problemKey } from '../../reference/regression/phase';
+import { phaseBatchGpu } from './phase';
 
 const d = 27;
 const shapes: Array<[number, number]> = [

@@ -1,5 +1,5 @@
 // One FISTA step of one large problem, fused with the gradient: for every coordinate j
-//   g_j = X_jᵀ r (r = y − Xz from regression-residual), w⁺ = S_thr(z_j + step·g_j)·shrink,
+//   g_j = X_jᵀ r (r = y − Xz from fista-residual), w⁺ = S_thr(z_j + step·g_j)·shrink,
 //   z_j = w⁺ + mom·(w⁺ − w_j), w_j = w⁺   (S = soft threshold; step = 1/(nL), thr = αρ/L, shrink = 1/(1 + α(1−ρ)/L)).
 // Bindings: 0 XT (d×n row-major = X's columns, read), 1 r (n), 2 z (d, read_write), 3 w (d, read_write),
 //           4 state [t, mom, 0, 0] (read), 5 params {n, d, advance, accelerate, step, thr, shrink, _}.

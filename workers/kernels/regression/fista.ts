@@ -1,6 +1,6 @@
 /**
- * FISTA for one large Lasso / elastic-net problem on the GPU (shaders/regression-residual.wgsl,
- * regression-fista-step.wgsl, regression-xtr.wgsl), step for step the schedule of
+ * FISTA for one large Lasso / elastic-net problem on the GPU (shaders/regression/fista-residual.wgsl,
+ * fista-step.wgsl, fista-xtr.wgsl), step for step the schedule of
  * workers/reference/regression/fista.ts: `checkEvery` iterations per submit (residual + fused step each),
  * then r = y − Xw and g = Xᵀr for the duality gap, read back and judged in float64 on the CPU (stop when
  * gap < tol·‖y‖²; restart the momentum if the objective rose). X stays on the GPU across a whole path:
@@ -9,16 +9,17 @@
  * workgroups for large problems) and 'thread' (one thread per output, no barriers: small problems, where a
  * workgroup per row would mostly idle); 'auto' picks by n·d.
  */
-import codeStep from '../../shaders/regression-fista-step.wgsl?raw';
-import codeStepThread from '../../shaders/regression-fista-step-thread.wgsl?raw';
-import codeResidual from '../../shaders/regression-residual.wgsl?raw';
-import codeResidualThread from '../../shaders/regression-residual-thread.wgsl?raw';
-import codeXtr from '../../shaders/regression-xtr.wgsl?raw';
-import codeXtrThread from '../../shaders/regression-xtr-thread.wgsl?raw';
-import { throwIfCancelled } from '../experiments/types';
-import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
-import { checkFrom } from '../reference/regression/fista';
+
+import codeResidual from '../../../shaders/regression/fista-residual.wgsl?raw';
+import codeResidualThread from '../../../shaders/regression/fista-residual-thread.wgsl?raw';
+import codeStep from '../../../shaders/regression/fista-step.wgsl?raw';
+import codeStepThread from '../../../shaders/regression/fista-step-thread.wgsl?raw';
+import codeXtr from '../../../shaders/regression/fista-xtr.wgsl?raw';
+import codeXtrThread from '../../../shaders/regression/fista-xtr-thread.wgsl?raw';
+import { throwIfCancelled } from '../../experiments/types';
+import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { checkFrom } from '../../reference/regression/fista';
 
 export interface FistaGpuOptions {
   l1Ratio: number;

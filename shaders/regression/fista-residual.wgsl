@@ -2,7 +2,7 @@
 // Bindings: 0 X (n×d row-major, read), 1 y (n), 2 v (d), 3 r (n, write), 4 state [t, mom, 0, 0] (read_write),
 //           5 params {n, d, advance, accelerate, step, thr, shrink, _}.
 // Maths: r_i = y_i − Σ_j X_ij v_j. With advance = 1, workgroup 0 also moves FISTA's t:
-//        t⁺ = (1 + √(1 + 4t²))/2, mom = (t − 1)/t⁺ (0 when accelerate = 0), read by regression-fista-step.
+//        t⁺ = (1 + √(1 + 4t²))/2, mom = (t − 1)/t⁺ (0 when accelerate = 0), read by fista-step.
 // Layout: one workgroup of 256 threads per row (a 2-D grid of rows when n > 65535); each thread sums a strided
 //         slice of the row, then a tree reduction in workgroup memory.
 

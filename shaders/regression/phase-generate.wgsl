@@ -1,4 +1,4 @@
-// Builds a batch of phase-diagram problems on the GPU; the twin of workers/data/regression-phase.ts.
+// Builds a batch of phase-diagram problems on the GPU; the twin of workers/reference/regression/phase.ts.
 // Every random number is pcg(pcg(counter) ^ key): A_ij = N(0, 1)/√n by Box–Muller from counters 2e, 2e+1
 // (e = i·d + j), the support by a partial Fisher–Yates (swap s with s + pcg(...) mod (d − s)), values ±1 or
 // N(0, 1), y = A w* (+ σ·noise).
