@@ -14,6 +14,7 @@ import { maxAbs } from '../../reference/regression/linalg';
 import { omp } from '../../reference/regression/omp';
 import { phaseGrid, phaseProblem, problemKey } from '../../reference/regression/phase';
 import type { RegressionValues } from '../../spec/regression';
+import { SOLVER_INFO } from '../../spec/regression-methods';
 import { breathe, type Parity, type RunContext, type RunOutput, UserError } from '../types';
 import { donohoTannerCurve, rhoAt } from './donoho-tanner';
 import { metricTable } from './fit';
@@ -37,7 +38,7 @@ export function phaseSetup(v: RegressionValues): PhaseSetup {
     cells: v.cells,
     d: v.d,
     trials: v.trials,
-    solver: v.solver === 'omp' ? 'omp' : 'fista',
+    solver: SOLVER_INFO[v.solver].phase ?? 'fista',
     gaussianValues: v.wStar === 'gaussian',
     sigma: v.phaseNoise,
     seed: v.seed,

@@ -14,7 +14,7 @@ import { runExperiment } from '../runner';
 import type { RunContext, RunResult } from '../types';
 import { kFoldBounds } from './cv';
 import { donohoTannerCurve, psi, rhoAt } from './donoho-tanner';
-import { rates } from './sweeps';
+import { rates } from './registry';
 import type { RegressionViewsData } from './views';
 
 const dataset = datasetLoader((file) => readFile(join(__dirname, '../../../public/datasets', file), 'utf8'));
