@@ -5,10 +5,9 @@
  * problem (X, its column-major copy and a working copy, the path's coefficients).
  */
 import type { NdArray } from '../../core/ndarray';
+import { solverUses } from '../../spec/regression-methods';
 import type { Estimate } from '../estimate';
 import type { Backend } from '../types';
-
-const PATHS = new Set(['lasso_path', 'enet_path']);
 
 export function estimateRegression(
   v: Record<string, unknown>,
@@ -23,7 +22,7 @@ export function estimateRegression(
   else [n, d] = [Number(v.n), Number(v.d)];
   const study = String(v.study);
   const sweeps = Math.min(Number(v.maxIter) || 50, 50);
-  const A = PATHS.has(String(v.solver)) || study === 'cv' ? Number(v.nAlphas) : 1;
+  const A = solverUses(v.solver, 'nAlphas') || study === 'cv' ? Number(v.nAlphas) : 1;
   let problems = 1;
   let what = `${A > 1 ? `a ${A}-α path` : 'one solve'} at n = ${n}, d = ${d}`;
   if (study === 'cv') {

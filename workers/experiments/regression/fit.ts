@@ -19,7 +19,7 @@ import {
 import { larsLasso } from '../../reference/regression/lars';
 import { interceptOf, l2Dist, sqNorm } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
-import { SOLVER_INFO } from '../../spec/regression-methods';
+import { SOLVER_INFO, solverUses } from '../../spec/regression-methods';
 import { breathe, type RunContext, type RunOutput, UserError } from '../types';
 import { buildProblem, designOf, fitData, type RegressionProblem } from './problem';
 import {
@@ -55,7 +55,7 @@ export function ldpModel(
   const colStd = v.normalize ? 1 / Math.sqrt(p.n) : 1;
   const stdY = Math.sqrt(quad * colStd * colStd + v.sigma * v.sigma);
   const publicX =
-    v.solver === 'ldp_ni' && v.publicX
+    solverUses(v.solver, 'publicX') && v.publicX
       ? { X: randomDesign(p.n, p.d, designOf(v), new Rng(seed, 3)), m: p.n }
       : null;
   return { stdX: colStd, stdY: Math.max(stdY, 1e-12), radius: 2 * v.amp * Math.sqrt(p.s ?? v.s), publicX };
