@@ -1,7 +1,8 @@
-// Gradient of one large problem: g = Xᵀ r, for the duality-gap check and the power iteration.
-// Preludes: shaders/common/regression-params.wgsl, shaders/common/dot-workgroup.wgsl (binds M = XT, u = r).
-// Bindings: 0 XT (d×n row-major = X's columns, read), 1 r (n), 2 g (d, write), 3 params.
-// Layout: one workgroup of WG threads per coordinate (2-D grid when d > 65535); strided dot product, tree reduction.
+// Gradient of one regression problem: g = Xᵀ r, for the duality-gap check and the power iteration.
+// Preludes: shaders/common/regression-params.wgsl and one layout, shaders/common/dot-workgroup.wgsl (binds
+//   M = Xᵀ: a workgroup per coordinate) or shaders/common/dot-thread.wgsl (binds M = X: a thread per
+//   coordinate); either way u = r.
+// Bindings: 0 M, 1 r (n), 2 g (d, write), 3 params.
 
 @group(0) @binding(2) var<storage, read_write> g: array<f32>;
 @group(0) @binding(3) var<uniform> P: Params;
@@ -9,8 +10,8 @@
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let j = wg_output(wg, nwg);
+  let j = out_index(wg, nwg, li);
   if (j >= P.d) { return; }
-  let s = dot_wg(j * P.n, P.n, li);
-  if (li == 0u) { g[j] = s; }
+  let s = out_dot(j, P.d, P.n, li);
+  if (is_writer(li)) { g[j] = s; }
 }

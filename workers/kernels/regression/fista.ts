@@ -5,20 +5,17 @@
  * then r = y − Xw and g = Xᵀr for the duality gap, read back and judged in float64 on the CPU (stop when
  * gap < tol·‖y‖²; restart the momentum if the objective rose). X stays on the GPU across a whole path:
  * each `solve` warm-starts from the previous solution.
- * Two variants of the three kernels: 'workgroup' (one 256-thread workgroup per output, tree reduction: many
- * workgroups for large problems) and 'thread' (one thread per output, no barriers: small problems, where a
- * workgroup per row would mostly idle); 'auto' picks by n·d.
+ * Two layouts of the three kernels, chosen by the prelude they are compiled with: 'workgroup' (one 256-thread
+ * workgroup per output, tree reduction: many workgroups for large problems) and 'thread' (one thread per
+ * output, no barriers: small problems, where a workgroup per row would mostly idle); 'auto' picks by n·d.
  */
 
 import dotThread from '../../../shaders/common/dot-thread.wgsl?raw';
 import dotWorkgroup from '../../../shaders/common/dot-workgroup.wgsl?raw';
 import regressionParams from '../../../shaders/common/regression-params.wgsl?raw';
 import codeResidual from '../../../shaders/regression/fista-residual.wgsl?raw';
-import codeResidualThread from '../../../shaders/regression/fista-residual-thread.wgsl?raw';
 import codeStep from '../../../shaders/regression/fista-step.wgsl?raw';
-import codeStepThread from '../../../shaders/regression/fista-step-thread.wgsl?raw';
 import codeXtr from '../../../shaders/regression/fista-xtr.wgsl?raw';
-import codeXtrThread from '../../../shaders/regression/fista-xtr-thread.wgsl?raw';
 import { throwIfCancelled } from '../../experiments/types';
 import type { GpuContext } from '../../gpu/device';
 import { grid, type Op, PassList, type Program, program } from '../../gpu/pass';
@@ -48,24 +45,20 @@ export const THREAD_VARIANT_MAX = 1 << 20;
 /** Threads per workgroup: one workgroup per output (tree reduction, a power of two), or one thread per output. */
 const WG = { workgroup: 256, thread: 64 } as const;
 
-/** The three programs of a variant, with their preludes and workgroup size. */
+/**
+ * The three programs of a variant: the same kernel bodies with the layout prelude of the variant
+ * (shaders/common/dot-workgroup.wgsl or dot-thread.wgsl) and its workgroup size.
+ */
 function programs(variant: FistaVariant): Record<'res' | 'step' | 'xtr', Program> {
-  const thread = variant === 'thread';
-  const prelude = [regressionParams, thread ? dotThread : dotWorkgroup];
+  const prelude = [regressionParams, variant === 'thread' ? dotThread : dotWorkgroup];
   const constants = { WG: WG[variant] };
   const p = (key: string, body: string) =>
-    program(`regression-${key}${thread ? '-thread' : ''}`, body, { prelude, constants });
-  return thread
-    ? {
-        res: p('fista-residual', codeResidualThread),
-        step: p('fista-step', codeStepThread),
-        xtr: p('fista-xtr', codeXtrThread),
-      }
-    : {
-        res: p('fista-residual', codeResidual),
-        step: p('fista-step', codeStep),
-        xtr: p('fista-xtr', codeXtr),
-      };
+    program(`regression-${key}-${variant}`, body, { prelude, constants });
+  return {
+    res: p('fista-residual', codeResidual),
+    step: p('fista-step', codeStep),
+    xtr: p('fista-xtr', codeXtr),
+  };
 }
 
 type OpName = 'resZ' | 'resW' | 'resPower' | 'step' | 'xtr';
