@@ -165,7 +165,7 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
               gaussianValues: false,
               sigma: 0,
             },
-            { solver: s.solver, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
+            { kernel: s.kernel, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
           );
         }
       };

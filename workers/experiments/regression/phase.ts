@@ -24,7 +24,8 @@ export interface PhaseSetup {
   cells: number;
   d: number;
   trials: number;
-  solver: 'omp' | 'fista';
+  /** The batched kernel (and its CPU twin) that solves each problem: the solver's `phase` entry. */
+  kernel: 'omp' | 'fista';
   gaussianValues: boolean;
   sigma: number;
   seed: number;
@@ -38,7 +39,7 @@ export function phaseSetup(v: RegressionValues): PhaseSetup {
     cells: v.cells,
     d: v.d,
     trials: v.trials,
-    solver: SOLVER_INFO[v.solver].phase ?? 'fista',
+    kernel: SOLVER_INFO[v.solver].phase ?? 'fista',
     gaussianValues: v.wStar === 'gaussian',
     sigma: v.phaseNoise,
     seed: v.seed,
@@ -74,7 +75,7 @@ export function solvePhaseProblemCpu(s: PhaseSetup, key: number, n: number, k: n
   const prob = phaseProblem(key, n, s.d, k, s.gaussianValues, s.sigma);
   let coef: Float64Array;
   let margin = 1;
-  if (s.solver === 'omp') {
+  if (s.kernel === 'omp') {
     const r = omp(prob.X, prob.y, n, s.d, k);
     coef = r.coef;
     margin = r.minMargin;
@@ -148,7 +149,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
   const done = new Uint32Array(cells * cells);
   const trialOk = new Uint8Array(count);
   const curve = donohoTannerCurve();
-  const title = `Phase diagram: ${s.solver === 'omp' ? 'OMP' : `Lasso (FISTA, α = ${s.ratio}·α_max)`}, d = ${s.d}, ${s.trials} trials per cell`;
+  const title = `Phase diagram: ${s.kernel === 'omp' ? 'OMP' : `Lasso (FISTA, α = ${s.ratio}·α_max)`}, d = ${s.d}, ${s.trials} trials per cell`;
   const t0 = performance.now();
   const view = (): PhaseView => phaseView(s, grid, succ, done, curve);
   const record = (p: number, ok: boolean) => {
@@ -197,7 +198,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
           gaussianValues: s.gaussianValues,
           sigma: s.sigma,
         },
-        { solver: s.solver, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
+        { kernel: s.kernel, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
       );
       for (let p = a; p < b; p++) {
         const off = (p - a) * s.d;
@@ -364,7 +365,7 @@ function phaseView(
     overlay,
     done: finished,
     total: cells * cells * s.trials,
-    solver: s.solver,
+    solver: s.kernel,
     d: s.d,
     trials: s.trials,
   };

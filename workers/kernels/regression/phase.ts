@@ -3,11 +3,24 @@
  * (shaders/regression/phase-generate.wgsl, the twin of workers/reference/regression/phase.ts) and one more solves
  * them all, one workgroup per problem (phase-omp.wgsl or phase-fista.wgsl).
  */
+import phaseBatch from '../../../shaders/common/phase-batch.wgsl?raw';
 import codeFista from '../../../shaders/regression/phase-fista.wgsl?raw';
 import codeGenerate from '../../../shaders/regression/phase-generate.wgsl?raw';
 import codeOmp from '../../../shaders/regression/phase-omp.wgsl?raw';
-import { bindGroup, emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../../gpu/buffers';
+import { readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { grid, PassList, program } from '../../gpu/pass';
+
+/** Threads per problem's workgroup (a power of two: the kernels reduce by tree). */
+const WG = 64;
+const programOf = (key: string, body: string) =>
+  program(`regression-${key}`, body, { prelude: [phaseBatch], constants: { WG } });
+/** The batched kernels: generate the problems, then solve each by OMP or by FISTA. */
+const PROGRAMS = {
+  generate: programOf('phase-generate', codeGenerate),
+  omp: programOf('phase-omp', codeOmp),
+  fista: programOf('phase-fista', codeFista),
+};
 
 export const PHASE_MAX = 512;
 
@@ -21,7 +34,8 @@ export interface PhaseBatch {
 }
 
 export interface PhaseSolveOptions {
-  solver: 'omp' | 'fista';
+  /** Which batched kernel solves each problem. */
+  kernel: 'omp' | 'fista';
   /** FISTA: gap tolerance (relative to ‖y‖²), iteration cap, α/α_max, check period. */
   tol: number;
   maxIter: number;
@@ -55,8 +69,6 @@ export function phaseBatchSizes(ns: ArrayLike<number>, ks: ArrayLike<number>, d:
   return { x, y, l, out: 2 * ns.length * d };
 }
 
-const MAX_X = 65535;
-
 export async function phaseBatchGpu(
   ctx: GpuContext,
   batch: PhaseBatch,
@@ -84,73 +96,52 @@ export async function phaseBatchGpu(
     yOff += n;
     lOff += k * k;
   }
-  const bufDesc = storageBuffer(device, 'phase.desc', desc);
-  const bufX = emptyBuffer(device, 'phase.X', xOff * 4);
-  const bufY = emptyBuffer(device, 'phase.y', yOff * 4);
-  const bufW = emptyBuffer(device, 'phase.wTrue', count * d * 4);
-  const bufCoef = emptyBuffer(device, 'phase.coef', count * d * 4);
-  const bufScratch = emptyBuffer(
-    device,
-    o.solver === 'omp' ? 'phase.L' : 'phase.info',
-    (o.solver === 'omp' ? lOff : count * 4) * 4,
-  );
-  const genParams = uniformBuffer(device, 'phase.genParams', [
-    { u32: d },
-    { u32: count },
-    { u32: batch.gaussianValues ? 1 : 0 },
-    { f32: batch.sigma },
-  ]);
-  const solveParams =
-    o.solver === 'omp'
-      ? uniformBuffer(device, 'phase.ompParams', [{ u32: d }, { u32: count }, { u32: 0 }, { u32: 0 }])
-      : uniformBuffer(device, 'phase.fistaParams', [
-          { u32: d },
-          { u32: count },
-          { u32: o.maxIter },
-          { u32: o.every ?? 10 },
-          { f32: o.tol },
-          { f32: o.ratio },
-          { f32: 0 },
-          { f32: 0 },
-        ]);
-  const gen = ctx.pipeline('regression-phase-generate', codeGenerate);
-  const solve =
-    o.solver === 'omp'
-      ? ctx.pipeline('regression-phase-omp', codeOmp)
-      : ctx.pipeline('regression-phase-fista', codeFista);
-  const genGroup = bindGroup(device, gen, 'phase.generate', [bufDesc, bufX, bufY, bufW, genParams]);
-  const solveGroup = bindGroup(device, solve, `phase.${o.solver}`, [
-    bufDesc,
-    bufX,
-    bufY,
-    bufCoef,
-    bufScratch,
-    solveParams,
-  ]);
-  const gx = Math.min(count, MAX_X);
-  const gy = Math.ceil(count / MAX_X);
-  const enc = device.createCommandEncoder({ label: 'phase.batch' });
-  for (const [pipe, group] of [
-    [gen, genGroup],
-    [solve, solveGroup],
-  ] as const) {
-    const pass = enc.beginComputePass({ label: pipe.label });
-    pass.setPipeline(pipe);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(gx, gy);
-    pass.end();
+  const list = new PassList(ctx, 'phase');
+  try {
+    const bufDesc = list.data('desc', desc);
+    const bufX = list.empty('X', xOff * 4);
+    const bufY = list.empty('y', yOff * 4);
+    const bufW = list.empty('wTrue', count * d * 4);
+    const bufCoef = list.empty('coef', count * d * 4);
+    // OMP's per-problem Cholesky factors, or FISTA's per-problem [iterations, gap, restarts, L].
+    const bufScratch = o.kernel === 'omp' ? list.empty('L', lOff * 4) : list.empty('info', count * 4 * 4);
+    const genParams = list.uniform('genParams', [
+      { u32: d },
+      { u32: count },
+      { u32: batch.gaussianValues ? 1 : 0 },
+      { f32: batch.sigma },
+    ]);
+    const solveParams =
+      o.kernel === 'omp'
+        ? list.uniform('ompParams', [{ u32: d }, { u32: count }, { u32: 0 }, { u32: 0 }])
+        : list.uniform('fistaParams', [
+            { u32: d },
+            { u32: count },
+            { u32: o.maxIter },
+            { u32: o.every ?? 10 },
+            { f32: o.tol },
+            { f32: o.ratio },
+            { f32: 0 },
+            { f32: 0 },
+          ]);
+    // One workgroup per problem.
+    const problems = grid(count, 1);
+    list
+      .add(PROGRAMS.generate, [bufDesc, bufX, bufY, bufW, genParams], problems)
+      .add(PROGRAMS[o.kernel], [bufDesc, bufX, bufY, bufCoef, bufScratch, solveParams], problems);
+    list.run();
+    const coef = await readFloat32(device, bufCoef, count * d);
+    const wTrue = await readFloat32(device, bufW, count * d);
+    const info = o.kernel === 'fista' ? await readFloat32(device, bufScratch, count * 4) : null;
+    const out: PhaseBatchResult = { coef, wTrue, info };
+    if (keepProblems) {
+      out.X = await readFloat32(device, bufX, xOff);
+      out.y = await readFloat32(device, bufY, yOff);
+      out.xOffsets = xOffsets;
+      out.yOffsets = yOffsets;
+    }
+    return out;
+  } finally {
+    list.destroy();
   }
-  device.queue.submit([enc.finish()]);
-  const coef = await readFloat32(device, bufCoef, count * d);
-  const wTrue = await readFloat32(device, bufW, count * d);
-  const info = o.solver === 'fista' ? await readFloat32(device, bufScratch, count * 4) : null;
-  const out: PhaseBatchResult = { coef, wTrue, info };
-  if (keepProblems) {
-    out.X = await readFloat32(device, bufX, xOff);
-    out.y = await readFloat32(device, bufY, yOff);
-    out.xOffsets = xOffsets;
-    out.yOffsets = yOffsets;
-  }
-  for (const b of [bufDesc, bufX, bufY, bufW, bufCoef, bufScratch, genParams, solveParams]) b.destroy();
-  return out;
 }
