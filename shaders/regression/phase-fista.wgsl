@@ -5,15 +5,12 @@
 // restarts (z = w, t = 1) when the objective rose since the previous check.
 // Bindings: 0 desc (8 u32 per problem: key, n, k, xOff, yOff, lOff, 0, 0), 1 X, 2 y, 3 coef (count×d, write),
 //           4 info (count×4: iterations, gap/‖y‖², restarts, L), 5 params {d, count, maxIter, every, tol, ratio, _, _}.
-// Prelude: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX).
+// Preludes: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX), shaders/common/phase-solve.wgsl (X, y, coef).
 // Layout: WG threads per workgroup, one problem per workgroup (2-D grid); w, z, r in workgroup memory (n, d ≤ 512),
 //         reductions by tree in workgroup memory; thread 0 takes the stop/restart decision, read back uniformly.
 
 struct Params { d: u32, count: u32, maxIter: u32, every: u32, tol: f32, ratio: f32, _a: f32, _b: f32 }
 
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> coef: array<f32>;
 @group(0) @binding(4) var<storage, read_write> info: array<f32>;
 @group(0) @binding(5) var<uniform> P: Params;
 

@@ -5,15 +5,12 @@
 // Same maths as workers/reference/regression/omp.ts.
 // Bindings: 0 desc (8 u32 per problem: key, n, k, xOff, yOff, lOff, 0, 0), 1 X, 2 y, 3 coef (count×d, write),
 //           4 Lbuf (per-problem k×k scratch at lOff), 5 params {d, count, _, _}.
-// Prelude: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX).
+// Preludes: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX), shaders/common/phase-solve.wgsl (X, y, coef).
 // Layout: WG threads per workgroup, one problem per workgroup (2-D grid); r, column norms, the forward-solved
 //         right-hand side and the coefficients live in workgroup memory (n, d, k ≤ 512).
 
 struct Params { d: u32, count: u32, _a: u32, _b: u32 }
 
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> coef: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Lbuf: array<f32>;
 @group(0) @binding(5) var<uniform> P: Params;
 

@@ -4,6 +4,7 @@
  * them all, one workgroup per problem (phase-omp.wgsl or phase-fista.wgsl).
  */
 import phaseBatch from '../../../shaders/common/phase-batch.wgsl?raw';
+import phaseSolve from '../../../shaders/common/phase-solve.wgsl?raw';
 import codeFista from '../../../shaders/regression/phase-fista.wgsl?raw';
 import codeGenerate from '../../../shaders/regression/phase-generate.wgsl?raw';
 import codeOmp from '../../../shaders/regression/phase-omp.wgsl?raw';
@@ -13,13 +14,13 @@ import { grid, PassList, program } from '../../gpu/pass';
 
 /** Threads per problem's workgroup (a power of two: the kernels reduce by tree). */
 const WG = 64;
-const programOf = (key: string, body: string) =>
-  program(`regression-${key}`, body, { prelude: [phaseBatch], constants: { WG } });
+const programOf = (key: string, body: string, prelude: string[]) =>
+  program(`regression-${key}`, body, { prelude, constants: { WG } });
 /** The batched kernels: generate the problems, then solve each by OMP or by FISTA. */
 const PROGRAMS = {
-  generate: programOf('phase-generate', codeGenerate),
-  omp: programOf('phase-omp', codeOmp),
-  fista: programOf('phase-fista', codeFista),
+  generate: programOf('phase-generate', codeGenerate, [phaseBatch]),
+  omp: programOf('phase-omp', codeOmp, [phaseBatch, phaseSolve]),
+  fista: programOf('phase-fista', codeFista, [phaseBatch, phaseSolve]),
 };
 
 export const PHASE_MAX = 512;
