@@ -160,6 +160,6 @@ export async function runCv(v: RegressionValues, ctx: RunContext): Promise<RunOu
     },
     metrics,
     timings: { cv: performance.now() - t0 },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
 }

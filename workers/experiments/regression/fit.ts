@@ -165,7 +165,7 @@ export async function runSingleFit(
     table: metricTable(allMetrics),
     notes,
   };
-  return { arrays, metrics: allMetrics, timings, views: views as unknown as Record<string, unknown> };
+  return { arrays, metrics: allMetrics, timings, views };
 }
 
 /** A single fit by a CPU reference from the solver table. */
@@ -309,7 +309,7 @@ export async function runPathFit(v: RegressionValues, ctx: RunContext, solve: Pa
     table: metricTable(metrics),
     notes,
   };
-  return { arrays, metrics, timings, views: views as unknown as Record<string, unknown> };
+  return { arrays, metrics, timings, views };
 }
 
 /** LARS-lasso: the exact path with its breakpoints (events: features entering and leaving). */

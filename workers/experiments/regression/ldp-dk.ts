@@ -160,6 +160,6 @@ export async function runLdpDK(v: RegressionValues, ctx: RunContext): Promise<Ru
     arrays: { x: nd(Float64Array.from(xs), [xs.length]), errors: nd(errs, [xs.length, T, M]) },
     metrics,
     timings: { sweep: performance.now() - t0 },
-    views: { ...views, methods: [...LDP_METHODS] } as unknown as Record<string, unknown>,
+    views: { ...views, methods: [...LDP_METHODS] } satisfies RegressionViewsData,
   };
 }

@@ -263,7 +263,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
     arrays,
     metrics,
     timings: { phase: ms },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
   if (ctx.gpu) {
     gpuStash.set(arrays, { setup: s, sample, coefs: sampleCoefs });

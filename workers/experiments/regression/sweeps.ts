@@ -283,7 +283,7 @@ export const runSweep: StudyRunner = async (v, ctx, solver) => {
     arrays: { x: nd(Float64Array.from(xs), [xs.length]), errors: nd(errArr, [xs.length, T]) },
     metrics,
     timings: { sweep: performance.now() - t0 },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
 };
 
