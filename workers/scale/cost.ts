@@ -358,7 +358,7 @@ export function solverCost(
   switch (solverInfo(solver)?.cost ?? 'iterative') {
     case 'direct':
       return { ...leastSquaresCost(s), model: 'a d×d solve' };
-    case 'omp': {
+    case 'greedy': {
       const k = Math.min(o.k, n, d);
       return {
         flops: k * (2 * n * d) + 2 * n * ((k * (k + 1)) / 2),
@@ -366,7 +366,7 @@ export function solverCost(
         model: 'exact',
       };
     }
-    case 'lars': {
+    case 'lars-path': {
       const a = Math.min(n, d);
       return {
         flops: a * 2 * n * d + 2 * n * ((a * (a + 1)) / 2),
@@ -374,7 +374,7 @@ export function solverCost(
         model: 'min(n, d) breakpoints (no drops)',
       };
     }
-    case 'sbl':
+    case 'dense-em':
       return {
         flops: o.iterations * (2 * n * d * d + (d * d * d) / 3),
         bytes: data + 8 * d * d,

@@ -55,8 +55,12 @@ export type SolverField =
   | 'kronVariant'
   | 'kronData';
 
-/** How workers/scale/cost.ts counts the work of one solve. */
-export type SolverCostModel = 'direct' | 'omp' | 'lars' | 'sbl' | 'iterative';
+/**
+ * How workers/scale/cost.ts counts one solve: a d×d direct solve, greedy atom selection with a growing
+ * Cholesky factor, a LARS path of min(n, d) breakpoints, dense EM updates (d×d per iteration), or
+ * 4nd per iteration.
+ */
+export type SolverCostModel = 'direct' | 'greedy' | 'lars-path' | 'dense-em' | 'iterative';
 
 export interface SolverInfo {
   /** The one label: spec options, controls and exports. */
@@ -165,7 +169,7 @@ export const SOLVER_INFO: { readonly [K in Solver]: SolverInfo } = {
     phase: null,
     gpu: null,
     cpu: { stage: 'path', what: 'LARS-lasso (exact breakpoints)' },
-    cost: 'lars',
+    cost: 'lars-path',
   },
   omp: {
     label: 'Orthogonal matching pursuit',
@@ -178,7 +182,7 @@ export const SOLVER_INFO: { readonly [K in Solver]: SolverInfo } = {
     phase: 'omp',
     gpu: null,
     cpu: onCpu('OMP'),
-    cost: 'omp',
+    cost: 'greedy',
   },
   iht: {
     label: 'Iterative hard thresholding (normalised)',
@@ -232,7 +236,7 @@ export const SOLVER_INFO: { readonly [K in Solver]: SolverInfo } = {
     phase: null,
     gpu: null,
     cpu: onCpu('Sparse Bayesian learning'),
-    cost: 'sbl',
+    cost: 'dense-em',
   },
   ridge: {
     label: 'Ridge / least squares',
