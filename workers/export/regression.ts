@@ -13,7 +13,7 @@ import { type RunContext, UserError } from '../experiments/types';
 import { Rng } from '../io/rng';
 import { gaussianSigma, niSigmas, siClipBound } from '../reference/regression/ldp';
 import type { RegressionValues, Solver } from '../spec/regression';
-import { SOLVER_INFO } from '../spec/regression-methods';
+import { SOLVER_INFO, STUDY_INFO } from '../spec/regression-methods';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
 
@@ -728,10 +728,12 @@ export const regressionExporter: PythonExporter = {
   async export(req: ExportRequest) {
     const v = req.values as unknown as RegressionValues;
     const r = req.result;
-    if (v.study !== 'fit' && v.study !== 'cv')
+    const output = STUDY_INFO[v.study].output;
+    if (output !== 'coefficients' && output !== 'cv curve')
       throw new UserError(
-        `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${v.study === 'phase' ? 'success rates' : 'error curves'}`,
+        `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${output}`,
       );
+    const cv = output === 'cv curve';
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,
@@ -748,12 +750,11 @@ export const regressionExporter: PythonExporter = {
     const ldp = script.ldp ? ldpNoise(v, p, script.ldp) : null;
     if (ldp) Object.assign(inputs, ldp.inputs);
     // What ran on the GPU in the lab is FISTA (fits and paths); the script then uses the NumPy FISTA.
-    const gpuFista = r.backend === 'webgpu' && v.study === 'fit' && SOLVER_INFO[v.solver].gpu !== null;
-    const { imports, body } = v.study === 'cv' ? cvCode() : script.code(v, gpuFista);
-    const compared =
-      v.study === 'cv'
-        ? ['alphas', 'coefs', 'mse_path', 'coef', 'intercept']
-        : ['alphas', 'coefs', 'intercepts', 'active', 'coef', 'intercept'].filter((k) => r.arrays[k]);
+    const gpuFista = r.backend === 'webgpu' && !cv && SOLVER_INFO[v.solver].gpu !== null;
+    const { imports, body } = cv ? cvCode() : script.code(v, gpuFista);
+    const compared = cv
+      ? ['alphas', 'coefs', 'mse_path', 'coef', 'intercept']
+      : ['alphas', 'coefs', 'intercepts', 'active', 'coef', 'intercept'].filter((k) => r.arrays[k]);
     const outputs: Record<string, NdArray> = {};
     for (const k of compared) outputs[k] = r.arrays[k];
     const alpha = r.metrics.alpha ?? v.alpha;
@@ -769,7 +770,7 @@ export const regressionExporter: PythonExporter = {
       eps: v.eps,
       folds: v.folds,
     };
-    const keys = v.study === 'cv' ? [...PATH_PARAMS, 'folds'] : script.params;
+    const keys = cv ? [...PATH_PARAMS, 'folds'] : script.params;
     const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
     for (const key of keys) params[key] = all[key];
     if (ldp) Object.assign(params, ldp.params);
@@ -777,13 +778,12 @@ export const regressionExporter: PythonExporter = {
     const tolNote = gpuFista
       ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'
       : 'relative to max |coef|: both sides solve in float64';
-    const usesNumpyAlgos = (v.study !== 'cv' && script.numpy) || gpuFista;
-    const title =
-      v.study === 'cv' ? `Regression: ${v.folds}-fold CV of ${v.solver}` : `Regression: ${v.solver}`;
+    const usesNumpyAlgos = (!cv && script.numpy) || gpuFista;
+    const title = cv ? `Regression: ${v.folds}-fold CV of ${v.solver}` : `Regression: ${v.solver}`;
     const run = `${preamble(
       title,
       req,
-      `Recomputes the lab's ${v.study === 'cv' ? 'cross-validation' : v.solver} on the same X and y with ${
+      `Recomputes the lab's ${cv ? 'cross-validation' : v.solver} on the same X and y with ${
         usesNumpyAlgos ? 'NumPy' : 'scikit-learn'
       } and compares the coefficients.`,
       imports,

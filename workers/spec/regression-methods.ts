@@ -312,23 +312,76 @@ export interface StudyInfo {
   doc?: string;
   /** Always generates its problems (no real data, no user files). */
   synthetic: boolean;
+  /** What it produces (Export → Python recomputes coefficients and CV curves only). */
+  output: 'coefficients' | 'cv curve' | 'success rates' | 'error curves';
+  /** How the work estimate counts its solves: one problem, folds + 1 paths, points × trials, cells² × trials. */
+  work: 'one' | 'folds' | 'trials' | 'cells';
+  /** The error sweeps' x axis: n or the privacy ε (sweep_n / sweep_eps), d or k (the LDP d/k sweeps). */
+  axis?: 'n' | 'eps' | 'd' | 'k';
 }
 
 export const STUDY_INFO: { readonly [K in Study]: StudyInfo } = {
-  fit: { label: 'Single fit or path', synthetic: false },
-  cv: { label: 'Cross-validation curve (K-fold)', doc: 'cross-validation', synthetic: false },
-  sweep_n: { label: 'Error vs n (trials)', doc: 'error-against-n-and-epsilon', synthetic: true },
-  sweep_eps: { label: 'Error vs ε (LDP, trials)', doc: 'error-against-n-and-epsilon', synthetic: true },
-  phase: { label: 'Phase diagram (δ = n/d, ρ = k/n)', doc: 'donoho-tanner-phase-diagram', synthetic: true },
-  supports: { label: 'Random vs adversarial supports (certificate ρ_D(S))', synthetic: true },
-  sweep_d: { label: 'LDP error vs d (all three estimators, trials)', synthetic: true },
-  sweep_k: { label: 'LDP error vs k (all three estimators, trials)', synthetic: true },
+  fit: { label: 'Single fit or path', synthetic: false, output: 'coefficients', work: 'one' },
+  cv: {
+    label: 'Cross-validation curve (K-fold)',
+    doc: 'cross-validation',
+    synthetic: false,
+    output: 'cv curve',
+    work: 'folds',
+  },
+  sweep_n: {
+    label: 'Error vs n (trials)',
+    doc: 'error-against-n-and-epsilon',
+    synthetic: true,
+    output: 'error curves',
+    work: 'trials',
+    axis: 'n',
+  },
+  sweep_eps: {
+    label: 'Error vs ε (LDP, trials)',
+    doc: 'error-against-n-and-epsilon',
+    synthetic: true,
+    output: 'error curves',
+    work: 'trials',
+    axis: 'eps',
+  },
+  phase: {
+    label: 'Phase diagram (δ = n/d, ρ = k/n)',
+    doc: 'donoho-tanner-phase-diagram',
+    synthetic: true,
+    output: 'success rates',
+    work: 'cells',
+  },
+  supports: {
+    label: 'Random vs adversarial supports (certificate ρ_D(S))',
+    synthetic: true,
+    output: 'error curves',
+    work: 'one',
+  },
+  sweep_d: {
+    label: 'LDP error vs d (all three estimators, trials)',
+    synthetic: true,
+    output: 'error curves',
+    work: 'one',
+    axis: 'd',
+  },
+  sweep_k: {
+    label: 'LDP error vs k (all three estimators, trials)',
+    synthetic: true,
+    output: 'error curves',
+    work: 'one',
+    axis: 'k',
+  },
 };
 
 const isSolver = (s: unknown): s is Solver => typeof s === 'string' && s in SOLVER_INFO;
 
 /** The descriptor of a solver value (undefined for a value that is not a solver id). */
 export const solverInfo = (s: unknown): SolverInfo | undefined => (isSolver(s) ? SOLVER_INFO[s] : undefined);
+
+/** The descriptor of a study value (undefined for a value that is not a study id). */
+export const studyInfo = (s: unknown): StudyInfo | undefined =>
+  typeof s === 'string' && s in STUDY_INFO ? STUDY_INFO[s as Study] : undefined;
 
 /** Whether the solver `s` reads the spec field `field`. */
 export const solverUses = (s: unknown, field: SolverField): boolean =>

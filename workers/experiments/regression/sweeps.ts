@@ -18,7 +18,7 @@ import { Rng } from '../../io/rng';
 import { ldpNonInteractive, ldpSequential, type NiSums, niClippedSums } from '../../reference/regression/ldp';
 import { l2Dist } from '../../reference/regression/linalg';
 import { effectiveAlphaRule, type RegressionValues, regressionSpec } from '../../spec/regression';
-import { SOLVER_INFO, solverUses } from '../../spec/regression-methods';
+import { SOLVER_INFO, STUDY_INFO, solverUses } from '../../spec/regression-methods';
 import { breathe, UserError } from '../types';
 import { ldpModel, metricTable } from './fit';
 import { designOf, fitData, wStarOf } from './problem';
@@ -40,7 +40,9 @@ const trialSeed = (seed: number, t: number) => (seed + 1000003 * t) % 2147483647
 
 /** The problem size a sweep runs at: the ε sweep has its own (users, features, nonzeros). */
 export function sweepSize(v: RegressionValues): { n: number; d: number; s: number } {
-  return v.study === 'sweep_eps' ? { n: v.epsN, d: v.epsD, s: v.epsS } : { n: v.n, d: v.d, s: v.s };
+  return STUDY_INFO[v.study].axis === 'eps'
+    ? { n: v.epsN, d: v.epsD, s: v.epsS }
+    : { n: v.n, d: v.d, s: v.s };
 }
 
 /**
@@ -153,7 +155,7 @@ function alphaLabel(v: RegressionValues): string | null {
 }
 
 export const runSweep: StudyRunner = async (v, ctx, solver) => {
-  const vsEps = v.study === 'sweep_eps';
+  const vsEps = STUDY_INFO[v.study].axis === 'eps';
   const xs = vsEps
     ? logSpaced(v.epsMin, v.epsMax, v.points, false)
     : logSpaced(v.nMin, v.nMax, v.points, true);
