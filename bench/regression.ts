@@ -13,8 +13,8 @@ import { nd } from '../workers/core/ndarray';
 import { syntheticProblem } from '../workers/data/regression-synthetic';
 import { phaseSetup, problemList, solvePhaseProblemCpu } from '../workers/experiments/regression/phase';
 import { writeNpy } from '../workers/io/npy';
-import { FistaGpu } from '../workers/kernels/regression-fista';
-import { phaseBatchGpu } from '../workers/kernels/regression-phase';
+import { FistaGpu } from '../workers/kernels/regression/fista';
+import { phaseBatchGpu } from '../workers/kernels/regression/phase';
 import { alphaGrid, alphaMax, enetCd, prepareCd } from '../workers/reference/regression/enet-cd';
 import { maxAbs } from '../workers/reference/regression/linalg';
 import { omp } from '../workers/reference/regression/omp';
@@ -165,7 +165,7 @@ export async function benchRegression({ gpu, size }: BenchOptions): Promise<Benc
               gaussianValues: false,
               sigma: 0,
             },
-            { solver: s.solver, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
+            { kernel: s.kernel, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
           );
         }
       };

@@ -12,7 +12,8 @@ import { l1RatioOf, ldpScales } from '../experiments/regression/solve';
 import { type RunContext, UserError } from '../experiments/types';
 import { Rng } from '../io/rng';
 import { gaussianSigma, niSigmas, siClipBound } from '../reference/regression/ldp';
-import type { RegressionValues } from '../spec/regression';
+import type { RegressionValues, Solver } from '../spec/regression';
+import { SOLVER_INFO, STUDY_INFO } from '../spec/regression-methods';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
 
@@ -20,8 +21,6 @@ import type { ExportRequest, PythonExporter } from './types';
 export const REGRESSION_TOL = 1e-6;
 /** GPU FISTA (float32 iterates) against float64 FISTA: the lab's own parity tolerance. */
 export const REGRESSION_GPU_TOL = 5e-3;
-
-const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl', 'ldp_ni', 'ldp_si'];
 
 /**
  * The privatisation noise the LDP run added, summed as the server receives it: the same draws from the
@@ -31,6 +30,7 @@ const NUMPY_SOLVERS = ['iht', 'htp', 'fista', 'sbl', 'ldp_ni', 'ldp_si'];
 function ldpNoise(
   v: RegressionValues,
   p: { X: Float64Array; y: Float64Array; n: number; d: number; wTrue: Float64Array | null },
+  which: 'ni' | 'si',
 ): { inputs: Record<string, NdArray>; params: Record<string, unknown> } {
   const { n, d } = p;
   const m = ldpModel(v, p);
@@ -45,7 +45,7 @@ function ldpNoise(
     epsilon: s.epsilon,
     delta: s.delta,
   };
-  if (v.solver === 'ldp_ni') {
+  if (which === 'ni') {
     const pub = v.publicX ? m.publicX : null;
     const { sigmaXX, sigmaXY } = niSigmas(d, s, pub !== null);
     const xx = new Float64Array(d * d);
@@ -245,12 +245,13 @@ def sbl(X, y, tol, max_iter, update):
     return np.where(gamma > 0, mu, 0.0)
 `;
 
-function solverCode(v: RegressionValues, gpu: boolean): { imports: string; body: string } {
-  const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
-  if (v.study === 'cv')
-    return {
-      imports: sk('enet_path'),
-      body: `
+const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
+
+/** K-fold cross-validation of the Lasso / elastic-net path (study=cv). */
+function cvCode(): PythonCode {
+  return {
+    imports: sk('enet_path'),
+    body: `
 def compute(X, y):
     """K-fold CV as scikit-learn's LassoCV / ElasticNetCV: the grid from the whole data, contiguous folds
     (KFold without shuffling), each training fold centred on its own, a warm-started path per fold scored
@@ -276,13 +277,13 @@ def compute(X, y):
     out["intercept"] = np.array(y_mean - x_mean @ coef)
     return out
 `,
-    };
-  switch (v.solver) {
-    case 'lasso':
-    case 'enet':
-      return {
-        imports: sk('ElasticNet'),
-        body: `
+  };
+}
+
+function enetCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: sk('ElasticNet'),
+    body: `
 def compute(X, y):
     """scikit-learn's ElasticNet (l1_ratio = 1 is the Lasso): coordinate descent, duality-gap stopping."""
     model = ElasticNet(alpha=PARAMS["alpha"], l1_ratio=PARAMS["l1_ratio"], fit_intercept=PARAMS["intercept"],
@@ -290,22 +291,26 @@ def compute(X, y):
     model.fit(X, y)
     return {"coef": model.coef_, "intercept": np.array(model.intercept_)}
 `,
-      };
-    case 'ridge':
-      return {
-        imports: sk('Ridge'),
-        body: `
+  };
+}
+
+function ridgeCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: sk('Ridge'),
+    body: `
 def compute(X, y):
     """scikit-learn's Ridge: |y - Xw|^2 + alpha |w|^2."""
     model = Ridge(alpha=PARAMS["alpha"], fit_intercept=PARAMS["intercept"])
     model.fit(X, y)
     return {"coef": model.coef_, "intercept": np.array(model.intercept_)}
 `,
-      };
-    case 'omp':
-      return {
-        imports: sk('orthogonal_mp'),
-        body: `
+  };
+}
+
+function ompCode(v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: sk('orthogonal_mp'),
+    body: `
 def compute(X, y):
     """scikit-learn's orthogonal_mp on unit-norm columns (the lab picks the atom with the largest
     |x_j . r| / |x_j|), rescaled back; k atoms${v.residTol > 0 ? ' or until |r|^2 <= the residual tolerance' : ''}."""
@@ -317,13 +322,14 @@ def compute(X, y):
     coef = orthogonal_mp(Xc / norms, yc, n_nonzero_coefs=None if tol else k, tol=tol) / norms
     return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
 `,
-      };
-    case 'lasso_path':
-    case 'enet_path':
-      if (gpu)
-        return {
-          imports: '',
-          body: `
+  };
+}
+
+function pathCode(_v: RegressionValues, gpu: boolean): PythonCode {
+  if (gpu)
+    return {
+      imports: '',
+      body: `
 def compute(X, y):
     """The lab solved this path with FISTA on the GPU (float32), warm-started along alpha; here the same
     FISTA in float64 at the lab's alphas (scikit-learn's enet_path would reach the same optimum only within
@@ -342,10 +348,10 @@ def compute(X, y):
         out["intercepts"] = y_mean - coefs @ x_mean
     return out
 `,
-        };
-      return {
-        imports: sk('enet_path'),
-        body: `
+    };
+  return {
+    imports: sk('enet_path'),
+    body: `
 def compute(X, y):
     """scikit-learn's enet_path (lasso_path when l1_ratio = 1) on its own alpha grid, warm-started."""
     Xc, yc, x_mean, y_mean = centred(X, y)
@@ -356,11 +362,13 @@ def compute(X, y):
         out["intercepts"] = y_mean - coefs.T @ x_mean
     return out
 `,
-      };
-    case 'lars_lasso':
-      return {
-        imports: sk('lars_path'),
-        body: `
+  };
+}
+
+function larsCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: sk('lars_path'),
+    body: `
 def compute(X, y):
     """scikit-learn's lars_path with method="lasso": the exact path, its breakpoints and entry order."""
     Xc, yc, x_mean, y_mean = centred(X, y)
@@ -370,11 +378,13 @@ def compute(X, y):
         out["intercepts"] = y_mean - coefs.T @ x_mean
     return out
 `,
-      };
-    case 'precond_lasso':
-      return {
-        imports: sk('lars_path'),
-        body: `
+  };
+}
+
+function precondCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: sk('lars_path'),
+    body: `
 def compute(X, y):
     """The lab's exploratory preconditioned Lasso: the spectral-band dictionary D = [I, P_1, P_2, ...] (P_s the
     projector onto the eigenvectors of X^T X / N with eigenvalue <= lambda_max 4^-s, a band repeating the previous
@@ -416,11 +426,13 @@ def compute(X, y):
     coef = D @ (c * inv)
     return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
 `,
-      };
-    case 'ldp_ni':
-      return {
-        imports: '',
-        body: `
+  };
+}
+
+function ldpNiCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: '',
+    body: `
 def gaussian_sigma(sensitivity, epsilon, delta):
     return sensitivity * np.sqrt(2 * np.log(1.25 / delta)) / epsilon
 
@@ -454,11 +466,13 @@ def compute(X, y):
     coef[keep] = theta[keep]
     return {"coef": coef, "intercept": np.array(0.0)}
 `,
-      };
-    case 'ldp_si':
-      return {
-        imports: '',
-        body: `
+  };
+}
+
+function ldpSiCode(_v: RegressionValues, _gpu: boolean): PythonCode {
+  return {
+    imports: '',
+    body: `
 def compute(X, y):
     """LDP-IHT, sequentially interactive (the lab's reading of arXiv 2310.07367): T disjoint contiguous groups of
     users, one round each; each user sends the gradient x(x.theta - y) of its clipped data, clipped in norm to
@@ -488,30 +502,20 @@ def compute(X, y):
             theta *= R / nrm
     return {"coef": theta, "intercept": np.array(0.0)}
 `,
-      };
-    case 'iht':
-    case 'htp':
-    case 'fista':
-    case 'sbl': {
-      const call: Record<string, string> = {
-        iht: 'iht(Xc, yc, min(PARAMS["k"], X.shape[1]), PARAMS["tol"], PARAMS["max_iter"])',
-        htp: 'htp(Xc, yc, PARAMS["k"], min(PARAMS["max_iter"], 1000))',
-        fista: 'fista(Xc, yc, PARAMS["alpha"], PARAMS["l1_ratio"], PARAMS["tol"], PARAMS["max_iter"])',
-        sbl: 'sbl(Xc, yc, min(PARAMS["tol"], 1e-6), PARAMS["max_iter"], PARAMS["sbl_update"])',
-      };
-      return {
-        imports: '',
-        body: `
+  };
+}
+
+/** A solver with a NumPy implementation in PY_NUMPY: `call` computes coef from the centred Xc, yc. */
+function numpyCode(call: string): (v: RegressionValues, gpu: boolean) => PythonCode {
+  return () => ({
+    imports: '',
+    body: `
 def compute(X, y):
     Xc, yc, x_mean, y_mean = centred(X, y)
-    coef = ${call[v.solver]}
+    coef = ${call}
     return {"coef": coef, "intercept": np.array(y_mean - x_mean @ coef)}
 `,
-      };
-    }
-    default:
-      throw new UserError(`Export → Python: no script for the solver ${v.solver}`);
-  }
+  });
 }
 
 const PY_KRON = `
@@ -661,7 +665,62 @@ ${PY_KRON}`;
 /** KroSBL's arrays relative to their max |·| (float64 both sides; eigensolvers differ in rounding). */
 export const KRON_TOL = 1e-6;
 
-const sk = (names: string) => `from sklearn.linear_model import ${names}\n`;
+type PythonCode = { imports: string; body: string };
+
+/** How Export → Python recomputes one solver. */
+interface PythonSolver {
+  /** The imports and the `compute(X, y)` of the script. */
+  code: (v: RegressionValues, gpu: boolean) => PythonCode;
+  /** The PARAMS keys the script reads. */
+  params: readonly string[];
+  /** Whether it needs the NumPy algorithms (PY_NUMPY) rather than scikit-learn alone. */
+  numpy: boolean;
+  /** LDP: the privatisation noise drawn here and passed as inputs (non-interactive or interactive). */
+  ldp?: 'ni' | 'si';
+  /** A solver whose script is built on its own (KroSBL: two factors, not X). */
+  own?: typeof kronExport;
+}
+
+const PATH_PARAMS = ['l1_ratio', 'eps', 'n_alphas', 'tol', 'max_iter'];
+const FIT_PARAMS = ['alpha', 'l1_ratio', 'tol', 'max_iter'];
+const noCode = (): PythonCode => {
+  throw new Error('this solver builds its script on its own');
+};
+
+/** Per solver, its script: the one table Export → Python reads (TypeScript makes it complete). */
+const PYTHON_SOLVERS: { readonly [K in Solver]: PythonSolver } = {
+  lasso: { code: enetCode, params: FIT_PARAMS, numpy: false },
+  enet: { code: enetCode, params: FIT_PARAMS, numpy: false },
+  lasso_path: { code: pathCode, params: PATH_PARAMS, numpy: false },
+  enet_path: { code: pathCode, params: PATH_PARAMS, numpy: false },
+  lars_lasso: { code: larsCode, params: [], numpy: false },
+  omp: { code: ompCode, params: ['k', 'resid_tol'], numpy: false },
+  iht: {
+    code: numpyCode('iht(Xc, yc, min(PARAMS["k"], X.shape[1]), PARAMS["tol"], PARAMS["max_iter"])'),
+    params: ['k', 'tol', 'max_iter'],
+    numpy: true,
+  },
+  htp: {
+    code: numpyCode('htp(Xc, yc, PARAMS["k"], min(PARAMS["max_iter"], 1000))'),
+    params: ['k', 'max_iter'],
+    numpy: true,
+  },
+  fista: {
+    code: numpyCode('fista(Xc, yc, PARAMS["alpha"], PARAMS["l1_ratio"], PARAMS["tol"], PARAMS["max_iter"])'),
+    params: FIT_PARAMS,
+    numpy: true,
+  },
+  sbl: {
+    code: numpyCode('sbl(Xc, yc, min(PARAMS["tol"], 1e-6), PARAMS["max_iter"], PARAMS["sbl_update"])'),
+    params: ['tol', 'max_iter', 'sbl_update'],
+    numpy: true,
+  },
+  ridge: { code: ridgeCode, params: ['alpha'], numpy: false },
+  ldp_ni: { code: ldpNiCode, params: [], numpy: true, ldp: 'ni' },
+  ldp_si: { code: ldpSiCode, params: [], numpy: true, ldp: 'si' },
+  precond_lasso: { code: precondCode, params: ['alpha'], numpy: false },
+  kron_sbl: { code: noCode, params: [], numpy: false, own: kronExport },
+};
 
 export const regressionExporter: PythonExporter = {
   experiment: 'regression',
@@ -669,10 +728,12 @@ export const regressionExporter: PythonExporter = {
   async export(req: ExportRequest) {
     const v = req.values as unknown as RegressionValues;
     const r = req.result;
-    if (v.study !== 'fit' && v.study !== 'cv')
+    const output = STUDY_INFO[v.study].output;
+    if (output !== 'coefficients' && output !== 'cv curve')
       throw new UserError(
-        `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${v.study === 'phase' ? 'success rates' : 'error curves'}`,
+        `Export → Python covers the studies that produce coefficients (a fit or path, cross-validation); "${v.study}" produces ${output}`,
       );
+    const cv = output === 'cv curve';
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,
@@ -681,19 +742,19 @@ export const regressionExporter: PythonExporter = {
       signal: new AbortController().signal,
       progress: () => {},
     };
-    if (v.solver === 'kron_sbl') return kronExport(req, v, ctx);
+    const script = PYTHON_SOLVERS[v.solver];
+    if (script.own) return script.own(req, v, ctx);
     const p = await buildProblem(v, ctx);
     const inputs: Record<string, NdArray> = { X: nd(p.X, [p.n, p.d]), y: nd(p.y, [p.n]) };
     if (p.wTrue) inputs.w_true = nd(p.wTrue, [p.d]);
-    const ldp = v.solver === 'ldp_ni' || v.solver === 'ldp_si' ? ldpNoise(v, p) : null;
+    const ldp = script.ldp ? ldpNoise(v, p, script.ldp) : null;
     if (ldp) Object.assign(inputs, ldp.inputs);
-    const gpuFista =
-      r.backend === 'webgpu' && v.study === 'fit' && ['fista', 'lasso_path', 'enet_path'].includes(v.solver);
-    const { imports, body } = solverCode(v, gpuFista);
-    const compared =
-      v.study === 'cv'
-        ? ['alphas', 'coefs', 'mse_path', 'coef', 'intercept']
-        : ['alphas', 'coefs', 'intercepts', 'active', 'coef', 'intercept'].filter((k) => r.arrays[k]);
+    // What ran on the GPU in the lab is FISTA (fits and paths); the script then uses the NumPy FISTA.
+    const gpuFista = r.backend === 'webgpu' && !cv && SOLVER_INFO[v.solver].gpu !== null;
+    const { imports, body } = cv ? cvCode() : script.code(v, gpuFista);
+    const compared = cv
+      ? ['alphas', 'coefs', 'mse_path', 'coef', 'intercept']
+      : ['alphas', 'coefs', 'intercepts', 'active', 'coef', 'intercept'].filter((k) => r.arrays[k]);
     const outputs: Record<string, NdArray> = {};
     for (const k of compared) outputs[k] = r.arrays[k];
     const alpha = r.metrics.alpha ?? v.alpha;
@@ -709,22 +770,7 @@ export const regressionExporter: PythonExporter = {
       eps: v.eps,
       folds: v.folds,
     };
-    const path = ['l1_ratio', 'eps', 'n_alphas', 'tol', 'max_iter'];
-    const used: Record<string, string[]> = {
-      lasso: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
-      enet: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
-      fista: ['alpha', 'l1_ratio', 'tol', 'max_iter'],
-      lasso_path: path,
-      enet_path: path,
-      lars_lasso: [],
-      omp: ['k', 'resid_tol'],
-      iht: ['k', 'tol', 'max_iter'],
-      htp: ['k', 'max_iter'],
-      sbl: ['tol', 'max_iter', 'sbl_update'],
-      ridge: ['alpha'],
-      precond_lasso: ['alpha'],
-    };
-    const keys = v.study === 'cv' ? [...path, 'folds'] : (used[v.solver] ?? []);
+    const keys = cv ? [...PATH_PARAMS, 'folds'] : script.params;
     const params: Record<string, unknown> = { study: v.study, solver: v.solver, intercept: v.intercept };
     for (const key of keys) params[key] = all[key];
     if (ldp) Object.assign(params, ldp.params);
@@ -732,13 +778,12 @@ export const regressionExporter: PythonExporter = {
     const tolNote = gpuFista
       ? 'the lab ran FISTA on the GPU in float32; float64 FISTA with the same schedule agrees to this'
       : 'relative to max |coef|: both sides solve in float64';
-    const usesNumpyAlgos = NUMPY_SOLVERS.includes(v.solver) || gpuFista;
-    const title =
-      v.study === 'cv' ? `Regression: ${v.folds}-fold CV of ${v.solver}` : `Regression: ${v.solver}`;
+    const usesNumpyAlgos = (!cv && script.numpy) || gpuFista;
+    const title = cv ? `Regression: ${v.folds}-fold CV of ${v.solver}` : `Regression: ${v.solver}`;
     const run = `${preamble(
       title,
       req,
-      `Recomputes the lab's ${v.study === 'cv' ? 'cross-validation' : v.solver} on the same X and y with ${
+      `Recomputes the lab's ${cv ? 'cross-validation' : v.solver} on the same X and y with ${
         usesNumpyAlgos ? 'NumPy' : 'scikit-learn'
       } and compares the coefficients.`,
       imports,

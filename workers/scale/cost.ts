@@ -10,6 +10,7 @@
  */
 import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention-llsa';
 import { favorCount } from '../reference/feature-maps';
+import { solverInfo } from '../spec/regression-methods';
 
 export interface Cost {
   flops: number;
@@ -345,6 +346,7 @@ export function leastSquaresCost(s: RegShape): Cost {
 /**
  * The chosen solver at `iterations` (sweeps, FISTA steps; per α for paths, times the α count): 4nd per
  * iteration (Xw and Xᵀr, or a CD sweep's dot and residual update); OMP Σ_a (2nd + 2na); ridge = the baseline.
+ * Which model a solver uses is its `cost` in workers/spec/regression-methods.ts.
  */
 export function solverCost(
   s: RegShape,
@@ -353,12 +355,10 @@ export function solverCost(
 ): Cost & { model: string } {
   const { n, d } = s;
   const data = 8 * (n * d + n + 2 * d);
-  switch (solver) {
-    case 'ridge':
-    case 'ldp_ni':
-    case 'ldp_si':
+  switch (solverInfo(solver)?.cost ?? 'iterative') {
+    case 'direct':
       return { ...leastSquaresCost(s), model: 'a d×d solve' };
-    case 'omp': {
+    case 'greedy': {
       const k = Math.min(o.k, n, d);
       return {
         flops: k * (2 * n * d) + 2 * n * ((k * (k + 1)) / 2),
@@ -366,7 +366,7 @@ export function solverCost(
         model: 'exact',
       };
     }
-    case 'lars_lasso': {
+    case 'lars-path': {
       const a = Math.min(n, d);
       return {
         flops: a * 2 * n * d + 2 * n * ((a * (a + 1)) / 2),
@@ -374,7 +374,7 @@ export function solverCost(
         model: 'min(n, d) breakpoints (no drops)',
       };
     }
-    case 'sbl':
+    case 'dense-em':
       return {
         flops: o.iterations * (2 * n * d * d + (d * d * d) / 3),
         bytes: data + 8 * d * d,

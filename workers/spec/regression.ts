@@ -7,37 +7,22 @@ import { limitFields, seedField } from './common';
 import { type DataIssue, fileLabel, missingFiles, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
+import {
+  SOLVER_INFO,
+  SOLVERS,
+  type SolverField,
+  STUDIES,
+  type Study,
+  solverDocs,
+  solverInfo,
+  solverLabels,
+  solversWhere,
+  solverUses,
+  studyDocs,
+  studyLabels,
+} from './regression-methods';
 
-export const SOLVERS = [
-  'lasso',
-  'enet',
-  'lasso_path',
-  'enet_path',
-  'lars_lasso',
-  'omp',
-  'iht',
-  'htp',
-  'fista',
-  'sbl',
-  'ridge',
-  'ldp_ni',
-  'ldp_si',
-  'precond_lasso',
-  'kron_sbl',
-] as const;
-export type Solver = (typeof SOLVERS)[number];
-
-export const STUDIES = [
-  'fit',
-  'cv',
-  'sweep_n',
-  'sweep_eps',
-  'phase',
-  'supports',
-  'sweep_d',
-  'sweep_k',
-] as const;
-export type Study = (typeof STUDIES)[number];
+export { SOLVERS, type Solver, STUDIES, type Study } from './regression-methods';
 
 type V = Record<string, unknown>;
 const is =
@@ -45,11 +30,13 @@ const is =
   (v: V) =>
     options.includes(String(v[key]));
 
-const PATHS = ['lasso_path', 'enet_path', 'lars_lasso'];
-const ENET = ['enet', 'enet_path', 'fista'];
-const K_SOLVERS = ['omp', 'iht', 'htp', 'ldp_ni', 'ldp_si'];
-const LDP = ['ldp_ni', 'ldp_si'];
-const ITERATIVE = ['lasso', 'enet', 'lasso_path', 'enet_path', 'fista', 'iht', 'htp', 'sbl'];
+/** A field of the solver table: shown when the chosen solver lists it. */
+const uses = (field: SolverField) => (v: V) => solverUses(v.solver, field);
+const isLdp = (v: V) => solverInfo(v.solver)?.ldp === true;
+const isPath = (v: unknown) => solverInfo(v)?.path === true;
+/** "a, b or c". */
+const names = (list: readonly string[]) =>
+  list.length < 2 ? list.join('') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
 
 const isPhase = is('study', 'phase');
 /** The random-support studies: certificates over supports, or the preconditioned Lasso's error vs N. */
@@ -83,71 +70,18 @@ export const regressionSpec = defineSpec({
       label: 'Study',
       default: 'fit',
       group: 'Study',
-      optionLabels: {
-        fit: 'Single fit or path',
-        cv: 'Cross-validation curve (K-fold)',
-        sweep_n: 'Error vs n (trials)',
-        sweep_eps: 'Error vs ε (LDP, trials)',
-        phase: 'Phase diagram (δ = n/d, ρ = k/n)',
-        supports: 'Random vs adversarial supports (certificate ρ_D(S))',
-        sweep_d: 'LDP error vs d (all three estimators, trials)',
-        sweep_k: 'LDP error vs k (all three estimators, trials)',
-      },
-      optionDocs: {
-        cv: 'cross-validation',
-        sweep_n: 'error-against-n-and-epsilon',
-        sweep_eps: 'error-against-n-and-epsilon',
-        phase: 'donoho-tanner-phase-diagram',
-      },
+      optionLabels: studyLabels,
+      optionDocs: studyDocs,
       help: 'What to compute: one fit (or a whole path), a K-fold CV curve over α, ℓ2 error against n or ε over seeded trials, or a Donoho–Tanner phase diagram.',
     }),
     solver: choice(SOLVERS, {
       label: 'Solver',
       default: 'lasso_path',
       group: 'Method',
-      optionLabels: {
-        lasso: 'Lasso (coordinate descent)',
-        enet: 'Elastic net (coordinate descent)',
-        lasso_path: 'Lasso path (CD, warm starts)',
-        enet_path: 'Elastic-net path (CD, warm starts)',
-        lars_lasso: 'LARS-lasso (exact path)',
-        omp: 'Orthogonal matching pursuit',
-        iht: 'Iterative hard thresholding (normalised)',
-        htp: 'Hard thresholding pursuit',
-        fista: 'FISTA (proximal gradient)',
-        sbl: 'Sparse Bayesian learning (EM)',
-        ridge: 'Ridge / least squares',
-        ldp_ni: 'LDP, non-interactive (arXiv 2310.07367)',
-        ldp_si: 'LDP, sequentially interactive (LDP-IHT)',
-        precond_lasso: 'Preconditioned Lasso (exploratory; not arXiv 2511.06211’s algorithm)',
-        kron_sbl: 'Kronecker-structured SBL (KroSBL, X = A ⊗ B)',
-      },
-      optionDocs: {
-        lasso: 'coordinate-descent-lasso-and-elastic-net',
-        enet: 'coordinate-descent-lasso-and-elastic-net',
-        lasso_path: 'coordinate-descent-lasso-and-elastic-net',
-        enet_path: 'coordinate-descent-lasso-and-elastic-net',
-        lars_lasso: 'lars-lasso',
-        omp: 'omp',
-        iht: 'iht',
-        htp: 'htp',
-        fista: 'ista-and-fista',
-        sbl: 'sbl',
-        ridge: 'ridge',
-        ldp_ni: 'ldp-estimators',
-        ldp_si: 'ldp-estimators',
-      },
+      optionLabels: solverLabels,
+      optionDocs: solverDocs,
       // What runs on WebGPU: the Lasso/elastic-net paths are solved by FISTA there, by CD on the CPU.
-      optionLabelOn: (o, backend) =>
-        backend !== 'webgpu'
-          ? undefined
-          : o === 'lasso_path'
-            ? 'Lasso path (FISTA on WebGPU, warm starts)'
-            : o === 'enet_path'
-              ? 'Elastic-net path (FISTA on WebGPU, warm starts)'
-              : o === 'fista'
-                ? 'FISTA (proximal gradient; WebGPU)'
-                : undefined,
+      optionLabelOn: (o, backend) => (backend === 'webgpu' ? SOLVER_INFO[o].webgpuLabel : undefined),
       help: 'Lasso/elastic net use scikit-learn’s objective (1/2n)‖y − Xw‖² + αρ‖w‖₁ + ½α(1−ρ)‖w‖². The LDP estimators privatise every user’s (x, y) before the server sees it; their constants are this lab’s reading of the paper.',
     }),
     alpha: num({
@@ -159,9 +93,9 @@ export const regressionSpec = defineSpec({
       group: 'Method',
       help: 'Penalty for single fits (Lasso, elastic net, FISTA; ridge uses scikit-learn Ridge’s ‖y − Xw‖² + α‖w‖²). Not used when the α rule is the theory rule.',
       show: (v) =>
-        (is('solver', 'ridge')(v) ||
-          (is('solver', 'precond_lasso')(v) && v.study === 'fit') ||
-          (is('solver', 'lasso', 'enet', 'fista')(v) && effectiveAlphaRule(v) === 'fixed')) &&
+        uses('alpha')(v) &&
+        (!uses('alphaRule')(v) || effectiveAlphaRule(v) === 'fixed') &&
+        (solverInfo(v.solver)?.alphaStudies?.includes(v.study as Study) ?? true) &&
         !isPhase(v) &&
         v.study !== 'cv',
     }),
@@ -175,7 +109,7 @@ export const regressionSpec = defineSpec({
         theory: 'α = 2σ√(2 log d / n) (needs σ > 0)',
       },
       help: 'The Lasso’s theoretical choice α ∝ σ√(log d / n) shrinks with n, so the ℓ2 error follows √(s log d / n); a fixed α stops improving once its bias dominates. Error-vs-n sweeps use the theory rule unless you pick “the α field”.',
-      show: (v) => is('solver', 'lasso', 'enet', 'fista')(v) && !isPhase(v) && v.study !== 'cv',
+      show: (v) => uses('alphaRule')(v) && !isPhase(v) && v.study !== 'cv',
     }),
     nAlphas: num({
       label: 'Number of α values',
@@ -185,7 +119,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Method',
       help: 'Path grid: nAlphas values log-spaced from α_max = max|Xᵀy|/(n·l1Ratio) down to eps·α_max (scikit-learn’s grid).',
-      show: (v) => is('solver', 'lasso_path', 'enet_path')(v) || v.study === 'cv',
+      show: (v) => uses('nAlphas')(v) || v.study === 'cv',
     }),
     eps: num({
       label: 'eps = α_min/α_max',
@@ -195,7 +129,7 @@ export const regressionSpec = defineSpec({
       log: true,
       group: 'Method',
       help: 'Ratio of the smallest to the largest α on the path grid (scikit-learn’s eps).',
-      show: (v) => is('solver', 'lasso_path', 'enet_path')(v) || v.study === 'cv',
+      show: (v) => uses('nAlphas')(v) || v.study === 'cv',
     }),
     l1Ratio: num({
       label: 'l1Ratio ρ',
@@ -204,14 +138,14 @@ export const regressionSpec = defineSpec({
       max: 1,
       group: 'Method',
       help: 'Elastic-net mix: 1 is the Lasso, smaller adds ½α(1−ρ)‖w‖².',
-      show: is('solver', ...ENET),
+      show: uses('l1Ratio'),
     }),
     intercept: bool({
       label: 'Fit intercept',
       default: true,
       group: 'Method',
       help: '1: centre X and y, fit, and report b = ȳ − x̄ᵀw (scikit-learn’s estimators). 0: use X and y as given (scikit-learn’s lasso_path; the golden cases).',
-      show: (v) => !isPhase(v) && !is('solver', ...LDP)(v) && !isRandomSupport(v),
+      show: (v) => !isPhase(v) && !isLdp(v) && !isRandomSupport(v),
     }),
     k: num({
       label: 'Atoms k',
@@ -221,7 +155,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Method',
       help: 'Sparsity level for OMP (stops at k atoms), IHT/HTP (keep k), and the LDP estimators (keep k; LDP-IHT keeps 2k). Phase diagrams use each problem’s true k; the error-vs-ε sweep keeps k = its s.',
-      show: (v) => is('solver', ...K_SOLVERS)(v) && !isPhase(v) && !isEpsSweep(v) && !isDK(v),
+      show: (v) => uses('k')(v) && !isPhase(v) && !isEpsSweep(v) && !isDK(v),
     }),
     residTol: num({
       label: 'OMP residual tolerance',
@@ -230,7 +164,7 @@ export const regressionSpec = defineSpec({
       max: 1e12,
       group: 'Method',
       help: 'OMP stops early once ‖r‖² ≤ this (scikit-learn’s tol is on the squared residual); 0 = run k atoms.',
-      show: (v) => is('solver', 'omp')(v) && !isPhase(v),
+      show: (v) => uses('residTol')(v) && !isPhase(v),
     }),
     sblUpdate: choice(['em', 'mackay'], {
       label: 'SBL update',
@@ -238,7 +172,7 @@ export const regressionSpec = defineSpec({
       group: 'Method',
       optionLabels: { em: 'EM: γ ← μ² + Σ_ii', mackay: 'MacKay: γ ← μ²/(1 − Σ_ii/γ)' },
       help: 'EM is the textbook baseline and shrinks irrelevant γ slowly (∝ 1/t); MacKay’s fixed point prunes them much faster.',
-      show: is('solver', 'sbl'),
+      show: uses('sblUpdate'),
     }),
     tol: num({
       label: 'Tolerance',
@@ -248,7 +182,7 @@ export const regressionSpec = defineSpec({
       log: true,
       group: 'Method',
       help: 'Coordinate descent and FISTA stop when the duality gap < tol·‖y‖² (scikit-learn); IHT/HTP/SBL on relative change.',
-      show: is('solver', ...ITERATIVE),
+      show: uses('tol'),
     }),
     maxIter: num({
       label: 'Max iterations',
@@ -258,7 +192,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Method',
       help: 'Per α for paths.',
-      show: is('solver', ...ITERATIVE),
+      show: uses('tol'),
     }),
     epsilon: num({
       label: 'Privacy ε',
@@ -268,7 +202,7 @@ export const regressionSpec = defineSpec({
       log: true,
       group: 'Privacy',
       help: 'Each user’s message is (ε, δ)-LDP. The classical Gaussian mechanism used here is valid for ε ≤ 1.',
-      show: (v) => is('solver', ...LDP)(v) && v.study !== 'sweep_eps',
+      show: (v) => uses('epsilon')(v) && v.study !== 'sweep_eps',
     }),
     delta: num({
       label: 'Privacy δ',
@@ -278,14 +212,14 @@ export const regressionSpec = defineSpec({
       log: true,
       group: 'Privacy',
       help: 'Gaussian mechanism: σ = Δ₂·√(2 ln(1.25/δ))/ε.',
-      show: is('solver', ...LDP),
+      show: uses('delta'),
     }),
     publicX: bool({
       label: 'Public unlabeled x’s',
       default: false,
       group: 'Privacy',
       help: 'Non-interactive LDP with n public unlabeled samples: the server estimates the covariance from them, and the whole budget goes to x·y.',
-      show: (v) => is('solver', 'ldp_ni')(v) && !isDK(v),
+      show: (v) => uses('publicX')(v) && !isDK(v),
     }),
     clip: num({
       label: 'Truncation τ (× std)',
@@ -294,7 +228,7 @@ export const regressionSpec = defineSpec({
       max: 20,
       group: 'Privacy',
       help: 'Users truncate each x_j to ±τ·std and y to ±τ·std(y). The noise scales with τ² (covariance) and τ_xτ_y, so 1 std keeps it small at a small truncation bias. 0 = the paper’s rule τ = √(2 ln n) (no truncation w.h.p., but 2 ln n ≈ 28 times the covariance noise at n = 10⁶).',
-      show: is('solver', ...LDP),
+      show: uses('delta'),
     }),
 
     source: choice(['synthetic', 'diabetes', 'digits', 'file'], {
@@ -410,7 +344,7 @@ export const regressionSpec = defineSpec({
         svd: 'SVD: best rank-1 fit γ₁ ⊗ γ₂ of μ² + diag Σ',
       },
       help: 'He & Joseph (arXiv 2307.14719). Both run the E-step through the two small factors only. The fit also runs plain SBL (EM) on the dense A ⊗ B for comparison when it has at most 1024 columns (at most 100 EM iterations).',
-      show: is('solver', 'kron_sbl'),
+      show: uses('kronVariant'),
     }),
     kronM: num({
       label: 'Rows per factor m_i',
@@ -420,7 +354,7 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Data',
       help: 'Synthetic KroSBL problem: A, B are m_i × n_i Gaussian, y has m₁m₂ entries.',
-      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+      show: (v) => uses('kronData')(v) && v.source === 'synthetic',
     }),
     kronN: num({
       label: 'Columns per factor n_i',
@@ -429,7 +363,7 @@ export const regressionSpec = defineSpec({
       max: 400,
       int: true,
       group: 'Data',
-      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+      show: (v) => uses('kronData')(v) && v.source === 'synthetic',
     }),
     kronK: num({
       label: 'Nonzeros per factor K',
@@ -439,19 +373,19 @@ export const regressionSpec = defineSpec({
       int: true,
       group: 'Data',
       help: 'x = x₁ ⊗ x₂ with K nonzeros in each factor (K² in x), values ±U[1, 2].',
-      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'synthetic',
+      show: (v) => uses('kronData')(v) && v.source === 'synthetic',
     }),
     A: file({
       label: 'A (m₁ × n₁)',
       group: 'Data',
       help: 'KroSBL with your data: the first Kronecker factor; with B and y (m₁m₂, row i·m₂ + j).',
-      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
+      show: (v) => uses('kronData')(v) && v.source === 'file',
     }),
     B: file({
       label: 'B (m₂ × n₂)',
       group: 'Data',
       help: 'The second Kronecker factor (X = A ⊗ B).',
-      show: (v) => is('solver', 'kron_sbl')(v) && v.source === 'file',
+      show: (v) => uses('kronData')(v) && v.source === 'file',
     }),
     wValues: choice(['worst', 'gaussian'], {
       label: 'w* on its support',
@@ -711,27 +645,27 @@ export const regressionSpec = defineSpec({
       log: true,
       group: 'Study',
       help: 'Phase diagrams with the Lasso solve each problem at α = this × its own α_max (small α approximates basis pursuit).',
-      show: (v) => isPhase(v) && is('solver', 'lasso', 'fista')(v),
+      show: (v) => isPhase(v) && solverInfo(v.solver)?.phase === 'fista',
     }),
   },
   rules: (v) => {
     const issues: Issue[] = [];
-    const pathLike = PATHS.includes(v.solver);
-    if (v.study === 'cv' && !['lasso', 'enet', 'lasso_path', 'enet_path'].includes(v.solver)) {
+    const pathLike = isPath(v.solver);
+    if (v.study === 'cv' && !SOLVER_INFO[v.solver].cv) {
       issues.push({
         field: 'solver',
         fields: ['study'],
-        message: 'the CV curve needs lasso, enet, lasso_path or enet_path',
+        message: `the CV curve needs ${names(solversWhere((i) => i.cv))}`,
       });
     }
-    if (v.study === 'sweep_eps' && !LDP.includes(v.solver)) {
+    if (v.study === 'sweep_eps' && !isLdp(v)) {
       issues.push({
         field: 'solver',
         fields: ['study'],
-        message: 'error vs ε needs an LDP solver (ldp_ni or ldp_si)',
+        message: `error vs ε needs an LDP solver (${names(solversWhere((i) => i.ldp))})`,
       });
     }
-    if (v.study === 'phase' && !['omp', 'lasso', 'fista'].includes(v.solver)) {
+    if (v.study === 'phase' && SOLVER_INFO[v.solver].phase === null) {
       issues.push({
         field: 'solver',
         fields: ['study'],
@@ -756,7 +690,7 @@ export const regressionSpec = defineSpec({
         issues.push({ field: 'kronK', message: 'K nonzeros per factor cannot exceed n_i' });
     }
     if (v.study === 'sweep_d' || v.study === 'sweep_k') {
-      if (!LDP.includes(v.solver))
+      if (!isLdp(v))
         issues.push({
           field: 'solver',
           message:
@@ -807,7 +741,7 @@ export const regressionSpec = defineSpec({
         message: 'error vs n needs a single-fit solver (not a path)',
       });
     }
-    if (LDP.includes(v.solver) && v.source !== 'synthetic' && (v.study === 'fit' || v.study === 'cv')) {
+    if (isLdp(v) && v.source !== 'synthetic' && (v.study === 'fit' || v.study === 'cv')) {
       issues.push({
         field: 'source',
         fields: ['solver', 'study'],
@@ -862,7 +796,7 @@ export const regressionSpec = defineSpec({
         message: 'largest n · d must stay under 20M entries (160 MB as float64)',
       });
     }
-    if (LDP.includes(v.solver) && v.study !== 'sweep_eps' && v.d > 400)
+    if (isLdp(v) && v.study !== 'sweep_eps' && v.d > 400)
       issues.push({ field: 'd', fields: ['solver'], message: 'the LDP estimators take d ≤ 400' });
     return issues;
   },
@@ -923,7 +857,7 @@ export const regressionSpec = defineSpec({
         );
         return issues;
       }
-      if (LDP.includes(String(v.solver))) {
+      if (isLdp(v)) {
         issues.push(
           ...unusedFiles(
             v,
@@ -958,7 +892,7 @@ export const regressionSpec = defineSpec({
       return shape?.length === 2 ? { n: shape[0], d: shape[1] } : {};
     },
     ignored(v) {
-      if (!is('study', 'fit', 'cv')(v) || LDP.includes(String(v.solver))) return [];
+      if (!is('study', 'fit', 'cv')(v) || isLdp(v)) return [];
       const design = ['design', 'rho', 'normalize'];
       if (v.source === 'digits') return ['d', ...design];
       if (v.source === 'file' || v.source === 'diabetes')

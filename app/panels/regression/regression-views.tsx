@@ -4,14 +4,14 @@
  * precomputed in result.views (or progress.partial while a run is going); nothing here computes.
  */
 import { useMemo } from 'react';
-import type {
-  CvView,
-  HistView,
-  PathView,
-  PhaseView,
-  RegressionViewsData,
-  StemView,
-  SweepView,
+import {
+  type CvView,
+  type HistView,
+  type PathView,
+  type PhaseView,
+  regressionViews,
+  type StemView,
+  type SweepView,
 } from '../../../workers/experiments/regression/views';
 import { formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
@@ -186,8 +186,8 @@ function PhaseCharts({ phase, title }: { phase: PhaseView; title: string }) {
 }
 
 export function RegressionViews({ result, progress, running }: LabViewProps) {
-  const live = running ? (progress?.partial as RegressionViewsData | undefined) : undefined;
-  const data = live ?? (result?.views as RegressionViewsData | undefined);
+  const live = running ? regressionViews(progress?.partial) : undefined;
+  const data = live ?? regressionViews(result?.views);
   if (!data) {
     return (
       <p className="placeholder">

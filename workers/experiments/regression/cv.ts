@@ -8,9 +8,11 @@ import { nd } from '../../core/ndarray';
 import { alphaGrid, alphaMax, cdScreen, enetCd, prepareCd } from '../../reference/regression/enet-cd';
 import { centre, interceptOf, l2Dist, sqNorm } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
+import { SOLVER_INFO } from '../../spec/regression-methods';
 import { breathe, type RunContext, type RunOutput, UserError } from '../types';
-import { metricTable, SOLVER_TITLES } from './fit';
+import { metricTable } from './fit';
 import { buildProblem, fitData } from './problem';
+import { l1RatioOf } from './solve';
 import { pathView, type RegressionViewsData, stemView, supportCounts } from './views';
 
 export function kFoldBounds(n: number, k: number): Array<[number, number]> {
@@ -46,7 +48,7 @@ function pathOn(
 }
 
 export async function runCv(v: RegressionValues, ctx: RunContext): Promise<RunOutput> {
-  const l1Ratio = v.solver === 'enet' || v.solver === 'enet_path' ? v.l1Ratio : 1;
+  const l1Ratio = l1RatioOf(v);
   const p = await buildProblem(v, ctx);
   const { n, d } = p;
   if (v.folds > n) throw new UserError(`folds: ${v.folds} folds need at least as many samples (n = ${n})`);
@@ -57,7 +59,7 @@ export async function runCv(v: RegressionValues, ctx: RunContext): Promise<RunOu
   const K = v.folds;
   const mse = new Float64Array(K * A);
   const bounds = kFoldBounds(n, K);
-  const title = `${K}-fold CV: ${SOLVER_TITLES[v.solver]} on ${p.label}`;
+  const title = `${K}-fold CV: ${SOLVER_INFO[v.solver].title} on ${p.label}`;
   for (let f = 0; f < K; f++) {
     const [lo, hi] = bounds[f];
     const nTr = n - (hi - lo);
@@ -158,6 +160,6 @@ export async function runCv(v: RegressionValues, ctx: RunContext): Promise<RunOu
     },
     metrics,
     timings: { cv: performance.now() - t0 },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { regressionSpec } from '../../spec/regression';
-import { solveSingle } from './solve';
+import { solveSingle } from './registry';
 
 interface GapCase {
   name: string;

@@ -5,10 +5,9 @@
  * problem (X, its column-major copy and a working copy, the path's coefficients).
  */
 import type { NdArray } from '../../core/ndarray';
+import { solverUses, studyInfo } from '../../spec/regression-methods';
 import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
-
-const PATHS = new Set(['lasso_path', 'enet_path']);
 
 export function estimateRegression(
   v: Record<string, unknown>,
@@ -21,19 +20,19 @@ export function estimateRegression(
   else if (v.source === 'diabetes') [n, d] = [442, 10];
   else if (v.source === 'digits') [n, d] = [1797, 64];
   else [n, d] = [Number(v.n), Number(v.d)];
-  const study = String(v.study);
+  const work = studyInfo(v.study)?.work ?? 'one';
   const sweeps = Math.min(Number(v.maxIter) || 50, 50);
-  const A = PATHS.has(String(v.solver)) || study === 'cv' ? Number(v.nAlphas) : 1;
+  const A = solverUses(v.solver, 'nAlphas') || work === 'folds' ? Number(v.nAlphas) : 1;
   let problems = 1;
   let what = `${A > 1 ? `a ${A}-α path` : 'one solve'} at n = ${n}, d = ${d}`;
-  if (study === 'cv') {
+  if (work === 'folds') {
     problems = Number(v.folds) + 1;
     what = `${problems} paths of ${A} α at n = ${n}, d = ${d}`;
-  } else if (study === 'sweep_n' || study === 'sweep_eps') {
+  } else if (work === 'trials') {
     problems = Number(v.points) * Number(v.trials);
     n = Math.max(n, Number(v.nMax) || 0);
     what = `${problems} problems up to n = ${n}, d = ${d}`;
-  } else if (study === 'phase') {
+  } else if (work === 'cells') {
     problems = Number(v.cells) ** 2 * Number(v.trials);
     n = Number(v.nMax) || n;
     what = `${problems} problems up to n = ${n}, d = ${d}`;

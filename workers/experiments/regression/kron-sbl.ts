@@ -141,5 +141,5 @@ export async function runKronSbl(v: RegressionValues, ctx: RunContext): Promise<
     table: metricTable(metrics),
     notes,
   };
-  return { arrays, metrics, timings: { kron: tKron }, views: views as unknown as Record<string, unknown> };
+  return { arrays, metrics, timings: { kron: tKron }, views };
 }

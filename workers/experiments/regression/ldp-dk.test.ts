@@ -6,7 +6,7 @@ import { regressionSpec } from '../../spec/regression';
 import { decodeParams } from '../../spec/url';
 import { runExperiment } from '../runner';
 import type { RunContext } from '../types';
-import type { RegressionViewsData } from './views';
+import { type RegressionViewsData, regressionViews } from './views';
 
 const ctx = (): RunContext => ({
   backend: 'cpu',
@@ -55,7 +55,7 @@ describe('LDP against d and k', () => {
     );
     expect(issues).toEqual([]);
     const r = await runExperiment('regression', values, ctx());
-    const views = r.views as unknown as RegressionViewsData;
+    const views = regressionViews(r.views) as RegressionViewsData;
     expect(views.sweep?.series.length).toBe(3);
     expect(views.sweep?.theory.every((t) => /anchored at the first point/.test(t.name))).toBe(true);
     expect(r.arrays.errors.shape).toEqual([2, 3, 3]);

@@ -12,6 +12,7 @@ import { Rng } from '../../io/rng';
 import { ldpNonInteractive, ldpSequential } from '../../reference/regression/ldp';
 import { l2Dist } from '../../reference/regression/linalg';
 import type { RegressionValues } from '../../spec/regression';
+import { STUDY_INFO } from '../../spec/regression-methods';
 import { breathe, type RunContext, type RunOutput } from '../types';
 import { ldpModel, metricTable } from './fit';
 import { ldpScales } from './solve';
@@ -37,7 +38,7 @@ const ORDER: Record<
 const trialSeed = (seed: number, t: number) => (seed + 1000003 * t) % 2147483647;
 
 export async function runLdpDK(v: RegressionValues, ctx: RunContext): Promise<RunOutput> {
-  const vsD = v.study === 'sweep_d';
+  const vsD = STUDY_INFO[v.study].axis === 'd';
   const xs = vsD ? logSpaced(v.dMin, v.dMax, v.points, true) : logSpaced(v.kMin, v.kMax, v.points, true);
   const n = v.ldpN;
   const T = v.trials;
@@ -160,6 +161,6 @@ export async function runLdpDK(v: RegressionValues, ctx: RunContext): Promise<Ru
     arrays: { x: nd(Float64Array.from(xs), [xs.length]), errors: nd(errs, [xs.length, T, M]) },
     metrics,
     timings: { sweep: performance.now() - t0 },
-    views: { ...views, methods: [...LDP_METHODS] } as unknown as Record<string, unknown>,
+    views: { ...views, methods: [...LDP_METHODS] } satisfies RegressionViewsData,
   };
 }

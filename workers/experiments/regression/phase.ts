@@ -6,14 +6,15 @@
  * dispatches; on the CPU the references loop over the very same problems. Cells fill in as batches finish.
  */
 import { type NdArray, nd } from '../../core/ndarray';
-import { phaseGrid, phaseProblem, problemKey } from '../../data/regression-phase';
 import { checkFits } from '../../gpu/device';
-import { PHASE_MAX, phaseBatchGpu, phaseBatchSizes } from '../../kernels/regression-phase';
+import { PHASE_MAX, phaseBatchGpu, phaseBatchSizes } from '../../kernels/regression/phase';
 import { alphaMax } from '../../reference/regression/enet-cd';
 import { fista, lipschitz } from '../../reference/regression/fista';
 import { maxAbs } from '../../reference/regression/linalg';
 import { omp } from '../../reference/regression/omp';
+import { phaseGrid, phaseProblem, problemKey } from '../../reference/regression/phase';
 import type { RegressionValues } from '../../spec/regression';
+import { SOLVER_INFO } from '../../spec/regression-methods';
 import { breathe, type Parity, type RunContext, type RunOutput, UserError } from '../types';
 import { donohoTannerCurve, rhoAt } from './donoho-tanner';
 import { metricTable } from './fit';
@@ -23,7 +24,8 @@ export interface PhaseSetup {
   cells: number;
   d: number;
   trials: number;
-  solver: 'omp' | 'fista';
+  /** The batched kernel (and its CPU twin) that solves each problem: the solver's `phase` entry. */
+  kernel: 'omp' | 'fista';
   gaussianValues: boolean;
   sigma: number;
   seed: number;
@@ -37,7 +39,7 @@ export function phaseSetup(v: RegressionValues): PhaseSetup {
     cells: v.cells,
     d: v.d,
     trials: v.trials,
-    solver: v.solver === 'omp' ? 'omp' : 'fista',
+    kernel: SOLVER_INFO[v.solver].phase ?? 'fista',
     gaussianValues: v.wStar === 'gaussian',
     sigma: v.phaseNoise,
     seed: v.seed,
@@ -73,7 +75,7 @@ export function solvePhaseProblemCpu(s: PhaseSetup, key: number, n: number, k: n
   const prob = phaseProblem(key, n, s.d, k, s.gaussianValues, s.sigma);
   let coef: Float64Array;
   let margin = 1;
-  if (s.solver === 'omp') {
+  if (s.kernel === 'omp') {
     const r = omp(prob.X, prob.y, n, s.d, k);
     coef = r.coef;
     margin = r.minMargin;
@@ -147,7 +149,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
   const done = new Uint32Array(cells * cells);
   const trialOk = new Uint8Array(count);
   const curve = donohoTannerCurve();
-  const title = `Phase diagram: ${s.solver === 'omp' ? 'OMP' : `Lasso (FISTA, α = ${s.ratio}·α_max)`}, d = ${s.d}, ${s.trials} trials per cell`;
+  const title = `Phase diagram: ${s.kernel === 'omp' ? 'OMP' : `Lasso (FISTA, α = ${s.ratio}·α_max)`}, d = ${s.d}, ${s.trials} trials per cell`;
   const t0 = performance.now();
   const view = (): PhaseView => phaseView(s, grid, succ, done, curve);
   const record = (p: number, ok: boolean) => {
@@ -196,7 +198,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
           gaussianValues: s.gaussianValues,
           sigma: s.sigma,
         },
-        { solver: s.solver, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
+        { kernel: s.kernel, tol: s.tol, maxIter: s.maxIter, ratio: s.ratio, every: 10 },
       );
       for (let p = a; p < b; p++) {
         const off = (p - a) * s.d;
@@ -261,7 +263,7 @@ export async function runPhase(v: RegressionValues, ctx: RunContext): Promise<Ru
     arrays,
     metrics,
     timings: { phase: ms },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
   if (ctx.gpu) {
     gpuStash.set(arrays, { setup: s, sample, coefs: sampleCoefs });
@@ -363,7 +365,7 @@ function phaseView(
     overlay,
     done: finished,
     total: cells * cells * s.trials,
-    solver: s.solver,
+    solver: s.kernel,
     d: s.d,
     trials: s.trials,
   };

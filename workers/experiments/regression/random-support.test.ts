@@ -4,7 +4,7 @@ import { regressionSpec } from '../../spec/regression';
 import { decodeParams } from '../../spec/url';
 import { runExperiment } from '../runner';
 import type { RunContext } from '../types';
-import type { RegressionViewsData } from './views';
+import { type RegressionViewsData, regressionViews } from './views';
 
 function ctx(): RunContext {
   return {
@@ -28,7 +28,7 @@ describe('random-support studies', () => {
     const r = await runExperiment('regression', v, ctx());
     expect(r.arrays.results.shape).toEqual([2, 3, 6]);
     expect(r.arrays.supports.shape).toEqual([2, 3, 4]);
-    const views = r.views as unknown as RegressionViewsData;
+    const views = regressionViews(r.views) as RegressionViewsData;
     expect(views.hists?.length).toBe(2);
     expect(views.notes.join(' ')).toMatch(/NOT the algorithm of arXiv 2511\.06211/);
     expect(r.metrics.adversarial_median_rho_identity).toBeGreaterThan(r.metrics.random_median_rho_identity);
@@ -41,7 +41,7 @@ describe('random-support studies', () => {
     expect(issues).toEqual([]);
     const r = await runExperiment('regression', v, ctx());
     expect(r.arrays.errors.shape).toEqual([2, 1, 6]);
-    const views = r.views as unknown as RegressionViewsData;
+    const views = regressionViews(r.views) as RegressionViewsData;
     expect(views.sweep?.series.length).toBe(6);
     expect(views.sweep?.theory[0].name).toMatch(/not fitted/);
   });

@@ -153,7 +153,7 @@ export async function runSupports(v: RegressionValues, ctx: RunContext): Promise
     },
     metrics,
     timings: { dictionary: tDict, total: performance.now() - t0 },
-    views: { ...views, columns: cols } as unknown as Record<string, unknown>,
+    views: { ...views, columns: cols } satisfies RegressionViewsData,
   };
 }
 
@@ -265,7 +265,7 @@ export async function runPrecondSweep(v: RegressionValues, ctx: RunContext): Pro
       ctx.progress({
         fraction: done / (xs.length * T),
         stage: `trial ${t + 1} of ${T}, n = ${n}`,
-        partial: view(false) as unknown as Record<string, unknown>,
+        partial: view(false),
       });
       await breathe(ctx.signal);
     }
@@ -290,6 +290,6 @@ export async function runPrecondSweep(v: RegressionValues, ctx: RunContext): Pro
     arrays: { n: nd(Float64Array.from(xs), [xs.length]), errors: nd(errs, [xs.length, T, methods.length]) },
     metrics,
     timings: { sweep: performance.now() - t0 },
-    views: { ...final, methods } as unknown as Record<string, unknown>,
+    views: { ...final, methods } satisfies RegressionViewsData,
   };
 }

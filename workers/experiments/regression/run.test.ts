@@ -14,8 +14,8 @@ import { runExperiment } from '../runner';
 import type { RunContext, RunResult } from '../types';
 import { kFoldBounds } from './cv';
 import { donohoTannerCurve, psi, rhoAt } from './donoho-tanner';
-import { rates } from './sweeps';
-import type { RegressionViewsData } from './views';
+import { rates } from './registry';
+import { type RegressionViewsData, regressionViews } from './views';
 
 const dataset = datasetLoader((file) => readFile(join(__dirname, '../../../public/datasets', file), 'utf8'));
 
@@ -76,7 +76,7 @@ describe('regression runner (CPU)', () => {
     expect(r.arrays.coefs.shape).toEqual([12, 30]);
     expect(maxAbs(toFloat64(r.arrays.alphas).map((a, i) => a - want.alphas[i]))).toBeLessThan(1e-12);
     expect(maxAbs(toFloat64(r.arrays.coefs).map((c, i) => c - want.coefs[i]))).toBeLessThan(1e-8);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.path?.chosen?.label).toMatch(/oracle/);
     expect(v.path?.series.filter((s) => s.inSupport).length).toBe(4);
   });
@@ -136,7 +136,7 @@ describe('regression runner (CPU)', () => {
     const mean = (i: number) => (e[i * 3] + e[i * 3 + 1] + e[i * 3 + 2]) / 3;
     expect(mean(3)).toBeLessThan(mean(0));
     expect(r.metrics.fitted_slope_upper_half).toBeLessThan(-0.3);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.sweep?.theory.length).toBe(1);
     expect(ctx.partials.length).toBeGreaterThan(0);
   });
@@ -148,7 +148,7 @@ describe('regression runner (CPU)', () => {
     // Lasso theory: ‖ŵ − w*‖ ≲ C·σ√(s log d / n) at α ∝ σ√(log d / n), slope −½ on log–log.
     expect(r.metrics.fitted_slope_upper_half).toBeGreaterThan(-0.75);
     expect(r.metrics.fitted_slope_upper_half).toBeLessThan(-0.3);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.title).toMatch(/theory rule/);
     expect(v.sweep?.theory.map((t) => t.name)).toEqual(['rate σ√(s·log d / n) (C fitted)']);
     // The bug this guards against: a fixed α's bias dominates at large n and the curve goes flat.
@@ -172,7 +172,7 @@ describe('regression runner (CPU)', () => {
     expect(r.metrics.fitted_slope_upper_half).toBeLessThan(-0.6);
     // Far below ‖w*‖ = 1 at ε = 1: the estimator does not collapse to 0.
     expect(r.metrics.last_mean_error).toBeLessThan(0.3);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.sweep?.theory.map((t) => [t.name, t.dashed])).toEqual([
       ['paper’s rate d√k/(√n·ε) (C fitted)', false],
       ['paper’s lower bound √(dk·log d)/(√n·ε) (C fitted)', true],
@@ -185,7 +185,7 @@ describe('regression runner (CPU)', () => {
     const r = await run('study=sweep_eps&solver=ldp_si&epsN=300000&points=6&trials=4');
     expect(r.metrics.fitted_slope_upper_half).toBeGreaterThan(-1.4);
     expect(r.metrics.fitted_slope_upper_half).toBeLessThan(-0.6);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.sweep?.theory.map((t) => t.name)).toEqual([
       'paper’s rate k√d/(√n·ε) (C fitted)',
       'paper’s lower bound √(dk)/(√n·ε) (C fitted)',
@@ -235,7 +235,7 @@ describe('phase diagram', () => {
     // row = ρ index, column = δ index
     expect(s[0 * 4 + 3]).toBe(1);
     expect(s[3 * 4 + 0]).toBe(0);
-    const v = r.views as unknown as RegressionViewsData;
+    const v = regressionViews(r.views) as RegressionViewsData;
     expect(v.phase?.values.length).toBe(16);
     expect(ctx.partials.length).toBeGreaterThan(0);
   });

@@ -18,10 +18,12 @@ import { Rng } from '../../io/rng';
 import { ldpNonInteractive, ldpSequential, type NiSums, niClippedSums } from '../../reference/regression/ldp';
 import { l2Dist } from '../../reference/regression/linalg';
 import { effectiveAlphaRule, type RegressionValues, regressionSpec } from '../../spec/regression';
-import { breathe, type RunContext, type RunOutput } from '../types';
-import { ldpModel, metricTable, SOLVER_TITLES } from './fit';
+import { SOLVER_INFO, STUDY_INFO, solverUses } from '../../spec/regression-methods';
+import { breathe, UserError } from '../types';
+import { ldpModel, metricTable } from './fit';
 import { designOf, fitData, wStarOf } from './problem';
-import { chooseAlpha, ldpScales, solveSingle } from './solve';
+import { chooseAlpha, ldpScales, type SingleFitFn } from './solve';
+import type { EpsEstimator, Rate, SolverImpl, StudyRunner } from './solver-impl';
 import { type CurveSeries, guideLine, meanSpread, type RegressionViewsData, type SweepView } from './views';
 
 export function logSpaced(lo: number, hi: number, count: number, integer: boolean): number[] {
@@ -36,92 +38,124 @@ export function logSpaced(lo: number, hi: number, count: number, integer: boolea
 
 const trialSeed = (seed: number, t: number) => (seed + 1000003 * t) % 2147483647;
 
-interface Rate {
-  name: string;
-  f: (x: number) => number;
-  lower?: boolean;
-}
-
 /** The problem size a sweep runs at: the ε sweep has its own (users, features, nonzeros). */
 export function sweepSize(v: RegressionValues): { n: number; d: number; s: number } {
-  return v.study === 'sweep_eps' ? { n: v.epsN, d: v.epsD, s: v.epsS } : { n: v.n, d: v.d, s: v.s };
+  return STUDY_INFO[v.study].axis === 'eps'
+    ? { n: v.epsN, d: v.epsD, s: v.epsS }
+    : { n: v.n, d: v.d, s: v.s };
 }
 
-const isLdpSolver = (v: RegressionValues) => v.solver === 'ldp_ni' || v.solver === 'ldp_si';
-
 /**
- * Guide lines, from the paper's abstract (arXiv 2310.07367; docs/methods.md#ldp-estimators) and the Lasso's classical
- * rate. The NLDP lower bound is proved without public data, so it is not drawn for the public-x variant.
+ * Guide lines of an LDP estimator, from the paper's abstract (arXiv 2310.07367; docs/methods.md#ldp-estimators):
+ * an upper rate and a lower bound, both over √n·ε.
  */
-export function rates(v: RegressionValues, vsEps: boolean): Rate[] {
+function ldpRates(
+  v: RegressionValues,
+  vsEps: boolean,
+  upper: (d: number, k: number) => number,
+  lower: (d: number, k: number) => number,
+  uName: string,
+  lName: string,
+): Rate[] {
   const { n, d, s: k } = sweepSize(v);
   const eps = v.epsilon;
-  const ldpOf = (
-    upper: (d: number, k: number) => number,
-    lower: (d: number, k: number) => number,
-    uName: string,
-    lName: string,
-  ): Rate[] =>
-    vsEps
-      ? [
-          { name: `paper’s rate ${uName}/(√n·ε)`, f: (e) => upper(d, k) / (Math.sqrt(n) * e) },
-          {
-            name: `paper’s lower bound ${lName}/(√n·ε)`,
-            f: (e) => lower(d, k) / (Math.sqrt(n) * e),
-            lower: true,
-          },
-        ]
-      : [
-          { name: `paper’s rate ${uName}/(√n·ε)`, f: (m) => upper(d, k) / (Math.sqrt(m) * eps) },
-          {
-            name: `paper’s lower bound ${lName}/(√n·ε)`,
-            f: (m) => lower(d, k) / (Math.sqrt(m) * eps),
-            lower: true,
-          },
-        ];
-  if (v.solver === 'ldp_ni') {
-    // With public x's only the upper bound is stated; the NLDP lower bound assumes no public data.
-    if (v.publicX)
-      return ldpOf(
+  return vsEps
+    ? [
+        { name: `paper’s rate ${uName}/(√n·ε)`, f: (e) => upper(d, k) / (Math.sqrt(n) * e) },
+        {
+          name: `paper’s lower bound ${lName}/(√n·ε)`,
+          f: (e) => lower(d, k) / (Math.sqrt(n) * e),
+          lower: true,
+        },
+      ]
+    : [
+        { name: `paper’s rate ${uName}/(√n·ε)`, f: (m) => upper(d, k) / (Math.sqrt(m) * eps) },
+        {
+          name: `paper’s lower bound ${lName}/(√n·ε)`,
+          f: (m) => lower(d, k) / (Math.sqrt(m) * eps),
+          lower: true,
+        },
+      ];
+}
+
+/**
+ * Non-interactive LDP: d√k against √(dk·log d). With public x's only the upper bound √(dk) is stated (the
+ * NLDP lower bound is proved without public data, so it is not drawn).
+ */
+export const ldpNiRates = (v: RegressionValues, vsEps: boolean): Rate[] =>
+  v.publicX
+    ? ldpRates(
+        v,
+        vsEps,
         (d, k) => Math.sqrt(d * k),
         () => 0,
         '√(dk)',
         '',
-      ).filter((r) => !r.lower);
-    return ldpOf(
-      (d, k) => d * Math.sqrt(k),
-      (d, k) => Math.sqrt(d * k * Math.log(d)),
-      'd√k',
-      '√(dk·log d)',
-    );
-  }
-  if (v.solver === 'ldp_si')
-    return ldpOf(
-      (d, k) => k * Math.sqrt(d),
-      (d, k) => Math.sqrt(d * k),
-      'k√d',
-      '√(dk)',
-    );
-  if (v.solver === 'ridge') return [{ name: 'rate σ√(d/n)', f: (m) => v.sigma * Math.sqrt(d / m) }];
+      ).filter((r) => !r.lower)
+    : ldpRates(
+        v,
+        vsEps,
+        (d, k) => d * Math.sqrt(k),
+        (d, k) => Math.sqrt(d * k * Math.log(d)),
+        'd√k',
+        '√(dk·log d)',
+      );
+
+/** Sequentially interactive LDP (LDP-IHT): k√d against √(dk). */
+export const ldpSiRates = (v: RegressionValues, vsEps: boolean): Rate[] =>
+  ldpRates(
+    v,
+    vsEps,
+    (d, k) => k * Math.sqrt(d),
+    (d, k) => Math.sqrt(d * k),
+    'k√d',
+    '√(dk)',
+  );
+
+/** Least squares / ridge: σ√(d/n). */
+export const ridgeRates = (v: RegressionValues): Rate[] => {
+  const { d } = sweepSize(v);
+  return [{ name: 'rate σ√(d/n)', f: (m) => v.sigma * Math.sqrt(d / m) }];
+};
+
+/** The sparse estimators' classical rate σ√(s·log d / n). */
+export const sparseRates = (v: RegressionValues): Rate[] => {
+  const { d, s: k } = sweepSize(v);
   return [
     { name: 'rate σ√(s·log d / n)', f: (m) => Math.max(v.sigma, 1e-12) * Math.sqrt((k * Math.log(d)) / m) },
   ];
-}
+};
 
-const LASSO_FAMILY = ['lasso', 'enet', 'fista'];
+/** Non-interactive LDP over ε: the clipped sums do not depend on ε, so they are computed once per trial. */
+export const ldpNiEps: EpsEstimator = (v, { X, y, n, d, k, model }) => {
+  const publicX = v.publicX ? model.publicX : null;
+  let sums: NiSums | undefined;
+  return (s, rng) => {
+    sums ??= niClippedSums(X, y, n, d, s.tauX, s.tauY, publicX === null);
+    return ldpNonInteractive(X, y, n, d, k, s, rng, { publicX, sums }).coef;
+  };
+};
+
+/** LDP-IHT over ε (the users' noise summed in one draw per round). */
+export const ldpSiEps: EpsEstimator = (_v, { X, y, n, d, k, model }) => {
+  return (s, rng) => ldpSequential(X, y, n, d, k, s, rng, { radius: model.radius, perUser: false }).coef;
+};
 
 /** What in an LDP sweep is the paper's and what is this lab's reading of it. */
 export const LDP_READING =
   'The estimators’ details (truncation at τ, Gaussian mechanism σ = Δ₂√(2 ln(1.25/δ))/ε, the ε/2 + ε/2 budget split, eigenvalue floor and top-k on the non-interactive server; LDP-IHT with T = ⌈ln n⌉ rounds, k′ = 2k, step 0.5 and ℓ2-ball radius 2·amp·√s for the interactive one) and all their constants are this lab’s reading of arXiv 2310.07367, not checked against the paper. Only the rates of the guide lines are the paper’s (from its abstract), each drawn with a fitted constant C.';
 
+/** Whether the solver follows the α rule (the Lasso family: theory α in error-vs-n sweeps). */
+const hasAlphaRule = (v: RegressionValues) => solverUses(v.solver, 'alphaRule');
+
 /** How the sweep chose α, for titles and notes (null when the solver has no α). */
 function alphaLabel(v: RegressionValues): string | null {
-  if (!LASSO_FAMILY.includes(v.solver)) return v.solver === 'ridge' ? `α = ${v.alpha}` : null;
+  if (!hasAlphaRule(v)) return solverUses(v.solver, 'alpha') ? `α = ${v.alpha}` : null;
   return effectiveAlphaRule(v) === 'theory' ? 'α = 2σ√(2 log d / n), theory rule' : `fixed α = ${v.alpha}`;
 }
 
-export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<RunOutput> {
-  const vsEps = v.study === 'sweep_eps';
+export const runSweep: StudyRunner = async (v, ctx, solver) => {
+  const vsEps = STUDY_INFO[v.study].axis === 'eps';
   const xs = vsEps
     ? logSpaced(v.epsMin, v.epsMax, v.points, false)
     : logSpaced(v.nMin, v.nMax, v.points, true);
@@ -130,13 +164,18 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
   const d = size.d;
   const wOpts = { ...wStarOf(v), s: size.s };
   const errors: number[][] = xs.map(() => []);
-  const isLdp = isLdpSolver(v);
+  const isLdp = SOLVER_INFO[v.solver].ldp;
+  const single: SingleFitFn =
+    solver.single ??
+    (() => {
+      throw new UserError(`solver: ${v.solver} is a path solver, not a single fit`);
+    });
   const aLabel = alphaLabel(v);
-  const title = `${SOLVER_TITLES[v.solver]}${aLabel ? ` (${aLabel})` : ''}: ‖ŵ − w*‖ against ${vsEps ? 'ε' : 'n'} (${T} trials per point)`;
+  const title = `${SOLVER_INFO[v.solver].title}${aLabel ? ` (${aLabel})` : ''}: ‖ŵ − w*‖ against ${vsEps ? 'ε' : 'n'} (${T} trials per point)`;
   const t0 = performance.now();
   const total = xs.length * T;
   let doneCount = 0;
-  const view = (): SweepView => sweepView(v, xs, errors, vsEps, false);
+  const view = (): SweepView => sweepView(v, solver, xs, errors, vsEps, false);
   let last = performance.now();
   const report = async (t: number, i: number) => {
     doneCount++;
@@ -161,19 +200,13 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
       await breathe(ctx.signal);
       const model = ldpModel(v, { n, d, wTrue, s: size.s }, ts);
       const k = Math.min(size.s, d);
-      const publicX = v.solver === 'ldp_ni' && v.publicX ? model.publicX : null;
-      let sums: NiSums | undefined;
+      if (!solver.eps) throw new UserError(`solver: ${v.solver} has no error-vs-ε sweep`);
+      const estimate = solver.eps(v, { X, y, n, d, k, model });
       for (let i = 0; i < xs.length; i++) {
         const s = ldpScales(v, n, model, xs[i]);
         // Common random numbers: the same stream at every ε (see the header).
         const rng = new Rng(ts * 31, 7);
-        let coef: Float64Array;
-        if (v.solver === 'ldp_ni') {
-          sums ??= niClippedSums(X, y, n, d, s.tauX, s.tauY, publicX === null);
-          coef = ldpNonInteractive(X, y, n, d, k, s, rng, { publicX, sums }).coef;
-        } else {
-          coef = ldpSequential(X, y, n, d, k, s, rng, { radius: model.radius, perUser: false }).coef;
-        }
+        const coef = estimate(s, rng);
         errors[i].push(l2Dist(coef, wTrue));
         await report(t, i);
       }
@@ -186,10 +219,10 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
       let coef: Float64Array;
       if (isLdp) {
         const model = ldpModel(v, { n, d, wTrue }, ts);
-        coef = solveSingle(v.solver, v, X, y, n, d, { ldp: model, rngSeed: ts * 31 + i }).coef;
+        coef = single(v, X, y, n, d, { ldp: model, rngSeed: ts * 31 + i }).coef;
       } else {
         const f = fitData({ X, y, n, d }, v.intercept);
-        coef = solveSingle(v.solver, v, f.X, f.y, n, d, {
+        coef = single(v, f.X, f.y, n, d, {
           alpha: chooseAlpha(v, f.X, f.y, n, d, v.sigma),
         }).coef;
       }
@@ -197,7 +230,7 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
       await report(t, i);
     }
   }
-  const final = sweepView(v, xs, errors, vsEps, true);
+  const final = sweepView(v, solver, xs, errors, vsEps, true);
   const stats = meanSpread(errors);
   // Fitted slope of log error against log x: the rate's exponent (−½ for 1/√n, −1 for 1/ε).
   const lx = xs.map(Math.log);
@@ -210,7 +243,7 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
     ...(vsEps ? { n: size.n } : {}),
     d,
     s: size.s,
-    ...(LASSO_FAMILY.includes(v.solver) ? { theory_alpha: effectiveAlphaRule(v) === 'theory' ? 1 : 0 } : {}),
+    ...(hasAlphaRule(v) ? { theory_alpha: effectiveAlphaRule(v) === 'theory' ? 1 : 0 } : {}),
     fitted_slope_upper_half: slope,
     first_mean_error: stats[0].mean,
     last_mean_error: stats[stats.length - 1].mean,
@@ -226,7 +259,7 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
     table: metricTable(metrics),
     notes: [
       `Guide lines are C·rate with C fitted to the upper half of the sweep; lower bounds (dashed) reuse that C. Expected slope: ${vsEps ? '−1 in ε' : '−½ in n'}; fitted over the upper half: ${slope.toFixed(2)}.`,
-      ...(aLabel && LASSO_FAMILY.includes(v.solver)
+      ...(aLabel && hasAlphaRule(v)
         ? [
             effectiveAlphaRule(v) === 'theory'
               ? 'α follows the theory rule α = 2σ√(2 log d / n) at every n, so the error can follow √(s log d / n).'
@@ -252,9 +285,9 @@ export async function runSweep(v: RegressionValues, ctx: RunContext): Promise<Ru
     arrays: { x: nd(Float64Array.from(xs), [xs.length]), errors: nd(errArr, [xs.length, T]) },
     metrics,
     timings: { sweep: performance.now() - t0 },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
-}
+};
 
 export function fitSlope(x: number[], y: number[]): number {
   const m = x.length;
@@ -272,6 +305,7 @@ export function fitSlope(x: number[], y: number[]): number {
 
 function sweepView(
   v: RegressionValues,
+  solver: SolverImpl,
   xs: number[],
   errors: number[][],
   vsEps: boolean,
@@ -281,7 +315,7 @@ function sweepView(
   const have = errors.map((r) => r.length > 0);
   const stats = meanSpread(errors);
   const measured: CurveSeries = {
-    name: `${SOLVER_TITLES[v.solver]} (mean ± sd)`,
+    name: `${SOLVER_INFO[v.solver].title} (mean ± sd)`,
     markers: true,
     points: xs
       .map((x, i) => ({
@@ -297,7 +331,7 @@ function sweepView(
     const half = Math.floor(xs.length / 2);
     const means = stats.map((s) => s.mean);
     let C: number | undefined;
-    for (const r of rates(v, vsEps)) {
+    for (const r of solver.rates(v, vsEps)) {
       const g = guideLine(
         `${r.name} (C fitted)`,
         xs.slice(half),
@@ -318,6 +352,6 @@ function sweepView(
     note: vsEps
       ? `n = ${size.n} users, d = ${size.d}, s = k = ${size.s}, σ = ${v.sigma}, truncation τ = ${v.clip > 0 ? `${v.clip} std` : '√(2 ln n) std'}, δ = ${v.delta}`
       : `d = ${size.d}, s = ${size.s}, σ = ${v.sigma}${alphaLabel(v) ? `, ${alphaLabel(v)}` : ''}`,
-    reading: isLdpSolver(v) ? LDP_READING : undefined,
+    reading: SOLVER_INFO[v.solver].ldp ? LDP_READING : undefined,
   };
 }

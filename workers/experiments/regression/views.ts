@@ -87,7 +87,12 @@ export interface HistView {
   series: Array<{ name: string; counts: number[] }>;
 }
 
-export interface RegressionViewsData {
+/**
+ * What every regression runner puts in `views` (and in progress `partial`), and what the panel
+ * (app/panels/regression/) draws. A type alias, not an interface, so that it is a RunOutput's
+ * `views: Record<string, unknown>` as it stands, without a cast.
+ */
+export type RegressionViewsData = {
   kind: 'fit' | 'path' | 'cv' | 'sweep' | 'phase' | 'supports';
   hists?: HistView[];
   title: string;
@@ -98,6 +103,15 @@ export interface RegressionViewsData {
   phase?: PhaseView;
   table: Array<{ label: string; value: number | string; unit?: string; hint?: string }>;
   notes: string[];
+  /** Column names of the arrays written for the CLI (random-support certificates). */
+  columns?: string[];
+  /** Method ids of the curves, in order (LDP d/k sweeps, random-support error vs n). */
+  methods?: string[];
+};
+
+/** A result's or a progress update's views, as the regression runners wrote them. */
+export function regressionViews(views: Record<string, unknown> | undefined): RegressionViewsData | undefined {
+  return views as RegressionViewsData | undefined;
 }
 
 export const MAX_PATH_FEATURES = 40;

@@ -3,7 +3,7 @@
  * reference rebuilds the very same ones: key = per-problem u32, every random number is
  * pcg(pcg(counter) ^ key). Counters: [0, n·d) the design (two draws per normal, Box–Muller),
  * SUPPORT_BASE + s the partial Fisher–Yates swap of step s, VALUE_BASE + 2s(+1) the value of atom s,
- * NOISE_BASE + 2i(+1) the noise of y_i. A ~ N(0, 1/n); shaders/regression-phase-generate.wgsl is the
+ * NOISE_BASE + 2i(+1) the noise of y_i. A ~ N(0, 1/n); shaders/regression/phase-generate.wgsl is the
  * GPU twin of `phaseProblem` (the same integer hashing; logs and cosines in float32 there).
  */
 

@@ -1,24 +1,25 @@
 /**
- * FISTA for one large Lasso / elastic-net problem on the GPU (shaders/regression-residual.wgsl,
- * regression-fista-step.wgsl, regression-xtr.wgsl), step for step the schedule of
+ * FISTA for one large Lasso / elastic-net problem on the GPU (shaders/regression/fista-residual.wgsl,
+ * fista-step.wgsl, fista-xtr.wgsl), step for step the schedule of
  * workers/reference/regression/fista.ts: `checkEvery` iterations per submit (residual + fused step each),
  * then r = y − Xw and g = Xᵀr for the duality gap, read back and judged in float64 on the CPU (stop when
  * gap < tol·‖y‖²; restart the momentum if the objective rose). X stays on the GPU across a whole path:
  * each `solve` warm-starts from the previous solution.
- * Two variants of the three kernels: 'workgroup' (one 256-thread workgroup per output, tree reduction: many
- * workgroups for large problems) and 'thread' (one thread per output, no barriers: small problems, where a
- * workgroup per row would mostly idle); 'auto' picks by n·d.
+ * Two layouts of the three kernels, chosen by the prelude they are compiled with: 'workgroup' (one 256-thread
+ * workgroup per output, tree reduction: many workgroups for large problems) and 'thread' (one thread per
+ * output, no barriers: small problems, where a workgroup per row would mostly idle); 'auto' picks by n·d.
  */
-import codeStep from '../../shaders/regression-fista-step.wgsl?raw';
-import codeStepThread from '../../shaders/regression-fista-step-thread.wgsl?raw';
-import codeResidual from '../../shaders/regression-residual.wgsl?raw';
-import codeResidualThread from '../../shaders/regression-residual-thread.wgsl?raw';
-import codeXtr from '../../shaders/regression-xtr.wgsl?raw';
-import codeXtrThread from '../../shaders/regression-xtr-thread.wgsl?raw';
-import { throwIfCancelled } from '../experiments/types';
-import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
-import { checkFrom } from '../reference/regression/fista';
+
+import dotThread from '../../../shaders/common/dot-thread.wgsl?raw';
+import dotWorkgroup from '../../../shaders/common/dot-workgroup.wgsl?raw';
+import regressionParams from '../../../shaders/common/regression-params.wgsl?raw';
+import codeResidual from '../../../shaders/regression/fista-residual.wgsl?raw';
+import codeStep from '../../../shaders/regression/fista-step.wgsl?raw';
+import codeXtr from '../../../shaders/regression/fista-xtr.wgsl?raw';
+import { throwIfCancelled } from '../../experiments/types';
+import type { GpuContext } from '../../gpu/device';
+import { grid, type Op, PassList, type Program, program } from '../../gpu/pass';
+import { checkFrom } from '../../reference/regression/fista';
 
 export interface FistaGpuOptions {
   l1Ratio: number;
@@ -41,31 +42,44 @@ export type FistaVariant = 'workgroup' | 'thread';
 /** Up to this many entries of X one thread per output beats a workgroup per output. */
 export const THREAD_VARIANT_MAX = 1 << 20;
 
-const MAX_X = 65535;
-const grid = (count: number): [number, number] => [Math.min(count, MAX_X), Math.ceil(count / MAX_X)];
+/** Threads per workgroup: one workgroup per output (tree reduction, a power of two), or one thread per output. */
+const WG = { workgroup: 256, thread: 64 } as const;
+
+/**
+ * The three programs of a variant: the same kernel bodies with the layout prelude of the variant
+ * (shaders/common/dot-workgroup.wgsl or dot-thread.wgsl) and its workgroup size.
+ */
+function programs(variant: FistaVariant): Record<'res' | 'step' | 'xtr', Program> {
+  const prelude = [regressionParams, variant === 'thread' ? dotThread : dotWorkgroup];
+  const constants = { WG: WG[variant] };
+  const p = (key: string, body: string) =>
+    program(`regression-${key}-${variant}`, body, { prelude, constants });
+  return {
+    res: p('fista-residual', codeResidual),
+    step: p('fista-step', codeStep),
+    xtr: p('fista-xtr', codeXtr),
+  };
+}
+
+type OpName = 'resZ' | 'resW' | 'resPower' | 'step' | 'xtr';
 
 export class FistaGpu {
   L = 0;
   private readonly y64: Float64Array;
   private readonly yNormSq: number;
-  private readonly buffers: GPUBuffer[];
 
   private constructor(
     private readonly ctx: GpuContext,
     readonly n: number,
     readonly d: number,
     y: Float32Array,
-    private readonly b: Record<
-      'X' | 'XT' | 'y' | 'yZero' | 'w' | 'z' | 'r' | 'g' | 'state' | 'paramsZ' | 'paramsW',
-      GPUBuffer
-    >,
-    private readonly groups: Record<'resZ' | 'resW' | 'resPower' | 'step' | 'xtr', GPUBindGroup>,
-    private readonly pipes: Record<'res' | 'step' | 'xtr', GPUComputePipeline>,
+    private readonly list: PassList,
+    private readonly b: Record<'w' | 'z' | 'r' | 'g' | 'state' | 'paramsZ' | 'paramsW', GPUBuffer>,
+    private readonly ops: Record<OpName, Op>,
     readonly variant: FistaVariant,
   ) {
     this.y64 = Float64Array.from(y);
     this.yNormSq = this.y64.reduce((a, v) => a + v * v, 0);
-    this.buffers = Object.values(b);
   }
 
   static create(
@@ -76,13 +90,13 @@ export class FistaGpu {
     d: number,
     variant: FistaVariant | 'auto' = 'auto',
   ): FistaGpu {
-    const { device } = ctx;
     const v: FistaVariant =
       variant === 'auto' ? (n * d <= THREAD_VARIANT_MAX ? 'thread' : 'workgroup') : variant;
     const XT = new Float32Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) XT[j * n + i] = X[i * d + j];
+    const list = new PassList(ctx, 'fista');
     const params = (advance: number) =>
-      uniformBuffer(device, `fista.params${advance}`, [
+      list.uniform(`params${advance}`, [
         { u32: n },
         { u32: d },
         { u32: advance },
@@ -92,60 +106,40 @@ export class FistaGpu {
         { f32: 1 },
         { f32: 0 },
       ]);
+    const Xb = list.data('X', X);
+    const XTb = list.data('XT', XT);
+    const yb = list.data('y', y);
+    const yZero = list.empty('y0', n * 4);
     const b = {
-      X: storageBuffer(device, 'fista.X', X),
-      XT: storageBuffer(device, 'fista.XT', XT),
-      y: storageBuffer(device, 'fista.y', y),
-      yZero: emptyBuffer(device, 'fista.y0', n * 4),
-      w: emptyBuffer(device, 'fista.w', d * 4),
-      z: emptyBuffer(device, 'fista.z', d * 4),
-      r: emptyBuffer(device, 'fista.r', n * 4),
-      g: emptyBuffer(device, 'fista.g', d * 4),
-      state: storageBuffer(device, 'fista.state', new Float32Array([1, 0, 0, 0])),
+      w: list.empty('w', d * 4),
+      z: list.empty('z', d * 4),
+      r: list.empty('r', n * 4),
+      g: list.empty('g', d * 4),
+      state: list.data('state', new Float32Array([1, 0, 0, 0])),
       paramsZ: params(1),
       paramsW: params(0),
     };
     const thread = v === 'thread';
-    const pipes = thread
-      ? {
-          res: ctx.pipeline('regression-residual-thread', codeResidualThread),
-          step: ctx.pipeline('regression-fista-step-thread', codeStepThread),
-          xtr: ctx.pipeline('regression-xtr-thread', codeXtrThread),
-        }
-      : {
-          res: ctx.pipeline('regression-residual', codeResidual),
-          step: ctx.pipeline('regression-fista-step', codeStep),
-          xtr: ctx.pipeline('regression-xtr', codeXtr),
-        };
+    const prog = programs(v);
     // Row-wise kernels read X by rows (workgroup) or by columns (thread), and the other way round.
-    const rowMat = thread ? b.XT : b.X;
-    const colMat = thread ? b.X : b.XT;
-    const groups = {
-      resZ: bindGroup(device, pipes.res, 'fista.resZ', [rowMat, b.y, b.z, b.r, b.state, b.paramsZ]),
-      resW: bindGroup(device, pipes.res, 'fista.resW', [rowMat, b.y, b.w, b.r, b.state, b.paramsW]),
-      resPower: bindGroup(device, pipes.res, 'fista.resPower', [
-        rowMat,
-        b.yZero,
-        b.z,
-        b.r,
-        b.state,
-        b.paramsW,
-      ]),
-      step: bindGroup(device, pipes.step, 'fista.step', [colMat, b.r, b.z, b.w, b.state, b.paramsZ]),
-      xtr: bindGroup(device, pipes.xtr, 'fista.xtr', [colMat, b.r, b.g, b.paramsW]),
+    const rowMat = thread ? XTb : Xb;
+    const colMat = thread ? Xb : XTb;
+    // One workgroup per output, or one thread per output in workgroups of WG.
+    const rows = grid(n, thread ? WG.thread : 1);
+    const cols = grid(d, thread ? WG.thread : 1);
+    const ops = {
+      resZ: list.op(prog.res, [rowMat, b.z, yb, b.r, b.state, b.paramsZ], rows),
+      resW: list.op(prog.res, [rowMat, b.w, yb, b.r, b.state, b.paramsW], rows),
+      resPower: list.op(prog.res, [rowMat, b.z, yZero, b.r, b.state, b.paramsW], rows),
+      step: list.op(prog.step, [colMat, b.r, b.z, b.w, b.state, b.paramsZ], cols),
+      xtr: list.op(prog.xtr, [colMat, b.r, b.g, b.paramsW], cols),
     };
-    return new FistaGpu(ctx, n, d, y, b, groups, pipes, v);
+    return new FistaGpu(ctx, n, d, y, list, b, ops, v);
   }
 
-  private pass(enc: GPUCommandEncoder, which: 'resZ' | 'resW' | 'resPower' | 'step' | 'xtr') {
-    const pipe = which === 'step' ? this.pipes.step : which === 'xtr' ? this.pipes.xtr : this.pipes.res;
-    const outputs = which === 'step' || which === 'xtr' ? this.d : this.n;
-    const [x, y] = grid(this.variant === 'thread' ? Math.ceil(outputs / 64) : outputs);
-    const pass = enc.beginComputePass({ label: `fista.${which}` });
-    pass.setPipeline(pipe);
-    pass.setBindGroup(0, this.groups[which]);
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
+  /** Encodes and submits the named ops, in order, in one command buffer. */
+  private submit(names: readonly OpName[]): void {
+    this.list.run(names.map((k) => this.ops[k]));
   }
 
   /** Reads the listed buffers (float32) in one mapping. */
@@ -183,10 +177,7 @@ export class FistaGpu {
     let lam = 0;
     for (let t = 0; t < iters; t++) {
       device.queue.writeBuffer(this.b.z, 0, v);
-      const enc = device.createCommandEncoder({ label: 'fista.power' });
-      this.pass(enc, 'resPower'); // r = −Xv
-      this.pass(enc, 'xtr'); // g = −XᵀXv
-      device.queue.submit([enc.finish()]);
+      this.submit(['resPower', 'xtr']); // r = −Xv, then g = −XᵀXv
       const [g] = await this.read([[this.b.g, this.d]]);
       let nrm = 0;
       for (const x of g) nrm += x * x;
@@ -246,14 +237,9 @@ export class FistaGpu {
     if (L === 0) return { w, gap: 0, iterations: 0, converged: true, restarts };
     while (it < o.maxIter) {
       const chunk = Math.min(every, o.maxIter - it);
-      const enc = device.createCommandEncoder({ label: 'fista.chunk' });
-      for (let c = 0; c < chunk; c++) {
-        this.pass(enc, 'resZ');
-        this.pass(enc, 'step');
-      }
-      this.pass(enc, 'resW');
-      this.pass(enc, 'xtr');
-      device.queue.submit([enc.finish()]);
+      const names: OpName[] = [];
+      for (let c = 0; c < chunk; c++) names.push('resZ', 'step');
+      this.submit([...names, 'resW', 'xtr']);
       it += chunk;
       const [wr, r, g] = await this.read([
         [this.b.w, d],
@@ -275,6 +261,6 @@ export class FistaGpu {
   }
 
   destroy(): void {
-    for (const b of this.buffers) b.destroy();
+    this.list.destroy();
   }
 }

@@ -1,11 +1,11 @@
 /** GPU FISTA (one large problem) against the CPU reference that follows the same schedule. */
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { syntheticProblem } from '../data/regression-synthetic';
-import { alphaMax } from '../reference/regression/enet-cd';
-import { fista, lipschitz } from '../reference/regression/fista';
-import { maxAbs, spectralNormSq } from '../reference/regression/linalg';
-import { FistaGpu } from './regression-fista';
+import { testGpu } from '../../../test/gpu';
+import { syntheticProblem } from '../../data/regression-synthetic';
+import { alphaMax } from '../../reference/regression/enet-cd';
+import { fista, lipschitz } from '../../reference/regression/fista';
+import { maxAbs, spectralNormSq } from '../../reference/regression/linalg';
+import { FistaGpu } from './fista';
 
 const design = { design: 'gaussian' as const, rho: 0, normalize: false };
 const wOpts = { s: 4, wStar: 'pm1' as const, amp: 1, support: 'random' as const };

@@ -5,20 +5,14 @@
 // restarts (z = w, t = 1) when the objective rose since the previous check.
 // Bindings: 0 desc (8 u32 per problem: key, n, k, xOff, yOff, lOff, 0, 0), 1 X, 2 y, 3 coef (count×d, write),
 //           4 info (count×4: iterations, gap/‖y‖², restarts, L), 5 params {d, count, maxIter, every, tol, ratio, _, _}.
-// Layout: 64 threads per workgroup, one problem per workgroup (2-D grid); w, z, r in workgroup memory (n, d ≤ 512),
+// Preludes: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX), shaders/common/phase-solve.wgsl (X, y, coef).
+// Layout: WG threads per workgroup, one problem per workgroup (2-D grid); w, z, r in workgroup memory (n, d ≤ 512),
 //         reductions by tree in workgroup memory; thread 0 takes the stop/restart decision, read back uniformly.
 
 struct Params { d: u32, count: u32, maxIter: u32, every: u32, tol: f32, ratio: f32, _a: f32, _b: f32 }
 
-@group(0) @binding(0) var<storage, read> desc: array<u32>;
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> coef: array<f32>;
 @group(0) @binding(4) var<storage, read_write> info: array<f32>;
 @group(0) @binding(5) var<uniform> P: Params;
-
-const WG: u32 = 64u;
-const MAX: u32 = 512u;
 
 var<workgroup> w: array<f32, MAX>;
 var<workgroup> z: array<f32, MAX>;
@@ -44,14 +38,15 @@ fn reduceSumMax(li: u32, v: vec4<f32>) -> vec4<f32> {
   return workgroupUniformLoad(&total);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let p = wg.x + wg.y * nwg.x;
+  let p = problem_index(wg, nwg);
   if (p >= P.count) { return; }
-  let n = desc[p * 8u + 1u];
-  let xOff = desc[p * 8u + 3u];
-  let yOff = desc[p * 8u + 4u];
+  let pr = problem_of(p);
+  let n = pr.n;
+  let xOff = pr.xOff;
+  let yOff = pr.yOff;
   let d = P.d;
   let fn_ = f32(n);
 

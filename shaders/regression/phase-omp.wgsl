@@ -5,20 +5,14 @@
 // Same maths as workers/reference/regression/omp.ts.
 // Bindings: 0 desc (8 u32 per problem: key, n, k, xOff, yOff, lOff, 0, 0), 1 X, 2 y, 3 coef (count×d, write),
 //           4 Lbuf (per-problem k×k scratch at lOff), 5 params {d, count, _, _}.
-// Layout: 64 threads per workgroup, one problem per workgroup (2-D grid); r, column norms, the forward-solved
+// Preludes: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX), shaders/common/phase-solve.wgsl (X, y, coef).
+// Layout: WG threads per workgroup, one problem per workgroup (2-D grid); r, column norms, the forward-solved
 //         right-hand side and the coefficients live in workgroup memory (n, d, k ≤ 512).
 
 struct Params { d: u32, count: u32, _a: u32, _b: u32 }
 
-@group(0) @binding(0) var<storage, read> desc: array<u32>;
-@group(0) @binding(1) var<storage, read> X: array<f32>;
-@group(0) @binding(2) var<storage, read> y: array<f32>;
-@group(0) @binding(3) var<storage, read_write> coef: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Lbuf: array<f32>;
 @group(0) @binding(5) var<uniform> P: Params;
-
-const WG: u32 = 64u;
-const MAX: u32 = 512u;
 
 var<workgroup> r: array<f32, MAX>;
 var<workgroup> cn: array<f32, MAX>;
@@ -30,16 +24,17 @@ var<workgroup> redI: array<u32, WG>;
 var<workgroup> flag: u32;
 var<workgroup> atoms: u32;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let p = wg.x + wg.y * nwg.x;
+  let p = problem_index(wg, nwg);
   if (p >= P.count) { return; }
-  let n = desc[p * 8u + 1u];
-  let k = min(desc[p * 8u + 2u], min(n, P.d));
-  let xOff = desc[p * 8u + 3u];
-  let yOff = desc[p * 8u + 4u];
-  let lOff = desc[p * 8u + 5u];
+  let pr = problem_of(p);
+  let n = pr.n;
+  let k = min(pr.k, min(n, P.d));
+  let xOff = pr.xOff;
+  let yOff = pr.yOff;
+  let lOff = pr.lOff;
   let d = P.d;
   for (var i = li; i < n; i += WG) { r[i] = y[yOff + i]; }
   for (var j = li; j < d; j += WG) {

@@ -1,15 +1,15 @@
-// Builds a batch of phase-diagram problems on the GPU; the twin of workers/data/regression-phase.ts.
+// Builds a batch of phase-diagram problems on the GPU; the twin of workers/reference/regression/phase.ts.
 // Every random number is pcg(pcg(counter) ^ key): A_ij = N(0, 1)/√n by Box–Muller from counters 2e, 2e+1
 // (e = i·d + j), the support by a partial Fisher–Yates (swap s with s + pcg(...) mod (d − s)), values ±1 or
 // N(0, 1), y = A w* (+ σ·noise).
 // Bindings: 0 desc (8 u32 per problem: key, n, k, xOff, yOff, lOff, 0, 0), 1 X (write), 2 y (write),
 //           3 wTrue (count×d, write), 4 params {d, count, gaussianValues, sigma}.
-// Layout: one workgroup of 64 threads per problem (2-D grid of problems); threads fill A in parallel, thread 0
+// Prelude: shaders/common/phase-batch.wgsl (desc at binding 0, WG, MAX).
+// Layout: one workgroup of WG threads per problem (2-D grid of problems); threads fill A in parallel, thread 0
 //         draws the support into workgroup memory, then threads form y.
 
 struct Params { d: u32, count: u32, gaussianValues: u32, sigma: f32 }
 
-@group(0) @binding(0) var<storage, read> desc: array<u32>;
 @group(0) @binding(1) var<storage, read_write> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> wTrue: array<f32>;
@@ -18,10 +18,9 @@ struct Params { d: u32, count: u32, gaussianValues: u32, sigma: f32 }
 const SUPPORT_BASE: u32 = 0x40000000u;
 const VALUE_BASE: u32 = 0x50000000u;
 const NOISE_BASE: u32 = 0x60000000u;
-const MAXD: u32 = 512u;
 
-var<workgroup> idx: array<u32, MAXD>;
-var<workgroup> vals: array<f32, MAXD>;
+var<workgroup> idx: array<u32, MAX>;
+var<workgroup> vals: array<f32, MAX>;
 
 fn pcg(x: u32) -> u32 {
   let state = x * 747796405u + 2891336453u;
@@ -36,20 +35,21 @@ fn gauss(key: u32, c: u32) -> f32 {
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
-  let p = wg.x + wg.y * nwg.x;
+  let p = problem_index(wg, nwg);
   if (p >= P.count) { return; }
-  let key = desc[p * 8u];
-  let n = desc[p * 8u + 1u];
-  let k = desc[p * 8u + 2u];
-  let xOff = desc[p * 8u + 3u];
-  let yOff = desc[p * 8u + 4u];
+  let pr = problem_of(p);
+  let key = pr.key;
+  let n = pr.n;
+  let k = pr.k;
+  let xOff = pr.xOff;
+  let yOff = pr.yOff;
   let d = P.d;
   let scale = 1.0 / sqrt(f32(n));
-  for (var e = li; e < n * d; e += 64u) { X[xOff + e] = gauss(key, e) * scale; }
-  for (var j = li; j < d; j += 64u) { wTrue[p * d + j] = 0.0; idx[j] = j; }
+  for (var e = li; e < n * d; e += WG) { X[xOff + e] = gauss(key, e) * scale; }
+  for (var j = li; j < d; j += WG) { wTrue[p * d + j] = 0.0; idx[j] = j; }
   workgroupBarrier();
   if (li == 0u) {
     for (var s = 0u; s < k; s++) {
@@ -66,7 +66,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
   workgroupBarrier();
   storageBarrier();
-  for (var i = li; i < n; i += 64u) {
+  for (var i = li; i < n; i += WG) {
     var acc = 0.0;
     for (var s = 0u; s < k; s++) { acc += X[xOff + i * d + idx[s]] * vals[s]; }
     if (P.sigma > 0.0) { acc += P.sigma * gauss(key, NOISE_BASE / 2u + i); }

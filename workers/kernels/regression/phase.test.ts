@@ -1,12 +1,12 @@
 /** The batched phase-diagram kernels against the CPU loop on the same hash-generated problems. */
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { phaseProblem, problemKey } from '../data/regression-phase';
-import { alphaMax } from '../reference/regression/enet-cd';
-import { fista, lipschitz } from '../reference/regression/fista';
-import { maxAbs } from '../reference/regression/linalg';
-import { omp } from '../reference/regression/omp';
-import { phaseBatchGpu } from './regression-phase';
+import { testGpu } from '../../../test/gpu';
+import { alphaMax } from '../../reference/regression/enet-cd';
+import { fista, lipschitz } from '../../reference/regression/fista';
+import { maxAbs } from '../../reference/regression/linalg';
+import { omp } from '../../reference/regression/omp';
+import { phaseProblem, problemKey } from '../../reference/regression/phase';
+import { phaseBatchGpu } from './phase';
 
 const d = 27;
 const shapes: Array<[number, number]> = [
@@ -32,7 +32,7 @@ describe('batched phase-diagram solver on the GPU', () => {
       const r = await phaseBatchGpu(
         gpu,
         { keys, ns, ks, d, gaussianValues, sigma },
-        { solver: 'omp', tol: 0, maxIter: 0, ratio: 0 },
+        { kernel: 'omp', tol: 0, maxIter: 0, ratio: 0 },
         true,
       );
       shapes.forEach(([n, k], p) => {
@@ -56,7 +56,7 @@ describe('batched phase-diagram solver on the GPU', () => {
     const r = await phaseBatchGpu(
       gpu,
       { keys, ns, ks, d, gaussianValues: false, sigma: 0.05 },
-      { solver: 'omp', tol: 0, maxIter: 0, ratio: 0 },
+      { kernel: 'omp', tol: 0, maxIter: 0, ratio: 0 },
     );
     shapes.forEach(([n, k], p) => {
       const prob = phaseProblem(keys[p], n, d, k, false, 0.05);
@@ -73,7 +73,7 @@ describe('batched phase-diagram solver on the GPU', () => {
 
   it('Lasso by FISTA: the same iterates as the CPU reference after a fixed budget', async () => {
     const gpu = await testGpu();
-    const o = { solver: 'fista' as const, tol: 1e-30, maxIter: 60, ratio: 0.01, every: 10 };
+    const o = { kernel: 'fista' as const, tol: 1e-30, maxIter: 60, ratio: 0.01, every: 10 };
     const r = await phaseBatchGpu(gpu, { keys, ns, ks, d, gaussianValues: false, sigma: 0 }, o);
     shapes.forEach(([n, k], p) => {
       const prob = phaseProblem(keys[p], n, d, k, false, 0);
