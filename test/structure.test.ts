@@ -79,15 +79,6 @@ const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
   // remove when regression lands (reg10)
   { path: 'app/panels/regression/regression-views.tsx', count: 1 },
   { path: 'bench/regression.ts', count: 3 },
-  { path: 'workers/experiments/regression/cv.ts', count: 2 },
-  { path: 'workers/experiments/regression/fit.ts', count: 14 },
-  { path: 'workers/experiments/regression/ldp-dk.ts', count: 3 },
-  { path: 'workers/experiments/regression/phase.ts', count: 3 },
-  { path: 'workers/experiments/regression/run.ts', count: 12 },
-  { path: 'workers/experiments/regression/solve.ts', count: 17 },
-  { path: 'workers/experiments/regression/sweeps.ts', count: 11 },
-  { path: 'workers/export/regression.ts', count: 21 },
-  { path: 'workers/kernels/regression-phase.ts', count: 5 },
   // remove when sae lands (sae10)
   { path: 'workers/experiments/sae/analysis.ts', count: 1 },
   { path: 'workers/experiments/sae/backends.ts', count: 2 },
@@ -102,7 +93,7 @@ const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
   { path: 'workers/reference/sae/model.ts', count: 13 },
   { path: 'workers/reference/sae/trainer.ts', count: 1 },
   // workers/scale/cost.ts: the attention switch (10) and the regression switch (7); lower, then remove, as attn10 and reg10 land
-  { path: 'workers/scale/cost.ts', count: 17 },
+  { path: 'workers/scale/cost.ts', count: 10 },
 ];
 
 // (b) Known import cycles (exact member lists).
@@ -183,19 +174,6 @@ const LAYOUT_EXCEPTIONS: readonly string[] = [
   // attention (feature maps): remove when attention lands (attn10)
   'workers/reference/feature-maps.ts',
   // remove when regression lands (reg10)
-  'shaders/regression-fista-step-thread.wgsl',
-  'shaders/regression-fista-step.wgsl',
-  'shaders/regression-phase-fista.wgsl',
-  'shaders/regression-phase-generate.wgsl',
-  'shaders/regression-phase-omp.wgsl',
-  'shaders/regression-residual-thread.wgsl',
-  'shaders/regression-residual.wgsl',
-  'shaders/regression-xtr-thread.wgsl',
-  'shaders/regression-xtr.wgsl',
-  'workers/kernels/regression-fista.test.ts',
-  'workers/kernels/regression-fista.ts',
-  'workers/kernels/regression-phase.test.ts',
-  'workers/kernels/regression-phase.ts',
   // remove when sae lands (sae10)
   'shaders/sae-act-grad.wgsl',
   'shaders/sae-act.wgsl',
@@ -245,13 +223,6 @@ const CAST_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
   { path: 'app/panels/attention/attention-views.tsx', count: 1 },
   { path: 'workers/experiments/attention/run.ts', count: 1 },
   // remove when regression lands (reg10)
-  { path: 'workers/experiments/regression/cv.ts', count: 1 },
-  { path: 'workers/experiments/regression/fit.ts', count: 2 },
-  { path: 'workers/experiments/regression/kron-sbl.ts', count: 1 },
-  { path: 'workers/experiments/regression/ldp-dk.ts', count: 1 },
-  { path: 'workers/experiments/regression/phase.ts', count: 1 },
-  { path: 'workers/experiments/regression/random-support.ts', count: 3 },
-  { path: 'workers/experiments/regression/sweeps.ts', count: 1 },
   // remove when sae lands (sae10)
   { path: 'app/panels/sae/sae-views.tsx', count: 2 },
   { path: 'workers/experiments/sae/darkmatter.ts', count: 1 },

@@ -20,6 +20,15 @@ import { fitSlope, LDP_READING, logSpaced } from './sweeps';
 import type { CurveSeries, RegressionViewsData } from './views';
 
 export const LDP_METHODS = ['nldp', 'nldp_public', 'ldp_iht'] as const;
+/** What each curve runs: the solver whose model and scales it uses, and which protocol. */
+const CURVE: Record<
+  (typeof LDP_METHODS)[number],
+  { solver: 'ldp_ni' | 'ldp_si'; publicX: boolean; interactive: boolean }
+> = {
+  nldp: { solver: 'ldp_ni', publicX: false, interactive: false },
+  nldp_public: { solver: 'ldp_ni', publicX: true, interactive: false },
+  ldp_iht: { solver: 'ldp_si', publicX: false, interactive: true },
+};
 const LABEL: Record<(typeof LDP_METHODS)[number], string> = {
   nldp: 'NLDP (non-interactive)',
   nldp_public: 'NLDP + public unlabeled x’s',
@@ -59,18 +68,14 @@ export async function runLdpDK(v: RegressionValues, ctx: RunContext): Promise<Ru
       const base = { ...v, design: 'gaussian' as const, normalize: false, amp: 1 / Math.sqrt(k), s: k };
       for (let mi = 0; mi < M; mi++) {
         const method = LDP_METHODS[mi];
-        const vv = {
-          ...base,
-          solver: method === 'ldp_iht' ? ('ldp_si' as const) : ('ldp_ni' as const),
-          publicX: method === 'nldp_public',
-        };
+        const { solver, publicX, interactive } = CURVE[method];
+        const vv = { ...base, solver, publicX };
         const model = ldpModel(vv, { n, d, wTrue: w, s: k }, ts + i);
         const sc = ldpScales(vv, n, model);
         const rng = new Rng(ts * 31 + i, 7 + mi);
-        const coef =
-          method === 'ldp_iht'
-            ? ldpSequential(X, y, n, d, k, sc, rng, { radius: model.radius, perUser: false }).coef
-            : ldpNonInteractive(X, y, n, d, k, sc, rng, { publicX: model.publicX, perUser: false }).coef;
+        const coef = interactive
+          ? ldpSequential(X, y, n, d, k, sc, rng, { radius: model.radius, perUser: false }).coef
+          : ldpNonInteractive(X, y, n, d, k, sc, rng, { publicX: model.publicX, perUser: false }).coef;
         errs[(i * T + t) * M + mi] = l2Dist(coef, w);
         await breathe(ctx.signal);
       }
