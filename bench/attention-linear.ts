@@ -9,14 +9,14 @@
 import { randomMatrix } from '../workers/data/matrices';
 import type { GpuContext } from '../workers/gpu/device';
 import { median, timeGpu } from '../workers/gpu/timer';
-import { destroyQkv, uploadQkv } from '../workers/kernels/attention-common';
-import { prepareDense } from '../workers/kernels/attention-dense';
-import { prepareLinearAttention } from '../workers/kernels/attention-linear';
-import type { Plan } from '../workers/kernels/attention-linear-stages';
-import { prepareLogLinearAttention } from '../workers/kernels/attention-loglinear';
-import { prepareSla } from '../workers/kernels/attention-sla';
-import { linearAttentionRef } from '../workers/reference/attention-linear';
-import { type SlaOpts, slaClassify } from '../workers/reference/attention-sla';
+import { prepareDense } from '../workers/kernels/attention/dense';
+import { destroyQkv, uploadQkv } from '../workers/kernels/attention/flash-common';
+import { prepareLinearAttention } from '../workers/kernels/attention/linear';
+import type { Plan } from '../workers/kernels/attention/linear-common';
+import { prepareLogLinearAttention } from '../workers/kernels/attention/loglinear';
+import { prepareSla } from '../workers/kernels/attention/sla';
+import { linearAttentionRef } from '../workers/reference/attention/linear';
+import { type SlaOpts, slaClassify } from '../workers/reference/attention/sla';
 import { type BenchOptions, type BenchRow, medianMs } from './common';
 
 const D = 64;

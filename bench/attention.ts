@@ -10,11 +10,16 @@ import { attentionInputs } from '../workers/data/attention-inputs';
 import type { GpuContext } from '../workers/gpu/device';
 import { median, timeGpu } from '../workers/gpu/timer';
 import { Rng } from '../workers/io/rng';
-import { prepareBlockSparse } from '../workers/kernels/attention-blocksparse';
-import { destroyQkv, type PreparedKernel, readAttn, uploadQkv } from '../workers/kernels/attention-common';
-import { prepareDense } from '../workers/kernels/attention-dense';
-import type { BlockLists } from '../workers/reference/attention-blocksparse';
-import { denseAttentionRef } from '../workers/reference/attention-dense';
+import { prepareBlockSparse } from '../workers/kernels/attention/blocksparse';
+import { prepareDense } from '../workers/kernels/attention/dense';
+import {
+  destroyQkv,
+  type PreparedKernel,
+  readAttn,
+  uploadQkv,
+} from '../workers/kernels/attention/flash-common';
+import type { BlockLists } from '../workers/reference/attention/blocksparse';
+import { denseAttentionRef } from '../workers/reference/attention/dense';
 import { type BenchOptions, type BenchRow, medianMs, pairedMedians, tfjsWebgpu } from './common';
 
 const D = 64;

@@ -7,9 +7,9 @@ import { type NdArray, nd, toFloat32 } from '../core/ndarray';
 import { loadProblem } from '../experiments/attention/inputs';
 import type { AttnValues } from '../experiments/attention/methods';
 import { UserError } from '../experiments/types';
-import { llsaLevels } from '../reference/attention-llsa';
-import { DEFAULT_LOGLINEAR_BETA } from '../reference/attention-loglinear';
-import { favorProjection, featureDim, LINEAR_EPS } from '../reference/feature-maps';
+import { favorProjection, featureDim, LINEAR_EPS } from '../reference/attention/feature-maps';
+import { llsaLevels } from '../reference/attention/llsa';
+import { DEFAULT_LOGLINEAR_BETA } from '../reference/attention/loglinear';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
 

@@ -8,8 +8,9 @@
  * outputs and every buffer the method adds (indices, pooled blocks, states), not counting the dense N×N
  * score matrix that a flash kernel never forms (`unfusedScoresBytes` reports it separately).
  */
-import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention-llsa';
-import { favorCount } from '../reference/feature-maps';
+
+import { favorCount } from '../reference/attention/feature-maps';
+import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention/llsa';
 
 export interface Cost {
   flops: number;

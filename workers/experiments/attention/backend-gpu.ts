@@ -8,7 +8,8 @@
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import { checkFits, type GpuContext } from '../../gpu/device';
 import { median, timeGpu } from '../../gpu/timer';
-import { prepareBlockScores, prepareBlockSparse } from '../../kernels/attention-blocksparse';
+import { prepareBlockScores, prepareBlockSparse } from '../../kernels/attention/blocksparse';
+import { prepareDense } from '../../kernels/attention/dense';
 import {
   type AttnShape,
   destroyQkv,
@@ -16,18 +17,17 @@ import {
   type QkvBuffers,
   readAttn,
   uploadQkv,
-} from '../../kernels/attention-common';
-import { prepareDense } from '../../kernels/attention-dense';
-import { prepareGather } from '../../kernels/attention-gather';
-import { prepareHipMask } from '../../kernels/attention-hip';
-import { prepareLinearAttention } from '../../kernels/attention-linear';
-import type { Plan } from '../../kernels/attention-linear-stages';
-import { prepareLlsa } from '../../kernels/attention-llsa';
-import { prepareLogLinearAttention } from '../../kernels/attention-loglinear';
-import { attentionMapGpu } from '../../kernels/attention-map';
-import { prepareSla } from '../../kernels/attention-sla';
-import { prepareWindow } from '../../kernels/attention-window';
-import { seaMaskFromEstimate, seaPositionBasis } from '../../reference/attention-sea';
+} from '../../kernels/attention/flash-common';
+import { prepareGather } from '../../kernels/attention/gather';
+import { prepareHipMask } from '../../kernels/attention/hip';
+import { prepareLinearAttention } from '../../kernels/attention/linear';
+import type { Plan } from '../../kernels/attention/linear-common';
+import { prepareLlsa } from '../../kernels/attention/llsa';
+import { prepareLogLinearAttention } from '../../kernels/attention/loglinear';
+import { attentionMapGpu } from '../../kernels/attention/map';
+import { prepareSla } from '../../kernels/attention/sla';
+import { prepareWindow } from '../../kernels/attention/window';
+import { seaMaskFromEstimate, seaPositionBasis } from '../../reference/attention/sea';
 import { throwIfCancelled, UserError } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
 import { headOf } from './backend';

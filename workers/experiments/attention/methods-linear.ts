@@ -4,8 +4,9 @@
  * dense mass inside critical (and critical + marginal) blocks, measured with the block-sparse kernel's LSE.
  */
 import { nd } from '../../core/ndarray';
-import { blockCount, blockPairs } from '../../reference/attention-blocksparse';
-import { fitLevelWeights } from '../../reference/attention-loglinear-fit';
+import { blockCount, blockPairs } from '../../reference/attention/blocksparse';
+import { featureDim } from '../../reference/attention/feature-maps';
+import { fitLevelWeights } from '../../reference/attention/loglinear-fit';
 import {
   applyProjection,
   calibrationRows,
@@ -14,8 +15,7 @@ import {
   identityProjection,
   relL2Rows,
   zeroProjection,
-} from '../../reference/attention-sla-projection';
-import { featureDim } from '../../reference/feature-maps';
+} from '../../reference/attention/sla-projection';
 import { UserError } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
 import type { AttnValues, MethodResult } from './methods';

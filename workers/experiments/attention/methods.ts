@@ -8,12 +8,12 @@ import {
   blockPairs,
   blockSelfSimilarity,
   selectBlocks,
-} from '../../reference/attention-blocksparse';
-import { gatherPairs, TAG_ALL, TAG_WINDOW, type TileList } from '../../reference/attention-gather';
-import { type HipOpts, hipNodes, hipRange, hipTileLists, hipTopkRecall } from '../../reference/attention-hip';
-import { seaBucket } from '../../reference/attention-sea';
-import { windowCount, windowVisible } from '../../reference/attention-window';
-import { featureDim } from '../../reference/feature-maps';
+} from '../../reference/attention/blocksparse';
+import { featureDim } from '../../reference/attention/feature-maps';
+import { gatherPairs, TAG_ALL, TAG_WINDOW, type TileList } from '../../reference/attention/gather';
+import { type HipOpts, hipNodes, hipRange, hipTileLists, hipTopkRecall } from '../../reference/attention/hip';
+import { seaBucket } from '../../reference/attention/sea';
+import { windowCount, windowVisible } from '../../reference/attention/window';
 import type { attentionSpec } from '../../spec/attention';
 import type { Values } from '../../spec/fields';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';

@@ -13,16 +13,16 @@ import {
   blockScoresRef,
   blockSelfSimilarity,
   topkCount,
-} from '../../reference/attention-blocksparse';
-import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention-dense';
-import { gatherKeys } from '../../reference/attention-gather';
-import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention-hip';
-import { linearAttentionRef } from '../../reference/attention-linear';
-import { llsaRef } from '../../reference/attention-llsa';
-import { logLinearAttentionRef } from '../../reference/attention-loglinear';
-import { seaBucket, seaEstimateRef } from '../../reference/attention-sea';
-import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention-sla';
-import { windowKeys } from '../../reference/attention-window';
+} from '../../reference/attention/blocksparse';
+import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention/dense';
+import { gatherKeys } from '../../reference/attention/gather';
+import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention/hip';
+import { linearAttentionRef } from '../../reference/attention/linear';
+import { llsaRef } from '../../reference/attention/llsa';
+import { logLinearAttentionRef } from '../../reference/attention/loglinear';
+import { seaBucket, seaEstimateRef } from '../../reference/attention/sea';
+import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention/sla';
+import { windowKeys } from '../../reference/attention/window';
 import { breathe, maxRelDiff, type Parity, type RunContext, type RunOutput } from '../types';
 import { loadProblem } from './inputs';
 import {

@@ -1,0 +1,75 @@
+/**
+ * HiP on the GPU: shaders/attention/hip.wgsl searches each query block's key blocks, the CPU turns
+ * the selected blocks into (key, tag) lists (sinks, blocks, window), and the gather kernel attends.
+ */
+import maskCode from '../../../shaders/attention/hip.wgsl?raw';
+import { bindGroup, ceilDiv, dispatch, emptyBuffer, readUint32, uniformBuffer } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { type HipOpts, hipNodes } from '../../reference/attention/hip';
+import { type PreparedKernel, type QkvBuffers, TILE } from './flash-common';
+
+export const HIP_MAX_NODES = 256;
+
+export type HipMasks = Array<Array<Int32Array | null>>;
+
+/** The search as a re-encodable kernel (for timing) plus the read-back of its selection. */
+export function prepareHipMask(
+  ctx: GpuContext,
+  b: QkvBuffers,
+  o: HipOpts,
+): PreparedKernel & { read(): Promise<HipMasks> } {
+  const { heads, n, d } = b.shape;
+  const nodes = hipNodes(o);
+  if (nodes > HIP_MAX_NODES) throw new Error(`HiP: k/b_k = ${nodes} nodes, at most ${HIP_MAX_NODES}`);
+  const nqb = ceilDiv(n, TILE);
+  let p2 = 2;
+  while (p2 < 2 * nodes) p2 *= 2;
+  const dev = ctx.device;
+  const pipeline = ctx.pipeline('attention-hip-mask', maskCode);
+  const sel = emptyBuffer(dev, 'attn.hipSel', heads * nqb * (nodes + 1) * 4);
+  const params = uniformBuffer(dev, 'attn-hip.params', [
+    { u32: n },
+    { u32: d },
+    { u32: o.causal ? 1 : 0 },
+    { u32: o.window },
+    { u32: o.sinks },
+    { u32: o.k },
+    { u32: o.bk },
+    { u32: o.bsq },
+    { u32: nodes },
+    { u32: nqb },
+    { u32: p2 },
+    { u32: 0 },
+  ]);
+  const group = bindGroup(dev, pipeline, 'attention-hip-mask', [b.q, b.k, sel, params]);
+  return {
+    encode: (enc, ts) => dispatch(enc, pipeline, group, nqb, heads, 1, ts),
+    destroy() {
+      sel.destroy();
+      params.destroy();
+    },
+    async read() {
+      const raw = await readUint32(dev, sel, heads * nqb * (nodes + 1));
+      return Array.from({ length: heads }, (_, h) =>
+        Array.from({ length: nqb }, (_, B) => {
+          const at = (h * nqb + B) * (nodes + 1);
+          if (raw[at] === 0xffffffff) return null;
+          return Int32Array.from(raw.subarray(at + 1, at + 1 + raw[at])).sort();
+        }),
+      );
+    },
+  };
+}
+
+/** Selected key blocks (relative to the sinks, ascending; null = all kept) per head and 32-query block. */
+export async function hipMaskGpu(ctx: GpuContext, b: QkvBuffers, o: HipOpts): Promise<HipMasks> {
+  const k = prepareHipMask(ctx, b, o);
+  try {
+    const enc = ctx.device.createCommandEncoder({ label: 'attention-hip-mask' });
+    k.encode(enc);
+    ctx.device.queue.submit([enc.finish()]);
+    return await k.read();
+  } finally {
+    k.destroy();
+  }
+}
