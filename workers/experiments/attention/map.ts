@@ -7,7 +7,7 @@ import { attentionRow } from '../../reference/attention/dense';
 import { ZOOM_SIZE } from '../../spec/attention';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem } from './backend';
-import type { ClassOf } from './methods';
+import type { ClassOf } from './method-types';
 import { type Comparison, downsampleRows, round } from './metrics';
 import type { HeadMap, Zoom } from './views-data';
 

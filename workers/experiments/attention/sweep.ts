@@ -5,8 +5,9 @@
  */
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
 import { compare, densePairs, round } from './metrics';
+import { runMethod } from './registry';
 import type { SweepSeries } from './views-data';
 
 interface Variant {

@@ -10,8 +10,9 @@ import { attentionSpec } from '../../spec/attention';
 import { toHash } from '../../spec/url';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
 import { compare, densePairs, round } from './metrics';
+import { runMethod } from './registry';
 import type { SweepSeries, TableView } from './views-data';
 
 export interface TuneTarget {

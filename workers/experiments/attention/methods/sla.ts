@@ -1,12 +1,10 @@
 /**
- * The linear family on the runner's backend: linear attention, log-linear attention and SLA (the other
- * helper's kernels and references), with FLOP counts, and for SLA the block classes, the overlay and the
- * dense mass inside critical (and critical + marginal) blocks, measured with the block-sparse kernel's LSE.
+ * SLA on the runner's backend: exact softmax on critical blocks, linear attention on marginal ones, the block
+ * classes, the overlay, the projections' held-out errors and the dense mass inside critical (and critical +
+ * marginal) blocks, measured with the block-sparse kernel's LSE.
  */
-import { nd } from '../../core/ndarray';
-import { blockCount, blockPairs } from '../../reference/attention/blocksparse';
-import { featureDim } from '../../reference/attention/feature-maps';
-import { fitLevelWeights } from '../../reference/attention/loglinear-fit';
+import { nd } from '../../../core/ndarray';
+import { blockCount, blockPairs } from '../../../reference/attention/blocksparse';
 import {
   applyProjection,
   calibrationRows,
@@ -15,90 +13,23 @@ import {
   identityProjection,
   relL2Rows,
   zeroProjection,
-} from '../../reference/attention/sla-projection';
-import { UserError } from '../types';
-import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import type { AttnValues, MethodResult } from './methods';
-import { OVERLAY } from './views-data';
+} from '../../../reference/attention/sla-projection';
+import { UserError } from '../../types';
+import type { AttnBackend, AttnProblem, AttnRun } from '../backend';
+import type { AttnValues, MethodResult } from '../method-types';
+import { OVERLAY } from '../views-data';
 
-export async function runLinearFamily(
+import { linearSetup } from './linear';
+
+export async function runSla(
   v: AttnValues,
   p: AttnProblem,
   be: AttnBackend,
   dense: AttnRun,
 ): Promise<MethodResult> {
   const { heads: H, n, d, causal } = p;
-  const fo = { n, d, causal, featureMap: v.featureMap, favorFeatures: v.favorFeatures, seed: v.seed };
-  const f = featureDim(fo);
-  const out = new Float32Array(H * n * d);
+  const { fo, f, out, notes } = linearSetup(v, p, be);
   let ms = 0;
-  const notes: string[] = [];
-  if (be.kind === 'webgpu') notes.push('Linear-family times are wall clock including upload and read-back.');
-  if (v.method === 'linear' || v.method === 'loglinear') {
-    const log = v.method === 'loglinear';
-    const calib = calibrationRows(n, v.seed);
-    const fittedLevels = log && v.levelWeights === 'fitted';
-    const lambdas: Float64Array[] = [];
-    let fitMs = 0;
-    for (let h = 0; h < H; h++) {
-      let lam: Float64Array | null = null;
-      if (fittedLevels) {
-        const t0 = performance.now();
-        const sl = (a: ArrayLike<number>) => Float64Array.from({ length: n * d }, (_, t) => a[h * n * d + t]);
-        lam = fitLevelWeights(sl(p.q), sl(p.k), sl(p.v), sl(dense.out), fo, calib);
-        lambdas.push(lam);
-        fitMs += performance.now() - t0;
-      }
-      const r = log
-        ? await be.logLinear({ ...fo, chunk: v.chunk, beta: v.beta, lambdas: lam }, h)
-        : await be.linear({ ...fo, chunk: v.chunk }, h);
-      out.set(r.value, h * n * d);
-      ms += r.ms;
-    }
-    const llMetrics: Record<string, number> = {};
-    if (log) {
-      let num = 0;
-      let den = 0;
-      for (let h = 0; h < H; h++) {
-        const o = out.subarray(h * n * d, (h + 1) * n * d);
-        const dh = Float64Array.from({ length: n * d }, (_, t) => dense.out[h * n * d + t]);
-        const r = relL2Rows(new Float64Array(n * d), dh, n, d, (i) => !calib[i]);
-        num += (relL2Rows(o, dh, n, d, (i) => !calib[i]) * r) ** 2;
-        den += r * r;
-      }
-      llMetrics.heldOutRelL2 = Math.sqrt(num / Math.max(den, 1e-300));
-    }
-    const c = Math.min(v.chunk, n);
-    let flops: number;
-    if (log) {
-      notes.push(
-        fittedLevels
-          ? `Log-linear per-level weights fitted by least squares on ${Math.ceil(n / 4)} calibration rows (λ⁰ = 1, λ ≥ 0) [lab design; the paper learns token-dependent λ with the model]; held-out error reported separately. Head 0: λ = ${Array.from(lambdas[0] ?? [], (x) => x.toPrecision(2)).join(', ')} (fit ${fitMs.toFixed(0)} ms on the CPU).`
-          : `Log-linear weights λ^(ℓ) = β^ℓ with β = ${v.beta}, fixed (the paper learns them) [our choice].`,
-      );
-      // Intra-chunk quadratic part plus one state contraction per Fenwick level above the chunk.
-      flops = H * (4 * n * f * d * (1 + Math.log2(Math.max(1, n / c))) + 2 * n * c * (f + d));
-    } else flops = H * (4 * n * f * d + (causal ? 2 * n * c * (f + d) : 0));
-    return {
-      out,
-      lse: null,
-      ms,
-      selectMs: 0,
-      pairs: null,
-      flops,
-      classOf: null,
-      metrics: { features: f, ...llMetrics },
-      arrays: fittedLevels
-        ? {
-            levelWeights: nd(Float32Array.from(lambdas.flatMap((x) => Array.from(x))), [
-              H,
-              lambdas[0].length,
-            ]),
-          }
-        : {},
-      notes,
-    };
-  }
   // SLA: exact softmax on critical blocks, linear attention on marginal ones, negligible skipped.
   const { block } = v;
   const nb = blockCount(n, block);

@@ -3,10 +3,16 @@
  * blocks plus the pooled enrichment (backend kernel); recall of the dense mass against the oracle and flat
  * block top-k on sampled queries; selection cost against N beside flat top-k.
  */
-import { flatSelectMacs, LLSA_B, llsaLevels, llsaSelectMacs, poolRows } from '../../reference/attention/llsa';
-import type { AttnBackend, AttnProblem } from './backend';
-import type { AttnValues, MethodResult } from './methods';
-import { type ChartView, OVERLAY } from './views-data';
+import {
+  flatSelectMacs,
+  LLSA_B,
+  llsaLevels,
+  llsaSelectMacs,
+  poolRows,
+} from '../../../reference/attention/llsa';
+import type { AttnBackend, AttnProblem } from '../backend';
+import type { AttnValues, MethodResult } from '../method-types';
+import { type ChartView, OVERLAY } from '../views-data';
 
 /** Queries per head used for the recall figures. */
 const RECALL_ROWS = 96;
