@@ -18,7 +18,13 @@ import { attentionSpectrum } from './spectrum';
 import { runSweep } from './sweep';
 import { metricTable } from './table';
 import { parseTune, tune, tuneTable } from './tune';
-import type { AttentionViewsData, SpectrumView, SweepSeries, TableView } from './views-data';
+import type {
+  AttentionPartial,
+  AttentionViewsData,
+  SpectrumView,
+  SweepSeries,
+  TableView,
+} from './views-data';
 
 /** The spectrum (three n×n SVDs in TS) is computed up to this N. */
 const SPECTRUM_MAX_N = 512;
@@ -60,7 +66,7 @@ export const attentionExperiment = defineExperiment({
           ctx.progress({
             fraction: 0.4 + (0.5 * done) / total,
             stage: `sweep ${done}/${total}`,
-            partial: { sweep: series },
+            partial: { sweep: series } satisfies AttentionPartial,
           }),
         );
       }
@@ -71,7 +77,7 @@ export const attentionExperiment = defineExperiment({
           ctx.progress({
             fraction: 0.9,
             stage: `error budget: ${series[series.length - 1].name}`,
-            partial: { sweep: [...before, ...series] },
+            partial: { sweep: [...before, ...series] } satisfies AttentionPartial,
           }),
         );
         // Re-draw the series with every evaluated step (in compute order).
@@ -190,7 +196,7 @@ export const attentionExperiment = defineExperiment({
         arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },
         metrics,
         timings: { dense: dense.ms, method: m.ms, selection: m.selectMs },
-        views: views as unknown as Record<string, unknown>,
+        views,
       };
     } finally {
       be.destroy();
