@@ -3,7 +3,7 @@
 // block (max of q·k over every b_sq-th query of the block and the block's b_k keys) and the best K' of the
 // 2K' children are kept (order: non-empty first, score desc, start asc, size desc — as the CPU reference).
 // Bindings: 0 Q, 1 K (H×N×d), 2 sel (H×nQb×(K'+1) u32: [count or 0xffffffff = keep all, block ids…]),
-// 3 params. Grid (nQb, H); 256 threads; nodes, children and one query row live in workgroup memory
+// 3 params. Grid (nQb, H); WG threads; nodes, children and one query row live in workgroup memory
 // (K' ≤ 256, children sorted with a bitonic network of P2 = next pow2 ≥ 2K' entries).
 
 struct HipParams {
@@ -35,7 +35,10 @@ fn better(a: u32, b: u32) -> bool {
   return chSize[a] > chSize[b];
 }
 
-@compute @workgroup_size(256)
+// Threads per workgroup (every loop strides by it; the wrapper passes 256).
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let B = wg.x;
   let h = wg.y;
@@ -56,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   }
   let nsrc = (T + hp.bk - 1u) / hp.bk;
   let kn = hp.nodes;
-  for (var i = t; i < kn; i += 256u) {
+  for (var i = t; i < kn; i += WG) {
     let s = (nsrc * i) / kn;
     nodeStart[i] = s;
     nodeSize[i] = (nsrc * (i + 1u)) / kn - s;
@@ -68,7 +71,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let qbase = h * hp.n * hp.d;
   for (var round = 0u; round < rounds; round++) {
     workgroupBarrier();
-    for (var i = t; i < hp.p2; i += 256u) {
+    for (var i = t; i < hp.p2; i += WG) {
       if (i < 2u * kn) {
         let s = nodeStart[i / 2u];
         let z = nodeSize[i / 2u];
@@ -83,9 +86,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     }
     for (var qi = q0; qi < q1; qi += hp.bsq) {
       workgroupBarrier();
-      for (var e = t; e < hp.d; e += 256u) { qrow[e] = Q[qbase + qi * hp.d + e]; }
+      for (var e = t; e < hp.d; e += WG) { qrow[e] = Q[qbase + qi * hp.d + e]; }
       workgroupBarrier();
-      for (var c = t; c < 2u * kn; c += 256u) {
+      for (var c = t; c < 2u * kn; c += WG) {
         let z = chSize[c];
         if (z == 0u) { continue; }
         let rep = chStart[c] + z / 2u;
@@ -105,7 +108,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     for (var size = 2u; size <= hp.p2; size <<= 1u) {
       for (var stride = size >> 1u; stride > 0u; stride >>= 1u) {
         workgroupBarrier();
-        for (var i = t; i < hp.p2; i += 256u) {
+        for (var i = t; i < hp.p2; i += WG) {
           let l = i ^ stride;
           if (l > i) {
             let forward = (i & size) == 0u;
@@ -125,12 +128,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
       }
     }
     workgroupBarrier();
-    for (var i = t; i < kn; i += 256u) {
+    for (var i = t; i < kn; i += WG) {
       nodeStart[i] = chStart[i];
       nodeSize[i] = chSize[i];
     }
   }
   workgroupBarrier();
   if (t == 0u) { sel[out] = kn; }
-  for (var i = t; i < kn; i += 256u) { sel[out + 1u + i] = nodeStart[i]; }
+  for (var i = t; i < kn; i += WG) { sel[out + 1u + i] = nodeStart[i]; }
 }

@@ -1,7 +1,7 @@
 // Downsampled attention map for the views: M[h][r][c] = mean over the cell's (query i, key j) pairs of
 // P_ij = exp(τ q_i·k_j − LSE_i) (0 where causal hides j), with LSE from the dense kernel.
 // Bindings: 0 Q, 1 K (H×N×d), 2 LSE (H×N), 3 M (H×R×C, write), 4 params {n, d, causal, rows, cols, scale}.
-// Grid (R, H); 256 threads: thread c < C sums its key range over the cell's rows; the query row is staged
+// Grid (R, H); WG threads: thread c < C sums its key range over the cell's rows; the query row is staged
 // in workgroup memory (d ≤ 256). Cost O(N²d) like dense attention, with no N×N buffer.
 
 struct MapParams { n: u32, d: u32, causal: u32, rows: u32, cols: u32, scale: f32, _p0: u32, _p1: u32 }
@@ -14,7 +14,10 @@ struct MapParams { n: u32, d: u32, causal: u32, rows: u32, cols: u32, scale: f32
 
 var<workgroup> qrow: array<f32, 256>;
 
-@compute @workgroup_size(256)
+// Threads per workgroup (one per map column: at least the largest C; the wrapper passes 256).
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let r = wg.x;
   let h = wg.y;
@@ -26,7 +29,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   var acc = 0.0;
   for (var i = i0; i < i1; i++) {
     workgroupBarrier();
-    for (var e = t; e < mp.d; e += 256u) { qrow[e] = Q[base + i * mp.d + e]; }
+    for (var e = t; e < mp.d; e += WG) { qrow[e] = Q[base + i * mp.d + e]; }
     workgroupBarrier();
     if (t < mp.cols) {
       let lse = LSE[h * mp.n + i];

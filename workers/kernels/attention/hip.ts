@@ -3,12 +3,15 @@
  * the selected blocks into (key, tag) lists (sinks, blocks, window), and the gather kernel attends.
  */
 import maskCode from '../../../shaders/attention/hip.wgsl?raw';
-import { bindGroup, ceilDiv, dispatch, emptyBuffer, readUint32, uniformBuffer } from '../../gpu/buffers';
+import { ceilDiv, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import { type HipOpts, hipNodes } from '../../reference/attention/hip';
 import { type PreparedKernel, type QkvBuffers, TILE } from './flash-common';
 
 export const HIP_MAX_NODES = 256;
+/** The mask search: one workgroup of 256 threads per (query block, head). */
+const HIP_MASK = program('attention-hip-mask', maskCode, { constants: { WG: 256 } });
 
 export type HipMasks = Array<Array<Int32Array | null>>;
 
@@ -25,9 +28,9 @@ export function prepareHipMask(
   let p2 = 2;
   while (p2 < 2 * nodes) p2 *= 2;
   const dev = ctx.device;
-  const pipeline = ctx.pipeline('attention-hip-mask', maskCode);
-  const sel = emptyBuffer(dev, 'attn.hipSel', heads * nqb * (nodes + 1) * 4);
-  const params = uniformBuffer(dev, 'attn-hip.params', [
+  const list = new PassList(ctx, 'attention-hip-mask');
+  const sel = list.empty('sel', heads * nqb * (nodes + 1) * 4);
+  const params = list.uniform('params', [
     { u32: n },
     { u32: d },
     { u32: o.causal ? 1 : 0 },
@@ -41,13 +44,10 @@ export function prepareHipMask(
     { u32: p2 },
     { u32: 0 },
   ]);
-  const group = bindGroup(dev, pipeline, 'attention-hip-mask', [b.q, b.k, sel, params]);
+  list.add(HIP_MASK, [b.q, b.k, sel, params], [nqb, heads]);
   return {
-    encode: (enc, ts) => dispatch(enc, pipeline, group, nqb, heads, 1, ts),
-    destroy() {
-      sel.destroy();
-      params.destroy();
-    },
+    encode: (enc, ts) => list.encode(enc, ts && { begin: ts, end: ts }),
+    destroy: () => list.destroy(),
     async read() {
       const raw = await readUint32(dev, sel, heads * nqb * (nodes + 1));
       return Array.from({ length: heads }, (_, h) =>
