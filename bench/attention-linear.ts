@@ -8,11 +8,11 @@
  */
 import { randomMatrix } from '../workers/data/matrices';
 import type { GpuContext } from '../workers/gpu/device';
+import type { PassList } from '../workers/gpu/pass';
 import { median, timeGpu } from '../workers/gpu/timer';
 import { prepareDense } from '../workers/kernels/attention/dense';
 import { destroyQkv, uploadQkv } from '../workers/kernels/attention/flash-common';
 import { prepareLinearAttention } from '../workers/kernels/attention/linear';
-import type { Plan } from '../workers/kernels/attention/linear-common';
 import { prepareLogLinearAttention } from '../workers/kernels/attention/loglinear';
 import { prepareSla } from '../workers/kernels/attention/sla';
 import { linearAttentionRef } from '../workers/reference/attention/linear';
@@ -68,7 +68,7 @@ async function pairedKernels(
   return { a: median(ta), b: median(tb) };
 }
 
-async function timePlan(gpu: GpuContext, plan: Plan, reps: number, warmup: number): Promise<number> {
+async function timePlan(gpu: GpuContext, plan: PassList, reps: number, warmup: number): Promise<number> {
   try {
     return await timeKernel(gpu, (enc, ts) => plan.encode(enc, ts), reps, warmup);
   } finally {

@@ -7,6 +7,7 @@
 
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import { checkFits, type GpuContext } from '../../gpu/device';
+import type { PassList } from '../../gpu/pass';
 import { median, timeGpu } from '../../gpu/timer';
 import { prepareBlockScores, prepareBlockSparse } from '../../kernels/attention/blocksparse';
 import { prepareDense } from '../../kernels/attention/dense';
@@ -21,7 +22,6 @@ import {
 import { prepareGather } from '../../kernels/attention/gather';
 import { prepareHipMask } from '../../kernels/attention/hip';
 import { prepareLinearAttention } from '../../kernels/attention/linear';
-import type { Plan } from '../../kernels/attention/linear-common';
 import { prepareLlsa } from '../../kernels/attention/llsa';
 import { prepareLogLinearAttention } from '../../kernels/attention/loglinear';
 import { attentionMapGpu } from '../../kernels/attention/map';
@@ -84,7 +84,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       k.destroy();
     }
   }
-  async function plan<T>(p: { plan: Plan }, read: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  async function plan<T>(p: { plan: PassList }, read: () => Promise<T>): Promise<{ value: T; ms: number }> {
     try {
       return await runTimed((e, ts) => p.plan.encode(e, ts), read);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * GPU stages shared by linear, SLA and log-linear attention: feature maps, chunk/block KV states, the
- * output pass, plus a small "plan" that records all dispatches of one method (re-encodable for timing).
+ * output pass; each method records them on a all dispatches of one method (re-encodable for timing).
  */
 import chunkStateCode from '../../../shaders/attention/linear-chunk-state.wgsl?raw';
 import favorExpCode from '../../../shaders/attention/linear-favor-exp.wgsl?raw';
@@ -8,15 +8,9 @@ import favorMaxCode from '../../../shaders/attention/linear-favor-max.wgsl?raw';
 import featuresCode from '../../../shaders/attention/linear-features.wgsl?raw';
 import outputCode from '../../../shaders/attention/linear-output.wgsl?raw';
 import { UserError } from '../../experiments/types';
-import {
-  bindGroup,
-  ceilDiv,
-  emptyBuffer,
-  readFloat32,
-  storageBuffer,
-  uniformBuffer,
-} from '../../gpu/buffers';
+import { ceilDiv, readFloat32 } from '../../gpu/buffers';
 import { checkFits, type GpuContext } from '../../gpu/device';
+import { type PassList, program } from '../../gpu/pass';
 import {
   cosformerTrig,
   type FeatureOpts,
@@ -28,90 +22,8 @@ import {
 export const MAX_HEAD_DIM = 256;
 const MAX_WG = 65535;
 
-export interface Step {
-  pipeline: GPUComputePipeline;
-  group: GPUBindGroup;
-  x: number;
-  y: number;
-  z: number;
-}
-
-/** All dispatches of one method on uploaded inputs; `encode` can be called repeatedly (timing). */
-export class Plan {
-  readonly steps: Step[] = [];
-  private readonly owned: GPUBuffer[] = [];
-
-  constructor(
-    readonly ctx: GpuContext,
-    readonly label: string,
-  ) {}
-
-  storage(name: string, data: Float32Array | Uint32Array | Int32Array): GPUBuffer {
-    return this.own(storageBuffer(this.ctx.device, `${this.label}.${name}`, data));
-  }
-
-  empty(name: string, bytes: number): GPUBuffer {
-    return this.own(emptyBuffer(this.ctx.device, `${this.label}.${name}`, bytes));
-  }
-
-  uniform(name: string, words: Array<{ u32: number } | { f32: number }>): GPUBuffer {
-    return this.own(uniformBuffer(this.ctx.device, `${this.label}.${name}`, words));
-  }
-
-  own(b: GPUBuffer): GPUBuffer {
-    this.owned.push(b);
-    return b;
-  }
-
-  add(key: string, code: string, buffers: GPUBuffer[], x: number, y = 1, z = 1): void {
-    if (x > MAX_WG || y > MAX_WG || z > MAX_WG) {
-      throw new UserError(
-        `${this.label}: the problem is too large for one dispatch (${x}×${y}×${z} workgroups)`,
-      );
-    }
-    if (x === 0 || y === 0 || z === 0) return;
-    const pipeline = this.ctx.pipeline(key, code);
-    this.steps.push({
-      pipeline,
-      group: bindGroup(this.ctx.device, pipeline, `${this.label}.${key}`, buffers),
-      x,
-      y,
-      z,
-    });
-  }
-
-  /** Records every step, one compute pass each; timestamps (if given) bracket the first and last pass. */
-  encode(
-    enc: GPUCommandEncoder,
-    ts?: { begin: GPUComputePassTimestampWrites; end: GPUComputePassTimestampWrites },
-  ): void {
-    this.steps.forEach((s, i) => {
-      let timestampWrites: GPUComputePassTimestampWrites | undefined;
-      if (ts && this.steps.length === 1) {
-        timestampWrites = {
-          querySet: ts.begin.querySet,
-          beginningOfPassWriteIndex: ts.begin.beginningOfPassWriteIndex,
-          endOfPassWriteIndex: ts.end.endOfPassWriteIndex,
-        };
-      } else if (ts && i === 0) timestampWrites = ts.begin;
-      else if (ts && i === this.steps.length - 1) timestampWrites = ts.end;
-      const pass = enc.beginComputePass({ label: s.pipeline.label, timestampWrites });
-      pass.setPipeline(s.pipeline);
-      pass.setBindGroup(0, s.group);
-      pass.dispatchWorkgroups(s.x, s.y, s.z);
-      pass.end();
-    });
-  }
-
-  destroy(): void {
-    for (const b of this.owned) b.destroy();
-    this.owned.length = 0;
-  }
-}
-
-/** A 1-D count of workgroups laid out as x × y with x ≤ 65535. */
 /** Runs a prepared plan once, reads `count` floats of `out` back and frees the plan's buffers. */
-export async function runPlanOnce(plan: Plan, out: GPUBuffer, count: number): Promise<Float32Array> {
+export async function runPlanOnce(plan: PassList, out: GPUBuffer, count: number): Promise<Float32Array> {
   try {
     const enc = plan.ctx.device.createCommandEncoder({ label: plan.label });
     plan.encode(enc);
@@ -152,7 +64,7 @@ export function featureBytes(
 
 /** φ(x) for all rows into a new N×F buffer (several dispatches for FAVOR+). */
 export function addFeatures(
-  plan: Plan,
+  plan: PassList,
   x: GPUBuffer,
   o: FeatureOpts,
   role: 'query' | 'key',
@@ -177,13 +89,13 @@ export function addFeatures(
   ]);
   const aux =
     proj ??
-    (o.featureMap === 'cosformer' ? plan.storage(`trig.${role}`, cosformerTrig(n)) : plan.empty('aux', 16));
-  plan.add('attention-linear-features', featuresCode, [x, aux, phi, rowmax, params], wx, wy);
+    (o.featureMap === 'cosformer' ? plan.data(`trig.${role}`, cosformerTrig(n)) : plan.empty('aux', 16));
+  plan.add(program('attention-linear-features', featuresCode), [x, aux, phi, rowmax, params], [wx, wy]);
   if (favor) {
     const gmax = plan.empty(`gmax.${role}`, 16);
     if (role === 'key') {
       const p = plan.uniform('favor-max', [{ u32: n }, { u32: 0 }, { u32: 0 }, { u32: 0 }]);
-      plan.add('attention-linear-favor-max', favorMaxCode, [rowmax, gmax, p], 1);
+      plan.add(program('attention-linear-favor-max', favorMaxCode), [rowmax, gmax, p], [1]);
     }
     const [ex, ey] = grid2d(ceilDiv(n * f, 256));
     const p = plan.uniform(`favor-exp.${role}`, [
@@ -196,26 +108,26 @@ export function addFeatures(
       { u32: 0 },
       { u32: 0 },
     ]);
-    plan.add('attention-linear-favor-exp', favorExpCode, [phi, rowmax, gmax, p], ex, ey);
+    plan.add(program('attention-linear-favor-exp', favorExpCode), [phi, rowmax, gmax, p], [ex, ey]);
   }
   return phi;
 }
 
 /** φ(Q) and φ(K) (uploading the FAVOR+ projection when needed). */
 export function addFeaturePair(
-  plan: Plan,
+  plan: PassList,
   q: GPUBuffer,
   k: GPUBuffer,
   o: FeatureOpts,
 ): { phiQ: GPUBuffer; phiK: GPUBuffer; f: number } {
   const f = featureDim(o);
-  const proj = o.featureMap === 'favor' ? plan.storage('proj', favorProjection(o.d, f, o.seed)) : null;
+  const proj = o.featureMap === 'favor' ? plan.data('proj', favorProjection(o.d, f, o.seed)) : null;
   return { phiQ: addFeatures(plan, q, o, 'query', proj), phiK: addFeatures(plan, k, o, 'key', proj), f };
 }
 
 /** Per-chunk states H_c = Φ_K,cᵀ[V_c | 1] for chunks of `rows` rows: nChunks×F×(d+1). */
 export function addChunkStates(
-  plan: Plan,
+  plan: PassList,
   phiK: GPUBuffer,
   v: GPUBuffer,
   n: number,
@@ -227,12 +139,9 @@ export function addChunkStates(
   const state = plan.empty('state', 4 * nChunks * f * (d + 1));
   const p = plan.uniform('chunk-state', [{ u32: n }, { u32: d }, { u32: f }, { u32: rows }]);
   plan.add(
-    'attention-linear-chunk-state',
-    chunkStateCode,
+    program('attention-linear-chunk-state', chunkStateCode),
     [phiK, v, state, p],
-    ceilDiv(d, 64),
-    ceilDiv(f, 64),
-    nChunks,
+    [ceilDiv(d, 64), ceilDiv(f, 64), nChunks],
   );
   return state;
 }
@@ -250,7 +159,7 @@ export interface OutputPass {
 }
 
 export function addOutput(
-  plan: Plan,
+  plan: PassList,
   phiQ: GPUBuffer,
   phiK: GPUBuffer,
   v: GPUBuffer,
@@ -276,10 +185,8 @@ export function addOutput(
   for (let l = 0; l < 36; l++) words.push({ f32: o.levelWeights?.[l] ?? 1 });
   const p = plan.uniform('output', words);
   plan.add(
-    'attention-linear-output',
-    outputCode,
+    program('attention-linear-output', outputCode),
     [phiQ, phiK, v, state, out, p],
-    ceilDiv(o.n, o.chunk) * tiles,
-    ceilDiv(o.d, 64),
+    [ceilDiv(o.n, o.chunk) * tiles, ceilDiv(o.d, 64)],
   );
 }

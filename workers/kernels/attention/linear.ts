@@ -8,6 +8,7 @@
 import scanCode from '../../../shaders/attention/linear-scan.wgsl?raw';
 import { ceilDiv } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import { featureDim, LINEAR_EPS } from '../../reference/attention/feature-maps';
 import type { LinearAttentionOpts } from '../../reference/attention/linear';
 import { validateLinearShapes } from '../../reference/attention/linear';
@@ -19,7 +20,6 @@ import {
   ensureFits,
   featureBytes,
   grid2d,
-  Plan,
   runPlanOnce,
 } from './linear-common';
 
@@ -45,7 +45,7 @@ export function linearAttentionBytes(o: LinearAttentionOpts): { largest: number;
 }
 
 export interface LinearAttentionPlan {
-  plan: Plan;
+  plan: PassList;
   out: GPUBuffer;
 }
 
@@ -61,11 +61,11 @@ export function prepareLinearAttention(
   validateLinearShapes(q, k, v, n, d);
   checkHeadDim('linear attention', n, d);
   ensureFits(ctx, 'linear attention', linearAttentionBytes(o));
-  const plan = new Plan(ctx, 'linear');
+  const plan = new PassList(ctx, 'linear');
   try {
-    const qb = plan.storage('q', q);
-    const kb = plan.storage('k', k);
-    const vb = plan.storage('v', v);
+    const qb = plan.data('q', q);
+    const kb = plan.data('k', k);
+    const vb = plan.data('v', v);
     const out = plan.empty('out', 4 * n * d);
     const { phiQ, phiK, f } = addFeaturePair(plan, qb, kb, o);
     const rows = stateRows(o);
@@ -74,7 +74,7 @@ export function prepareLinearAttention(
     const count = f * (d + 1);
     const [sx, sy] = grid2d(ceilDiv(count, 256));
     const sp = plan.uniform('scan', [{ u32: count }, { u32: nChunks }, { u32: causal ? 1 : 0 }, { u32: sx }]);
-    plan.add('attention-linear-scan', scanCode, [state, sp], sx, sy);
+    plan.add(program('attention-linear-scan', scanCode), [state, sp], [sx, sy]);
     addOutput(plan, phiQ, phiK, vb, state, out, {
       n,
       d,

@@ -6,6 +6,7 @@
 import llsaCode from '../../../shaders/attention/llsa.wgsl?raw';
 import { ceilDiv, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import {
   LLSA_B,
   type LlsaLists,
@@ -14,10 +15,10 @@ import {
   llsaSelect,
   llsaStack,
 } from '../../reference/attention/llsa';
-import { checkHeadDim, ensureFits, Plan } from './linear-common';
+import { checkHeadDim, ensureFits } from './linear-common';
 
 export interface LlsaPlan {
-  plan: Plan;
+  plan: PassList;
   out: GPUBuffer;
   lists: LlsaLists;
   /** Level-1 picks per level-1 query block. */
@@ -53,17 +54,17 @@ export function prepareLlsa(
     largest: Math.max(4 * R * d, 4 * rows.length),
     total: 4 * (2 * n * d + 2 * R * d + R + off.length + rows.length),
   });
-  const plan = new Plan(ctx, 'llsa');
+  const plan = new PassList(ctx, 'llsa');
   try {
-    const qb = plan.storage('q', q);
-    const kb = plan.storage('k', Float32Array.from(llsaStack(k, n, d, sel.levels)));
-    const vb = plan.storage('v', Float32Array.from(llsaStack(v, n, d, sel.levels)));
-    const lw = plan.storage('logw', Float32Array.from(lists.logw));
-    const ob = plan.storage('off', off);
-    const rb = plan.storage('rows', rows.length ? rows : new Uint32Array(1));
+    const qb = plan.data('q', q);
+    const kb = plan.data('k', Float32Array.from(llsaStack(k, n, d, sel.levels)));
+    const vb = plan.data('v', Float32Array.from(llsaStack(v, n, d, sel.levels)));
+    const lw = plan.data('logw', Float32Array.from(lists.logw));
+    const ob = plan.data('off', off);
+    const rb = plan.data('rows', rows.length ? rows : new Uint32Array(1));
     const out = plan.empty('out', 4 * n * d);
     const pp = plan.uniform('params', [{ u32: n }, { u32: d }, { u32: LLSA_B }, { f32: 1 / Math.sqrt(d) }]);
-    plan.add('attention-llsa', llsaCode, [qb, kb, vb, lw, ob, rb, out, pp], ceilDiv(n, 64));
+    plan.add(program('attention-llsa', llsaCode), [qb, kb, vb, lw, ob, rb, out, pp], [ceilDiv(n, 64)]);
     return { plan, out, lists, picks: sel.picks[0], selectMacs: sel.selectMacs, selectMs };
   } catch (e) {
     plan.destroy();

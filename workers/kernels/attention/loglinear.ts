@@ -10,6 +10,7 @@
 import fenwickCode from '../../../shaders/attention/loglinear-fenwick.wgsl?raw';
 import { ceilDiv } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import { featureDim, LINEAR_EPS } from '../../reference/attention/feature-maps';
 import { type LogLinearOpts, levelWeight, validateLogLinear } from '../../reference/attention/loglinear';
 import {
@@ -20,7 +21,6 @@ import {
   ensureFits,
   featureBytes,
   grid2d,
-  Plan,
   runPlanOnce,
 } from './linear-common';
 
@@ -52,7 +52,7 @@ export function prepareLogLinearAttention(
   k: Float32Array,
   v: Float32Array,
   o: LogLinearOpts,
-): { plan: Plan; out: GPUBuffer } {
+): { plan: PassList; out: GPUBuffer } {
   const beta = validateLogLinear(o);
   const { n, d } = o;
   checkHeadDim('log-linear attention', n, d);
@@ -61,11 +61,11 @@ export function prepareLogLinearAttention(
   const chunk = chunkOf(o);
   ensureFits(ctx, 'log-linear attention', logLinearAttentionBytes(o));
   const c = Math.log2(chunk);
-  const plan = new Plan(ctx, 'loglinear');
+  const plan = new PassList(ctx, 'loglinear');
   try {
-    const qb = plan.storage('q', q);
-    const kb = plan.storage('k', k);
-    const vb = plan.storage('v', v);
+    const qb = plan.data('q', q);
+    const kb = plan.data('k', k);
+    const vb = plan.data('v', v);
     const out = plan.empty('out', 4 * n * d);
     const { phiQ, phiK, f } = addFeaturePair(plan, qb, kb, o);
     const state = addChunkStates(plan, phiK, vb, n, d, f, chunk);
@@ -78,7 +78,11 @@ export function prepareLogLinearAttention(
       { u32: 0 },
     ];
     for (let l = 0; l < 36; l++) words.push({ f32: levelWeight(o, beta, c + l) });
-    plan.add('attention-loglinear-fenwick', fenwickCode, [state, plan.uniform('fenwick', words)], wx, wy);
+    plan.add(
+      program('attention-loglinear-fenwick', fenwickCode),
+      [state, plan.uniform('fenwick', words)],
+      [wx, wy],
+    );
     addOutput(plan, phiQ, phiK, vb, state, out, {
       n,
       d,

@@ -14,6 +14,7 @@ import sparseCode from '../../../shaders/attention/sla-sparse.wgsl?raw';
 import { UserError } from '../../experiments/types';
 import { ceilDiv, readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import { featureDim, LINEAR_EPS } from '../../reference/attention/feature-maps';
 import { type SlaOpts, slaCounts, validateSla } from '../../reference/attention/sla';
 import {
@@ -24,7 +25,6 @@ import {
   ensureFits,
   featureBytes,
   grid2d,
-  Plan,
 } from './linear-common';
 
 /** Query/key blocks one classification workgroup can rank (its score row lives in workgroup memory). */
@@ -51,7 +51,7 @@ export function slaBytes(o: SlaOpts): { largest: number; total: number } {
 }
 
 export interface SlaPlan {
-  plan: Plan;
+  plan: PassList;
   out: GPUBuffer;
   classes: GPUBuffer;
   alpha: GPUBuffer;
@@ -81,16 +81,16 @@ export function prepareSla(
     );
   }
   ensureFits(ctx, 'SLA', slaBytes(o));
-  const plan = new Plan(ctx, 'sla');
+  const plan = new PassList(ctx, 'sla');
   try {
-    const qb = plan.storage('q', q);
-    const kb = plan.storage('k', k);
-    const vb = plan.storage('v', v);
+    const qb = plan.data('q', q);
+    const kb = plan.data('k', k);
+    const vb = plan.data('v', v);
     const qPool = plan.empty('qPool', 4 * nb * d);
     const kPool = plan.empty('kPool', 4 * nb * d);
     const poolParams = plan.uniform('pool', [{ u32: n }, { u32: d }, { u32: b }, { u32: 0 }]);
-    plan.add('attention-sla-pool', poolCode, [qb, qPool, poolParams], ceilDiv(d, 64), nb);
-    plan.add('attention-sla-pool', poolCode, [kb, kPool, poolParams], ceilDiv(d, 64), nb);
+    plan.add(program('attention-sla-pool', poolCode), [qb, qPool, poolParams], [ceilDiv(d, 64), nb]);
+    plan.add(program('attention-sla-pool', poolCode), [kb, kPool, poolParams], [ceilDiv(d, 64), nb]);
 
     const counts = new Uint32Array(2 * nb);
     for (let a = 1; a <= nb; a++) [counts[2 * a - 2], counts[2 * a - 1]] = slaCounts(a, o.kh, o.kl);
@@ -107,13 +107,12 @@ export function prepareSla(
       { u32: 0 },
       { u32: 0 },
     ]);
-    const countsBuf = plan.storage('counts', counts);
+    const countsBuf = plan.data('counts', counts);
     const lut = plan.empty('lut', 4 * nb * nb);
     plan.add(
-      'attention-sla-classify',
-      classifyCode,
+      program('attention-sla-classify', classifyCode),
       [qPool, kPool, countsBuf, scores, classes, alpha, lut, cp],
-      nb,
+      [nb],
     );
 
     // Linear part over marginal blocks; when no query block has one (e.g. kh + kl = 100), O_l stays 0.
@@ -124,7 +123,11 @@ export function prepareSla(
       const count = f * (d + 1);
       const M = plan.empty('marginal', 4 * nb * count);
       const mp = plan.uniform('marginal', [{ u32: count }, { u32: nb }, { u32: causal ? 1 : 0 }, { u32: 0 }]);
-      plan.add('attention-sla-marginal', marginalCode, [H, lut, countsBuf, M, mp], ceilDiv(count, 256), nb);
+      plan.add(
+        program('attention-sla-marginal', marginalCode),
+        [H, lut, countsBuf, M, mp],
+        [ceilDiv(count, 256), nb],
+      );
       addOutput(plan, phiQ, phiK, vb, M, ol, {
         n,
         d,
@@ -148,14 +151,18 @@ export function prepareSla(
       { f32: 1 / Math.sqrt(d) },
       { u32: 0 },
     ]);
-    plan.add('attention-sla-sparse', sparseCode, [qb, kb, vb, lut, countsBuf, os, sp], nb * tiles, 1);
+    plan.add(
+      program('attention-sla-sparse', sparseCode),
+      [qb, kb, vb, lut, countsBuf, os, sp],
+      [nb * tiles, 1],
+    );
 
     const out = plan.empty('out', 4 * n * d);
     const [wx, wy] = grid2d(ceilDiv(n * d, 256));
     const projected = o.combine === 'sum' && o.proj;
     if (projected && o.proj?.length !== (d + 1) * d)
       throw new Error(`SLA projection must be (d+1)×d = ${(d + 1) * d} values`);
-    const W = plan.storage(
+    const W = plan.data(
       'slaProj',
       projected ? Float32Array.from(o.proj as ArrayLike<number>) : new Float32Array(1),
     );
@@ -169,7 +176,7 @@ export function prepareSla(
       { u32: 0 },
       { u32: 0 },
     ]);
-    plan.add('attention-sla-combine', combineCode, [os, ol, alpha, out, mp, W], wx, wy);
+    plan.add(program('attention-sla-combine', combineCode), [os, ol, alpha, out, mp, W], [wx, wy]);
     return { plan, out, classes, alpha, scores, os, ol, nb };
   } catch (e) {
     plan.destroy();
