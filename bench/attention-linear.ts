@@ -82,7 +82,7 @@ function denseKernel(gpu: GpuContext, n: number, causal: boolean) {
   const b = uploadQkv(gpu, q, k, v, { heads: 1, n, d: D, causal });
   const kern = prepareDense(gpu, b);
   return {
-    record: (enc: GPUCommandEncoder, ts?: Ts) => kern.encode(enc, ts?.single),
+    record: (enc: GPUCommandEncoder, ts?: Ts) => kern.encode(enc, ts),
     destroy: () => {
       kern.destroy();
       destroyQkv(b);

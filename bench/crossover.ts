@@ -81,7 +81,7 @@ export async function benchCrossover({ gpu, size }: BenchOptions): Promise<Bench
       const t = await paired(
         gpu,
         (enc, ts) => plan.encode(enc, ts),
-        (enc, ts) => dense.encode(enc, ts?.single),
+        (enc, ts) => dense.encode(enc, ts),
         reps,
         2,
       );

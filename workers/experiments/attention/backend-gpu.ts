@@ -14,7 +14,6 @@ import { prepareDense } from '../../kernels/attention/dense';
 import {
   type AttnShape,
   destroyQkv,
-  type PreparedKernel,
   type QkvBuffers,
   readAttn,
   uploadQkv,
@@ -73,10 +72,10 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
     for (let r = 0; r < (wall < 2000 ? 3 : 1); r++) times.push((await timeGpu(ctx, record)).ms);
     return { value, ms: median(times) };
   }
-  async function attention(k: PreparedKernel): Promise<AttnRun> {
+  async function attention(k: PassList): Promise<AttnRun> {
     try {
       const r = await runTimed(
-        (e, ts) => k.encode(e, ts?.single),
+        (e, ts) => k.encode(e, ts),
         () => readAttn(ctx, b),
       );
       return { ...r.value, ms: r.ms };
@@ -118,7 +117,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       const nb = Math.ceil(x.n / block);
       try {
         const r = await runTimed(
-          (e, ts) => k.encode(e, ts?.single),
+          (e, ts) => k.encode(e, ts),
           () => readFloat32(dev, k.scores, x.heads * nb * nb),
         );
         const f = gpuFaults.blockScore;
@@ -143,7 +142,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       const k = prepareHipMask(ctx, b, o);
       try {
         return await runTimed(
-          (e, ts) => k.encode(e, ts?.single),
+          (e, ts) => k.encode(e, ts),
           () => k.read(),
         );
       } finally {

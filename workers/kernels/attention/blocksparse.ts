@@ -7,28 +7,24 @@
 import entry from '../../../shaders/attention/blocksparse.wgsl?raw';
 import poolCode from '../../../shaders/attention/blocksparse-pool.wgsl?raw';
 import blockScoresCode from '../../../shaders/attention/blocksparse-scores.wgsl?raw';
-import {
-  bindGroup,
-  ceilDiv,
-  dispatch,
-  emptyBuffer,
-  readFloat32,
-  storageBuffer,
-  uniformBuffer,
-} from '../../gpu/buffers';
+import { ceilDiv, readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList, program } from '../../gpu/pass';
 import type { BlockLists } from '../../reference/attention/blocksparse';
 import {
   type AttnOutput,
   type AttnShape,
   attnParams,
-  flashPipeline,
+  flashProgram,
   oneShot,
-  type PreparedKernel,
   type QkvBuffers,
   queryTiles,
   TILE,
 } from './flash-common';
+
+const POOL = program('attention-pool', poolCode);
+const SCORES = program('attention-block-scores', blockScoresCode);
+const BLOCKSPARSE = flashProgram('attention-blocksparse', entry);
 
 /** CSR of the lists of every head: [offsets (H·nQb + 1, absolute), block ids…]. */
 export function packLists(perHead: BlockLists[]): Uint32Array {
@@ -50,63 +46,35 @@ export function prepareBlockScores(
   ctx: GpuContext,
   b: QkvBuffers,
   block: number,
-): PreparedKernel & { scores: GPUBuffer } {
+): PassList & { scores: GPUBuffer } {
   const { heads, n, d, causal } = b.shape;
   const nb = ceilDiv(n, block);
-  const dev = ctx.device;
-  const pool = ctx.pipeline('attention-pool', poolCode);
-  const score = ctx.pipeline('attention-block-scores', blockScoresCode);
-  const qb = emptyBuffer(dev, 'attn.Qbar', heads * nb * d * 4);
-  const kb = emptyBuffer(dev, 'attn.Kbar', heads * nb * d * 4);
-  const scores = emptyBuffer(dev, 'attn.blockScores', heads * nb * nb * 4);
-  const pp = uniformBuffer(dev, 'attn-pool.params', [{ u32: n }, { u32: d }, { u32: block }, { u32: nb }]);
-  const sp = uniformBuffer(dev, 'attn-scores.params', [
+  const list = new PassList(ctx, 'attention-block-scores');
+  const qb = list.empty('Qbar', heads * nb * d * 4);
+  const kb = list.empty('Kbar', heads * nb * d * 4);
+  const scores = list.empty('scores', heads * nb * nb * 4);
+  const pp = list.uniform('pool', [{ u32: n }, { u32: d }, { u32: block }, { u32: nb }]);
+  const sp = list.uniform('params', [
     { u32: nb },
     { u32: d },
     { u32: causal ? 1 : 0 },
     { f32: 1 / Math.sqrt(d) },
   ]);
-  const gq = bindGroup(dev, pool, 'attention-pool.Q', [b.q, qb, pp]);
-  const gk = bindGroup(dev, pool, 'attention-pool.K', [b.k, kb, pp]);
-  const gs = bindGroup(dev, score, 'attention-block-scores', [qb, kb, scores, sp]);
-  return {
-    scores,
-    encode(enc, ts) {
-      dispatch(
-        enc,
-        pool,
-        gq,
-        nb,
-        heads,
-        1,
-        ts ? { querySet: ts.querySet, beginningOfPassWriteIndex: ts.beginningOfPassWriteIndex } : undefined,
-      );
-      dispatch(enc, pool, gk, nb, heads);
-      dispatch(
-        enc,
-        score,
-        gs,
-        ceilDiv(nb, 16),
-        ceilDiv(nb, 16),
-        heads,
-        ts ? { querySet: ts.querySet, endOfPassWriteIndex: ts.endOfPassWriteIndex } : undefined,
-      );
-    },
-    destroy() {
-      for (const x of [qb, kb, scores, pp, sp]) x.destroy();
-    },
-  };
+  list.add(POOL, [b.q, qb, pp], [nb, heads]);
+  list.add(POOL, [b.k, kb, pp], [nb, heads]);
+  list.add(SCORES, [qb, kb, scores, sp], [ceilDiv(nb, 16), ceilDiv(nb, 16), heads]);
+  return Object.assign(list, { scores });
 }
 
 export async function blockScoresGpu(ctx: GpuContext, b: QkvBuffers, block: number): Promise<Float32Array> {
   const k = prepareBlockScores(ctx, b, block);
-  const enc = ctx.device.createCommandEncoder({ label: 'attention-block-scores' });
-  k.encode(enc);
-  ctx.device.queue.submit([enc.finish()]);
-  const nb = ceilDiv(b.shape.n, block);
-  const out = await readFloat32(ctx.device, k.scores, b.shape.heads * nb * nb);
-  k.destroy();
-  return out;
+  try {
+    k.run();
+    const nb = ceilDiv(b.shape.n, block);
+    return await readFloat32(ctx.device, k.scores, b.shape.heads * nb * nb);
+  } finally {
+    k.destroy();
+  }
 }
 
 export function prepareBlockSparse(
@@ -114,28 +82,14 @@ export function prepareBlockSparse(
   b: QkvBuffers,
   block: number,
   perHead: BlockLists[],
-): PreparedKernel {
+): PassList {
   if (block % TILE !== 0) throw new Error(`block size ${block} must be a multiple of ${TILE}`);
-  const pipeline = flashPipeline(ctx, 'attention-blocksparse', entry);
   const nb = ceilDiv(b.shape.n, block);
-  const lists = storageBuffer(ctx.device, 'attn.blockLists', packLists(perHead));
-  const params = attnParams(ctx.device, 'attn-blocksparse.params', b.shape, { block, tiles: nb });
-  const group = bindGroup(ctx.device, pipeline, 'attention-blocksparse', [
-    b.q,
-    b.k,
-    b.v,
-    b.o,
-    b.lse,
-    params,
-    lists,
-  ]);
-  return {
-    encode: (enc, ts) => dispatch(enc, pipeline, group, queryTiles(b.shape.n), b.shape.heads, 1, ts),
-    destroy() {
-      params.destroy();
-      lists.destroy();
-    },
-  };
+  const list = new PassList(ctx, 'attention-blocksparse');
+  const lists = list.data('blockLists', packLists(perHead));
+  const params = attnParams(list, b.shape, { block, tiles: nb });
+  list.add(BLOCKSPARSE, [b.q, b.k, b.v, b.o, b.lse, params, lists], [queryTiles(b.shape.n), b.shape.heads]);
+  return list;
 }
 
 export function blockSparseAttentionGpu(

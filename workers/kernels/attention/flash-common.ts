@@ -1,10 +1,11 @@
 /**
  * What every flash-attention wrapper shares: Q/K/V/O/LSE buffers (H×N×d, head-major), the Params
- * uniform of shaders/common/attention-flash.wgsl, pipelines built as common + entry, read-back.
+ * uniform of shaders/common/attention-flash.wgsl, programs built as that prelude + entry (workers/gpu/pass.ts), read-back.
  */
 import common from '../../../shaders/common/attention-flash.wgsl?raw';
-import { emptyBuffer, readFloat32, storageBuffer, uniformBuffer } from '../../gpu/buffers';
+import { emptyBuffer, readFloat32, storageBuffer } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { type PassList, type Program, program } from '../../gpu/pass';
 
 /** Query and key tile of the flash kernels (rows = columns = 32). */
 export const TILE = 32;
@@ -36,12 +37,6 @@ export interface ParamsExtra {
   listBase?: number;
   extra1?: number;
   extra2?: number;
-}
-
-/** A recorded kernel with its bind group: encode it (again, for timing), then destroy what it owns. */
-export interface PreparedKernel {
-  encode(enc: GPUCommandEncoder, ts?: GPUComputePassTimestampWrites): void;
-  destroy(): void;
 }
 
 export interface AttnOutput {
@@ -85,12 +80,14 @@ export function qkvBytes(s: AttnShape): { largest: number; total: number } {
   return { largest: one, total: 4 * one + s.heads * s.n * 4 };
 }
 
-export function flashPipeline(ctx: GpuContext, key: string, entry: string): GPUComputePipeline {
-  return ctx.pipeline(key, `${common}\n${entry}`);
+/** A flash kernel: its entry point after the shared prelude. */
+export function flashProgram(key: string, entry: string): Program {
+  return program(key, entry, { prelude: [common] });
 }
 
-export function attnParams(dev: GPUDevice, label: string, s: AttnShape, x: ParamsExtra = {}): GPUBuffer {
-  return uniformBuffer(dev, label, [
+/** The Params uniform of the flash prelude, owned by `list`. */
+export function attnParams(list: PassList, s: AttnShape, x: ParamsExtra = {}): GPUBuffer {
+  return list.uniform('params', [
     { u32: s.n },
     { u32: s.d },
     { u32: s.heads },
@@ -115,10 +112,8 @@ export function queryTiles(n: number): number {
 }
 
 /** Encodes, submits and reads back O and LSE. */
-export async function runAndRead(ctx: GpuContext, b: QkvBuffers, k: PreparedKernel): Promise<AttnOutput> {
-  const enc = ctx.device.createCommandEncoder({ label: 'attention' });
-  k.encode(enc);
-  ctx.device.queue.submit([enc.finish()]);
+export async function runAndRead(ctx: GpuContext, b: QkvBuffers, k: PassList): Promise<AttnOutput> {
+  k.run();
   return readAttn(ctx, b);
 }
 
@@ -137,7 +132,7 @@ export async function oneShot(
   k: Float32Array,
   v: Float32Array,
   shape: AttnShape,
-  prepare: (b: QkvBuffers) => PreparedKernel,
+  prepare: (b: QkvBuffers) => PassList,
 ): Promise<AttnOutput> {
   const b = uploadQkv(ctx, q, k, v, shape);
   const kern = prepare(b);

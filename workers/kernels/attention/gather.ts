@@ -1,18 +1,19 @@
 /** Wrapper for shaders/attention/gather.wgsl: flash attention over per-tile (key, tag) lists (HiP, SEA). */
 import entry from '../../../shaders/attention/gather.wgsl?raw';
-import { bindGroup, dispatch, storageBuffer } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { PassList } from '../../gpu/pass';
 import type { TileList } from '../../reference/attention/gather';
 import {
   type AttnOutput,
   type AttnShape,
   attnParams,
-  flashPipeline,
+  flashProgram,
   oneShot,
-  type PreparedKernel,
   type QkvBuffers,
   queryTiles,
 } from './flash-common';
+
+const GATHER = flashProgram('attention-gather', entry);
 
 /** [offsets (H·nT + 1, absolute word positions), then key, tag pairs]. */
 export function packTileLists(perHead: TileList[][]): Uint32Array {
@@ -40,37 +41,14 @@ export interface GatherParams {
   bits: Uint32Array | null;
 }
 
-export function prepareGather(ctx: GpuContext, b: QkvBuffers, g: GatherParams): PreparedKernel {
-  const pipeline = flashPipeline(ctx, 'attention-gather', entry);
-  const dev = ctx.device;
-  const lists = storageBuffer(dev, 'attn.tileLists', packTileLists(g.perHead));
-  const bits = storageBuffer(
-    dev,
-    'attn.queryBits',
-    g.bits && g.bits.length > 0 ? g.bits : new Uint32Array(4),
-  );
+export function prepareGather(ctx: GpuContext, b: QkvBuffers, g: GatherParams): PassList {
+  const list = new PassList(ctx, 'attention-gather');
+  const lists = list.data('tileLists', packTileLists(g.perHead));
+  const bits = list.data('queryBits', g.bits && g.bits.length > 0 ? g.bits : new Uint32Array(4));
   const nT = queryTiles(b.shape.n);
-  const params = attnParams(dev, 'attn-gather.params', b.shape, {
-    window: g.window,
-    words: g.words,
-    tiles: nT,
-  });
-  const group = bindGroup(dev, pipeline, 'attention-gather', [
-    b.q,
-    b.k,
-    b.v,
-    b.o,
-    b.lse,
-    params,
-    lists,
-    bits,
-  ]);
-  return {
-    encode: (enc, ts) => dispatch(enc, pipeline, group, nT, b.shape.heads, 1, ts),
-    destroy() {
-      for (const x of [params, lists, bits]) x.destroy();
-    },
-  };
+  const params = attnParams(list, b.shape, { window: g.window, words: g.words, tiles: nT });
+  list.add(GATHER, [b.q, b.k, b.v, b.o, b.lse, params, lists, bits], [nT, b.shape.heads]);
+  return list;
 }
 
 export function gatherAttentionGpu(

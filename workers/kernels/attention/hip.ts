@@ -7,7 +7,7 @@ import { ceilDiv, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import { PassList, program } from '../../gpu/pass';
 import { type HipOpts, hipNodes } from '../../reference/attention/hip';
-import { type PreparedKernel, type QkvBuffers, TILE } from './flash-common';
+import { type QkvBuffers, TILE } from './flash-common';
 
 export const HIP_MAX_NODES = 256;
 /** The mask search: one workgroup of 256 threads per (query block, head). */
@@ -20,7 +20,7 @@ export function prepareHipMask(
   ctx: GpuContext,
   b: QkvBuffers,
   o: HipOpts,
-): PreparedKernel & { read(): Promise<HipMasks> } {
+): PassList & { read(): Promise<HipMasks> } {
   const { heads, n, d } = b.shape;
   const nodes = hipNodes(o);
   if (nodes > HIP_MAX_NODES) throw new Error(`HiP: k/b_k = ${nodes} nodes, at most ${HIP_MAX_NODES}`);
@@ -45,10 +45,8 @@ export function prepareHipMask(
     { u32: 0 },
   ]);
   list.add(HIP_MASK, [b.q, b.k, sel, params], [nqb, heads]);
-  return {
-    encode: (enc, ts) => list.encode(enc, ts && { begin: ts, end: ts }),
-    destroy: () => list.destroy(),
-    async read() {
+  return Object.assign(list, {
+    async read(): Promise<HipMasks> {
       const raw = await readUint32(dev, sel, heads * nqb * (nodes + 1));
       return Array.from({ length: heads }, (_, h) =>
         Array.from({ length: nqb }, (_, B) => {
@@ -58,16 +56,14 @@ export function prepareHipMask(
         }),
       );
     },
-  };
+  });
 }
 
 /** Selected key blocks (relative to the sinks, ascending; null = all kept) per head and 32-query block. */
 export async function hipMaskGpu(ctx: GpuContext, b: QkvBuffers, o: HipOpts): Promise<HipMasks> {
   const k = prepareHipMask(ctx, b, o);
   try {
-    const enc = ctx.device.createCommandEncoder({ label: 'attention-hip-mask' });
-    k.encode(enc);
-    ctx.device.queue.submit([enc.finish()]);
+    k.run();
     return await k.read();
   } finally {
     k.destroy();
