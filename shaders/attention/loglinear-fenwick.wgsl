@@ -4,16 +4,18 @@
 // gets weight β^{ℓ(t,s)}, ℓ(t,s) = c + l). Running the Fenwick recurrence over chunks: before chunk T > 0,
 // with r = ctz(T), levels 1..r and chunk T−1 merge into level r + 1.
 // Bindings: 0 state (nChunks×count, read-write), 1 uniforms {count = F·(d+1), nChunks, wgx, w[l] = β^{c+l}}.
-// One thread per state element (256 per workgroup, 2-D grid); the ≤ 33 level sums live in private memory.
+// One thread per state element (WG per workgroup, 2-D grid); the ≤ 33 level sums live in private memory.
 
 struct Params { count: u32, nChunks: u32, wgx: u32, _p0: u32, w: array<vec4<f32>, 9> }
 
 @group(0) @binding(0) var<storage, read_write> state: array<f32>;
 @group(0) @binding(1) var<uniform> P: Params;
 
-@compute @workgroup_size(256)
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let e = (wg.y * P.wgx + wg.x) * 256u + li;
+  let e = (wg.y * P.wgx + wg.x) * WG + li;
   if (e >= P.count) { return; }
   var lv: array<f32, 33>;
   for (var l = 0u; l < 33u; l++) { lv[l] = 0.0; }

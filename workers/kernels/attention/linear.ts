@@ -23,6 +23,10 @@ import {
   runPlanOnce,
 } from './linear-common';
 
+/** Threads per workgroup of the state pass (one per state element). */
+const SCAN_WG = 256;
+const SCAN = program('attention-linear-scan', scanCode, { constants: { WG: SCAN_WG } });
+
 /** Non-causal: rows per partial state, so at most ~32 partial states are reduced. */
 function stateRows(o: Pick<LinearAttentionOpts, 'n' | 'causal' | 'chunk'>): number {
   const chunk = Math.max(1, Math.floor(o.chunk));
@@ -72,9 +76,9 @@ export function prepareLinearAttention(
     const nChunks = ceilDiv(n, rows);
     const state = addChunkStates(plan, phiK, vb, n, d, f, rows);
     const count = f * (d + 1);
-    const [sx, sy] = grid2d(ceilDiv(count, 256));
+    const [sx, sy] = grid2d(ceilDiv(count, SCAN_WG));
     const sp = plan.uniform('scan', [{ u32: count }, { u32: nChunks }, { u32: causal ? 1 : 0 }, { u32: sx }]);
-    plan.add(program('attention-linear-scan', scanCode), [state, sp], [sx, sy]);
+    plan.add(SCAN, [state, sp], [sx, sy]);
     addOutput(plan, phiQ, phiK, vb, state, out, {
       n,
       d,

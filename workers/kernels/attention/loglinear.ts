@@ -24,6 +24,10 @@ import {
   runPlanOnce,
 } from './linear-common';
 
+/** Threads per workgroup of the state pass (one per state element). */
+const FENWICK_WG = 256;
+const FENWICK = program('attention-loglinear-fenwick', fenwickCode, { constants: { WG: FENWICK_WG } });
+
 export const DEFAULT_LOGLINEAR_CHUNK = 64;
 
 /** Aligned Fenwick chunks need a power of two: other sizes are rounded down (the result does not depend on it). */
@@ -70,7 +74,7 @@ export function prepareLogLinearAttention(
     const { phiQ, phiK, f } = addFeaturePair(plan, qb, kb, o);
     const state = addChunkStates(plan, phiK, vb, n, d, f, chunk);
     const count = f * (d + 1);
-    const [wx, wy] = grid2d(ceilDiv(count, 256));
+    const [wx, wy] = grid2d(ceilDiv(count, FENWICK_WG));
     const words: Array<{ u32: number } | { f32: number }> = [
       { u32: count },
       { u32: ceilDiv(n, chunk) },
@@ -78,11 +82,7 @@ export function prepareLogLinearAttention(
       { u32: 0 },
     ];
     for (let l = 0; l < 36; l++) words.push({ f32: levelWeight(o, beta, c + l) });
-    plan.add(
-      program('attention-loglinear-fenwick', fenwickCode),
-      [state, plan.uniform('fenwick', words)],
-      [wx, wy],
-    );
+    plan.add(FENWICK, [state, plan.uniform('fenwick', words)], [wx, wy]);
     addOutput(plan, phiQ, phiK, vb, state, out, {
       n,
       d,
