@@ -8,15 +8,15 @@
  */
 import { randomMatrix } from '../workers/data/matrices';
 import type { GpuContext } from '../workers/gpu/device';
+import type { PassList } from '../workers/gpu/pass';
 import { median, timeGpu } from '../workers/gpu/timer';
-import { destroyQkv, uploadQkv } from '../workers/kernels/attention-common';
-import { prepareDense } from '../workers/kernels/attention-dense';
-import { prepareLinearAttention } from '../workers/kernels/attention-linear';
-import type { Plan } from '../workers/kernels/attention-linear-stages';
-import { prepareLogLinearAttention } from '../workers/kernels/attention-loglinear';
-import { prepareSla } from '../workers/kernels/attention-sla';
-import { linearAttentionRef } from '../workers/reference/attention-linear';
-import { type SlaOpts, slaClassify } from '../workers/reference/attention-sla';
+import { prepareDense } from '../workers/kernels/attention/dense';
+import { destroyQkv, uploadQkv } from '../workers/kernels/attention/flash-common';
+import { prepareLinearAttention } from '../workers/kernels/attention/linear';
+import { prepareLogLinearAttention } from '../workers/kernels/attention/loglinear';
+import { prepareSla } from '../workers/kernels/attention/sla';
+import { linearAttentionRef } from '../workers/reference/attention/linear';
+import { type SlaOpts, slaClassify } from '../workers/reference/attention/sla';
 import { type BenchOptions, type BenchRow, medianMs } from './common';
 
 const D = 64;
@@ -68,7 +68,7 @@ async function pairedKernels(
   return { a: median(ta), b: median(tb) };
 }
 
-async function timePlan(gpu: GpuContext, plan: Plan, reps: number, warmup: number): Promise<number> {
+async function timePlan(gpu: GpuContext, plan: PassList, reps: number, warmup: number): Promise<number> {
   try {
     return await timeKernel(gpu, (enc, ts) => plan.encode(enc, ts), reps, warmup);
   } finally {
@@ -82,7 +82,7 @@ function denseKernel(gpu: GpuContext, n: number, causal: boolean) {
   const b = uploadQkv(gpu, q, k, v, { heads: 1, n, d: D, causal });
   const kern = prepareDense(gpu, b);
   return {
-    record: (enc: GPUCommandEncoder, ts?: Ts) => kern.encode(enc, ts?.single),
+    record: (enc: GPUCommandEncoder, ts?: Ts) => kern.encode(enc, ts),
     destroy: () => {
       kern.destroy();
       destroyQkv(b);

@@ -8,13 +8,14 @@
  */
 import { attentionInputs } from '../workers/data/attention-inputs';
 import type { GpuContext } from '../workers/gpu/device';
+import type { PassList } from '../workers/gpu/pass';
 import { median, timeGpu } from '../workers/gpu/timer';
 import { Rng } from '../workers/io/rng';
-import { prepareBlockSparse } from '../workers/kernels/attention-blocksparse';
-import { destroyQkv, type PreparedKernel, readAttn, uploadQkv } from '../workers/kernels/attention-common';
-import { prepareDense } from '../workers/kernels/attention-dense';
-import type { BlockLists } from '../workers/reference/attention-blocksparse';
-import { denseAttentionRef } from '../workers/reference/attention-dense';
+import { prepareBlockSparse } from '../workers/kernels/attention/blocksparse';
+import { prepareDense } from '../workers/kernels/attention/dense';
+import { destroyQkv, readAttn, uploadQkv } from '../workers/kernels/attention/flash-common';
+import type { BlockLists } from '../workers/reference/attention/blocksparse';
+import { denseAttentionRef } from '../workers/reference/attention/dense';
 import { type BenchOptions, type BenchRow, medianMs, pairedMedians, tfjsWebgpu } from './common';
 
 const D = 64;
@@ -96,9 +97,9 @@ async function denseVsTfjs(gpu: GpuContext, n: number, small: boolean): Promise<
   };
 }
 
-async function kernelMs(gpu: GpuContext, k: PreparedKernel, reps: number): Promise<number> {
+async function kernelMs(gpu: GpuContext, k: PassList, reps: number): Promise<number> {
   const ms: number[] = [];
-  for (let i = 0; i < reps; i++) ms.push((await timeGpu(gpu, (enc, ts) => k.encode(enc, ts?.single))).ms);
+  for (let i = 0; i < reps; i++) ms.push((await timeGpu(gpu, (enc, ts) => k.encode(enc, ts))).ms);
   return median(ms);
 }
 

@@ -8,9 +8,9 @@
 import { randomMatrix } from '../workers/data/matrices';
 import type { GpuContext } from '../workers/gpu/device';
 import { median, timeGpu } from '../workers/gpu/timer';
-import { destroyQkv, uploadQkv } from '../workers/kernels/attention-common';
-import { prepareDense } from '../workers/kernels/attention-dense';
-import { prepareLinearAttention } from '../workers/kernels/attention-linear';
+import { prepareDense } from '../workers/kernels/attention/dense';
+import { destroyQkv, uploadQkv } from '../workers/kernels/attention/flash-common';
+import { prepareLinearAttention } from '../workers/kernels/attention/linear';
 import type { BenchOptions, BenchRow } from './common';
 
 const D = 64;
@@ -81,7 +81,7 @@ export async function benchCrossover({ gpu, size }: BenchOptions): Promise<Bench
       const t = await paired(
         gpu,
         (enc, ts) => plan.encode(enc, ts),
-        (enc, ts) => dense.encode(enc, ts?.single),
+        (enc, ts) => dense.encode(enc, ts),
         reps,
         2,
       );

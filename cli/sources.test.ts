@@ -11,7 +11,7 @@ import { nd, toFloat64 } from '../workers/core/ndarray';
 import { maxRelDiff } from '../workers/experiments/types';
 import { readNpy, writeNpy } from '../workers/io/npy';
 import { Rng } from '../workers/io/rng';
-import { denseAttentionRef } from '../workers/reference/attention-dense';
+import { denseAttentionRef } from '../workers/reference/attention/dense';
 import { matmulRef } from '../workers/reference/matmul/matmul';
 import { main } from './main';
 

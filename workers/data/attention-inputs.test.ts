@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attentionRow } from '../reference/attention-dense';
+import { attentionRow } from '../reference/attention/dense';
 import { attentionInputs, type SyntheticKind } from './attention-inputs';
 
 const KINDS: SyntheticKind[] = ['gaussian', 'local', 'clustered', 'needle', 'sinks', 'sla_structure'];

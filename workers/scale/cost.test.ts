@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { crossoverN } from '../../bench/crossover';
 import { runExperiment } from '../experiments/runner';
 import type { RunContext } from '../experiments/types';
-import { blockPairs } from '../reference/attention-blocksparse';
-import { windowCount } from '../reference/attention-window';
+import { blockPairs } from '../reference/attention/blocksparse';
+import { windowCount } from '../reference/attention/window';
 import { defaultConfig, paramLayout } from '../reference/sae/model';
 import { attentionSpec } from '../spec/attention';
 import {

@@ -8,8 +8,9 @@
  * outputs and every buffer the method adds (indices, pooled blocks, states), not counting the dense N×N
  * score matrix that a flash kernel never forms (`unfusedScoresBytes` reports it separately).
  */
-import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention-llsa';
-import { favorCount } from '../reference/feature-maps';
+import { favorCount } from '../reference/attention/feature-maps';
+import { LLSA_B, llsaLevels, llsaSelectMacs } from '../reference/attention/llsa';
+import type { AttentionMethod } from '../spec/attention';
 import { solverInfo } from '../spec/regression-methods';
 
 export interface Cost {
@@ -148,91 +149,113 @@ export function slaPairCount(n: number, causal: boolean, block: number, kh: numb
   return pairs;
 }
 
+/** What every method's cost shares: the sizes, the softmax kernels' Q/K/V/O bytes, φ's width and the block count. */
+interface CostCtx {
+  H: number;
+  n: number;
+  d: number;
+  causal: boolean;
+  base: number;
+  F: number;
+  nb: number;
+}
+
+type MethodCost = (s: AttnShape, p: AttnMethodParams, c: CostCtx) => Cost & { model: string };
+
+/** Each attention method's FLOPs (the runner's formulas) and device memory; `model` says how exact it is. */
+const ATTENTION_COSTS: { [K in AttentionMethod]: MethodCost } = {
+  dense: (s, _p) => {
+    return { ...denseAttentionCost(s), model: 'exact' };
+  },
+  window: (_s, p, { H, n, d, causal, base }) => {
+    const pairs = windowPairCount(n, causal, p.window, p.sinks);
+    return { flops: 4 * H * pairs * d, bytes: base, model: 'exact' };
+  },
+  blocksparse: (_s, p, { H, n, d, causal, base, nb }) => {
+    const { pairs, keptBlocks } = blockSparsePairCount(n, causal, p.block, p.rho);
+    return {
+      flops: 4 * H * pairs * d + H * (4 * n * d + 2 * nb * nb * d),
+      bytes: base + F32 * H * (2 * nb * d + nb * nb + keptBlocks),
+      model:
+        p.selection === 'topk'
+          ? 'top-k counts; diagonal and sink blocks counted as extra (an upper bound)'
+          : 'top-p keeps a data-dependent count: modelled as top-k at ρ',
+    };
+  },
+  hip: (_s, p, { H, n, d, causal, base }) => {
+    // Per query: sinks + at most k selected tokens + its window (an upper bound).
+    const K = Math.ceil(p.hipK / p.hipBk);
+    const perQuery = Math.min(p.sinks, n) + Math.min(p.hipK, n) + Math.min(p.window, n);
+    const pairs = Math.min(densePairCount(n, causal), n * perQuery);
+    return {
+      flops: 4 * H * pairs * d,
+      bytes: base + F32 * H * Math.ceil(n / 32) * K,
+      model: 'upper bound: sinks + k + window keys per query; the tree search not counted',
+    };
+  },
+  sea: (_s, p, { H, n, d, causal, base, F }) => {
+    const T = d;
+    const keptBuckets = topkCount(p.rho, T) + 1;
+    const pairs = Math.min(densePairCount(n, causal), n * Math.ceil((keptBuckets * n) / T));
+    return {
+      flops: 4 * H * pairs * d + H * 4 * n * F * T,
+      bytes: base + F32 * H * n * (T + Math.ceil(T / 32)),
+      model: 'upper bound: ⌈ρT⌉ + 1 buckets of N/T keys per query',
+    };
+  },
+  linear: (_s, p, { H, n, d, causal, F }) => {
+    const c = Math.min(p.chunk, n);
+    return {
+      flops: H * (4 * n * F * d + (causal ? 2 * n * c * (F + d) : 0)),
+      bytes: F32 * (4 * H * n * d + H * Math.ceil(n / c) * F * (d + 1)),
+      model: 'exact',
+    };
+  },
+  loglinear: (_s, p, { H, n, d, F }) => {
+    const c = Math.min(p.chunk, n);
+    const levels = 1 + Math.log2(Math.max(1, n / c));
+    return {
+      flops: H * (4 * n * F * d * levels + 2 * n * c * (F + d)),
+      bytes: F32 * (4 * H * n * d + H * Math.ceil(levels) * F * (d + 1)),
+      model: 'exact',
+    };
+  },
+  sla: (_s, p, { H, n, d, causal, base, F, nb }) => {
+    const pairs = H * slaPairCount(n, causal, p.block, p.kh);
+    return {
+      flops: 4 * pairs * d + H * (4 * n * F * d + 4 * n * d + 2 * nb * nb * d),
+      bytes: base + F32 * H * (2 * nb * d + nb * nb + nb * F * (d + 1)),
+      model: 'exact for N a multiple of the block',
+    };
+  },
+  llsa: (_s, p, { H, n, d, base }) => {
+    // Per query: at most K blocks of 16 tokens at the finest level and K pooled rows at each coarser level,
+    // plus its own block; the hierarchical selection scores the top level in full and K·16 children below.
+    const L = llsaLevels(n, p.llsaLevels ?? 0);
+    const K = p.llsaK ?? 8;
+    const perQuery = Math.min(n, (K + 1) * LLSA_B) + (L - 1) * K;
+    return {
+      flops: 4 * H * n * perQuery * d + 2 * H * llsaSelectMacs(n, d, K, L) + 3 * H * n * d * L,
+      bytes: base + F32 * H * (n / LLSA_B) * (L + 1) * d,
+      model: 'upper bound: K blocks per level per query plus the hierarchical selection',
+    };
+  },
+};
+
 /** The chosen attention method's FLOPs (the runner's formulas) and device memory. */
 export function methodAttentionCost(s: AttnShape, p: AttnMethodParams): Cost & { model: string } {
+  const cost = Object.hasOwn(ATTENTION_COSTS, p.method) ? ATTENTION_COSTS[p.method as AttentionMethod] : null;
+  if (!cost) throw new Error(`no cost model for attention method "${p.method}"`);
   const { heads: H, n, d, causal } = s;
-  const base = qkvoBytes(s);
-  const F = featureWidth(p, d);
-  const nb = Math.ceil(n / p.block);
-  switch (p.method) {
-    case 'dense':
-      return { ...denseAttentionCost(s), model: 'exact' };
-    case 'window': {
-      const pairs = windowPairCount(n, causal, p.window, p.sinks);
-      return { flops: 4 * H * pairs * d, bytes: base, model: 'exact' };
-    }
-    case 'blocksparse': {
-      const { pairs, keptBlocks } = blockSparsePairCount(n, causal, p.block, p.rho);
-      return {
-        flops: 4 * H * pairs * d + H * (4 * n * d + 2 * nb * nb * d),
-        bytes: base + F32 * H * (2 * nb * d + nb * nb + keptBlocks),
-        model:
-          p.selection === 'topk'
-            ? 'top-k counts; diagonal and sink blocks counted as extra (an upper bound)'
-            : 'top-p keeps a data-dependent count: modelled as top-k at ρ',
-      };
-    }
-    case 'hip': {
-      // Per query: sinks + at most k selected tokens + its window (an upper bound).
-      const K = Math.ceil(p.hipK / p.hipBk);
-      const perQuery = Math.min(p.sinks, n) + Math.min(p.hipK, n) + Math.min(p.window, n);
-      const pairs = Math.min(densePairCount(n, causal), n * perQuery);
-      return {
-        flops: 4 * H * pairs * d,
-        bytes: base + F32 * H * Math.ceil(n / 32) * K,
-        model: 'upper bound: sinks + k + window keys per query; the tree search not counted',
-      };
-    }
-    case 'sea': {
-      const T = d;
-      const keptBuckets = topkCount(p.rho, T) + 1;
-      const pairs = Math.min(densePairCount(n, causal), n * Math.ceil((keptBuckets * n) / T));
-      return {
-        flops: 4 * H * pairs * d + H * 4 * n * F * T,
-        bytes: base + F32 * H * n * (T + Math.ceil(T / 32)),
-        model: 'upper bound: ⌈ρT⌉ + 1 buckets of N/T keys per query',
-      };
-    }
-    case 'linear': {
-      const c = Math.min(p.chunk, n);
-      return {
-        flops: H * (4 * n * F * d + (causal ? 2 * n * c * (F + d) : 0)),
-        bytes: F32 * (4 * H * n * d + H * Math.ceil(n / c) * F * (d + 1)),
-        model: 'exact',
-      };
-    }
-    case 'loglinear': {
-      const c = Math.min(p.chunk, n);
-      const levels = 1 + Math.log2(Math.max(1, n / c));
-      return {
-        flops: H * (4 * n * F * d * levels + 2 * n * c * (F + d)),
-        bytes: F32 * (4 * H * n * d + H * Math.ceil(levels) * F * (d + 1)),
-        model: 'exact',
-      };
-    }
-    case 'sla': {
-      const pairs = H * slaPairCount(n, causal, p.block, p.kh);
-      return {
-        flops: 4 * pairs * d + H * (4 * n * F * d + 4 * n * d + 2 * nb * nb * d),
-        bytes: base + F32 * H * (2 * nb * d + nb * nb + nb * F * (d + 1)),
-        model: 'exact for N a multiple of the block',
-      };
-    }
-    case 'llsa': {
-      // Per query: at most K blocks of 16 tokens at the finest level and K pooled rows at each coarser level,
-      // plus its own block; the hierarchical selection scores the top level in full and K·16 children below.
-      const L = llsaLevels(n, p.llsaLevels ?? 0);
-      const K = p.llsaK ?? 8;
-      const perQuery = Math.min(n, (K + 1) * LLSA_B) + (L - 1) * K;
-      return {
-        flops: 4 * H * n * perQuery * d + 2 * H * llsaSelectMacs(n, d, K, L) + 3 * H * n * d * L,
-        bytes: base + F32 * H * (n / LLSA_B) * (L + 1) * d,
-        model: 'upper bound: K blocks per level per query plus the hierarchical selection',
-      };
-    }
-    default:
-      throw new Error(`no cost model for attention method "${p.method}"`);
-  }
+  return cost(s, p, {
+    H,
+    n,
+    d,
+    causal,
+    base: qkvoBytes(s),
+    F: featureWidth(p, d),
+    nb: Math.ceil(n / p.block),
+  });
 }
 
 /** Smallest N in [lo, hi] where f(N) holds, f monotone (false … true); null when it never does. */

@@ -4,18 +4,132 @@ import { type DataIssue, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num, text } from './fields';
 
-export const ATTENTION_METHODS = [
-  'dense',
-  'window',
-  'blocksparse',
-  'hip',
-  'sea',
-  'linear',
-  'sla',
-  'loglinear',
-  'llsa',
-] as const;
-export type AttentionMethod = (typeof ATTENTION_METHODS)[number];
+type V = Record<string, unknown>;
+
+export interface AttentionMethodInfo {
+  /** The method's name in the controls (the spec's option label). */
+  label: string;
+  /**
+   * Its name in results (views title, sweep and tables). Kept apart from `label` only because the preset fingerprints
+   * (test/fixtures/preset-fingerprints.json) record the views' text: unifying the two changes them.
+   */
+  resultLabel: string;
+  /** Anchor of its section in docs/methods.md (the help link). */
+  docs: string;
+  /** Method-specific spec fields: a control in this list is shown only for the methods listing it. */
+  fields: readonly string[];
+  /** Extra conditions on a listed field for this method (e.g. ρ only with top-k selection). */
+  when?: Readonly<Record<string, (v: V) => boolean>>;
+  /** Which masking it supports: both, causal only or non-causal only (checked by the rules and the hybrid). */
+  causality: 'both' | 'causal' | 'non-causal';
+  /** The sentence said when the other masking is asked for (methods with one causality only). */
+  causalityNote?: string;
+  /** Its work on WebGPU: `true` when every stage has a kernel, else the sentence saying what stays on the CPU. */
+  gpu: true | string;
+}
+
+/** The one table of attention methods: options, labels, help links, which controls show, causality, GPU path. */
+export const ATTENTION_METHOD_INFO = {
+  dense: {
+    label: 'Dense softmax (flash)',
+    resultLabel: 'Dense softmax (flash)',
+    docs: 'dense-flash-attention',
+    fields: [],
+    causality: 'both',
+    gpu: true,
+  },
+  window: {
+    label: 'Sliding window + sinks',
+    resultLabel: 'Sliding window + sinks',
+    docs: 'sliding-window-and-sinks',
+    fields: ['window', 'sinks'],
+    causality: 'both',
+    gpu: true,
+  },
+  blocksparse: {
+    label: 'Block-sparse top-k / top-p',
+    resultLabel: 'Block-sparse',
+    docs: 'block-sparse-top-k-and-top-p',
+    fields: ['block', 'selection', 'simGuard', 'simTheta', 'rho', 'topP'],
+    when: { rho: (v) => v.selection === 'topk', topP: (v) => v.selection !== 'topk' },
+    causality: 'both',
+    gpu: 'Block scores and attention run on the GPU; the top-k / top-p selection and the self-similarity guard are plain TypeScript on both backends.',
+  },
+  hip: {
+    label: 'HiP tree-search mask (training-free)',
+    resultLabel: 'HiP (training-free)',
+    docs: 'hip',
+    fields: ['window', 'sinks', 'hipK', 'hipBk', 'hipBsq'],
+    causality: 'both',
+    gpu: true,
+  },
+  sea: {
+    label: 'SEA estimated mask (training-free variant)',
+    resultLabel: 'SEA (training-free variant, lab design)',
+    docs: 'sea',
+    fields: ['rho', 'featureMap', 'favorFeatures'],
+    causality: 'both',
+    gpu: 'The mask estimate and attention run on the GPU; the top-k over buckets is plain TypeScript on both backends.',
+  },
+  linear: {
+    label: 'Linear attention',
+    resultLabel: 'Linear attention',
+    docs: 'linear-attention',
+    fields: ['featureMap', 'favorFeatures', 'chunk'],
+    causality: 'both',
+    gpu: true,
+  },
+  sla: {
+    label: 'SLA sparse + linear (training-free)',
+    resultLabel: 'SLA (training-free, lab design)',
+    docs: 'sla',
+    fields: ['block', 'featureMap', 'favorFeatures', 'kh', 'kl', 'combine', 'projection'],
+    causality: 'both',
+    gpu: 'Classification, sparse and linear parts run on the GPU; the fitted projection is a CPU ridge fit.',
+  },
+  loglinear: {
+    label: 'Log-linear (Fenwick levels)',
+    resultLabel: 'Log-linear (Fenwick levels)',
+    docs: 'log-linear-attention',
+    fields: ['featureMap', 'favorFeatures', 'chunk', 'levelWeights', 'beta'],
+    causality: 'causal',
+    causalityNote: 'log-linear attention is causal only',
+    gpu: 'The Fenwick-level scan runs on the GPU; fitted level weights are a CPU least-squares fit.',
+  },
+  llsa: {
+    label: 'LLSA log-linear sparse (training-free)',
+    resultLabel: 'LLSA (training-free)',
+    docs: 'methods-and-where-the-lab-departs-from-each-paper',
+    fields: ['llsaK', 'llsaLevels', 'llsaEnrich'],
+    causality: 'non-causal',
+    causalityNote: 'LLSA is non-causal (as in its paper)',
+    gpu: 'Attention over the selected blocks runs on the GPU; the hierarchical selection is plain TypeScript on both backends.',
+  },
+} as const satisfies Record<string, AttentionMethodInfo>;
+
+export type AttentionMethod = keyof typeof ATTENTION_METHOD_INFO;
+export const ATTENTION_METHODS = Object.keys(ATTENTION_METHOD_INFO) as AttentionMethod[];
+const methodInfo = (m: AttentionMethod): AttentionMethodInfo => ATTENTION_METHOD_INFO[m];
+
+/** The method's result label (views, tables, stage records). */
+export const attentionMethodLabel = (m: AttentionMethod) => methodInfo(m).resultLabel;
+
+/** Why a method cannot run with this causal setting, or null. */
+export function causalityIssue(m: AttentionMethod, causal: boolean): string | null {
+  const info = methodInfo(m);
+  const wanted = causal ? 'causal' : 'non-causal';
+  if (info.causality === 'both' || info.causality === wanted) return null;
+  return info.causalityNote ?? `${info.resultLabel} is ${info.causality} only`;
+}
+
+const fromTable = <K extends string>(pick: (i: AttentionMethodInfo) => string) =>
+  Object.fromEntries(ATTENTION_METHODS.map((m) => [m, pick(methodInfo(m))])) as Record<K, string>;
+
+/** Shown when the chosen method lists the field (and the method's extra condition on it holds). */
+const uses = (field: string) => (v: V) => {
+  const info = methodInfo(v.method as AttentionMethod);
+  return info.fields.includes(field) && (info.when?.[field]?.(v) ?? true);
+};
 
 export const ATTENTION_DATA = [
   'gaussian',
@@ -43,11 +157,6 @@ export const ZOOM_SIZE = 64;
 /** The largest query/key index a zoom centre can name (the largest N − 1). */
 export const ZOOM_MAX_INDEX = 16383;
 
-const is =
-  (...methods: AttentionMethod[]) =>
-  (v: Record<string, unknown>) =>
-    methods.includes(v.method as AttentionMethod);
-const usesFeatureMap = is('linear', 'sla', 'sea', 'loglinear');
 /** The zoom exists when N > ZOOM_SIZE (own data: N is only known at run time). */
 const hasZoom = (v: Record<string, unknown>) => v.data === 'file' || (v.n as number) > ZOOM_SIZE;
 
@@ -59,28 +168,8 @@ export const attentionSpec = defineSpec({
       label: 'Method',
       default: 'blocksparse',
       group: 'Method',
-      optionLabels: {
-        dense: 'Dense softmax (flash)',
-        window: 'Sliding window + sinks',
-        blocksparse: 'Block-sparse top-k / top-p',
-        hip: 'HiP tree-search mask (training-free)',
-        sea: 'SEA estimated mask (training-free variant)',
-        linear: 'Linear attention',
-        sla: 'SLA sparse + linear (training-free)',
-        loglinear: 'Log-linear (Fenwick levels)',
-        llsa: 'LLSA log-linear sparse (training-free)',
-      },
-      optionDocs: {
-        dense: 'dense-flash-attention',
-        window: 'sliding-window-and-sinks',
-        blocksparse: 'block-sparse-top-k-and-top-p',
-        hip: 'hip',
-        sea: 'sea',
-        linear: 'linear-attention',
-        sla: 'sla',
-        loglinear: 'log-linear-attention',
-        llsa: 'methods-and-where-the-lab-departs-from-each-paper',
-      },
+      optionLabels: fromTable<AttentionMethod>((i) => i.label),
+      optionDocs: fromTable<AttentionMethod>((i) => i.docs),
       help: 'Which attention to run; every method is compared against dense softmax attention on the same Q, K, V.',
     }),
     causal: bool({
@@ -165,7 +254,7 @@ export const attentionSpec = defineSpec({
       int: true,
       log: true,
       group: 'Sparsity',
-      show: is('window', 'hip'),
+      show: uses('window'),
       help: 'Causal: the w most recent keys (i−w < j ≤ i). Non-causal: |i−j| ≤ ⌊w/2⌋.',
     }),
     sinks: num({
@@ -175,7 +264,7 @@ export const attentionSpec = defineSpec({
       max: 1024,
       int: true,
       group: 'Sparsity',
-      show: is('window', 'hip'),
+      show: uses('sinks'),
       help: 'The first s keys are visible to every query (StreamingLLM).',
     }),
     block: num({
@@ -186,14 +275,14 @@ export const attentionSpec = defineSpec({
       int: true,
       step: 32,
       group: 'Sparsity',
-      show: is('blocksparse', 'sla'),
+      show: uses('block'),
       help: 'Query and key block size for pooling and selection; a multiple of the kernel tile (32).',
     }),
     selection: choice(['topk', 'topp', 'topp_sparge'], {
       label: 'Block selection',
       default: 'topk',
       group: 'Sparsity',
-      show: is('blocksparse'),
+      show: uses('selection'),
       optionLabels: {
         topk: 'Top-k (fraction ρ)',
         topp: 'Top-p: fewest blocks reaching mass p',
@@ -205,7 +294,7 @@ export const attentionSpec = defineSpec({
       label: 'Self-similarity guard (SpargeAttn)',
       default: false,
       group: 'Sparsity',
-      show: is('blocksparse'),
+      show: uses('simGuard'),
       help: 'Blocks whose queries or keys do not point the same way (mean pairwise cosine ≤ θ) are not represented by their mean: they are always computed, shown as their own class and counted as kept.',
     }),
     simTheta: num({
@@ -215,7 +304,7 @@ export const attentionSpec = defineSpec({
       max: 0.99,
       step: 0.01,
       group: 'Sparsity',
-      show: (v) => v.method === 'blocksparse' && v.simGuard === true,
+      show: (v) => uses('simTheta')(v) && v.simGuard === true,
       help: 'A block is self-similar when the mean cosine over all pairs of its rows (keys centred) exceeds θ. SpargeAttn’s defaults range from −0.1 to 0.6 by entry point.',
     }),
     rho: num({
@@ -225,7 +314,7 @@ export const attentionSpec = defineSpec({
       max: 1,
       step: 0.01,
       group: 'Sparsity',
-      show: (v) => (v.method === 'blocksparse' && v.selection === 'topk') || v.method === 'sea',
+      show: uses('rho'),
       help: 'Block-sparse: fraction of visible key blocks kept per query block. SEA: fraction of compressed columns kept per query.',
     }),
     topP: num({
@@ -235,7 +324,7 @@ export const attentionSpec = defineSpec({
       max: 1,
       step: 0.01,
       group: 'Sparsity',
-      show: (v) => v.method === 'blocksparse' && v.selection !== 'topk',
+      show: uses('topP'),
       help: 'Estimated (pooled) attention mass p the kept key blocks reach (or, SpargeAttn’s rule, do not exceed).',
     }),
     hipK: num({
@@ -246,7 +335,7 @@ export const attentionSpec = defineSpec({
       int: true,
       log: true,
       group: 'Sparsity',
-      show: is('hip'),
+      show: uses('hipK'),
       help: 'Keys selected per query block by the tree search, on top of sinks and window.',
     }),
     hipBk: num({
@@ -256,7 +345,7 @@ export const attentionSpec = defineSpec({
       max: 8,
       int: true,
       group: 'Sparsity',
-      show: is('hip'),
+      show: uses('hipBk'),
     }),
     hipBsq: num({
       label: 'HiP query stride b_sq',
@@ -265,14 +354,14 @@ export const attentionSpec = defineSpec({
       max: 8,
       int: true,
       group: 'Sparsity',
-      show: is('hip'),
+      show: uses('hipBsq'),
       help: 'Every b_sq-th query of a block scores the tree nodes.',
     }),
     featureMap: choice(['elu1', 'relu', 'favor', 'cosformer', 'softmax'], {
       label: 'Feature map φ',
       default: 'elu1',
       group: 'Linear part',
-      show: usesFeatureMap,
+      show: uses('featureMap'),
       optionLabels: {
         elu1: 'elu + 1',
         relu: 'ReLU',
@@ -296,7 +385,7 @@ export const attentionSpec = defineSpec({
       max: 2048,
       int: true,
       group: 'Linear part',
-      show: (v) => usesFeatureMap(v) && v.featureMap === 'favor',
+      show: (v) => uses('favorFeatures')(v) && v.featureMap === 'favor',
       help: '0 = ⌊d·ln d⌋. Random features, seeded.',
     }),
     chunk: num({
@@ -307,7 +396,7 @@ export const attentionSpec = defineSpec({
       int: true,
       log: true,
       group: 'Linear part',
-      show: is('linear', 'loglinear'),
+      show: uses('chunk'),
       help: 'Causal linear attention runs as chunked prefix sums with this chunk.',
     }),
     kh: num({
@@ -317,7 +406,7 @@ export const attentionSpec = defineSpec({
       max: 100,
       unit: '%',
       group: 'Sparsity',
-      show: is('sla'),
+      show: uses('kh'),
       help: 'Top kh% of key blocks per query block: exact softmax attention.',
     }),
     kl: num({
@@ -327,14 +416,14 @@ export const attentionSpec = defineSpec({
       max: 99,
       unit: '%',
       group: 'Sparsity',
-      show: is('sla'),
+      show: uses('kl'),
       help: 'Bottom kl% of key blocks: skipped. The rest are marginal: linear attention.',
     }),
     combine: choice(['mix', 'sum'], {
       label: 'SLA combination',
       default: 'mix',
       group: 'Linear part',
-      show: is('sla'),
+      show: uses('combine'),
       optionLabels: {
         mix: 'mix: α·O_s + (1−α)·O_l (lab design)',
         sum: 'sum: O_s + Proj(O_l) (the paper)',
@@ -345,7 +434,7 @@ export const attentionSpec = defineSpec({
       label: 'SLA projection Proj',
       default: 'fitted',
       group: 'Linear part',
-      show: (v) => v.method === 'sla' && v.combine === 'sum',
+      show: (v) => uses('projection')(v) && v.combine === 'sum',
       optionLabels: {
         zero: 'zero (paper’s initialisation: SLA = block-sparse)',
         identity: 'identity (untrained, no projection)',
@@ -357,7 +446,7 @@ export const attentionSpec = defineSpec({
       label: 'Log-linear level weights λ',
       default: 'beta',
       group: 'Linear part',
-      show: is('loglinear'),
+      show: uses('levelWeights'),
       optionLabels: {
         beta: 'fixed profile λ^(ℓ) = β^ℓ',
         fitted: 'fitted by least squares on calibration rows',
@@ -371,7 +460,7 @@ export const attentionSpec = defineSpec({
       max: 1,
       step: 0.01,
       group: 'Linear part',
-      show: (v) => v.method === 'loglinear' && v.levelWeights === 'beta',
+      show: (v) => uses('beta')(v) && v.levelWeights === 'beta',
       help: 'λ^(ℓ) = β^ℓ; β = 1 is plain causal linear attention.',
     }),
     llsaK: num({
@@ -382,7 +471,7 @@ export const attentionSpec = defineSpec({
       int: true,
       log: true,
       group: 'Sparsity',
-      show: is('llsa'),
+      show: uses('llsaK'),
       help: 'Each query block keeps its K best blocks at every level (16-token blocks at level 1, 256 at level 2, …). The released config uses K = 8.',
     }),
     llsaLevels: num({
@@ -392,14 +481,14 @@ export const attentionSpec = defineSpec({
       max: 4,
       int: true,
       group: 'Sparsity',
-      show: is('llsa'),
+      show: uses('llsaLevels'),
       help: '0 = the released code’s rule: one pooled level below N = 16384, two from there.',
     }),
     llsaEnrich: choice(['code', 'partition', 'none'], {
       label: 'LLSA KV enrichment',
       default: 'code',
       group: 'Sparsity',
-      show: is('llsa'),
+      show: uses('llsaEnrich'),
       optionLabels: {
         code: 'code: pooled tokens of every candidate, weighted by size',
         partition: 'partition: pooled tokens of unpicked candidates only (lab design)',
@@ -420,8 +509,9 @@ export const attentionSpec = defineSpec({
     hybrid: text({
       label: 'Per-head methods (hybrid)',
       default: '',
-      pattern:
-        /^(|auto|(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)(,(dense|window|blocksparse|hip|sea|linear|sla|loglinear|llsa)){0,63})$/,
+      pattern: new RegExp(
+        `^(|auto|(${ATTENTION_METHODS.join('|')})(,(${ATTENTION_METHODS.join('|')})){0,63})$`,
+      ),
       expects:
         'empty, auto, or a comma list of methods, one per head (e.g. blocksparse,window,linear,window)',
       maxLength: 800,
@@ -496,23 +586,26 @@ export const attentionSpec = defineSpec({
           fields: ['heads'],
           message: `hybrid lists ${list.length} method(s) but there are ${v.heads} heads: give one per head`,
         });
-      if (list.includes('llsa') && v.causal)
-        issues.push({
-          field: 'hybrid',
-          fields: ['causal'],
-          message: 'LLSA is non-causal: remove it from hybrid or set causal off',
-        });
-      if (list.includes('loglinear') && !v.causal)
-        issues.push({ field: 'hybrid', fields: ['causal'], message: 'log-linear attention is causal only' });
+      for (const m of new Set(list)) {
+        const why = causalityIssue(m as AttentionMethod, v.causal);
+        if (why)
+          issues.push({
+            field: 'hybrid',
+            fields: ['causal'],
+            message: `${why}: remove ${m} from hybrid or set causal ${v.causal ? 'off' : 'on'}`,
+          });
+      }
     }
-    if (v.method === 'llsa' && v.causal)
-      issues.push({
-        field: 'causal',
-        fields: ['method'],
-        message: 'LLSA is non-causal (as in its paper): set causal off',
-      });
-    if (v.method === 'loglinear' && !v.causal)
-      issues.push({ field: 'causal', fields: ['method'], message: 'log-linear attention is causal only' });
+    {
+      const why = causalityIssue(v.method, v.causal);
+      if (why)
+        issues.push({
+          field: 'causal',
+          fields: ['method'],
+          message:
+            ATTENTION_METHOD_INFO[v.method].causality === 'non-causal' ? `${why}: set causal off` : why,
+        });
+    }
     // Checked only while the zoom exists (its controls are shown); own data: the runner clamps to its N.
     if (!fromFile && v.n > ZOOM_SIZE) {
       for (const key of ['zoomQ', 'zoomK'] as const) {

@@ -7,6 +7,8 @@
 import { useState } from 'react';
 import {
   type AttentionViewsData,
+  attentionPartial,
+  attentionViews,
   type ChartView,
   cellCentre,
   type HeadMap,
@@ -26,8 +28,8 @@ const overlayOf = (classes: number[] | null, show: boolean) =>
 export function AttentionViews({ values, result, progress, running, setValue }: LabViewProps) {
   const [head, setHead] = useState(0);
   const [showMask, setShowMask] = useState(true);
-  const data = result?.views as unknown as AttentionViewsData | undefined;
-  const liveSweep = (progress?.partial?.sweep as SweepSeries[] | undefined) ?? null;
+  const data = attentionViews(result?.views);
+  const liveSweep = attentionPartial(progress?.partial)?.sweep ?? null;
   if (!data) {
     return (
       <div className="views-grid">

@@ -7,27 +7,26 @@
 
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import { checkFits, type GpuContext } from '../../gpu/device';
+import type { PassList } from '../../gpu/pass';
 import { median, timeGpu } from '../../gpu/timer';
-import { prepareBlockScores, prepareBlockSparse } from '../../kernels/attention-blocksparse';
+import { prepareBlockScores, prepareBlockSparse } from '../../kernels/attention/blocksparse';
+import { prepareDense } from '../../kernels/attention/dense';
 import {
   type AttnShape,
   destroyQkv,
-  type PreparedKernel,
   type QkvBuffers,
   readAttn,
   uploadQkv,
-} from '../../kernels/attention-common';
-import { prepareDense } from '../../kernels/attention-dense';
-import { prepareGather } from '../../kernels/attention-gather';
-import { prepareHipMask } from '../../kernels/attention-hip';
-import { prepareLinearAttention } from '../../kernels/attention-linear';
-import type { Plan } from '../../kernels/attention-linear-stages';
-import { prepareLlsa } from '../../kernels/attention-llsa';
-import { prepareLogLinearAttention } from '../../kernels/attention-loglinear';
-import { attentionMapGpu } from '../../kernels/attention-map';
-import { prepareSla } from '../../kernels/attention-sla';
-import { prepareWindow } from '../../kernels/attention-window';
-import { seaMaskFromEstimate, seaPositionBasis } from '../../reference/attention-sea';
+} from '../../kernels/attention/flash-common';
+import { prepareGather } from '../../kernels/attention/gather';
+import { prepareHipMask } from '../../kernels/attention/hip';
+import { prepareLinearAttention } from '../../kernels/attention/linear';
+import { prepareLlsa } from '../../kernels/attention/llsa';
+import { prepareLogLinearAttention } from '../../kernels/attention/loglinear';
+import { attentionMapGpu } from '../../kernels/attention/map';
+import { prepareSla } from '../../kernels/attention/sla';
+import { prepareWindow } from '../../kernels/attention/window';
+import { seaMaskFromEstimate, seaPositionBasis } from '../../reference/attention/sea';
 import { throwIfCancelled, UserError } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
 import { headOf } from './backend';
@@ -73,10 +72,10 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
     for (let r = 0; r < (wall < 2000 ? 3 : 1); r++) times.push((await timeGpu(ctx, record)).ms);
     return { value, ms: median(times) };
   }
-  async function attention(k: PreparedKernel): Promise<AttnRun> {
+  async function attention(k: PassList): Promise<AttnRun> {
     try {
       const r = await runTimed(
-        (e, ts) => k.encode(e, ts?.single),
+        (e, ts) => k.encode(e, ts),
         () => readAttn(ctx, b),
       );
       return { ...r.value, ms: r.ms };
@@ -84,7 +83,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       k.destroy();
     }
   }
-  async function plan<T>(p: { plan: Plan }, read: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  async function plan<T>(p: { plan: PassList }, read: () => Promise<T>): Promise<{ value: T; ms: number }> {
     try {
       return await runTimed((e, ts) => p.plan.encode(e, ts), read);
     } finally {
@@ -118,7 +117,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       const nb = Math.ceil(x.n / block);
       try {
         const r = await runTimed(
-          (e, ts) => k.encode(e, ts?.single),
+          (e, ts) => k.encode(e, ts),
           () => readFloat32(dev, k.scores, x.heads * nb * nb),
         );
         const f = gpuFaults.blockScore;
@@ -143,7 +142,7 @@ export function gpuBackend(ctx: GpuContext, x: AttnProblem, signal: AbortSignal)
       const k = prepareHipMask(ctx, b, o);
       try {
         return await runTimed(
-          (e, ts) => k.encode(e, ts?.single),
+          (e, ts) => k.encode(e, ts),
           () => k.read(),
         );
       } finally {

@@ -3,18 +3,18 @@
  * row chunks with a yield between them so a cancel lands within ~50 ms. The WebGPU one is backend-gpu.ts.
  */
 import type { Qkv } from '../../data/attention-inputs';
-import type { GatherParams } from '../../kernels/attention-gather';
-import type { WindowParams } from '../../kernels/attention-window';
-import { type BlockLists, blockKeys, blockScoresRef } from '../../reference/attention-blocksparse';
-import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention-dense';
-import { gatherKeys } from '../../reference/attention-gather';
-import { type HipOpts, hipMaskRef } from '../../reference/attention-hip';
-import { type LinearAttentionOpts, linearAttentionRef } from '../../reference/attention-linear';
-import { type LlsaLists, type LlsaOpts, llsaRef } from '../../reference/attention-llsa';
-import { type LogLinearOpts, logLinearAttentionRef } from '../../reference/attention-loglinear';
-import { type SeaMask, type SeaOpts, seaMaskRef } from '../../reference/attention-sea';
-import { type SlaOpts, slaRef } from '../../reference/attention-sla';
-import { windowKeys } from '../../reference/attention-window';
+import type { GatherParams } from '../../kernels/attention/gather';
+import type { WindowParams } from '../../kernels/attention/window';
+import { type BlockLists, blockKeys, blockScoresRef } from '../../reference/attention/blocksparse';
+import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention/dense';
+import { gatherKeys } from '../../reference/attention/gather';
+import { type HipOpts, hipMaskRef } from '../../reference/attention/hip';
+import { type LinearAttentionOpts, linearAttentionRef } from '../../reference/attention/linear';
+import { type LlsaLists, type LlsaOpts, llsaRef } from '../../reference/attention/llsa';
+import { type LogLinearOpts, logLinearAttentionRef } from '../../reference/attention/loglinear';
+import { type SeaMask, type SeaOpts, seaMaskRef } from '../../reference/attention/sea';
+import { type SlaOpts, slaRef } from '../../reference/attention/sla';
+import { windowKeys } from '../../reference/attention/window';
 import { type Backend, breathe, throwIfCancelled } from '../types';
 
 /** The run's inputs: H×N×d Q, K, V and the causal flag every kernel shares. */

@@ -4,7 +4,8 @@
  */
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
+import { runBlockSparse } from './methods/blocksparse';
 import { compare, round } from './metrics';
 import type { ChartView } from './views-data';
 
@@ -26,13 +27,13 @@ export async function guardStudy(
   try {
     for (const theta of GUARD_THETAS) {
       await breathe(signal);
-      const g = await runMethod({ ...v, simGuard: true, simTheta: theta, sweep: false }, p, be, dense);
+      const g = await runBlockSparse({ ...v, simGuard: true, simTheta: theta, sweep: false }, p, be, dense);
       const kept = g.metrics.blocksKept;
       const cg = compare(g.out, dense.out, heads * n, d, null, dense.lse);
       withGuard.push({ x: round(kept), y: round(cg.relL2) });
       forced.push(`θ = ${theta}: ${(100 * g.metrics.blocksForced).toFixed(0)}% forced`);
       // Same density without the guard: top-k with ρ = the guarded run's kept fraction.
-      const u = await runMethod(
+      const u = await runBlockSparse(
         { ...v, simGuard: false, selection: 'topk', rho: Math.min(1, Math.max(0.01, kept)), sweep: false },
         p,
         be,

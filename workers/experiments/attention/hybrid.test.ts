@@ -3,7 +3,8 @@ import { attentionInputs } from '../../data/attention-inputs';
 import { attentionSpec } from '../../spec/attention';
 import { cpuBackend } from './backend';
 import { runHybrid } from './hybrid';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
+import { runMethod } from './registry';
 
 const signal = new AbortController().signal;
 

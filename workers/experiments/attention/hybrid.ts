@@ -4,10 +4,12 @@
  * window, the others → block-sparse), or, with an error budget, each head's cheapest method meeting it.
  * The mix is compared with all heads dense and all heads on the spec's method.
  */
+import { causalityIssue } from '../../spec/attention';
 import { UserError } from '../types';
 import { type AttnBackend, type AttnProblem, type AttnRun, headOf } from './backend';
-import { type AttnValues, type MethodResult, runMethod } from './methods';
+import type { AttnValues, MethodResult } from './method-types';
 import { compare, densePairs, round } from './metrics';
+import { runMethod } from './registry';
 import { type TuneTarget, tune, tuneKnobs } from './tune';
 import type { ChartView, TableView } from './views-data';
 
@@ -146,9 +148,8 @@ export async function runHybrid(
         };
         why = `rule: window + sink mass ${local.toFixed(2)} ${local >= LOCAL_HEAD_MASS ? '≥' : '<'} ${LOCAL_HEAD_MASS}`;
       }
-      if (values.method === 'llsa' && causal) throw new UserError(`hybrid head ${h}: LLSA is non-causal`);
-      if (values.method === 'loglinear' && !causal)
-        throw new UserError(`hybrid head ${h}: log-linear is causal only`);
+      const refused = causalityIssue(values.method, causal);
+      if (refused) throw new UserError(`hybrid head ${h}: ${refused}`);
       const r = await runMethod(values, ph, hb, dh);
       out.set(Float32Array.from(r.out as ArrayLike<number>), h * n * d);
       if (r.lse) lse.set(Float64Array.from(r.lse as ArrayLike<number>), h * n);

@@ -2,10 +2,10 @@
 import { type NdArray, toFloat32 } from '../../core/ndarray';
 import { attentionInputs } from '../../data/attention-inputs';
 import { checkFits, type GpuContext } from '../../gpu/device';
-import { qkvBytes } from '../../kernels/attention-common';
+import { qkvBytes } from '../../kernels/attention/flash-common';
 import { UserError } from '../types';
 import type { AttnProblem } from './backend';
-import type { AttnValues } from './methods';
+import type { AttnValues } from './method-types';
 
 /** The flash kernels keep d ≤ 256 accumulators per row. */
 export const MAX_D = 256;

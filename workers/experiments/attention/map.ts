@@ -3,11 +3,11 @@
  * large N, CPU rows otherwise), the method's overlay class per cell (majority of up to 4×4 sampled pairs),
  * the per-query error strip, and a full-resolution zoom around the worst row or a chosen (query, key).
  */
-import { attentionRow } from '../../reference/attention-dense';
+import { attentionRow } from '../../reference/attention/dense';
 import { ZOOM_SIZE } from '../../spec/attention';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem } from './backend';
-import type { ClassOf } from './methods';
+import type { ClassOf } from './method-types';
 import { type Comparison, downsampleRows, round } from './metrics';
 import type { HeadMap, Zoom } from './views-data';
 

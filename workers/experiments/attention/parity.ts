@@ -13,18 +13,17 @@ import {
   blockScoresRef,
   blockSelfSimilarity,
   topkCount,
-} from '../../reference/attention-blocksparse';
-import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention-dense';
-import { gatherKeys } from '../../reference/attention-gather';
-import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention-hip';
-import { linearAttentionRef } from '../../reference/attention-linear';
-import { llsaRef } from '../../reference/attention-llsa';
-import { logLinearAttentionRef } from '../../reference/attention-loglinear';
-import { seaBucket, seaEstimateRef } from '../../reference/attention-sea';
-import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention-sla';
-import { windowKeys } from '../../reference/attention-window';
+} from '../../reference/attention/blocksparse';
+import { type AttnResult, attendKeysInto, rangeKeys } from '../../reference/attention/dense';
+import { gatherKeys } from '../../reference/attention/gather';
+import { hipNodes, hipSelectBlock, hipTileLists } from '../../reference/attention/hip';
+import { llsaRef } from '../../reference/attention/llsa';
+import { logLinearAttentionRef } from '../../reference/attention/loglinear';
+import { seaBucket, seaEstimateRef } from '../../reference/attention/sea';
+import { SLA_CLASS, slaClassify, slaCounts, slaRef } from '../../reference/attention/sla';
+import { windowKeys } from '../../reference/attention/window';
 import { breathe, maxRelDiff, type Parity, type RunContext, type RunOutput } from '../types';
-import { loadProblem } from './inputs';
+import type { loadProblem } from './inputs';
 import {
   type Agreement,
   addAgreement,
@@ -33,95 +32,130 @@ import {
   rowAgreement,
   scoreTolerance,
 } from './mask-agreement';
-import type { AttnValues } from './methods';
+import type { AttnValues } from './method-types';
 
 /** Up to this many multiply-adds the check covers every row. */
 const FULL_CHECK_MACS = 3e7;
 
-export async function attentionParity(
-  v: AttnValues,
-  ctx: RunContext,
-  out: RunOutput,
-  full: boolean,
+type Problem = ReturnType<typeof loadProblem>;
+const headOf = (p: Problem, a: Float32Array, h: number) => a.subarray(h * p.n * p.d, (h + 1) * p.n * p.d);
+
+/** What a method's parity check is given: its values, the problem, the run's context and result, and whether to check in full. */
+export interface ParityArgs {
+  v: AttnValues;
+  p: Problem;
+  ctx: RunContext;
+  out: RunOutput;
+  full: boolean;
+}
+
+/** The feature options of the linear family's references. */
+const featureOpts = ({ v, p }: ParityArgs) => ({
+  n: p.n,
+  d: p.d,
+  causal: p.causal,
+  featureMap: v.featureMap,
+  favorFeatures: v.favorFeatures,
+  seed: v.seed,
+  chunk: v.chunk,
+});
+export type FeatureRefOpts = ReturnType<typeof featureOpts>;
+
+/**
+ * The linear family: the whole output against the method's float64 reference, head by head (`ref`), plus an
+ * optional mask agreement (SLA's block classes).
+ */
+export async function linearFamilyParity(
+  a: ParityArgs,
+  ref: (
+    h: number,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    fo: FeatureRefOpts,
+  ) => ArrayLike<number>,
+  mask: MaskCheck | null = null,
 ): Promise<Parity> {
-  if (v.hybrid)
+  const { p, ctx, out, full } = a;
+  const { heads: H, n, d } = p;
+  if (!full && H * n > 8192)
     return {
       status: 'skipped',
-      reason: 'per-head hybrid: no combined reference; each method’s kernel has its own parity check',
+      reason: 'linear-family reference is run on request (check parity) above H·N = 8192',
     };
-  const p = loadProblem(v, ctx.data);
-  const { heads: H, n, d, causal } = p;
   const got = toFloat64(out.arrays.out);
-  const head = (a: Float32Array, h: number) => a.subarray(h * n * d, (h + 1) * n * d);
-
-  if (v.method === 'linear' || v.method === 'sla' || v.method === 'loglinear') {
-    if (!full && H * n > 8192)
-      return {
-        status: 'skipped',
-        reason: 'linear-family reference is run on request (check parity) above H·N = 8192',
-      };
-    const want = new Float64Array(H * n * d);
-    const fo = {
-      n,
-      d,
-      causal,
-      featureMap: v.featureMap,
-      favorFeatures: v.favorFeatures,
-      seed: v.seed,
-      chunk: v.chunk,
-    };
-    for (let h = 0; h < H; h++) {
-      const [q, k, vv] = [head(p.q, h), head(p.k, h), head(p.v, h)];
-      const r =
-        v.method === 'linear'
-          ? linearAttentionRef(q, k, vv, fo)
-          : v.method === 'loglinear'
-            ? logLinearAttentionRef(q, k, vv, {
-                ...fo,
-                beta: v.beta,
-                lambdas: out.arrays.levelWeights
-                  ? (out.arrays.levelWeights.data as Float32Array).subarray(
-                      h * out.arrays.levelWeights.shape[1],
-                      (h + 1) * out.arrays.levelWeights.shape[1],
-                    )
-                  : null,
-              })
-            : slaRef(q, k, vv, {
-                ...fo,
-                block: v.block,
-                kh: v.kh,
-                kl: v.kl,
-                combine: v.combine,
-                proj: slaProjection(v, out, h, d),
-              }).out;
-      want.set(r, h * n * d);
-      await breathe(ctx.signal);
-    }
-    const diff = maxRelDiff(got, want);
-    const mask = v.method === 'sla' ? slaAgreement(v, p, out) : null;
-    return withMask(
-      { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' },
-      mask,
-    );
+  const want = new Float64Array(H * n * d);
+  const fo = featureOpts(a);
+  for (let h = 0; h < H; h++) {
+    want.set(ref(h, headOf(p, p.q, h), headOf(p, p.k, h), headOf(p, p.v, h), fo), h * n * d);
+    await breathe(ctx.signal);
   }
+  const diff = maxRelDiff(got, want);
+  return withMask(
+    { status: 'checked', maxRelDiff: diff, tolerance: 5e-4, ok: diff <= 5e-4, compared: 'all' },
+    mask,
+  );
+}
 
-  if (v.method === 'llsa') {
-    // The selection is the same CPU code on both backends; the check recomputes it and the attention in float64.
-    if (!full && H * n * n * d > 4e8)
-      return { status: 'skipped', reason: 'LLSA reference is run on request (check parity) at this size' };
-    const want = new Float64Array(H * n * d);
-    for (let h = 0; h < H; h++) {
-      const o = { n, d, levels: v.llsaLevels, k: v.llsaK, enrich: v.llsaEnrich };
-      want.set(llsaRef(head(p.q, h), head(p.k, h), head(p.v, h), o).out, h * n * d);
-      await breathe(ctx.signal);
-    }
-    const diff = maxRelDiff(got, want);
-    return { status: 'checked', maxRelDiff: diff, tolerance: 1e-4, ok: diff <= 1e-4, compared: 'all' };
+/** Log-linear's reference for head h, with the level weights the run used (fitted ones are in the result). */
+export function logLinearRef(a: ParityArgs) {
+  const lw = a.out.arrays.levelWeights;
+  return (h: number, q: Float32Array, k: Float32Array, vv: Float32Array, fo: FeatureRefOpts) =>
+    logLinearAttentionRef(q, k, vv, {
+      ...fo,
+      beta: a.v.beta,
+      lambdas: lw ? (lw.data as Float32Array).subarray(h * lw.shape[1], (h + 1) * lw.shape[1]) : null,
+    });
+}
+
+/** SLA's reference for head h with the projection the run used. */
+export function slaHeadRef(a: ParityArgs) {
+  const { v, out, p } = a;
+  return (h: number, q: Float32Array, k: Float32Array, vv: Float32Array, fo: FeatureRefOpts) =>
+    slaRef(q, k, vv, {
+      ...fo,
+      block: v.block,
+      kh: v.kh,
+      kl: v.kl,
+      combine: v.combine,
+      proj: slaProjection(v, out, h, p.d),
+    }).out;
+}
+
+/** LLSA: the selection is the same CPU code on both backends; the check recomputes it and the attention in float64. */
+export async function llsaParity({ v, p, ctx, out, full }: ParityArgs): Promise<Parity> {
+  const { heads: H, n, d } = p;
+  if (!full && H * n * n * d > 4e8)
+    return { status: 'skipped', reason: 'LLSA reference is run on request (check parity) at this size' };
+  const got = toFloat64(out.arrays.out);
+  const want = new Float64Array(H * n * d);
+  for (let h = 0; h < H; h++) {
+    const o = { n, d, levels: v.llsaLevels, k: v.llsaK, enrich: v.llsaEnrich };
+    want.set(llsaRef(headOf(p, p.q, h), headOf(p, p.k, h), headOf(p, p.v, h), o).out, h * n * d);
+    await breathe(ctx.signal);
   }
+  const diff = maxRelDiff(got, want);
+  return { status: 'checked', maxRelDiff: diff, tolerance: 1e-4, ok: diff <= 1e-4, compared: 'all' };
+}
 
-  const keysOf = keyLists(v, p, out);
+/** The keys each (head, query) attended, read back from the result's mask arrays. */
+export type KeysOf = (h: number, i: number) => ArrayLike<number>;
+
+/**
+ * Masked softmax methods: exact attention over the keys the run attended (`keysOf`), on every row when cheap,
+ * else on evenly spaced rows of every head (`approxKeys`: keys per row, for that cost), plus the agreement of the
+ * run's selection with the CPU's own (`selection`, null when the method has none).
+ */
+export async function maskedParity(
+  a: ParityArgs,
+  keysOf: KeysOf,
+  approxKeys: number,
+  selection: ((a: ParityArgs) => Promise<MaskCheck>) | null,
+): Promise<Parity> {
+  const { p, ctx, out, full } = a;
+  const { heads: H, n, d } = p;
+  const got = toFloat64(out.arrays.out);
   // Cost of one row ≈ its key count × d; sample rows evenly when the whole check would be large.
-  const approxKeys = v.method === 'window' ? Math.min(n, v.window + v.sinks) : n;
   const allRows = full || H * n * approxKeys * d <= FULL_CHECK_MACS;
   const perHead = allRows ? n : Math.max(1, Math.min(n, Math.floor(FULL_CHECK_MACS / (H * approxKeys * d))));
   const gotRows: number[] = [];
@@ -130,7 +164,16 @@ export async function attentionParity(
     const r: AttnResult = { out: new Float64Array(n * d), lse: new Float64Array(n) };
     for (let s = 0; s < perHead; s++) {
       const i = Math.floor((s * n) / perHead);
-      attendKeysInto(r, head(p.q, h), head(p.k, h), head(p.v, h), d, (row) => keysOf(h, row), i, i + 1);
+      attendKeysInto(
+        r,
+        headOf(p, p.q, h),
+        headOf(p, p.k, h),
+        headOf(p, p.v, h),
+        d,
+        (row) => keysOf(h, row),
+        i,
+        i + 1,
+      );
       for (let e = 0; e < d; e++) {
         gotRows.push(got[(h * n + i) * d + e]);
         wantRows.push(r.out[i * d + e]);
@@ -139,7 +182,7 @@ export async function attentionParity(
     await breathe(ctx.signal);
   }
   const diff = maxRelDiff(gotRows, wantRows);
-  const mask = await selectionAgreement(v, p, out, full, ctx.signal);
+  const mask = selection ? await selection(a) : null;
   return withMask(
     {
       status: 'checked',
@@ -170,123 +213,125 @@ function withMask(parity: Parity, mask: MaskCheck | null): Parity {
   };
 }
 
-type Problem = ReturnType<typeof loadProblem>;
-
 /** An agreement count with what was compared and in which unit (key blocks, or SEA's position buckets). */
 type MaskCheck = Agreement & { compared: string; unit: string };
 
 /** Multiply-adds of HiP's mask search re-run on the CPU in an automatic check (query blocks are sampled above). */
 const HIP_CHECK_MACS = 3e7;
 
-/** The CPU's own selection from Q and K, against the GPU's (from the result's mask arrays). */
-async function selectionAgreement(
-  v: AttnValues,
-  p: Problem,
-  out: RunOutput,
-  full: boolean,
-  signal: AbortSignal,
-): Promise<MaskCheck | null> {
+/** Block-sparse: the CPU's own block scores, guard and top-k / top-p from Q and K, against the run's blocks. */
+export async function blockSparseAgreement({ v, p, out, ctx }: ParityArgs): Promise<MaskCheck> {
   const { heads: H, n, d, causal } = p;
-  const head = (a: Float32Array, h: number) => a.subarray(h * n * d, (h + 1) * n * d);
+  const signal = ctx.signal;
+  const head = (a: Float32Array, h: number) => headOf(p, a, h);
   let total = emptyAgreement();
-  if (v.method === 'blocksparse') {
-    const blocks = out.arrays.blocks;
-    const nb = blocks.shape[1];
-    const kept = blocks.data as Int32Array;
-    for (let h = 0; h < H; h++) {
-      const s = blockScoresRef(head(p.q, h), head(p.k, h), { n, d, causal, block: v.block });
-      // SpargeAttn's guard (plain TypeScript on both backends), recomputed here from Q and K.
-      const guard = v.simGuard
-        ? {
-            q: Array.from(blockSelfSimilarity(head(p.q, h), n, d, v.block), (x) => x > v.simTheta),
-            k: Array.from(blockSelfSimilarity(head(p.k, h), n, d, v.block, true), (x) => x > v.simTheta),
-          }
-        : null;
-      for (let I = 0; I < nb; I++) {
-        const row = s.subarray(I * nb, (I + 1) * nb);
-        const gpu = new Set<number>();
-        // 1 = selected, 2 = forced by the guard: both are computed.
-        for (let J = 0; J < nb; J++) if (kept[(h * nb + I) * nb + J] >= 1) gpu.add(J);
-        const sel = blockSelection(v, row, I, nb, n, causal, guard);
-        total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row)));
-      }
-      await breathe(signal);
+  const blocks = out.arrays.blocks;
+  const nb = blocks.shape[1];
+  const kept = blocks.data as Int32Array;
+  for (let h = 0; h < H; h++) {
+    const s = blockScoresRef(head(p.q, h), head(p.k, h), { n, d, causal, block: v.block });
+    // SpargeAttn's guard (plain TypeScript on both backends), recomputed here from Q and K.
+    const guard = v.simGuard
+      ? {
+          q: Array.from(blockSelfSimilarity(head(p.q, h), n, d, v.block), (x) => x > v.simTheta),
+          k: Array.from(blockSelfSimilarity(head(p.k, h), n, d, v.block, true), (x) => x > v.simTheta),
+        }
+      : null;
+    for (let I = 0; I < nb; I++) {
+      const row = s.subarray(I * nb, (I + 1) * nb);
+      const gpu = new Set<number>();
+      // 1 = selected, 2 = forced by the guard: both are computed.
+      for (let J = 0; J < nb; J++) if (kept[(h * nb + I) * nb + J] >= 1) gpu.add(J);
+      const sel = blockSelection(v, row, I, nb, n, causal, guard);
+      total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row)));
     }
-    return { ...total, unit: 'blocks', compared: 'every query block' };
+    await breathe(signal);
   }
-  if (v.method === 'hip') {
-    const mask = out.arrays.mask;
-    const [, nqb, K] = mask.shape;
-    const words = mask.data as Int32Array;
-    const o = { n, d, causal, window: v.window, sinks: v.sinks, k: v.hipK, bk: v.hipBk, bsq: v.hipBsq };
-    const perBlock = 2 * hipNodes(o) * Math.ceil(32 / o.bsq) * o.bk * d * Math.max(1, Math.log2(n / o.bk));
-    const every = full ? 1 : Math.max(1, Math.ceil((H * nqb * perBlock) / HIP_CHECK_MACS));
-    for (let h = 0; h < H; h++) {
-      for (let B = 0; B < nqb; B += every) {
-        const cuts = { minGap: Number.POSITIVE_INFINITY, scale: 0 };
-        const cpu = hipSelectBlock(head(p.q, h), head(p.k, h), o, B, cuts);
-        const row = words.subarray((h * nqb + B) * K, (h * nqb + B + 1) * K);
-        const gpu =
-          row[0] === -2
-            ? null
-            : new Set(
-                Array.from(row)
-                  .filter((x) => x >= 0)
-                  .map((x) => (x - o.sinks) / o.bk),
-              );
-        total = addAgreement(total, hipRowAgreement(cpu, gpu, cuts, scoreTolerance([cuts.scale])));
-      }
-      await breathe(signal);
+  return { ...total, unit: 'blocks', compared: 'every query block' };
+}
+
+/** HiP: the CPU's own tree search from Q and K, against the run's mask (query blocks sampled when large). */
+export async function hipAgreement({ v, p, out, full, ctx }: ParityArgs): Promise<MaskCheck> {
+  const { heads: H, n, d, causal } = p;
+  const signal = ctx.signal;
+  const head = (a: Float32Array, h: number) => headOf(p, a, h);
+  let total = emptyAgreement();
+  const mask = out.arrays.mask;
+  const [, nqb, K] = mask.shape;
+  const words = mask.data as Int32Array;
+  const o = { n, d, causal, window: v.window, sinks: v.sinks, k: v.hipK, bk: v.hipBk, bsq: v.hipBsq };
+  const perBlock = 2 * hipNodes(o) * Math.ceil(32 / o.bsq) * o.bk * d * Math.max(1, Math.log2(n / o.bk));
+  const every = full ? 1 : Math.max(1, Math.ceil((H * nqb * perBlock) / HIP_CHECK_MACS));
+  for (let h = 0; h < H; h++) {
+    for (let B = 0; B < nqb; B += every) {
+      const cuts = { minGap: Number.POSITIVE_INFINITY, scale: 0 };
+      const cpu = hipSelectBlock(head(p.q, h), head(p.k, h), o, B, cuts);
+      const row = words.subarray((h * nqb + B) * K, (h * nqb + B + 1) * K);
+      const gpu =
+        row[0] === -2
+          ? null
+          : new Set(
+              Array.from(row)
+                .filter((x) => x >= 0)
+                .map((x) => (x - o.sinks) / o.bk),
+            );
+      total = addAgreement(total, hipRowAgreement(cpu, gpu, cuts, scoreTolerance([cuts.scale])));
     }
-    return {
-      ...total,
-      unit: 'blocks',
-      compared: every === 1 ? 'every query block' : `every ${every}th query block`,
-    };
+    await breathe(signal);
   }
-  if (v.method === 'sea') {
-    const mask = out.arrays.mask;
-    const cols = mask.shape[2];
-    const keep = mask.data as Uint8Array;
-    const o = {
-      n,
-      d,
-      causal,
-      rho: v.rho,
-      featureMap: v.featureMap,
-      favorFeatures: v.favorFeatures,
-      chunk: v.chunk,
-      seed: v.seed,
-    };
-    // The estimate is a linear attention per head (~4·N·d·T_M multiply-adds): all heads when cheap.
-    const perHead = 4 * n * d * cols;
-    const checkHeads = full ? H : Math.max(1, Math.min(H, Math.floor(SEA_CHECK_MACS / perHead)));
-    for (let h = 0; h < checkHeads; h++) {
-      const est = seaEstimateRef(head(p.q, h), head(p.k, h), o);
-      for (let i = 0; i < n; i++) {
-        const own = seaBucket(i, n, cols);
-        const visible = causal ? own + 1 : cols;
-        const row = est.subarray(i * cols, i * cols + visible);
-        const order = Array.from({ length: visible }, (_, c) => c).sort((a, b) => row[b] - row[a] || a - b);
-        const gpu = new Set<number>();
-        for (let c = 0; c < cols; c++) if (keep[(h * n + i) * cols + c]) gpu.add(c);
-        const sel: RowSelection = {
-          order,
-          score: (c) => row[c],
-          keep: topkCount(v.rho, visible),
-          forced: new Set([own]),
-        };
-        total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row, SEA_TOL)));
-      }
-      await breathe(signal);
+  return {
+    ...total,
+    unit: 'blocks',
+    compared: every === 1 ? 'every query block' : `every ${every}th query block`,
+  };
+}
+
+/** SEA: the CPU's own estimate and top-k buckets from Q and K, against the run's mask. */
+export async function seaAgreement({ v, p, out, full, ctx }: ParityArgs): Promise<MaskCheck> {
+  const { heads: H, n, d, causal } = p;
+  const signal = ctx.signal;
+  const head = (a: Float32Array, h: number) => headOf(p, a, h);
+  let total = emptyAgreement();
+  const mask = out.arrays.mask;
+  const cols = mask.shape[2];
+  const keep = mask.data as Uint8Array;
+  const o = {
+    n,
+    d,
+    causal,
+    rho: v.rho,
+    featureMap: v.featureMap,
+    favorFeatures: v.favorFeatures,
+    chunk: v.chunk,
+    seed: v.seed,
+  };
+  // The estimate is a linear attention per head (~4·N·d·T_M multiply-adds): all heads when cheap.
+  const perHead = 4 * n * d * cols;
+  const checkHeads = full ? H : Math.max(1, Math.min(H, Math.floor(SEA_CHECK_MACS / perHead)));
+  for (let h = 0; h < checkHeads; h++) {
+    const est = seaEstimateRef(head(p.q, h), head(p.k, h), o);
+    for (let i = 0; i < n; i++) {
+      const own = seaBucket(i, n, cols);
+      const visible = causal ? own + 1 : cols;
+      const row = est.subarray(i * cols, i * cols + visible);
+      const order = Array.from({ length: visible }, (_, c) => c).sort((a, b) => row[b] - row[a] || a - b);
+      const gpu = new Set<number>();
+      for (let c = 0; c < cols; c++) if (keep[(h * n + i) * cols + c]) gpu.add(c);
+      const sel: RowSelection = {
+        order,
+        score: (c) => row[c],
+        keep: topkCount(v.rho, visible),
+        forced: new Set([own]),
+      };
+      total = addAgreement(total, rowAgreement(sel, gpu, scoreTolerance(row, SEA_TOL)));
     }
-    return {
-      ...total,
-      unit: 'buckets',
-      compared: checkHeads === H ? 'every query' : `every query of ${checkHeads} of ${H} heads`,
-    };
+    await breathe(signal);
   }
-  return null;
+  return {
+    ...total,
+    unit: 'buckets',
+    compared: checkHeads === H ? 'every query' : `every query of ${checkHeads} of ${H} heads`,
+  };
 }
 
 /**
@@ -378,7 +423,7 @@ function hipRowAgreement(
 }
 
 /** SLA: the CPU's own block classes (critical; critical + marginal) against the GPU's. */
-function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): MaskCheck | null {
+export function slaAgreement(v: AttnValues, p: Problem, out: RunOutput): MaskCheck | null {
   const classes = out.arrays.classes;
   if (!classes) return null;
   const { heads: H, n, d, causal } = p;
@@ -441,63 +486,68 @@ function slaProjection(v: AttnValues, out: RunOutput, h: number, d: number): Arr
   return (w.data as Float32Array).subarray(h * (d + 1) * d, (h + 1) * (d + 1) * d);
 }
 
-function keyLists(
-  v: AttnValues,
-  p: ReturnType<typeof loadProblem>,
-  out: RunOutput,
-): (h: number, i: number) => ArrayLike<number> {
+/** Window + sinks: the band and the sinks of each query. */
+export function windowKeyLists(v: AttnValues, p: Problem, _out: RunOutput): KeysOf {
   const { n, d, causal } = p;
-  switch (v.method) {
-    case 'window': {
-      const o = { n, d, causal, window: v.window, sinks: v.sinks };
-      return (_h, i) => windowKeys(o, i);
-    }
-    case 'blocksparse': {
-      const blocks = out.arrays.blocks;
-      const nb = blocks.shape[1];
-      const lists = Array.from({ length: p.heads }, (_, h) =>
-        Array.from({ length: nb }, (_, I) => {
-          const row = (blocks.data as Int32Array).subarray((h * nb + I) * nb, (h * nb + I + 1) * nb);
-          const kept: number[] = [];
-          for (let J = 0; J < nb; J++) if (row[J] >= 1) kept.push(J);
-          return Int32Array.from(kept);
-        }),
-      );
-      return (h, i) => blockKeys(lists[h], v.block, n, causal, i);
-    }
-    case 'hip': {
-      const mask = out.arrays.mask;
-      const [, nqb, K] = mask.shape;
-      const o = { n, d, causal, window: v.window, sinks: v.sinks, k: v.hipK, bk: v.hipBk, bsq: v.hipBsq };
-      const tiles = Array.from({ length: p.heads }, (_, h) => {
-        const sel = Array.from({ length: nqb }, (_, B) => {
-          const row = (mask.data as Int32Array).subarray((h * nqb + B) * K, (h * nqb + B + 1) * K);
-          return row[0] === -2
-            ? null
-            : Int32Array.from(
-                Array.from(row).filter((x) => x >= 0),
-                (x) => (x - v.sinks) / v.hipBk,
-              );
-        });
-        return hipTileLists(o, sel);
-      });
-      const go = { ...o, words: 0 };
-      return (h, i) => gatherKeys(go, tiles[h], null, i);
-    }
-    case 'sea': {
-      const mask = out.arrays.mask;
-      const cols = mask.shape[2];
-      const bits = mask.data as Uint8Array;
-      return (h, i) => {
-        const keys: number[] = [];
-        for (let j = 0; j < (causal ? i + 1 : n); j++)
-          if (bits[(h * n + i) * cols + seaBucket(j, n, cols)]) keys.push(j);
-        return keys;
-      };
-    }
-    default: {
-      const upTo = rangeKeys(n);
-      return (_h, i) => upTo(causal ? i + 1 : n);
-    }
-  }
+  const o = { n, d, causal, window: v.window, sinks: v.sinks };
+  return (_h, i) => windowKeys(o, i);
+}
+
+/** Block-sparse: the kept (selected or forced) blocks of the run. */
+export function blockSparseKeyLists(v: AttnValues, p: Problem, out: RunOutput): KeysOf {
+  const { n, causal } = p;
+  const blocks = out.arrays.blocks;
+  const nb = blocks.shape[1];
+  const lists = Array.from({ length: p.heads }, (_, h) =>
+    Array.from({ length: nb }, (_, I) => {
+      const row = (blocks.data as Int32Array).subarray((h * nb + I) * nb, (h * nb + I + 1) * nb);
+      const kept: number[] = [];
+      for (let J = 0; J < nb; J++) if (row[J] >= 1) kept.push(J);
+      return Int32Array.from(kept);
+    }),
+  );
+  return (h, i) => blockKeys(lists[h], v.block, n, causal, i);
+}
+
+/** HiP: the run's selected key blocks as gather tiles. */
+export function hipKeyLists(v: AttnValues, p: Problem, out: RunOutput): KeysOf {
+  const { n, d, causal } = p;
+  const mask = out.arrays.mask;
+  const [, nqb, K] = mask.shape;
+  const o = { n, d, causal, window: v.window, sinks: v.sinks, k: v.hipK, bk: v.hipBk, bsq: v.hipBsq };
+  const tiles = Array.from({ length: p.heads }, (_, h) => {
+    const sel = Array.from({ length: nqb }, (_, B) => {
+      const row = (mask.data as Int32Array).subarray((h * nqb + B) * K, (h * nqb + B + 1) * K);
+      return row[0] === -2
+        ? null
+        : Int32Array.from(
+            Array.from(row).filter((x) => x >= 0),
+            (x) => (x - v.sinks) / v.hipBk,
+          );
+    });
+    return hipTileLists(o, sel);
+  });
+  const go = { ...o, words: 0 };
+  return (h, i) => gatherKeys(go, tiles[h], null, i);
+}
+
+/** SEA: the keys of the run's kept buckets. */
+export function seaKeyLists(_v: AttnValues, p: Problem, out: RunOutput): KeysOf {
+  const { n, causal } = p;
+  const mask = out.arrays.mask;
+  const cols = mask.shape[2];
+  const bits = mask.data as Uint8Array;
+  return (h, i) => {
+    const keys: number[] = [];
+    for (let j = 0; j < (causal ? i + 1 : n); j++)
+      if (bits[(h * n + i) * cols + seaBucket(j, n, cols)]) keys.push(j);
+    return keys;
+  };
+}
+
+/** Every visible key (dense). */
+export function allKeyLists(_v: AttnValues, p: Problem, _out: RunOutput): KeysOf {
+  const { n, causal } = p;
+  const upTo = rangeKeys(n);
+  return (_h, i) => upTo(causal ? i + 1 : n);
 }

@@ -3,7 +3,7 @@ import { testGpu } from '../../../test/gpu';
 import { attentionSpec } from '../../spec/attention';
 import { runExperiment } from '../runner';
 import type { RunContext } from '../types';
-import type { AttentionViewsData } from './views-data';
+import { attentionViews } from './views-data';
 
 function context(gpu: RunContext['gpu']): RunContext {
   return {
@@ -52,7 +52,7 @@ describe('attention runner: the paper-faithful paths on both backends', () => {
     const gpu = await runExperiment('attention', values, context(await testGpu()));
     expect(gpu.parity?.ok).toBe(true);
     expect(gpu.metrics.llsaOracleRecall).toBeGreaterThanOrEqual(gpu.metrics.llsaRecall - 1e-9);
-    const views = gpu.views as unknown as AttentionViewsData;
+    const views = attentionViews(gpu.views)!;
     expect(views.charts?.map((c) => c.id)).toContain('llsa-cost');
   });
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { nd } from '../../core/ndarray';
 import { attentionInputs } from '../../data/attention-inputs';
-import { attentionRow } from '../../reference/attention-dense';
-import { seaMaskRef } from '../../reference/attention-sea';
+import { attentionRow } from '../../reference/attention/dense';
+import { seaMaskRef } from '../../reference/attention/sea';
 import { attentionSpec } from '../../spec/attention';
 import { runExperiment } from '../runner';
 import type { RunContext } from '../types';
 import { gpuFaults } from './backend-gpu';
-import { type AttentionViewsData, cellCentre } from './views-data';
+import { attentionViews, cellCentre } from './views-data';
 
 function context(
   gpu: RunContext['gpu'],
@@ -70,7 +70,7 @@ describe('attention runner', () => {
     }
     expect(cpu.metrics.relL2).toBeGreaterThan(0);
     expect(cpu.metrics.massRecall).toBeLessThan(1);
-    const views = cpu.views as unknown as AttentionViewsData;
+    const views = attentionViews(cpu.views)!;
     expect(views.maps[0].rows).toBe(130);
     expect(views.maps[0].classes?.length).toBe(130 * 130);
     expect(views.spectrum?.top.length).toBe(130);
@@ -84,7 +84,7 @@ describe('attention runner', () => {
       const values = { ...base, method, data: 'needle', heads: 2, window: 16, hipK: 24, ...zoom };
       const r = await runExperiment('attention', values, context(await testGpu()));
       if (method === 'dense') {
-        const z = (r.views as unknown as AttentionViewsData).zoom!;
+        const z = attentionViews(r.views)!.zoom!;
         expect([z.row0, z.col0, z.centreQ, z.centreK, z.auto]).toEqual([66, 0, 100, 5, false]);
       }
       expect(r.parity?.ok).toBe(true);
@@ -136,8 +136,9 @@ describe('attention runner', () => {
       return Array.from(row, (w) => Math.log10(Math.max(w, 1e-12)));
     };
     // Chosen: the window is 64×64 centred on (90, 50): queries 58–121, keys 18–81, with those weights.
-    const chosen = (await runExperiment('attention', { ...values, zoomQ: 90, zoomK: 50 }, context(null)))
-      .views as unknown as AttentionViewsData;
+    const chosen = attentionViews(
+      (await runExperiment('attention', { ...values, zoomQ: 90, zoomK: 50 }, context(null))).views,
+    )!;
     const z = chosen.zoom!;
     expect([z.row0, z.col0, z.size, z.centreQ, z.centreK, z.auto]).toEqual([58, 18, 64, 90, 50, false]);
     for (const r of [0, 31, 63]) {
@@ -146,12 +147,12 @@ describe('attention runner', () => {
     }
     expect(z.classes?.length).toBe(64 * 64);
     // Near the corner the window is clamped to the matrix.
-    const corner = (await runExperiment('attention', { ...values, zoomQ: 159, zoomK: 0 }, context(null)))
-      .views as unknown as AttentionViewsData;
+    const corner = attentionViews(
+      (await runExperiment('attention', { ...values, zoomQ: 159, zoomK: 0 }, context(null))).views,
+    )!;
     expect([corner.zoom!.row0, corner.zoom!.col0]).toEqual([n - 64, 0]);
     // Automatic (−1): centred on the query with the largest error and that row's heaviest key.
-    const auto = (await runExperiment('attention', values, context(null)))
-      .views as unknown as AttentionViewsData;
+    const auto = attentionViews((await runExperiment('attention', values, context(null))).views)!;
     const a = auto.zoom!;
     const err = auto.maps[0].rowErrorMax; // one map row per query at n = 160
     expect(auto.maps[0].rows).toBe(n);
@@ -163,8 +164,9 @@ describe('attention runner', () => {
     expect(a.row0).toBe(Math.max(0, Math.min(n - 64, a.centreQ - 32)));
     expect(a.col0).toBe(Math.max(0, Math.min(n - 64, a.centreK - 32)));
     // Only the key chosen: rows stay on the worst query.
-    const onlyK = (await runExperiment('attention', { ...values, zoomK: 3 }, context(null)))
-      .views as unknown as AttentionViewsData;
+    const onlyK = attentionViews(
+      (await runExperiment('attention', { ...values, zoomK: 3 }, context(null))).views,
+    )!;
     expect([onlyK.zoom!.centreQ, onlyK.zoom!.centreK, onlyK.zoom!.col0]).toEqual([a.centreQ, 3, 0]);
   });
 
@@ -194,7 +196,7 @@ describe('attention runner', () => {
       values,
       context(null, {}, (p) => p.partial && partials.push(p.partial)),
     );
-    const views = r.views as unknown as AttentionViewsData;
+    const views = attentionViews(r.views)!;
     expect(partials.length).toBeGreaterThan(10);
     expect(views.sweep?.[0].points[0]).toMatchObject({ x: 1, y: 0 });
     const bs = views.sweep?.find((s) => s.name.startsWith('block-sparse'));

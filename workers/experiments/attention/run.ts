@@ -4,23 +4,27 @@
  * mask, the per-row error strip, an error-vs-compute sweep over several methods and the SLA spectrum.
  */
 import { nd } from '../../core/ndarray';
-import { attentionSpec } from '../../spec/attention';
-import { type Backend, breathe, defineExperiment, type RunContext, type StageRecord, stage } from '../types';
+import { attentionMethodLabel, attentionSpec } from '../../spec/attention';
+import { breathe, defineExperiment, type RunContext, stage } from '../types';
 import { type AttnBackend, cpuBackend } from './backend';
 import { gpuBackend } from './backend-gpu';
-import { guardStudy } from './guard-study';
 import { runHybrid } from './hybrid';
 import { checkSizes, loadProblem } from './inputs';
 import { buildMaps, buildZoom, GPU_MAP_N } from './map';
 import { massCurve } from './mass-curve';
-import { type AttnValues, runMethod } from './methods';
 import { compare, densePairs } from './metrics';
-import { attentionParity } from './parity';
+import { ATTENTION_IMPLS, attentionParity, runMethod } from './registry';
 import { attentionSpectrum } from './spectrum';
 import { runSweep } from './sweep';
-import { methodLabel, metricTable } from './table';
+import { metricTable } from './table';
 import { parseTune, tune, tuneTable } from './tune';
-import type { AttentionViewsData, SpectrumView, SweepSeries, TableView } from './views-data';
+import type {
+  AttentionPartial,
+  AttentionViewsData,
+  SpectrumView,
+  SweepSeries,
+  TableView,
+} from './views-data';
 
 /** The spectrum (three n×n SVDs in TS) is computed up to this N. */
 const SPECTRUM_MAX_N = 512;
@@ -62,7 +66,7 @@ export const attentionExperiment = defineExperiment({
           ctx.progress({
             fraction: 0.4 + (0.5 * done) / total,
             stage: `sweep ${done}/${total}`,
-            partial: { sweep: series },
+            partial: { sweep: series } satisfies AttentionPartial,
           }),
         );
       }
@@ -73,7 +77,7 @@ export const attentionExperiment = defineExperiment({
           ctx.progress({
             fraction: 0.9,
             stage: `error budget: ${series[series.length - 1].name}`,
-            partial: { sweep: [...before, ...series] },
+            partial: { sweep: [...before, ...series] } satisfies AttentionPartial,
           }),
         );
         // Re-draw the series with every evaluated step (in compute order).
@@ -102,9 +106,11 @@ export const attentionExperiment = defineExperiment({
         charts.unshift(mc.chart);
         curveMetrics = mc.metrics;
       }
-      if (v.method === 'blocksparse' && v.simGuard && !v.hybrid) {
-        ctx.progress({ fraction: 0.92, stage: 'self-similarity guard against θ' });
-        charts.push(await guardStudy(v, p, be, dense, ctx.signal));
+      const study = v.hybrid ? undefined : ATTENTION_IMPLS[v.method].study;
+      const studied = study?.run(v, p, be, dense, ctx.signal);
+      if (study && studied) {
+        ctx.progress({ fraction: 0.92, stage: study.stage });
+        charts.push(await studied);
       }
       let spectrum: SpectrumView | null = null;
       if (n <= SPECTRUM_MAX_N) {
@@ -147,7 +153,7 @@ export const attentionExperiment = defineExperiment({
       const shape = p.fromFile ? ctx.data.q.shape : [heads, n, d];
       const views: AttentionViewsData = {
         method: v.hybrid ? 'hybrid' : v.method,
-        methodLabel: v.hybrid ? `Per-head hybrid (${v.hybrid})` : methodLabel(v.method),
+        methodLabel: v.hybrid ? `Per-head hybrid (${v.hybrid})` : attentionMethodLabel(v.method),
         heads,
         n,
         d,
@@ -163,7 +169,7 @@ export const attentionExperiment = defineExperiment({
       };
       const stages = [
         stage('dense anchor', be.kind, 'dense softmax attention (flash, tiled)'),
-        ...methodStages(v.method, be.kind),
+        ...ATTENTION_IMPLS[v.method].stages(be.kind),
         be.kind === 'webgpu' && n > GPU_MAP_N
           ? stage('map', 'webgpu', 'downsampled attention map')
           : stage(
@@ -190,7 +196,7 @@ export const attentionExperiment = defineExperiment({
         arrays: { out: nd(Float32Array.from(m.out), shape), ...m.arrays },
         metrics,
         timings: { dense: dense.ms, method: m.ms, selection: m.selectMs },
-        views: views as unknown as Record<string, unknown>,
+        views,
       };
     } finally {
       be.destroy();
@@ -198,47 +204,3 @@ export const attentionExperiment = defineExperiment({
   },
   parity: attentionParity,
 });
-
-/** The selection and attention stages of a method on backend `kind` (what runMethod does with it). */
-function methodStages(method: AttnValues['method'], kind: Backend): StageRecord[] {
-  const onCpu = kind === 'webgpu' ? 'the selection is plain TypeScript on both backends' : undefined;
-  const attend = (algorithm: string) => stage('attention', kind, algorithm);
-  switch (method) {
-    case 'dense':
-      return [];
-    case 'window':
-      return [attend('sliding window + sinks')];
-    case 'blocksparse':
-      return [
-        stage('block scores', kind, 'pooled block scores τ q̄·k̄'),
-        stage('selection', 'cpu', 'top-k / top-p over the block scores', onCpu),
-        attend('block-sparse attention over the kept blocks'),
-      ];
-    case 'hip':
-      return [
-        stage('selection', kind, 'HiP hierarchical top-k mask search'),
-        attend('gathered attention over the mask'),
-      ];
-    case 'sea':
-      return [
-        stage('mask estimate', kind, 'linear attention over position buckets'),
-        stage('selection', 'cpu', 'top-k buckets per query', onCpu),
-        attend('gathered attention over the kept buckets'),
-      ];
-    case 'sla':
-      return [
-        stage('selection', kind, 'SLA block classification (critical / marginal / negligible)'),
-        attend('SLA: exact softmax on critical blocks + linear attention on marginal ones'),
-        stage('kept mass', kind, 'block-sparse LSE over critical (and marginal) blocks'),
-      ];
-    case 'linear':
-      return [attend('linear attention (chunked prefix sums)')];
-    case 'loglinear':
-      return [attend('log-linear (Fenwick) attention')];
-    case 'llsa':
-      return [
-        stage('selection', 'cpu', 'LLSA hierarchical top-k over pooled levels', onCpu),
-        attend('LLSA: attention over the selected blocks with hierarchical KV enrichment'),
-      ];
-  }
-}

@@ -4,7 +4,7 @@
  * Singular values come from the eigenvalues of A·Aᵀ (Householder tridiagonalisation + implicit QL), which is
  * exact enough for a log plot down to ~1e-8 of the largest; for N ≤ 512 it takes well under a second.
  */
-import { attentionRow } from '../../reference/attention-dense';
+import { attentionRow } from '../../reference/attention/dense';
 import { breathe } from '../types';
 
 export interface Spectrum {

@@ -3,10 +3,13 @@
  * as soon as it is computed. x = fraction of dense FLOPs (mask methods: attended pairs plus selection cost;
  * linear family: feature-space cost), y = relative L2 error of the output against dense.
  */
+
+import { causalityIssue } from '../../spec/attention';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
 import { compare, densePairs, round } from './metrics';
+import { runMethod } from './registry';
 import type { SweepSeries } from './views-data';
 
 interface Variant {
@@ -52,20 +55,15 @@ export function sweepVariants(v: AttnValues, p: AttnProblem): Variant[] {
     });
   }
   out.push({ series: `linear (${v.featureMap})`, label: v.featureMap, values: { method: 'linear' } });
-  if (causal)
+  out.push({ series: `log-linear (${v.featureMap})`, label: v.featureMap, values: { method: 'loglinear' } });
+  for (const k of [2, 4, 8, 16])
     out.push({
-      series: `log-linear (${v.featureMap})`,
-      label: v.featureMap,
-      values: { method: 'loglinear' },
+      series: `LLSA (${v.llsaEnrich}, training-free)`,
+      label: `K=${k}`,
+      values: { method: 'llsa', llsaK: k },
     });
-  else
-    for (const k of [2, 4, 8, 16])
-      out.push({
-        series: `LLSA (${v.llsaEnrich}, training-free)`,
-        label: `K=${k}`,
-        values: { method: 'llsa', llsaK: k },
-      });
-  return out;
+  // Only the methods that support this causality (the method table says which).
+  return out.filter((p) => !p.values.method || !causalityIssue(p.values.method, causal));
 }
 
 export async function runSweep(

@@ -1,21 +1,6 @@
 /** The metrics table rows of the views: labels, units and what each number means. */
-import type { AttentionMethod } from '../../spec/attention';
 import { round } from './metrics';
 import type { MetricRowData } from './views-data';
-
-const LABELS: Record<AttentionMethod, string> = {
-  dense: 'Dense softmax (flash)',
-  window: 'Sliding window + sinks',
-  blocksparse: 'Block-sparse',
-  hip: 'HiP (training-free)',
-  sea: 'SEA (training-free variant, lab design)',
-  linear: 'Linear attention',
-  sla: 'SLA (training-free, lab design)',
-  loglinear: 'Log-linear (Fenwick levels)',
-  llsa: 'LLSA (training-free)',
-};
-
-export const methodLabel = (m: AttentionMethod) => LABELS[m];
 
 const ROWS: Array<[string, string, string?, string?]> = [
   ['relL2', 'Relative L2 error', undefined, '‖O − O_dense‖ / ‖O_dense‖ over all heads'],

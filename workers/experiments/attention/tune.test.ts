@@ -3,8 +3,9 @@ import { attentionInputs } from '../../data/attention-inputs';
 import { attentionSpec } from '../../spec/attention';
 import { decodeParams, parseLocation } from '../../spec/url';
 import { cpuBackend } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
 import { compare } from './metrics';
+import { runMethod } from './registry';
 import { meetsTarget, parseTune, tune, tuneKnobs, tuneTable } from './tune';
 
 const signal = new AbortController().signal;

@@ -6,12 +6,13 @@
  * below it (it does not), so a non-monotone error curve can only make the answer not the globally cheapest.
  */
 
-import { attentionSpec } from '../../spec/attention';
+import { attentionSpec, causalityIssue } from '../../spec/attention';
 import { toHash } from '../../spec/url';
 import { breathe } from '../types';
 import type { AttnBackend, AttnProblem, AttnRun } from './backend';
-import { type AttnValues, runMethod } from './methods';
+import type { AttnValues } from './method-types';
 import { compare, densePairs, round } from './metrics';
+import { runMethod } from './registry';
 import type { SweepSeries, TableView } from './views-data';
 
 export interface TuneTarget {
@@ -87,18 +88,17 @@ export function tuneKnobs(v: AttnValues, p: Pick<AttnProblem, 'n' | 'causal'>): 
       fixed: { method: 'sla', kl: 0 },
     },
     { name: `linear (${v.featureMap})`, field: null, label: '—', grid: [0], fixed: { method: 'linear' } },
-  ];
-  if (causal)
-    knobs.push({ name: 'log-linear', field: null, label: '—', grid: [0], fixed: { method: 'loglinear' } });
-  else
-    knobs.push({
+    { name: 'log-linear', field: null, label: '—', grid: [0], fixed: { method: 'loglinear' } },
+    {
       name: `LLSA (${v.llsaEnrich})`,
       field: 'llsaK',
       label: 'K',
       grid: pow2Up(1, Math.max(1, Math.ceil(n / 16))),
       fixed: { method: 'llsa' },
-    });
-  return knobs;
+    },
+  ];
+  // Only the methods that support this causality (the method table says which).
+  return knobs.filter((k) => !k.fixed.method || !causalityIssue(k.fixed.method, causal));
 }
 
 export interface TuneStep {

@@ -126,7 +126,8 @@ export interface TableView {
   note?: string;
 }
 
-export interface AttentionViewsData {
+/** The views of an attention run (a type, not an interface, so that it is a RunOutput's `views` as it is). */
+export type AttentionViewsData = {
   method: string;
   methodLabel: string;
   heads: number;
@@ -142,4 +143,24 @@ export interface AttentionViewsData {
   /** Extra charts (LLSA cost against N, mass against N, hybrids, tuner steps); absent in older results. */
   charts?: ChartView[];
   tables?: TableView[];
+};
+
+/** What an attention run shows while it runs: the sweep's series so far. */
+export type AttentionPartial = { sweep: SweepSeries[] };
+
+/** A result's views as the attention lab's, or undefined when they are not (no result, or another lab's). */
+export function attentionViews(views: Record<string, unknown> | undefined): AttentionViewsData | undefined {
+  if (
+    !views ||
+    typeof views.methodLabel !== 'string' ||
+    !Array.isArray(views.maps) ||
+    !Array.isArray(views.table)
+  )
+    return undefined;
+  return views as AttentionViewsData;
+}
+
+/** A progress partial as the attention lab's (the sweep so far), or null. */
+export function attentionPartial(partial: Record<string, unknown> | undefined): AttentionPartial | null {
+  return partial && Array.isArray(partial.sweep) ? (partial as AttentionPartial) : null;
 }

@@ -1,0 +1,22 @@
+// SLA block pooling: pooled[J, c] = mean of x[r, c] over the rows r of block J, divided by the block's real row
+// count (the last block may be partial). Smooth-k is applied later, in attention/sla-classify.wgsl.
+// Bindings: 0 x (N×d, read), 1 pooled (nb×d, write), 2 uniforms {n, d, block}.
+// Workgroup: 64 threads = 64 columns of one block; grid (⌈d/64⌉, nb).
+
+struct Params { n: u32, d: u32, block: u32, _p0: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> pooled: array<f32>;
+@group(0) @binding(2) var<uniform> P: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let col = wg.x * 64u + li;
+  let J = wg.y;
+  if (col >= P.d) { return; }
+  let r0 = J * P.block;
+  let r1 = min(r0 + P.block, P.n);
+  var s = 0.0;
+  for (var r = r0; r < r1; r++) { s += x[r * P.d + col]; }
+  pooled[J * P.d + col] = s / f32(r1 - r0);
+}
