@@ -69,13 +69,6 @@ function compareCounts(
 
 // (a) Known exceptions: files still dispatching over ids, with how many offences each (exact).
 const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
-  // remove when attention lands (attn10)
-  { path: 'workers/experiments/attention/hybrid.ts', count: 2 },
-  { path: 'workers/experiments/attention/methods-linear.ts', count: 3 },
-  { path: 'workers/experiments/attention/methods.ts', count: 10 },
-  { path: 'workers/experiments/attention/parity.ts', count: 16 },
-  { path: 'workers/experiments/attention/run.ts', count: 11 },
-  { path: 'workers/export/attention.ts', count: 12 },
   // remove when regression lands (reg10)
   { path: 'app/panels/regression/regression-views.tsx', count: 1 },
   { path: 'bench/regression.ts', count: 3 },
@@ -92,88 +85,13 @@ const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
   { path: 'workers/reference/sae/forward.ts', count: 4 },
   { path: 'workers/reference/sae/model.ts', count: 13 },
   { path: 'workers/reference/sae/trainer.ts', count: 1 },
-  // workers/scale/cost.ts: the attention switch (10) and the regression switch (7); lower, then remove, as attn10 and reg10 land
-  { path: 'workers/scale/cost.ts', count: 10 },
 ];
 
 // (b) Known import cycles (exact member lists).
-const CYCLE_EXCEPTIONS: ReadonlyArray<readonly string[]> = [
-  // remove when attention lands (attn10: the methods.ts ↔ methods-linear.ts / methods-llsa.ts cycle)
-  [
-    'workers/experiments/attention/methods-linear.ts',
-    'workers/experiments/attention/methods-llsa.ts',
-    'workers/experiments/attention/methods.ts',
-  ],
-];
+const CYCLE_EXCEPTIONS: ReadonlyArray<readonly string[]> = [];
 
 // (c) Known layout offences, by path.
 const LAYOUT_EXCEPTIONS: readonly string[] = [
-  // remove when attention lands (attn10)
-  'shaders/attention-block-scores.wgsl',
-  'shaders/attention-blocksparse.wgsl',
-  'shaders/attention-dense.wgsl',
-  'shaders/attention-flash-common.wgsl',
-  'shaders/attention-gather.wgsl',
-  'shaders/attention-hip-mask.wgsl',
-  'shaders/attention-linear-chunk-state.wgsl',
-  'shaders/attention-linear-favor-exp.wgsl',
-  'shaders/attention-linear-favor-max.wgsl',
-  'shaders/attention-linear-features.wgsl',
-  'shaders/attention-linear-output.wgsl',
-  'shaders/attention-linear-scan.wgsl',
-  'shaders/attention-llsa.wgsl',
-  'shaders/attention-loglinear-fenwick.wgsl',
-  'shaders/attention-map.wgsl',
-  'shaders/attention-pool.wgsl',
-  'shaders/attention-sla-classify.wgsl',
-  'shaders/attention-sla-combine.wgsl',
-  'shaders/attention-sla-marginal.wgsl',
-  'shaders/attention-sla-pool.wgsl',
-  'shaders/attention-sla-sparse.wgsl',
-  'shaders/attention-window.wgsl',
-  'workers/kernels/attention-blocksparse.test.ts',
-  'workers/kernels/attention-blocksparse.ts',
-  'workers/kernels/attention-common.ts',
-  'workers/kernels/attention-dense.test.ts',
-  'workers/kernels/attention-dense.ts',
-  'workers/kernels/attention-gather.ts',
-  'workers/kernels/attention-hip.test.ts',
-  'workers/kernels/attention-hip.ts',
-  'workers/kernels/attention-linear-stages.ts',
-  'workers/kernels/attention-linear-testing.ts',
-  'workers/kernels/attention-linear.test.ts',
-  'workers/kernels/attention-linear.ts',
-  'workers/kernels/attention-llsa.test.ts',
-  'workers/kernels/attention-llsa.ts',
-  'workers/kernels/attention-loglinear-weights.test.ts',
-  'workers/kernels/attention-loglinear.test.ts',
-  'workers/kernels/attention-loglinear.ts',
-  'workers/kernels/attention-map.test.ts',
-  'workers/kernels/attention-map.ts',
-  'workers/kernels/attention-sea.test.ts',
-  'workers/kernels/attention-sla.test.ts',
-  'workers/kernels/attention-sla.ts',
-  'workers/kernels/attention-testing.ts',
-  'workers/kernels/attention-window.ts',
-  'workers/reference/attention-blocksparse-guard.test.ts',
-  'workers/reference/attention-blocksparse.ts',
-  'workers/reference/attention-dense.ts',
-  'workers/reference/attention-gather.ts',
-  'workers/reference/attention-hip.ts',
-  'workers/reference/attention-linear-steps.ts',
-  'workers/reference/attention-linear.ts',
-  'workers/reference/attention-llsa.ts',
-  'workers/reference/attention-loglinear-fit.ts',
-  'workers/reference/attention-loglinear.ts',
-  'workers/reference/attention-map.ts',
-  'workers/reference/attention-sea.ts',
-  'workers/reference/attention-sla-projection.test.ts',
-  'workers/reference/attention-sla-projection.ts',
-  'workers/reference/attention-sla.ts',
-  'workers/reference/attention-window.ts',
-  // attention (feature maps): remove when attention lands (attn10)
-  'workers/reference/feature-maps.ts',
-  // remove when regression lands (reg10)
   // remove when sae lands (sae10)
   'shaders/sae-act-grad.wgsl',
   'shaders/sae-act.wgsl',
@@ -219,10 +137,6 @@ const LAYOUT_EXCEPTIONS: readonly string[] = [
 
 // (d) Known `as unknown as` casts, with how many per file (exact).
 const CAST_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
-  // remove when attention lands (attn10)
-  { path: 'app/panels/attention/attention-views.tsx', count: 1 },
-  { path: 'workers/experiments/attention/run.ts', count: 1 },
-  // remove when regression lands (reg10)
   // remove when sae lands (sae10)
   { path: 'app/panels/sae/sae-views.tsx', count: 2 },
   { path: 'workers/experiments/sae/darkmatter.ts', count: 1 },
