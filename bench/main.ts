@@ -7,6 +7,7 @@
  * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)".
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: async () => benchMatmul,
   attention: async () => (await import('./attention')).benchAttention,
   'attention-linear': async () => (await import('./attention-linear')).benchAttentionLinear,
+  'attention-goals': async () => (await import('./attention-goals')).benchAttentionGoals,
   regression: async () => (await import('./regression')).benchRegression,
   sae: async () => (await import('./sae')).benchSae,
   crossover: async () => (await import('./crossover')).benchCrossover,
@@ -56,6 +58,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const adapter = gpu ? adapterName(gpu.adapter) : 'none';
   console.log(`# SparseLab benchmarks (${size} sizes) on ${adapter}\n`);
+  const loadStart = loadavg();
   const rows: Array<BenchRow & { suite: string }> = [];
   for (const [name, load] of Object.entries(SUITES)) {
     if (only && !only.includes(name)) continue;
@@ -103,8 +106,11 @@ export async function main(args: string[]): Promise<number> {
       });
     }
   }
+  const load = { start: loadStart, end: loadavg(), cpus: availableParallelism() };
   const report = {
     date: new Date().toISOString(),
+    /** 1-, 5- and 15-minute load averages of the machine when the run started and ended, and its CPU count. */
+    load,
     size,
     adapter: gpu?.adapter ?? null,
     adapterName: adapter,
@@ -124,6 +130,7 @@ export async function main(args: string[]): Promise<number> {
     browserRun ? `${adapter} (node (Dawn)); ${browserRun.adapterName} (browser (Chromium WebGPU))` : adapter,
     size,
     rows,
+    load,
   );
   console.log(md);
   const dir = flag(args, 'out') ?? join('bench', 'results');
@@ -138,9 +145,18 @@ export async function main(args: string[]): Promise<number> {
 
 const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
-export function toMarkdown(adapter: string, size: string, rows: Array<BenchRow & { suite: string }>): string {
+export function toMarkdown(
+  adapter: string,
+  size: string,
+  rows: Array<BenchRow & { suite: string }>,
+  load?: { start: number[]; end: number[]; cpus: number },
+): string {
+  const la = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
+  const loadNote = load
+    ? ` Machine load (1 / 5 / 15-min averages, ${load.cpus} CPUs): ${la(load.start)} at the start, ${la(load.end)} at the end.`
+    : '';
   const lines = [
-    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster); efficiency = (t_dense / t_sparse)·(1 − s), 1 = the ideal speed-up 1/(1 − s).`,
+    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster); efficiency = (t_dense / t_sparse)·(1 − s), 1 = the ideal speed-up 1/(1 − s).${loadNote}`,
     '',
     '| suite | runtime | benchmark | size | ours (ms) | peer | peer (ms) | ratio | efficiency | note |',
     '|---|---|---|---|---|---|---|---|---|---|',

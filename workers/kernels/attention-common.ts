@@ -85,8 +85,13 @@ export function qkvBytes(s: AttnShape): { largest: number; total: number } {
   return { largest: one, total: 4 * one + s.heads * s.n * 4 };
 }
 
+/** WGSL of a flash kernel: the shared core (attention-flash-common.wgsl) followed by its entry file. */
+export function flashCode(entry: string): string {
+  return `${common}\n${entry}`;
+}
+
 export function flashPipeline(ctx: GpuContext, key: string, entry: string): GPUComputePipeline {
-  return ctx.pipeline(key, `${common}\n${entry}`);
+  return ctx.pipeline(key, flashCode(entry));
 }
 
 export function attnParams(dev: GPUDevice, label: string, s: AttnShape, x: ParamsExtra = {}): GPUBuffer {

@@ -16,6 +16,7 @@ import { ceilDiv, readFloat32, readUint32 } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/device';
 import { type SlaOpts, slaCounts, validateSla } from '../reference/attention-sla';
 import { featureDim, LINEAR_EPS } from '../reference/feature-maps';
+import { attnParams, flashCode, TILE } from './attention-common';
 import {
   addChunkStates,
   addFeaturePair,
@@ -136,19 +137,20 @@ export function prepareSla(
       });
     }
 
+    // Sparse part: the shared register-tiled flash core over each query block's critical blocks (lut).
     const os = plan.empty('os', 4 * n * d);
-    const tiles = ceilDiv(b, 32); // query rows per sparse workgroup (attention-sla-sparse.wgsl)
-    const sp = plan.uniform('sparse', [
-      { u32: n },
-      { u32: d },
-      { u32: b },
-      { u32: nb },
-      { u32: causal ? 1 : 0 },
-      { u32: tiles },
-      { f32: 1 / Math.sqrt(d) },
-      { u32: 0 },
-    ]);
-    plan.add('attention-sla-sparse', sparseCode, [qb, kb, vb, lut, countsBuf, os, sp], nb * tiles, 1);
+    const lseScratch = plan.empty('lseScratch', 4 * n);
+    const tiles = ceilDiv(b, TILE); // 32-row query tiles per block (attention-sla-sparse.wgsl)
+    const sp = plan.own(
+      attnParams(ctx.device, 'sla.sparse', { heads: 1, n, d, causal }, { block: b, tiles, extra1: nb }),
+    );
+    plan.add(
+      'attention-sla-sparse',
+      flashCode(sparseCode),
+      [qb, kb, vb, os, lseScratch, sp, lut, countsBuf],
+      nb * tiles,
+      1,
+    );
 
     const out = plan.empty('out', 4 * n * d);
     const [wx, wy] = grid2d(ceilDiv(n * d, 256));
