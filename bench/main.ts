@@ -4,7 +4,8 @@
  * bench/results/ and printed. Ratios are what to read on a software adapter; absolute times only mean
  * something on a real GPU, and the adapter is named in the output. `--browser` also runs the GPU suites
  * (matmul, attention, attention-linear) in headless Chromium's WebGPU (bench/browser.ts): same JSON and
- * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)".
+ * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)"; `--browser-only` runs
+ * those alone.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -47,7 +48,9 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--only: unknown suite(s) ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
     return 2;
   }
-  const browser = args.includes('--browser');
+  // --browser-only: the GPU suites in Chromium alone, no Node rows (to time them without a Node run before them).
+  const browserOnly = args.includes('--browser-only');
+  const browser = browserOnly || args.includes('--browser');
   let gpu: GpuContext | null = null;
   if (flag(args, 'backend') !== 'cpu') {
     try {
@@ -61,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
   const loadStart = loadavg();
   const rows: Array<BenchRow & { suite: string }> = [];
   for (const [name, load] of Object.entries(SUITES)) {
-    if (only && !only.includes(name)) continue;
+    if (browserOnly || (only && !only.includes(name))) continue;
     const t0 = performance.now();
     try {
       const suite = await load();

@@ -178,6 +178,8 @@ describe('SLA kernel on a real WebGPU adapter', () => {
     [201, 40, true, 48, 10, 90, 'elu1', 'mix'],
     [150, 72, false, 40, 10, 0, 'relu', 'sum'],
     [333, 72, true, 64, 5, 95, 'elu1', 'mix'],
+    // More blocks (75) and dims (40) than the 32 classification threads: each thread ranks several blocks.
+    [600, 40, true, 8, 10, 60, 'elu1', 'mix'],
   ];
   for (const [n, d, causal, block, kh, kl, map, combine] of cases) {
     it(`agrees with the CPU reference: N=${n}, d=${d}, ${causal ? 'causal' : 'non-causal'}, block ${block}, kh ${kh}%, kl ${kl}%, ${map}, ${combine}`, async () => {
