@@ -4,9 +4,11 @@
  * bench/results/ and printed. Ratios are what to read on a software adapter; absolute times only mean
  * something on a real GPU, and the adapter is named in the output. `--browser` also runs the GPU suites
  * (matmul, attention, attention-linear) in headless Chromium's WebGPU (bench/browser.ts): same JSON and
- * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)".
+ * table, rows marked "browser (Chromium WebGPU)" with that adapter, beside "node (Dawn)"; `--browser-only` runs
+ * those alone.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { adapterName, type GpuContext } from '../workers/gpu/device';
 import { nodeGpu, releaseNodeGpu } from '../workers/gpu/node';
@@ -19,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: async () => benchMatmul,
   attention: async () => (await import('./attention')).benchAttention,
   'attention-linear': async () => (await import('./attention-linear')).benchAttentionLinear,
+  'attention-goals': async () => (await import('./attention-goals')).benchAttentionGoals,
   regression: async () => (await import('./regression')).benchRegression,
   sae: async () => (await import('./sae')).benchSae,
   crossover: async () => (await import('./crossover')).benchCrossover,
@@ -45,7 +48,9 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--only: unknown suite(s) ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
     return 2;
   }
-  const browser = args.includes('--browser');
+  // --browser-only: the GPU suites in Chromium alone, no Node rows (to time them without a Node run before them).
+  const browserOnly = args.includes('--browser-only');
+  const browser = browserOnly || args.includes('--browser');
   let gpu: GpuContext | null = null;
   if (flag(args, 'backend') !== 'cpu') {
     try {
@@ -56,9 +61,10 @@ export async function main(args: string[]): Promise<number> {
   }
   const adapter = gpu ? adapterName(gpu.adapter) : 'none';
   console.log(`# SparseLab benchmarks (${size} sizes) on ${adapter}\n`);
+  const loadStart = loadavg();
   const rows: Array<BenchRow & { suite: string }> = [];
   for (const [name, load] of Object.entries(SUITES)) {
-    if (only && !only.includes(name)) continue;
+    if (browserOnly || (only && !only.includes(name))) continue;
     const t0 = performance.now();
     try {
       const suite = await load();
@@ -103,8 +109,11 @@ export async function main(args: string[]): Promise<number> {
       });
     }
   }
+  const load = { start: loadStart, end: loadavg(), cpus: availableParallelism() };
   const report = {
     date: new Date().toISOString(),
+    /** 1-, 5- and 15-minute load averages of the machine when the run started and ended, and its CPU count. */
+    load,
     size,
     adapter: gpu?.adapter ?? null,
     adapterName: adapter,
@@ -124,6 +133,7 @@ export async function main(args: string[]): Promise<number> {
     browserRun ? `${adapter} (node (Dawn)); ${browserRun.adapterName} (browser (Chromium WebGPU))` : adapter,
     size,
     rows,
+    load,
   );
   console.log(md);
   const dir = flag(args, 'out') ?? join('bench', 'results');
@@ -138,9 +148,18 @@ export async function main(args: string[]): Promise<number> {
 
 const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
-export function toMarkdown(adapter: string, size: string, rows: Array<BenchRow & { suite: string }>): string {
+export function toMarkdown(
+  adapter: string,
+  size: string,
+  rows: Array<BenchRow & { suite: string }>,
+  load?: { start: number[]; end: number[]; cpus: number },
+): string {
+  const la = (l: number[]) => l.map((v) => v.toFixed(1)).join(' / ');
+  const loadNote = load
+    ? ` Machine load (1 / 5 / 15-min averages, ${load.cpus} CPUs): ${la(load.start)} at the start, ${la(load.end)} at the end.`
+    : '';
   const lines = [
-    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster); efficiency = (t_dense / t_sparse)·(1 − s), 1 = the ideal speed-up 1/(1 − s).`,
+    `Adapter: ${adapter}; sizes: ${size}; medians after warm-up; ratio = peer time / our time (above 1: ours is faster); efficiency = (t_dense / t_sparse)·(1 − s), 1 = the ideal speed-up 1/(1 − s).${loadNote}`,
     '',
     '| suite | runtime | benchmark | size | ours (ms) | peer | peer (ms) | ratio | efficiency | note |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -7,4 +7,5 @@ export const BROWSER_SUITES: Record<string, () => Promise<Suite>> = {
   matmul: async () => (await import('../matmul')).benchMatmul,
   attention: async () => (await import('../attention')).benchAttention,
   'attention-linear': async () => (await import('../attention-linear')).benchAttentionLinear,
+  'attention-goals': async () => (await import('../attention-goals')).benchAttentionGoals,
 };

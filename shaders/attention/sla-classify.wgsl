@@ -8,8 +8,10 @@
 // Bindings: 0 qPool (nb×d), 1 kPool (nb×d, raw block means), 2 counts (u32, 2·nb), 3 scores (nb×nb, write; 0 when
 // invisible), 4 classes (i32 nb×nb, write), 5 alpha (nb, write), 6 lut (u32 nb×nb, write),
 // 7 uniforms {n, d, block, nb, causal, tau}.
-// One workgroup of 256 threads per query block; the score row (nb ≤ 2048) stays in workgroup memory and each
-// thread ranks its blocks by counting (O(nb²) per query block).
+// One workgroup of WGC = 32 threads per query block; the score row (nb ≤ 2048) stays in workgroup memory and each
+// thread ranks its blocks by counting (O(nb²) per query block). 32 rather than 256 threads: the work is small
+// (nb·d + nb² per query block) and on a CPU-emulated adapter (SwiftShader) every barrier of a 256-wide workgroup
+// cost so much that this pass took longer than the sparse attention itself (about 0.3 s against 9 ms at N = 1024).
 
 struct Params { n: u32, d: u32, block: u32, nb: u32, causal: u32, tau: f32, _p0: u32, _p1: u32 }
 
@@ -22,21 +24,24 @@ struct Params { n: u32, d: u32, block: u32, nb: u32, causal: u32, tau: f32, _p0:
 @group(0) @binding(6) var<storage, read_write> lut: array<u32>;
 @group(0) @binding(7) var<uniform> P: Params;
 
+const WGC: u32 = 32u;
+const HALF: u32 = 16u; // WGC / 2
+
 var<workgroup> mu: array<f32, 256>;
 var<workgroup> qI: array<f32, 256>;
 var<workgroup> sc: array<f32, 2048>;
-var<workgroup> red: array<f32, 256>;
-var<workgroup> red2: array<f32, 256>;
+var<workgroup> red: array<f32, WGC>;
+var<workgroup> red2: array<f32, WGC>;
 
 fn blockSize(J: u32) -> f32 { return f32(min((J + 1u) * P.block, P.n) - J * P.block); }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WGC)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let I = wg.x;
   let nb = P.nb;
   let d = P.d;
   let causal = P.causal == 1u;
-  for (var c = li; c < d; c += 256u) {
+  for (var c = li; c < d; c += WGC) {
     var s = 0.0;
     for (var J = 0u; J < nb; J++) { s = fma(blockSize(J), kPool[J * d + c], s); }
     mu[c] = s / f32(P.n);
@@ -46,7 +51,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   var nAvail = nb;
   if (causal) { nAvail = I + 1u; }
   var mx = -3.0e38;
-  for (var J = li; J < nb; J += 256u) {
+  for (var J = li; J < nb; J += WGC) {
     if (J < nAvail) {
       var s = 0.0;
       for (var c = 0u; c < d; c++) { s = fma(qI[c], kPool[J * d + c] - mu[c], s); }
@@ -60,7 +65,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   }
   red[li] = mx;
   workgroupBarrier();
-  for (var st = 128u; st > 0u; st = st / 2u) {
+  for (var st = HALF; st > 0u; st = st / 2u) {
     if (li < st) { red[li] = max(red[li], red[li + st]); }
     workgroupBarrier();
   }
@@ -71,7 +76,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let nKeep = counts[2u * (nAvail - 1u) + 1u];
   var crit = 0.0;
   var keep = 0.0;
-  for (var J = li; J < nb; J += 256u) {
+  for (var J = li; J < nb; J += WGC) {
     var cls = -1;
     if (J < nAvail) {
       var rank = 0u;
@@ -99,7 +104,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   red[li] = crit;
   red2[li] = keep;
   workgroupBarrier();
-  for (var st = 128u; st > 0u; st = st / 2u) {
+  for (var st = HALF; st > 0u; st = st / 2u) {
     if (li < st) {
       red[li] += red[li + st];
       red2[li] += red2[li + st];

@@ -7,6 +7,8 @@
 // one query row whole: its τ·q (d values), its 32 scores, its softmax state and all d output columns live in
 // the thread, so the softmax needs no workgroup reduction. The 32-key tile of K, then of V, is staged once per
 // workgroup in 64-dim chunks (8 KiB); a key tile costs 4 barriers at d ≤ 64 (keys, K, K consumed, V), d ≤ 256.
+// Rows and staged tiles are held as vec4 (dims 4c..4c+3; zeros past d), so the two inner loops are vec4 FMAs:
+// a quarter of the indexed loads of a scalar loop, which is what a CPU-emulated adapter (SwiftShader) pays for.
 // Entry files declare @workgroup_size(WG) and must fill keyIdx from threads 0..BC−1 (WG = BC).
 
 struct Params {
@@ -27,60 +29,82 @@ const BR: u32 = 32u;
 const BC: u32 = 32u;
 const WG: u32 = 32u;
 const DC: u32 = 64u;
-const DMAX: u32 = 256u;
+const DC4: u32 = 16u; // DC / 4
+const DMAX4: u32 = 64u; // d ≤ 256
 const NEG: f32 = -3.0e38;
 const NO_KEY: u32 = 0xffffffffu;
 
-var<workgroup> KV: array<f32, 2048>; // BC keys × DC dims of K, then of V
+var<workgroup> KV: array<vec4<f32>, 512>; // BC keys × DC dims of K, then of V (DC4 vec4 per key)
 var<workgroup> keyIdx: array<u32, 32>;
 var<workgroup> keyTag: array<u32, 32>;
 
-var<private> qv: array<f32, DMAX>;
-var<private> acc: array<f32, DMAX>;
+var<private> qv: array<vec4<f32>, DMAX4>;
+var<private> acc: array<vec4<f32>, DMAX4>;
 var<private> mRow: f32;
 var<private> lRow: f32;
 var<private> li: u32;
 var<private> gi: u32;
+var<private> live: bool;
 var<private> head: u32;
 var<private> base: u32;
 
 fn flash_begin(tile: u32, h: u32, local: u32) {
+  flash_begin_rows(tile * BR, P.n, h, local);
+}
+
+// Thread `local` takes query row rowStart + local of head h; rows at or after rowEnd (≤ N) are idle: they see no
+// key and write nothing (attention-sla-sparse.wgsl: the 32 rows of a tile stop at the end of their query block).
+fn flash_begin_rows(rowStart: u32, rowEnd: u32, h: u32, local: u32) {
   li = local;
-  gi = tile * BR + local;
+  gi = rowStart + local;
+  live = gi < rowEnd;
   head = h;
   base = h * P.n * P.d;
   mRow = NEG;
   lRow = 0.0;
-  let inRange = gi < P.n;
-  for (var a = 0u; a < P.d; a++) {
-    acc[a] = 0.0;
-    var x = 0.0;
-    if (inRange) { x = Q[base + gi * P.d + a] * P.scale; }
+  let d4 = (P.d + 3u) / 4u;
+  for (var a = 0u; a < d4; a++) {
+    acc[a] = vec4<f32>(0.0);
+    var x = vec4<f32>(0.0);
+    if (live) { x = load_q(base + gi * P.d, 4u * a) * P.scale; }
     qv[a] = x;
   }
 }
 
-// Stages rows keyIdx[0..BC) × dims dc..dc+DC of M (K or V) in KV; zeros outside. Coalesced: thread li takes
-// every WG-th element of the chunk.
+// Dims c..c+3 of the row of M starting at `row` (zeros at or after d); robust access keeps the unused reads in bounds.
+fn dims_in(c: u32) -> vec4<bool> {
+  return vec4<bool>(c < P.d, c + 1u < P.d, c + 2u < P.d, c + 3u < P.d);
+}
+fn load_q(row: u32, c: u32) -> vec4<f32> {
+  let o = row + c;
+  return select(vec4<f32>(0.0), vec4<f32>(Q[o], Q[o + 1u], Q[o + 2u], Q[o + 3u]), dims_in(c));
+}
+fn load_k(row: u32, c: u32) -> vec4<f32> {
+  let o = row + c;
+  return select(vec4<f32>(0.0), vec4<f32>(K[o], K[o + 1u], K[o + 2u], K[o + 3u]), dims_in(c));
+}
+fn load_v(row: u32, c: u32) -> vec4<f32> {
+  let o = row + c;
+  return select(vec4<f32>(0.0), vec4<f32>(V[o], V[o + 1u], V[o + 2u], V[o + 3u]), dims_in(c));
+}
+
+// Stages rows keyIdx[0..BC) × dims dc..dc+DC of M (K or V) in KV as vec4; zeros outside. Thread li takes every
+// WG-th vec4 of the chunk.
 fn stage_k(dc: u32) {
-  for (var e = 0u; e < DC; e++) {
+  for (var e = 0u; e < DC4; e++) {
     let idx = e * WG + li;
-    let r = idx / DC;
-    let c = idx % DC;
-    let kj = keyIdx[r];
-    var x = 0.0;
-    if (kj < P.n && dc + c < P.d) { x = K[base + kj * P.d + dc + c]; }
+    let kj = keyIdx[idx / DC4];
+    var x = vec4<f32>(0.0);
+    if (kj < P.n) { x = load_k(base + kj * P.d, dc + 4u * (idx % DC4)); }
     KV[idx] = x;
   }
 }
 fn stage_v(dc: u32) {
-  for (var e = 0u; e < DC; e++) {
+  for (var e = 0u; e < DC4; e++) {
     let idx = e * WG + li;
-    let r = idx / DC;
-    let c = idx % DC;
-    let kj = keyIdx[r];
-    var x = 0.0;
-    if (kj < P.n && dc + c < P.d) { x = V[base + kj * P.d + dc + c]; }
+    let kj = keyIdx[idx / DC4];
+    var x = vec4<f32>(0.0);
+    if (kj < P.n) { x = load_v(base + kj * P.d, dc + 4u * (idx % DC4)); }
     KV[idx] = x;
   }
 }
@@ -93,19 +117,20 @@ fn flash_tile() {
     if (dc > 0u) { workgroupBarrier(); } // previous K chunk consumed
     stage_k(dc);
     workgroupBarrier();
-    let w = min(DC, P.d - dc);
+    let w = (min(DC, P.d - dc) + 3u) / 4u;
+    let q0 = dc / 4u;
     for (var j = 0u; j < BC; j++) {
-      var t = 0.0;
-      let kb = j * DC;
-      for (var c = 0u; c < w; c++) { t = fma(qv[dc + c], KV[kb + c], t); }
-      s[j] += t;
+      var t = vec4<f32>(0.0);
+      let kb = j * DC4;
+      for (var c = 0u; c < w; c++) { t = fma(qv[q0 + c], KV[kb + c], t); }
+      s[j] += (t.x + t.y) + (t.z + t.w);
     }
   }
 
   var mx = NEG;
   for (var j = 0u; j < BC; j++) {
     var sv = s[j];
-    if (gi >= P.n || keyIdx[j] >= P.n || !visible(gi, j)) { sv = NEG; }
+    if (!live || keyIdx[j] >= P.n || !visible(gi, j)) { sv = NEG; }
     s[j] = sv;
     mx = max(mx, sv);
   }
@@ -119,32 +144,39 @@ fn flash_tile() {
   }
   lRow = alpha * lRow + rs;
   mRow = mNew;
-  for (var a = 0u; a < P.d; a++) { acc[a] *= alpha; }
+  let d4 = (P.d + 3u) / 4u;
+  for (var a = 0u; a < d4; a++) { acc[a] *= alpha; }
 
   for (var dc = 0u; dc < P.d; dc += DC) {
     workgroupBarrier(); // K (or the previous V chunk) consumed
     stage_v(dc);
     workgroupBarrier();
-    let w = min(DC, P.d - dc);
+    let w = (min(DC, P.d - dc) + 3u) / 4u;
+    let a0 = dc / 4u;
     for (var c = 0u; c < w; c++) {
-      var t = acc[dc + c];
-      for (var j = 0u; j < BC; j++) { t = fma(s[j], KV[j * DC + c], t); }
-      acc[dc + c] = t;
+      var t = acc[a0 + c];
+      for (var j = 0u; j < BC; j++) { t = fma(vec4<f32>(s[j]), KV[j * DC4 + c], t); }
+      acc[a0 + c] = t;
     }
   }
 }
 
 fn flash_end() {
-  if (gi >= P.n) { return; }
+  if (!live) { return; }
   let inv = select(0.0, 1.0 / lRow, lRow > 0.0);
-  for (var a = 0u; a < P.d; a++) { O[base + gi * P.d + a] = acc[a] * inv; }
+  let row = base + gi * P.d;
+  for (var a = 0u; a < P.d; a++) { O[row + a] = acc[a / 4u][a % 4u] * inv; }
   LSE[head * P.n + gi] = select(NEG, mRow + log(lRow), lRow > 0.0);
 }
 
 // Fills the 32 key slots with keys first..first+31 (contiguous tiles); barrier included.
 fn load_range(first: u32) {
+  load_range_to(first, P.n);
+}
+// The same, with the keys at or after `end` left empty (NO_KEY: masked, staged as zeros).
+fn load_range_to(first: u32, end: u32) {
   if (li < BC) {
-    keyIdx[li] = first + li;
+    keyIdx[li] = select(NO_KEY, first + li, first + li < end);
     keyTag[li] = 0u;
   }
   workgroupBarrier();

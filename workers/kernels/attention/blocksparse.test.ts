@@ -87,6 +87,9 @@ describe('block-sparse attention kernel', () => {
     // ~95% of the blocks skipped (the sparsity the benchmark's efficiency goal is set at), N not a tile multiple.
     [650, 24, false, 32, 0.05],
     [710, 60, true, 32, 0.05],
+    // Head dims off the 64-dim staging chunk (40: one partial chunk; 72: a full chunk and a partial one).
+    [301, 40, false, 64, 0.1],
+    [261, 72, true, 32, 0.1],
   ];
   for (const [n, d, causal, block, rho] of cases) {
     it(`GPU agrees with the reference: N=${n} d=${d} ${causal ? 'causal' : 'full'} b=${block} ρ=${rho}`, async () => {

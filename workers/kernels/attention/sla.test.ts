@@ -174,6 +174,12 @@ describe('SLA kernel on a real WebGPU adapter', () => {
     [650, 24, false, 32, 5, 95, 'relu', 'sum'],
     [710, 60, true, 32, 5, 60, 'elu1', 'mix'],
     [300, 24, false, 50, 5, 0, 'elu1', 'mix'],
+    // Blocks that are not a multiple of the 32-row tile (short last tile per block), d off the 64-dim chunk.
+    [201, 40, true, 48, 10, 90, 'elu1', 'mix'],
+    [150, 72, false, 40, 10, 0, 'relu', 'sum'],
+    [333, 72, true, 64, 5, 95, 'elu1', 'mix'],
+    // More blocks (75) and dims (40) than the 32 classification threads: each thread ranks several blocks.
+    [600, 40, true, 8, 10, 60, 'elu1', 'mix'],
   ];
   for (const [n, d, causal, block, kh, kl, map, combine] of cases) {
     it(`agrees with the CPU reference: N=${n}, d=${d}, ${causal ? 'causal' : 'non-causal'}, block ${block}, kh ${kh}%, kl ${kl}%, ${map}, ${combine}`, async () => {

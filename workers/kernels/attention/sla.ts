@@ -1,9 +1,9 @@
 /**
  * SLA-style sparse + linear attention on the GPU (docs/methods.md#sla), same maths as workers/reference/attention/sla.ts.
- * Passes: block means of Q and K (attention-sla-pool) → scores, classes and α per query block
+ * Passes: block means of Q and K (attention-sla-pool, one dispatch) → scores, classes and α per query block
  * (attention-sla-classify) → [when some block is marginal: φ(Q), φ(K); block sums H_J = φ(K_J)ᵀ[V_J|1] (linear chunk-state kernel,
  * chunk = block); marginal sums M_I (attention-sla-marginal); O_l = φ(q)ᵀM_I / (φ(q)ᵀz_I + ε) (linear output kernel)]
- * → O_s, flash attention over critical blocks only (attention-sla-sparse) → combine (attention-sla-combine).
+ * → O_s, flash attention over critical blocks only (attention-sla-sparse) → combine (attention-sla-combine; skipped when it is the identity: no marginal block, no projection).
  * The sparse pass visits only the critical blocks (a per-query-block list), so its time falls with kh.
  */
 import classifyCode from '../../../shaders/attention/sla-classify.wgsl?raw';
@@ -17,6 +17,7 @@ import type { GpuContext } from '../../gpu/device';
 import { PassList, program } from '../../gpu/pass';
 import { featureDim, LINEAR_EPS } from '../../reference/attention/feature-maps';
 import { type SlaOpts, slaCounts, validateSla } from '../../reference/attention/sla';
+import { attnParams, flashProgram, TILE } from './flash-common';
 import {
   addChunkStates,
   addFeaturePair,
@@ -89,8 +90,11 @@ export function prepareSla(
     const qPool = plan.empty('qPool', 4 * nb * d);
     const kPool = plan.empty('kPool', 4 * nb * d);
     const poolParams = plan.uniform('pool', [{ u32: n }, { u32: d }, { u32: b }, { u32: 0 }]);
-    plan.add(program('attention-sla-pool', poolCode), [qb, qPool, poolParams], [ceilDiv(d, 64), nb]);
-    plan.add(program('attention-sla-pool', poolCode), [kb, kPool, poolParams], [ceilDiv(d, 64), nb]);
+    plan.add(
+      program('attention-sla-pool', poolCode),
+      [qb, kb, qPool, kPool, poolParams],
+      [ceilDiv(d, 64), nb, 2],
+    );
 
     const counts = new Uint32Array(2 * nb);
     for (let a = 1; a <= nb; a++) [counts[2 * a - 2], counts[2 * a - 1]] = slaCounts(a, o.kh, o.kl);
@@ -117,7 +121,8 @@ export function prepareSla(
 
     // Linear part over marginal blocks; when no query block has one (e.g. kh + kl = 100), O_l stays 0.
     const ol = plan.empty('ol', 4 * n * d);
-    if (slaHasMarginal(nb, o)) {
+    const linear = slaHasMarginal(nb, o);
+    if (linear) {
       const { phiQ, phiK, f } = addFeaturePair(plan, qb, kb, o);
       const H = addChunkStates(plan, phiK, vb, n, d, f, b);
       const count = f * (d + 1);
@@ -139,29 +144,25 @@ export function prepareSla(
       });
     }
 
+    // Sparse part: the shared register-tiled flash core over each query block's critical blocks (lut).
     const os = plan.empty('os', 4 * n * d);
-    const tiles = ceilDiv(b, 32); // query rows per sparse workgroup (attention/sla-sparse.wgsl)
-    const sp = plan.uniform('sparse', [
-      { u32: n },
-      { u32: d },
-      { u32: b },
-      { u32: nb },
-      { u32: causal ? 1 : 0 },
-      { u32: tiles },
-      { f32: 1 / Math.sqrt(d) },
-      { u32: 0 },
-    ]);
+    const lseScratch = plan.empty('lseScratch', 4 * n);
+    const tiles = ceilDiv(b, TILE); // 32-row query tiles per block (attention/sla-sparse.wgsl)
+    const sp = attnParams(plan, { heads: 1, n, d, causal }, { block: b, tiles, extra1: nb });
     plan.add(
-      program('attention-sla-sparse', sparseCode),
-      [qb, kb, vb, lut, countsBuf, os, sp],
+      flashProgram('attention-sla-sparse', sparseCode),
+      [qb, kb, vb, os, lseScratch, sp, lut, countsBuf],
       [nb * tiles, 1],
     );
 
-    const out = plan.empty('out', 4 * n * d);
-    const [wx, wy] = grid2d(ceilDiv(n * d, 256));
     const projected = o.combine === 'sum' && o.proj;
     if (projected && o.proj?.length !== (d + 1) * d)
       throw new Error(`SLA projection must be (d+1)×d = ${(d + 1) * d} values`);
+    // No marginal block anywhere and no projection: O_l = 0 and α = 1 exactly (the critical and kept masses are the
+    // same sums), so both combinations give O_s itself; the combine pass is skipped and `out` is the O_s buffer.
+    if (!projected && !linear) return { plan, out: os, classes, alpha, scores, os, ol, nb };
+    const out = plan.empty('out', 4 * n * d);
+    const [wx, wy] = grid2d(ceilDiv(n * d, 256));
     const W = plan.data(
       'slaProj',
       projected ? Float32Array.from(o.proj as ArrayLike<number>) : new Float32Array(1),
