@@ -36,21 +36,22 @@ function useView<V extends { destroy(): void }, I>(
     view.current = create(el);
     queued.current = null;
     drawnKey.current = '';
-    const untrack = trackDrawTarget(el);
-    const ro =
-      typeof ResizeObserver === 'function'
-        ? new ResizeObserver(() => {
-            if (!drawnKey.current || !view.current) return;
-            if (sizeKey(el) === drawnKey.current) return;
-            // On screen: redraw now (the user is looking at it). Elsewhere (say every chart below the fold
-            // when a scroll bar appears) the redraws are queued, so they do not all land in this one task;
-            // until then the SVG is scaled to its box (max-width), so nothing overflows meanwhile.
-            if (onScreenNow(el)) {
-              cancelDraw(el);
-              drawNow(el);
-            } else scheduleDraw(el, () => drawNow(el));
-          })
-        : null;
+    const onChange = () => {
+      if (!drawnKey.current || !view.current) return;
+      const k = sizeKey(el);
+      if (k === drawnKey.current) return;
+      // On screen, or a new font size (large text: the old layout's labels would collide): redraw now.
+      // A chart off screen whose width changed (say every chart below the fold when a scroll bar
+      // appears) queues its redraw, so they do not all land in this one task; until then its SVG is
+      // scaled to its box (max-width), text and all, so nothing overflows or collides meanwhile.
+      const fontChanged = k.split(':')[1] !== drawnKey.current.split(':')[1];
+      if (fontChanged || onScreenNow(el)) {
+        cancelDraw(el);
+        drawNow(el);
+      } else scheduleDraw(el, () => drawNow(el));
+    };
+    const untrack = trackDrawTarget(el, onChange);
+    const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(onChange) : null;
     ro?.observe(el);
     return () => {
       ro?.disconnect();
