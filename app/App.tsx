@@ -95,8 +95,11 @@ function LabViews() {
   const backend = useLab((s) => s.backend);
   const setValue = useLab((s) => s.setValue);
   const embed = useLab((s) => Boolean(s.meta.embed));
+  // The page's modes re-render the views (canvas views read colours and sizes when they draw).
+  const modes = useLab((s) => `${s.theme}:${s.largeText}`);
   return (
     <LabBody
+      modes={modes}
       experiment={experiment}
       values={values}
       result={result}
@@ -124,6 +127,8 @@ const LabBody = memo(function LabBody({
   backend: LabState['backend'];
   setValue: NonNullable<LabViewProps['setValue']>;
   embed: boolean;
+  /** Theme and text size: not read here, a change re-renders the memoised body. */
+  modes: string;
 }) {
   const lab = labFor(experiment);
   if (!lab) return <p className="placeholder">This experiment has no views yet.</p>;

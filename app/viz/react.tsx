@@ -27,36 +27,32 @@ function useView<V extends { destroy(): void }, I>(
   /** The inputs last queued for drawing, and the width:font key of the last draw ('' before the first). */
   const queued = useRef<{ inputs: I } | null>(null);
   const drawnKey = useRef('');
-  /** When the last draw ended and how long it took; a redraw for new data waiting on its gap. */
-  const timing = useRef({ end: 0, ms: 0 });
-  const later = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     view.current = create(el);
     queued.current = null;
     drawnKey.current = '';
-    const untrack = trackDrawTarget(el);
-    const ro =
-      typeof ResizeObserver === 'function'
-        ? new ResizeObserver(() => {
-            if (!drawnKey.current || !view.current) return;
-            if (sizeKey(el) === drawnKey.current) return;
-            // On screen: redraw now (the user is looking at it). Elsewhere (say every chart below the fold
-            // when a scroll bar appears) the redraws are queued, so they do not all land in this one task;
-            // until then the SVG is scaled to its box (max-width), so nothing overflows meanwhile.
-            if (onScreenNow(el)) {
-              cancelDraw(el);
-              drawNow(el);
-            } else scheduleDraw(el, () => drawNow(el));
-          })
-        : null;
+    const onChange = () => {
+      if (!drawnKey.current || !view.current) return;
+      const k = sizeKey(el);
+      if (k === drawnKey.current) return;
+      // On screen, or a new font size (large text: the old layout's labels would collide): redraw now.
+      // A chart off screen whose width changed (say every chart below the fold when a scroll bar
+      // appears) queues its redraw, so they do not all land in this one task; until then its SVG is
+      // scaled to its box (max-width), text and all, so nothing overflows or collides meanwhile.
+      const fontChanged = k.split(':')[1] !== drawnKey.current.split(':')[1];
+      if (fontChanged || onScreenNow(el)) {
+        cancelDraw(el);
+        drawNow(el);
+      } else scheduleDraw(el, () => drawNow(el));
+    };
+    const untrack = trackDrawTarget(el, onChange);
+    const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(onChange) : null;
     ro?.observe(el);
     return () => {
       ro?.disconnect();
       untrack();
-      if (later.current) clearTimeout(later.current);
-      later.current = null;
       view.current?.destroy();
       view.current = null;
     };
@@ -65,47 +61,22 @@ function useView<V extends { destroy(): void }, I>(
     if (!view.current) return;
     // Read before drawing: the chart reads its width anyway, and a read after the draw would force a layout.
     drawnKey.current = sizeKey(el);
-    const t0 = performance.now();
     latest.current.draw(view.current, latest.current.inputs);
-    const end = performance.now();
-    timing.current = { end, ms: end - t0 };
   };
   useEffect(() => {
     const el = ref.current;
     if (!el || !view.current) return;
     if (queued.current && sameInputs(queued.current.inputs, inputs)) return;
     queued.current = { inputs };
-    // A chart that is redrawn as data streams in (live curves) waits REDRAW_GAP times its last draw's
-    // duration after it: on a fast machine that is no wait at all, on a loaded one the chart updates less
-    // often instead of filling the main thread. The wait ends with the latest data drawn.
-    const wait = drawnKey.current
-      ? Math.min(REDRAW_GAP_MAX_MS, timing.current.ms * REDRAW_GAP) - (performance.now() - timing.current.end)
-      : 0;
-    if (wait <= 0) scheduleDraw(el, () => drawNow(el));
-    else
-      later.current ??= setTimeout(() => {
-        later.current = null;
-        scheduleDraw(el, () => drawNow(el));
-      }, wait);
+    scheduleDraw(el, () => drawNow(el));
   });
   /** The view with any queued draw done (exports read its DOM). */
   const ready = () => {
-    const el = ref.current;
-    if (later.current && el) {
-      clearTimeout(later.current);
-      later.current = null;
-      drawNow(el);
-    }
-    flushDraw(el);
+    flushDraw(ref.current);
     return view.current;
   };
   return { ref, ready };
 }
-
-/** A chart redrawn for new data waits this many times its last draw's duration after that draw ends. */
-const REDRAW_GAP = 3;
-/** ... but never longer than this. */
-const REDRAW_GAP_MAX_MS = 1000;
 
 function sizeKey(el: HTMLElement): string {
   return `${el.clientWidth}:${getComputedStyle(el).fontSize}`;

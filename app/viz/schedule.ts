@@ -72,13 +72,33 @@ function watch(el: Element): void {
   observer.observe(el);
 }
 
-/** Starts tracking whether `el` is on screen (drawn first when it is); returns the function that stops it. */
-export function trackDrawTarget(el: Element): () => void {
+/**
+ * Charts told when the page's modes change (a class, style or data attribute on <html>: large text, theme,
+ * presentation), since a new font size need not change a chart's box, so its ResizeObserver may not fire.
+ */
+const modeListeners = new Set<() => void>();
+let modeObserver: MutationObserver | null = null;
+
+/**
+ * Starts tracking whether `el` is on screen (drawn first when it is), and calls `onModeChange` when the
+ * page's modes change; returns the function that stops both.
+ */
+export function trackDrawTarget(el: Element, onModeChange?: () => void): () => void {
   watch(el);
+  if (onModeChange) {
+    modeListeners.add(onModeChange);
+    if (!modeObserver && typeof MutationObserver === 'function' && typeof document !== 'undefined') {
+      modeObserver = new MutationObserver(() => {
+        for (const f of modeListeners) f();
+      });
+      modeObserver.observe(document.documentElement, { attributes: true });
+    }
+  }
   return () => {
     observer?.unobserve(el);
     onScreen.delete(el);
     pending.delete(el);
+    if (onModeChange) modeListeners.delete(onModeChange);
   };
 }
 
