@@ -5,12 +5,12 @@
  * 'gpu' size: d = 256, m = 4096, k = 32, batch 1024; 'small' keeps SwiftShader runs to about a minute.
  */
 import { Rng } from '../workers/io/rng';
-import { gemmOp } from '../workers/kernels/sae-gemm';
-import { decodeSparseOp, densifyOp } from '../workers/kernels/sae-kernels';
-import { BufferSet, runOps } from '../workers/kernels/sae-ops';
-import { type DecoderKind, GpuSae } from '../workers/kernels/sae-train';
+import { gemmOp } from '../workers/kernels/sae/gemm';
+import { type DecoderKind, GpuSae } from '../workers/kernels/sae/train';
+import { BufferSet, runOps } from '../workers/kernels/sae/util/buffer-set';
+import { decodeSparseOp, densifyOp } from '../workers/kernels/sae/util/ops';
 import { defaultConfig, initParams, type SaeConfig } from '../workers/reference/sae/model';
-import { CpuSae } from '../workers/reference/sae/trainer';
+import { CpuSae } from '../workers/reference/sae/train';
 import { type BenchOptions, type BenchRow, medianMs, pairedMedians } from './common';
 
 const SIZES = {

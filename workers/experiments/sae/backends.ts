@@ -4,10 +4,10 @@
  */
 import type { SaeDataset } from '../../data/sae-sources';
 import type { GpuContext } from '../../gpu/device';
-import { type DecoderKind, GpuSae, SLICE_LATENTS } from '../../kernels/sae-train';
+import { type DecoderKind, GpuSae, SLICE_LATENTS } from '../../kernels/sae/train';
 import { forward } from '../../reference/sae/forward';
 import { linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
-import { CpuSae } from '../../reference/sae/trainer';
+import { CpuSae } from '../../reference/sae/train';
 
 export interface Averages {
   rec: number;

@@ -1,7 +1,7 @@
 /** From spec values to the trainer's configuration, and the checks that need the data's size. */
 import type { SaeDataset } from '../../data/sae-sources';
 import { checkFits } from '../../gpu/device';
-import { type DecoderKind, planGpuSae } from '../../kernels/sae-train';
+import { type DecoderKind, planGpuSae } from '../../kernels/sae/train';
 import { defaultConfig, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
 import { type RunContext, UserError } from '../types';

@@ -16,7 +16,7 @@ import {
   paramLayout,
   type SaeConfig,
 } from '../../reference/sae/model';
-import { CpuSae } from '../../reference/sae/trainer';
+import { CpuSae } from '../../reference/sae/train';
 import { type SaeValues, saeSpec } from '../../spec/sae';
 import {
   breathe,

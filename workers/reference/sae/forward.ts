@@ -10,7 +10,7 @@
  */
 import { gemmNT, topkFast } from './fast';
 import { centresInput, isPoly, isReluL1, type Params, type SaeConfig, usesAux } from './model';
-import { kthLargest, topkRow } from './select';
+import { kthLargest, topkRow } from './topk';
 
 export interface ForwardOptions {
   /** Dead latents (1 = dead): the AuxK candidates. */

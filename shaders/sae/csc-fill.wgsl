@@ -1,6 +1,6 @@
 // Sparse-transposed products, step 3: list the active entries of each latent (CSC order): the entry e goes
 // to list[cursor[idx[e]]++]. Order within a latent follows the atomics and changes from run to run; step 3b
-// (sae-csc-sort.wgsl) sorts each latent's segment so the float sums of step 4 are reproducible.
+// (csc-sort.wgsl) sorts each latent's segment so the float sums of step 4 are reproducible.
 // Bindings: 0 idx, 1 ent, 2 cursor (atomic u32), 3 list (u32), 4 dims. One thread per entry.
 
 struct Dims { B: u32, E: u32, _p0: u32, _p1: u32 }

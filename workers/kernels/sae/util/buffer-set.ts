@@ -3,8 +3,8 @@
  * bind groups; each step re-encodes the list into one command buffer, opening a compute pass for each
  * run of dispatches. Nothing is read back unless asked.
  */
-import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
+import { bindGroup, emptyBuffer, storageBuffer, uniformBuffer } from '../../../gpu/buffers';
+import type { GpuContext } from '../../../gpu/device';
 
 export type Op =
   | { kind: 'dispatch'; pipeline: GPUComputePipeline; group: GPUBindGroup; x: number; y: number; z: number }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { randomMatrix } from '../data/matrices';
-import { maxRelDiff } from '../experiments/types';
-import { gemmRef } from '../reference/sae/gemm';
-import { gemmGpu } from './sae-gemm';
+import { testGpu } from '../../../test/gpu';
+import { randomMatrix } from '../../data/matrices';
+import { maxRelDiff } from '../../experiments/types';
+import { gemmRef } from '../../reference/sae/gemm';
+import { gemmGpu } from './gemm';
 
 describe('SAE GEMM kernel (every variant) agrees with the reference', () => {
   const variants = [

@@ -7,15 +7,15 @@
  * Few latents and a larger batch make the lists long and contended. Then the sort itself, exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { BatchSampler, prepareDataset } from '../data/sae-sources';
-import { generateToy } from '../data/sae-toy';
-import { readUint32 } from '../gpu/buffers';
-import { Rng } from '../io/rng';
-import { defaultConfig, initParams, type SaeConfig, type SaeModel } from '../reference/sae/model';
-import * as K from './sae-kernels';
-import { BufferSet, runOps } from './sae-ops';
-import { type DecoderKind, GpuSae } from './sae-train';
+import { testGpu } from '../../../test/gpu';
+import { BatchSampler, prepareDataset } from '../../data/sae-sources';
+import { generateToy } from '../../data/sae-toy';
+import { readUint32 } from '../../gpu/buffers';
+import { Rng } from '../../io/rng';
+import { defaultConfig, initParams, type SaeConfig, type SaeModel } from '../../reference/sae/model';
+import { type DecoderKind, GpuSae } from './train';
+import { BufferSet, runOps } from './util/buffer-set';
+import * as K from './util/ops';
 
 const B = 61;
 const STEPS = 20;

@@ -1,13 +1,13 @@
 /**
- * Wrappers for shaders/sae-topk.wgsl (workgroup radix select per row) and shaders/sae-topk-row.wgsl (one
+ * Wrappers for shaders/sae/topk.wgsl (workgroup radix select per row) and shaders/sae/topk-row.wgsl (one
  * thread per row): exact per-row top-k, optionally over dead latents only. Both give the same selection.
  */
 
-import code from '../../shaders/sae-topk.wgsl?raw';
-import rowCode from '../../shaders/sae-topk-row.wgsl?raw';
-import { readFloat32, readUint32 } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
-import { BufferSet, grid, type Op, runOps } from './sae-ops';
+import code from '../../../shaders/sae/topk.wgsl?raw';
+import rowCode from '../../../shaders/sae/topk-row.wgsl?raw';
+import { readFloat32, readUint32 } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { BufferSet, grid, type Op, runOps } from './util/buffer-set';
 
 export interface TopkShape {
   rows: number;

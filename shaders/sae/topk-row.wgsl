@@ -1,6 +1,6 @@
 // Exact per-row top-k, one thread per row (the variant for short rows and software adapters, where the
 // workgroup radix select's barriers cost more than a sequential scan). Same bindings, parameters and output
-// as sae-topk.wgsl: 0 pre, 1 since, 2 outIdx, 3 outVal, 4 params. The thread keeps the best K so far in a
+// as topk.wgsl: 0 pre, 1 since, 2 outIdx, 3 outVal, 4 params. The thread keeps the best K so far in a
 // private buffer sorted by value (entries arrive in latent order, so an equal value never displaces an
 // earlier one: the reference's tie rule), then writes them in ascending latent order with val = max(π, 0).
 // K ≤ 128 (KMAX). 64 threads per workgroup, 2-D grid of rows.

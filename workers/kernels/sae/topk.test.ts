@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { Rng } from '../io/rng';
-import { topkRow } from '../reference/sae/select';
-import { topkGpu } from './sae-topk';
+import { testGpu } from '../../../test/gpu';
+import { Rng } from '../../io/rng';
+import { topkRow } from '../../reference/sae/topk';
+import { topkGpu } from './topk';
 
 function rowsOf(rows: number, M: number, seed: number, quantum: number): Float32Array {
   const rng = new Rng(seed, 0);

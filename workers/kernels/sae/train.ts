@@ -5,8 +5,8 @@
  * PolySAE retraction → statistics. Parameters, optimiser state and dead-latent counters stay on the GPU;
  * each step writes only its batch's row indices and a 32-byte step uniform. Metrics are read when asked.
  */
-import { readFloat32, readUint32 } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
+import { readFloat32, readUint32 } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
 import {
   centresInput,
   isPoly,
@@ -17,12 +17,12 @@ import {
   sizeOfShape,
   unitAtoms,
   usesAux,
-} from '../reference/sae/model';
-import { lrAt, sparsityScaleAt } from '../reference/sae/optim';
-import { type GemmShape, gemmOp } from './sae-gemm';
-import * as K from './sae-kernels';
-import { BufferSet, type Op, runOps } from './sae-ops';
-import { type TopkVariant, topkOp } from './sae-topk';
+} from '../../reference/sae/model';
+import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
+import { type GemmShape, gemmOp } from './gemm';
+import { type TopkVariant, topkOp } from './topk';
+import { BufferSet, type Op, runOps } from './util/buffer-set';
+import * as K from './util/ops';
 
 export type DecoderKind = 'sparse' | 'dense';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { testGpu } from '../../test/gpu';
-import { BatchSampler, prepareDataset } from '../data/sae-sources';
-import { generateToy } from '../data/sae-toy';
-import { maxRelDiff } from '../experiments/types';
+import { testGpu } from '../../../test/gpu';
+import { BatchSampler, prepareDataset } from '../../data/sae-sources';
+import { generateToy } from '../../data/sae-toy';
+import { maxRelDiff } from '../../experiments/types';
 import {
   cloneParams,
   defaultConfig,
@@ -11,11 +11,11 @@ import {
   type SaeConfig,
   type SaeModel,
   unitAtoms,
-} from '../reference/sae/model';
-import { removeParallel } from '../reference/sae/optim';
-import { CpuSae } from '../reference/sae/trainer';
-import type { TopkVariant } from './sae-topk';
-import { type DecoderKind, GpuSae } from './sae-train';
+} from '../../reference/sae/model';
+import { removeParallel } from '../../reference/sae/optim';
+import { CpuSae } from '../../reference/sae/train';
+import type { TopkVariant } from './topk';
+import { type DecoderKind, GpuSae } from './train';
 
 // Awkward sizes: nothing is a multiple of a tile or a workgroup.
 const B = 23;

@@ -1,8 +1,8 @@
-/** Wrapper for shaders/sae-gemm.wgsl: C = op(A)·op(B) [+ bias] [ReLU] [+ C] as one recorded op. */
-import code from '../../shaders/sae-gemm.wgsl?raw';
-import { readFloat32 } from '../gpu/buffers';
-import type { GpuContext } from '../gpu/device';
-import { BufferSet, type Op, runOps } from './sae-ops';
+/** Wrapper for shaders/sae/gemm.wgsl: C = op(A)·op(B) [+ bias] [ReLU] [+ C] as one recorded op. */
+import code from '../../../shaders/sae/gemm.wgsl?raw';
+import { readFloat32 } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { BufferSet, type Op, runOps } from './util/buffer-set';
 
 export interface GemmShape {
   M: number;
