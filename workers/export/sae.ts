@@ -9,7 +9,7 @@ import { BatchSampler } from '../data/sae-sources';
 import { saeConfig } from '../experiments/sae/config';
 import { loadSaeData } from '../experiments/sae/data';
 import { type RunContext, UserError } from '../experiments/types';
-import { initParams, isPoly, paramLayout } from '../reference/sae/model';
+import { infoOf, initParams, isPoly, paramLayout } from '../reference/sae/model';
 import { QR_JITTER, SPARSITY_WARMUP } from '../reference/sae/optim';
 import type { SaeValues } from '../spec/sae';
 import { folder, preamble, py } from './python';
@@ -241,13 +241,7 @@ export const saeExporter: PythonExporter = {
       `Sparse autoencoder: ${c.model}, ${c.m} latents, ${v.steps} steps`,
       req,
       `Trains the same SAE in PyTorch (float64): the lab's initial weights, the same batches in the same order,
-Adam with the lab's settings, learning-rate and sparsity warm-up/decay, ${
-        isPoly(c)
-          ? 'the QR retraction of U'
-          : c.model === 'relu_l1'
-            ? 'no pre-encoder bias and free decoder norms (ReLU-L1, April-2024 form)'
-            : 'decoder-gradient projection and unit-norm atoms'
-      }; then compares the weights with the lab's.
+Adam with the lab's settings, learning-rate and sparsity warm-up/decay, ${infoOf(c).exportUpdate}; then compares the weights with the lab's.
 The data x is the lab's (${ds.scale !== 1 ? `rescaled by ${ds.scale.toPrecision(6)} so the mean norm is √d` : 'as given'}); rows [0, n_train) train.${
         gpu
           ? `

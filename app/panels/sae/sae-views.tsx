@@ -14,6 +14,7 @@ import {
   type SaeViewsData,
   type TrainViews,
 } from '../../../workers/experiments/sae/views-data';
+import { modelUses } from '../../../workers/spec/sae-models';
 import { formatCount, formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, type MetricRow, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
@@ -28,10 +29,7 @@ interface CurveContext {
 function curveContext(spec: Record<string, unknown> | undefined): CurveContext {
   if (!spec) return {};
   const latents = typeof spec.latents === 'number' ? spec.latents : undefined;
-  const k =
-    ['topk', 'batchtopk', 'polysae'].includes(String(spec.model)) && typeof spec.k === 'number'
-      ? spec.k
-      : undefined;
+  const k = modelUses('k')(spec) && typeof spec.k === 'number' ? spec.k : undefined;
   return { latents, k };
 }
 

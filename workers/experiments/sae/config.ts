@@ -2,7 +2,7 @@
 import type { SaeDataset } from '../../data/sae-sources';
 import { checkFits } from '../../gpu/device';
 import { type DecoderKind, planGpuSae } from '../../kernels/sae/train';
-import { defaultConfig, type SaeConfig, type SaeModel } from '../../reference/sae/model';
+import { defaultConfig, isPoly, type SaeConfig, type SaeModel, usesTopk } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
 import { type RunContext, UserError } from '../types';
 
@@ -38,7 +38,7 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
       `batch: ${batch} is more than the ${ds.nTrain} training rows (90% of the ${ds.n} samples); lower the batch size`,
     );
   }
-  if (c.model === 'polysae' && c.rank1 > c.m) {
+  if (isPoly(c) && c.rank1 > c.m) {
     throw new UserError(
       `rank: R₁ = ${c.rank1} (the data's d when 0) must not exceed the ${c.m} latents; set a smaller rank`,
     );
@@ -47,7 +47,7 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
 
 /** Sparse decoder when asked, or automatically for TopK-like models whose k is a small part of M. */
 export function decoderKind(v: SaeValues, c: SaeConfig): DecoderKind {
-  if (c.model !== 'topk' && c.model !== 'polysae') return 'dense';
+  if (!usesTopk(c)) return 'dense';
   if (v.decoder !== 'auto') return v.decoder;
   return c.k * 8 <= c.m ? 'sparse' : 'dense';
 }

@@ -7,10 +7,10 @@
  * A frontier study trains one SAE per point (points × architectures runs, one after another).
  */
 import type { NdArray } from '../../core/ndarray';
+import { SAE_MODEL_INFO, type SaeModelInfo, type SaeModelName } from '../../spec/sae-models';
 import type { Estimate } from '../estimate';
 import type { Backend } from '../types';
 
-const SPARSE_MODELS = new Set(['topk', 'batchtopk', 'polysae']);
 const ARCHS: Record<string, number> = { topk_vs_relu: 2, all: 4, model: 1 };
 
 export function estimateSae(
@@ -27,11 +27,13 @@ export function estimateSae(
   const B = Number(v.batch);
   const steps = Number(v.steps);
   const model = String(v.model);
+  const info = SAE_MODEL_INFO[model as SaeModelName] as SaeModelInfo | undefined;
   const runs = v.study === 'frontier' ? (ARCHS[String(v.sweep)] ?? 1) * Number(v.sweepPoints) : 1;
   const sparse =
-    SPARSE_MODELS.has(model) && (backend === 'cpu' || (v.decoder !== 'dense' && model !== 'batchtopk'));
+    info?.fields.includes('k') === true &&
+    (backend === 'cpu' || (v.decoder !== 'dense' && info.encoder !== 'batchTopK'));
   const k = Number(v.k);
-  const auxK = model === 'topk' || model === 'batchtopk' ? Number(v.auxK) : 0;
+  const auxK = info?.fields.includes('auxK') ? Number(v.auxK) : 0;
   const c = sparse ? Math.min(M, k + auxK) : M;
   const perStep = 2 * B * M * d + 6 * B * c * d + 20 * M * d;
   const s = backend === 'cpu' ? 8 : 4;

@@ -5,6 +5,7 @@
  */
 import { initParams, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
+import { FRONTIER_SWEEPS, SAE_MODEL_INFO } from '../../spec/sae-models';
 import type { RunContext } from '../types';
 import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
@@ -21,9 +22,7 @@ export interface FrontierPoint {
 }
 
 export function sweepModels(v: SaeValues): SaeModel[] {
-  if (v.sweep === 'topk_vs_relu') return ['topk', 'relu_l1'];
-  if (v.sweep === 'all') return ['topk', 'batchtopk', 'jumprelu', 'relu_l1', 'relu_l1_unit'];
-  return [v.model];
+  return v.sweep === 'model' ? [v.model] : [...FRONTIER_SWEEPS[v.sweep]];
 }
 
 export function sweepValues(
@@ -32,9 +31,9 @@ export function sweepValues(
 ): { knob: FrontierPoint['knob']; values: number[] } {
   const n = v.sweepPoints;
   const mult = Array.from({ length: n }, (_, i) => 2 ** (-2 + (4 * i) / (n - 1)));
-  if (model === 'relu_l1' || model === 'relu_l1_unit')
-    return { knob: 'l1', values: mult.map((f) => v.l1 * f) };
-  if (model === 'jumprelu') return { knob: 'l0Coeff', values: mult.map((f) => v.l0Coeff * f) };
+  const knob = SAE_MODEL_INFO[model].frontierKnob;
+  if (knob === 'l1') return { knob, values: mult.map((f) => v.l1 * f) };
+  if (knob === 'l0Coeff') return { knob, values: mult.map((f) => v.l0Coeff * f) };
   const ks = mult.map((f) => Math.max(1, Math.min(128, v.latents, Math.round(v.k * f))));
   return { knob: 'k', values: [...new Set(ks)] };
 }

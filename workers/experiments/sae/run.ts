@@ -10,14 +10,18 @@ import type { SaeDataset } from '../../data/sae-sources';
 import { forward } from '../../reference/sae/forward';
 import {
   initParams,
+  isBatchTopk,
+  isJump,
   isPoly,
   linearAtoms,
   type Params,
   paramLayout,
   type SaeConfig,
+  type SaeModel,
 } from '../../reference/sae/model';
 import { CpuSae } from '../../reference/sae/train';
 import { type SaeValues, saeSpec } from '../../spec/sae';
+import { SAE_MODEL_INFO } from '../../spec/sae-models';
 import {
   breathe,
   defineExperiment,
@@ -70,7 +74,7 @@ export const saeExperiment = defineExperiment({
       decoderKind(v, c),
     );
     try {
-      if (c.model === 'batchtopk') ctx.gpu.device.queue.writeBuffer(t.sae.b.sc, 8, Float32Array.of(theta));
+      if (isBatchTopk(c)) ctx.gpu.device.queue.writeBuffer(t.sae.b.sc, 8, Float32Array.of(theta));
       const res = await t.evaluate(ds.nTrain, rows, {});
       return compareForward(
         c,
@@ -106,7 +110,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       ? stepProbe(t, c, ds, v.batch, [...new Set([0, v.steps - 1])], stepChecks)
       : undefined;
   try {
-    const stage = `training ${c.model} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
+    const stage = `training ${SAE_MODEL_INFO[c.model].label} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
     const { history, ms } = await trainLoop(
       t,
       ds,
@@ -133,7 +137,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     });
     const evalMs = performance.now() - last;
     const p = await t.params();
-    const theta = c.model === 'batchtopk' ? (await t.metrics()).theta : Number.NaN;
+    const theta = isBatchTopk(c) ? (await t.metrics()).theta : Number.NaN;
     ctx.progress({ fraction: 0.96, stage: 'analysing' });
     await breathe(ctx.signal);
     const a = analyse(c, p, data, ev);
@@ -147,7 +151,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       samples_per_s: (v.steps * v.batch) / (ms / 1000),
       ms_per_step: ms / v.steps,
     };
-    if (c.model === 'batchtopk') metrics.theta = theta;
+    if (isBatchTopk(c)) metrics.theta = theta;
     const out: RunOutput = {
       arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
       metrics,
@@ -189,15 +193,16 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   }
 }
 
-function saeStages(gpu: boolean, model: string, decoder: string | null, asked: string): StageRecord[] {
+function saeStages(gpu: boolean, model: SaeModel, decoder: string | null, asked: string): StageRecord[] {
   const on = gpu ? 'webgpu' : 'cpu';
+  const info = SAE_MODEL_INFO[model];
   return [
     stage(
       'training step',
       on,
       gpu
-        ? `${model}: forward, backward and Adam on the GPU (${decoder} decoder)`
-        : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
+        ? `${info.label}: forward, backward and Adam on the GPU (${decoder} decoder)`
+        : `${info.label}: forward, backward and Adam (CPU reference${asked !== 'auto' && info.fields.includes('decoder') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
     stage(
@@ -309,7 +314,7 @@ function compareForward(
   const { ds } = data;
   if (rows === 0) return { status: 'skipped', reason: 'no held-out rows' };
   const X = ds.x.subarray(start * ds.d, (start + rows) * ds.d);
-  const f = forward(c, p, X, rows, { batchTheta: c.model === 'batchtopk' && theta > 0 ? theta : undefined });
+  const f = forward(c, p, X, rows, { batchTheta: isBatchTopk(c) && theta > 0 ? theta : undefined });
   const d = maxRelDiff(gotE.subarray(0, rows * ds.d), f.e);
   return { status: 'checked', maxRelDiff: d, tolerance: PARITY_TOL, ok: d <= PARITY_TOL, compared };
 }
@@ -329,7 +334,7 @@ function weightArrays(
     bias_dec: nd(f32(p.b_dec), [d]),
     bias_enc: nd(f32(p.b_enc), [M]),
   };
-  if (c.model === 'jumprelu') arrays.threshold = nd(Float32Array.from(p.log_threshold, Math.exp), [M]);
+  if (isJump(c)) arrays.threshold = nd(Float32Array.from(p.log_threshold, Math.exp), [M]);
   if (isPoly(c)) {
     arrays.U = nd(f32(p.U), [M, c.rank1]);
     arrays.C1 = nd(f32(p.C1), [d, c.rank1]);

@@ -1,6 +1,7 @@
 /** The shape of the SAE lab's `views` and live `partial` JSON: what app/panels/sae draws. */
 import type { DarkMatter } from '../../reference/sae/metrics';
 import type { SaeModel } from '../../reference/sae/model';
+import { SAE_MODEL_INFO, SAE_MODELS } from '../../spec/sae-models';
 import type { FrontierPoint } from './frontier';
 import type { HistoryPoint } from './train';
 
@@ -103,11 +104,7 @@ export type SaePartial =
       current?: { model: SaeModel; knob: string; value: number; history: HistoryPoint[] };
     };
 
-export const MODEL_LABELS: Record<SaeModel, string> = {
-  relu_l1: 'ReLU-L1 (2024)',
-  relu_l1_unit: 'ReLU-L1 (2023, unit norm)',
-  topk: 'TopK',
-  batchtopk: 'BatchTopK',
-  jumprelu: 'JumpReLU',
-  polysae: 'PolySAE',
-};
+/** The one label of each model (from the descriptor table). */
+export const MODEL_LABELS: Record<SaeModel, string> = Object.fromEntries(
+  SAE_MODELS.map((m) => [m, SAE_MODEL_INFO[m].label]),
+) as Record<SaeModel, string>;

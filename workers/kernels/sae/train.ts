@@ -9,6 +9,8 @@ import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import {
   centresInput,
+  isBatchTopk,
+  isJump,
   isPoly,
   isReluL1,
   type Params,
@@ -17,6 +19,7 @@ import {
   sizeOfShape,
   unitAtoms,
   usesAux,
+  usesTopk,
 } from '../../reference/sae/model';
 import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
 import { type GemmShape, gemmOp } from './gemm';
@@ -46,8 +49,8 @@ export function planGpuSae(c: SaeConfig, n: number, B: number, decoder: DecoderK
   const aux = usesAux(c);
   const ka = aux ? c.auxK : 0;
   const rows2 = aux ? 2 * B : B;
-  const topkLike = c.model === 'topk' || c.model === 'polysae';
-  const E = topkLike ? c.k + (c.model === 'topk' ? ka : 0) : c.model === 'batchtopk' ? ka : 0;
+  const topkLike = usesTopk(c);
+  const E = topkLike ? c.k + ka : isBatchTopk(c) ? ka : 0;
   const sparse = decoder === 'sparse' && topkLike;
   const poly = isPoly(c);
   const R1 = c.rank1;
@@ -195,7 +198,7 @@ export class GpuSae {
   }
 
   private get topkLike(): boolean {
-    return this.c.model === 'topk' || this.c.model === 'polysae';
+    return usesTopk(this.c);
   }
 
   /** Encoder and activation ops shared by training and evaluation (inference picks BatchTopK's θ). */
@@ -213,11 +216,11 @@ export class GpuSae {
     if (this.topkLike) {
       const main = { rows: B, M, K: c.k, stride: this.plan.E, offset: 0 };
       ops.push(topkOp(bs, b.pre, b.lat, b.idx, b.ent, main, this.topkVariant));
-      if (c.model === 'topk' && usesAux(c) && !inference) {
+      if (usesAux(c) && !inference) {
         const s = { rows: B, M, K: c.auxK, stride: this.plan.E, offset: c.k, deadAfter: c.deadSamples };
         ops.push(topkOp(bs, b.pre, b.lat, b.idx, b.ent, s, this.topkVariant));
       }
-    } else if (c.model === 'jumprelu') {
+    } else if (isJump(c)) {
       ops.push(K.actOp(bs, { ...act, logTheta: p.log_threshold }, B, M, 'jump'));
     } else if (inference) {
       ops.push(K.actOp(bs, act, B, M, 'theta'));
@@ -300,8 +303,8 @@ export class GpuSae {
       auxCoeff: c.auxCoeff,
       deadAfter: c.deadSamples,
       hasAux: aux,
-      hasSparsity: isReluL1(c) || c.model === 'jumprelu',
-      batchTheta: c.model === 'batchtopk',
+      hasSparsity: isReluL1(c) || isJump(c),
+      batchTheta: isBatchTopk(c),
     };
     const statsBufs = { rowSq: b.rowSq, lat: b.lat, fired: b.fired, sc: b.sc, minKept: b.minKept };
     if (aux) {
@@ -342,7 +345,7 @@ export class GpuSae {
     } else {
       const gRows = poly ? B : rows2;
       ops.push(this.gemm(G, atoms, b.gz, { M: gRows, N: M, K: w, transB: true }));
-      const mode: K.ActGradMode = isReluL1(c) ? 'relu' : c.model === 'jumprelu' ? 'jump' : 'mask';
+      const mode: K.ActGradMode = isReluL1(c) ? 'relu' : isJump(c) ? 'jump' : 'mask';
       const prm = mode === 'relu' ? p.W_dec : mode === 'jump' ? p.log_threshold : this.dummyR;
       const gt = mode === 'jump' ? g.log_threshold : this.dummyW;
       const ab = {

@@ -12,7 +12,7 @@
  */
 import type { Forward } from './forward';
 import { rowNorms } from './forward';
-import { centresInput, isPoly, isReluL1, type Params, type SaeConfig, zerosLike } from './model';
+import { centresInput, isJump, isPoly, isReluL1, type Params, type SaeConfig, zerosLike } from './model';
 
 export function backward(
   c: SaeConfig,
@@ -34,7 +34,7 @@ export function backward(
     polyBackward(c, p, f, G, g, gz);
   } else {
     const W = p.W_dec;
-    const needAll = c.model === 'jumprelu';
+    const needAll = isJump(c);
     let l1Scale = 0;
     let norms: Float64Array | null = null;
     if (isReluL1(c)) {
@@ -69,7 +69,7 @@ export function backward(
   }
 
   const gpre = new Float64Array(B * m);
-  if (c.model === 'jumprelu') {
+  if (isJump(c)) {
     const th = f.theta!;
     const eps = c.bandwidth;
     const l0 = (c.l0Coeff * sparsityScale) / B;

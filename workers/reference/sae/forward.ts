@@ -9,7 +9,16 @@
  *   (0 while no latent is dead).
  */
 import { gemmNT, topkFast } from './fast';
-import { centresInput, isPoly, isReluL1, type Params, type SaeConfig, usesAux } from './model';
+import {
+  centresInput,
+  isBatchTopk,
+  isJump,
+  isPoly,
+  isReluL1,
+  type Params,
+  type SaeConfig,
+  usesAux,
+} from './model';
 import { kthLargest, topkRow } from './topk';
 
 export interface ForwardOptions {
@@ -63,13 +72,13 @@ export function forward(
   let batchThreshold: number | undefined;
   if (isReluL1(c)) {
     for (let q = 0; q < z.length; q++) z[q] = Math.max(pre[q], 0);
-  } else if (c.model === 'jumprelu') {
+  } else if (isJump(c)) {
     theta = p.log_threshold.map(Math.exp);
     for (let b = 0; b < B; b++)
       for (let i = 0; i < m; i++) if (pre[b * m + i] > theta[i]) z[b * m + i] = pre[b * m + i];
-  } else if (c.model === 'batchtopk' && o.batchTheta !== undefined && o.batchTheta > 0) {
+  } else if (isBatchTopk(c) && o.batchTheta !== undefined && o.batchTheta > 0) {
     for (let q = 0; q < z.length; q++) z[q] = pre[q] > o.batchTheta ? pre[q] : 0;
-  } else if (c.model === 'batchtopk') {
+  } else if (isBatchTopk(c)) {
     sel = new Uint8Array(B * m);
     const T = kthLargest(pre, Math.min(c.k * B, B * m));
     batchThreshold = T;
@@ -116,7 +125,7 @@ export function forward(
     let s = 0;
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) s += z[b * m + i] * norms[i];
     sparsity = (c.l1 * scale * s) / (B * Math.sqrt(c.variance));
-  } else if (c.model === 'jumprelu' && theta) {
+  } else if (isJump(c) && theta) {
     let cnt = 0;
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) if (pre[b * m + i] > theta[i]) cnt++;
     sparsity = (c.l0Coeff * scale * cnt) / B;

@@ -4,7 +4,7 @@
  */
 import { backward } from './backward';
 import { type Forward, forward } from './forward';
-import { isPoly, type Params, type SaeConfig, unitAtoms, usesAux } from './model';
+import { isBatchTopk, isPoly, type Params, type SaeConfig, unitAtoms, usesAux } from './model';
 import {
   type AdamState,
   adamState,
@@ -89,7 +89,7 @@ export class CpuSae {
       this.firings[i] += fired;
       this.since[i] = fired > 0 ? 0 : this.since[i] + f.B;
     }
-    if (this.c.model === 'batchtopk' && Number.isFinite(minKept)) {
+    if (isBatchTopk(this.c) && Number.isFinite(minKept)) {
       this.theta = this.theta < 0 ? minKept : THETA_EMA * this.theta + (1 - THETA_EMA) * minKept;
     }
     this.step++;
