@@ -2,12 +2,14 @@
  * The same trainer interface over the CPU reference (CpuSae) and the GPU (GpuSae), so the training loop,
  * the live metrics and the final analysis do not care which backend runs.
  */
+
 import type { SaeDataset } from '../../data/sae-sources';
 import type { GpuContext } from '../../gpu/device';
 import { type DecoderKind, GpuSae, SLICE_LATENTS } from '../../kernels/sae/train';
 import { forward } from '../../reference/sae/forward';
 import { isBatchTopk, isPoly, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
 import { CpuSae } from '../../reference/sae/train';
+import { saeImpl } from './registry';
 
 export interface Averages {
   rec: number;
@@ -152,7 +154,15 @@ export class GpuTrainer implements SaeTrainer {
     batch: number,
     decoder: DecoderKind,
   ) {
-    const sae = await GpuSae.create(ctx, { cfg: c, params, data: ds.x, n: ds.n, batch, decoder });
+    const sae = await GpuSae.create(ctx, {
+      cfg: c,
+      params,
+      data: ds.x,
+      n: ds.n,
+      batch,
+      decoder,
+      units: saeImpl(c.model).gpu,
+    });
     return new GpuTrainer(c, sae, ctx);
   }
 

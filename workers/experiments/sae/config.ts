@@ -5,6 +5,7 @@ import { type DecoderKind, planGpuSae } from '../../kernels/sae/train';
 import { defaultConfig, isPoly, type SaeConfig, type SaeModel, usesTopk } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
 import { type RunContext, UserError } from '../types';
+import { saeImpl } from './registry';
 
 export function saeConfig(v: SaeValues, ds: SaeDataset, over: Partial<SaeConfig> = {}): SaeConfig {
   const model = (over.model ?? v.model) as SaeModel;
@@ -60,7 +61,7 @@ export function checkGpuFits(
   decoder: DecoderKind,
 ): void {
   if (!ctx.gpu) return;
-  const plan = planGpuSae(c, ds.n, batch, decoder);
+  const plan = planGpuSae(c, ds.n, batch, decoder, saeImpl(c.model).gpu);
   const why = checkFits(ctx.gpu.adapter, plan.largest, plan.total);
   if (why) {
     throw new UserError(

@@ -74,7 +74,7 @@ export const saeExperiment = defineExperiment({
       decoderKind(v, c),
     );
     try {
-      if (isBatchTopk(c)) ctx.gpu.device.queue.writeBuffer(t.sae.b.sc, 8, Float32Array.of(theta));
+      if (isBatchTopk(c)) t.sae.setTheta(theta);
       const res = await t.evaluate(ds.nTrain, rows, {});
       return compareForward(
         c,

@@ -6,15 +6,17 @@
  * failed before the lists were sorted) and BatchTopK (atomic histograms and minimum for its threshold).
  * Few latents and a larger batch make the lists long and contended. Then the sort itself, exactly.
  */
+
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
+import { saeImpl } from '../../experiments/sae/registry';
 import { readUint32 } from '../../gpu/buffers';
+import { PassList } from '../../gpu/pass';
 import { Rng } from '../../io/rng';
 import { defaultConfig, initParams, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import { type DecoderKind, GpuSae } from './train';
-import { BufferSet, runOps } from './util/buffer-set';
 import * as K from './util/ops';
 
 const B = 61;
@@ -70,6 +72,7 @@ async function train(model: SaeModel, decoder: DecoderKind): Promise<Snapshot> {
     n: ds.n,
     batch: B,
     decoder,
+    units: saeImpl(model).gpu,
   });
   try {
     const sampler = new BatchSampler(ds.nTrain, B, 4);
@@ -163,7 +166,7 @@ describe('per-latent entry lists (CSC build)', () => {
     for (let e = 0; e < Bn * E; e++) if (ent[e] > 0) want[idx[e]].push(e);
     expect(want[3].length).toBeGreaterThan(128);
 
-    const bs = new BufferSet(gpu);
+    const bs = new PassList(gpu, 'sae-csc');
     try {
       const buf = (name: string, n: number) => bs.empty(name, 4 * Math.max(4, n));
       const b = {
@@ -183,7 +186,7 @@ describe('per-latent entry lists (CSC build)', () => {
       };
       const ops = K.sparseGradOps(bs, b, { B: Bn, E, kMain, M, w: 1, d: 1 });
       // Count, scan, fill, sort (not the gradient sums).
-      runOps(gpu, ops.slice(0, 4));
+      bs.run(ops.slice(0, 4));
       const offsets = await readUint32(gpu.device, b.offsets, M + 1);
       const order = await readUint32(gpu.device, b.order, Bn * E);
       const got = want.map((_, i) => [...order.subarray(offsets[i], offsets[i + 1])]);

@@ -2,7 +2,8 @@
 import code from '../../../shaders/sae/gemm.wgsl?raw';
 import { readFloat32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { BufferSet, type Op, runOps } from './util/buffer-set';
+import { type Op, PassList } from '../../gpu/pass';
+import { saeOp } from './util/op';
 
 export interface GemmShape {
   M: number;
@@ -19,7 +20,7 @@ export interface GemmShape {
  * every binding the code names, whatever the override constants.
  */
 export function gemmOp(
-  bs: BufferSet,
+  bs: PassList,
   A: GPUBuffer,
   B: GPUBuffer,
   C: GPUBuffer,
@@ -35,7 +36,8 @@ export function gemmOp(
     RELU: s.relu ? 1 : 0,
     ACCUM: s.accumulate ? 1 : 0,
   };
-  return bs.op(
+  return saeOp(
+    bs,
     'sae-gemm',
     code,
     [A, B, C, bias ?? dummy, dims],
@@ -53,13 +55,13 @@ export async function gemmGpu(
   bias?: Float32Array,
   c0?: Float32Array,
 ): Promise<Float32Array> {
-  const bs = new BufferSet(ctx);
+  const bs = new PassList(ctx, 'sae-gemm');
   const A = bs.data('A', a);
   const B = bs.data('B', b);
   const C = c0 ? bs.data('C', c0) : bs.empty('C', s.M * s.N * 4);
   const dummy = bs.empty('dummy', 16);
   const biasBuf = bias ? bs.data('bias', bias) : null;
-  runOps(ctx, [gemmOp(bs, A, B, C, s, biasBuf, dummy)]);
+  bs.run([gemmOp(bs, A, B, C, s, biasBuf, dummy)]);
   const out = await readFloat32(ctx.device, C, s.M * s.N);
   bs.destroy();
   return out;

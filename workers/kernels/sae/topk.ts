@@ -7,7 +7,8 @@ import code from '../../../shaders/sae/topk.wgsl?raw';
 import rowCode from '../../../shaders/sae/topk-row.wgsl?raw';
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { BufferSet, grid, type Op, runOps } from './util/buffer-set';
+import { grid, type Op, PassList } from '../../gpu/pass';
+import { saeOp } from './util/op';
 
 export interface TopkShape {
   rows: number;
@@ -31,7 +32,7 @@ export function topkVariant(M: number, isSoftware: boolean): TopkVariant {
 }
 
 export function topkOp(
-  bs: BufferSet,
+  bs: PassList,
   pre: GPUBuffer,
   since: GPUBuffer,
   idx: GPUBuffer,
@@ -51,13 +52,20 @@ export function topkOp(
     { u32: 0 },
   ]);
   if (variant === 'row') {
-    return bs.op('sae-topk-row', rowCode, [pre, since, idx, val, params], grid(s.rows, 64), {
+    return saeOp(bs, 'sae-topk-row', rowCode, [pre, since, idx, val, params], grid(s.rows, 64), {
       MASKED: masked ? 1 : 0,
     });
   }
   const wx = Math.min(s.rows, 65535);
   const constants = { MASKED: masked ? 1 : 0, WG: topkWorkgroup(s.M) };
-  return bs.op('sae-topk', code, [pre, since, idx, val, params], [wx, Math.ceil(s.rows / 65535)], constants);
+  return saeOp(
+    bs,
+    'sae-topk',
+    code,
+    [pre, since, idx, val, params],
+    [wx, Math.ceil(s.rows / 65535)],
+    constants,
+  );
 }
 
 /** Threads per row: 256 for long rows; 64 for short ones, where barrier waits dominate. */
@@ -75,12 +83,12 @@ export async function topkGpu(
   since?: { values: Float32Array; deadAfter: number },
   variant?: TopkVariant,
 ): Promise<{ idx: Uint32Array; val: Float32Array }> {
-  const bs = new BufferSet(ctx);
+  const bs = new PassList(ctx, 'sae-topk');
   const P = bs.data('pre', pre);
   const S = since ? bs.data('since', since.values) : bs.empty('since', 16);
   const I = bs.empty('idx', rows * K * 4);
   const V = bs.empty('val', rows * K * 4);
-  runOps(ctx, [
+  bs.run([
     topkOp(bs, P, S, I, V, { rows, M, K, stride: K, offset: 0, deadAfter: since?.deadAfter }, variant),
   ]);
   const idx = await readUint32(ctx.device, I, rows * K);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
+import { saeImpl } from '../../experiments/sae/registry';
 import { maxRelDiff } from '../../experiments/types';
 import {
   cloneParams,
@@ -95,6 +96,7 @@ describe('one GPU training step equals one CPU step', () => {
         n: ds.n,
         batch: B,
         decoder,
+        units: saeImpl(model).gpu,
         topk,
       });
       const sampler = new BatchSampler(ds.nTrain, B, 3);

@@ -1,30 +1,27 @@
 /**
- * A whole SAE training step on the GPU, recorded once and replayed: gather → encoder GEMM → activation
- * (top-k radix select, BatchTopK threshold, JumpReLU or fused ReLU) → decoder (sparse gather of k atoms, or
- * dense GEMM) → residual and AuxK → gradients → decoder-gradient projection → Adam → renormalisation or
- * PolySAE retraction → statistics. Parameters, optimiser state and dead-latent counters stay on the GPU;
- * each step writes only its batch's row indices and a 32-byte step uniform. Metrics are read when asked.
+ * A whole SAE training step on the GPU, recorded once into a `PassList` (workers/gpu/pass.ts) and replayed:
+ * gather → the model's encoder unit (top-k radix select, BatchTopK threshold, JumpReLU or fused ReLU) →
+ * code product (sparse gather of k atoms, or dense GEMM) and the model's decoder unit → residual and AuxK →
+ * gradients → the decoder's corrections → Adam → its renormalisation or retraction → statistics. The units
+ * (./units/) are chosen per model by the SAE registry (workers/experiments/sae/registry.ts). Parameters,
+ * optimiser state and dead-latent counters stay on the GPU and are private to this class; each step writes
+ * only its batch's row indices and a 32-byte step uniform. Metrics are read when asked.
  */
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
+import { type Op, PassList } from '../../gpu/pass';
 import {
   centresInput,
-  isBatchTopk,
-  isJump,
-  isPoly,
-  isReluL1,
   type Params,
   paramLayout,
   type SaeConfig,
   sizeOfShape,
-  unitAtoms,
   usesAux,
-  usesTopk,
 } from '../../reference/sae/model';
 import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
-import { type GemmShape, gemmOp } from './gemm';
-import { type TopkVariant, topkOp } from './topk';
-import { BufferSet, type Op, runOps } from './util/buffer-set';
+import { gemmOp } from './gemm';
+import type { TopkVariant } from './topk';
+import type { SaeGpuUnits, StepContext } from './units/types';
 import * as K from './util/ops';
 
 export type DecoderKind = 'sparse' | 'dense';
@@ -44,24 +41,26 @@ export interface GpuSaePlan {
 }
 
 /** Every buffer the trainer will allocate, so a runner can check it fits before allocating anything. */
-export function planGpuSae(c: SaeConfig, n: number, B: number, decoder: DecoderKind): GpuSaePlan {
+export function planGpuSae(
+  c: SaeConfig,
+  n: number,
+  B: number,
+  decoder: DecoderKind,
+  units: SaeGpuUnits,
+): GpuSaePlan {
   const { d, m: M } = c;
   const aux = usesAux(c);
   const ka = aux ? c.auxK : 0;
   const rows2 = aux ? 2 * B : B;
-  const topkLike = usesTopk(c);
-  const E = topkLike ? c.k + ka : isBatchTopk(c) ? ka : 0;
-  const sparse = decoder === 'sparse' && topkLike;
-  const poly = isPoly(c);
-  const R1 = c.rank1;
-  const R2 = c.rank2;
+  const E = units.encoder.entries(c, ka);
+  const sparse = decoder === 'sparse' && units.encoder.exactK;
   const f = (count: number) => 4 * Math.max(4, count);
   const bytes: Record<string, number> = {
     data: f(n * d),
     rows: f(B),
     X: f(B * d),
     xc: f(B * d),
-    pre: f(isReluL1(c) ? 1 : B * M),
+    pre: f(units.encoder.keepsPre ? B * M : 1),
     z: f(rows2 * M),
     gz: f(sparse ? 1 : rows2 * M),
     idx: f(B * E),
@@ -81,15 +80,10 @@ export function planGpuSae(c: SaeConfig, n: number, B: number, decoder: DecoderK
     cursor: f(sparse ? M : 1),
     list: f(sparse ? B * E : 1),
     order: f(sparse ? B * E : 1),
-    a: f(poly ? B * R1 : 1),
-    ga: f(poly ? B * R1 : 1),
-    part: f(poly ? 2 * B * R2 : 1),
-    gram: f(poly ? R1 * R1 : 1),
-    Linv: f(poly ? R1 * R1 : 1),
-    Utmp: f(poly ? M * R1 : 1),
     slice: f(B * Math.min(SLICE_LATENTS, M)),
     counts: f(M),
   };
+  for (const [name, count] of Object.entries(units.decoder.buffers(c, B))) bytes[name] = f(count);
   for (const { name, shape } of paramLayout(c)) {
     for (const kind of ['p', 'g', 'm', 'v']) bytes[`${kind}.${name}`] = f(sizeOfShape(shape));
   }
@@ -105,6 +99,8 @@ export interface GpuSaeInit {
   n: number;
   batch: number;
   decoder: DecoderKind;
+  /** The model's encoder and decoder step units (from the SAE registry: `saeImpl(model).gpu`). */
+  units: SaeGpuUnits;
   /** Force a top-k kernel (tests); by default chosen from the row length and the adapter. */
   topk?: TopkVariant;
 }
@@ -122,11 +118,12 @@ export interface GpuMetrics {
 }
 
 export class GpuSae {
-  readonly bs: BufferSet;
+  readonly list: PassList;
   readonly plan: GpuSaePlan;
-  readonly b: Record<string, GPUBuffer> = {};
-  readonly p: Record<string, GPUBuffer> = {};
-  readonly g: Record<string, GPUBuffer> = {};
+  private readonly units: SaeGpuUnits;
+  private readonly b: Record<string, GPUBuffer> = {};
+  private readonly p: Record<string, GPUBuffer> = {};
+  private readonly g: Record<string, GPUBuffer> = {};
   private readonly m: Record<string, GPUBuffer> = {};
   private readonly v: Record<string, GPUBuffer> = {};
   private readonly stepU: GPUBuffer;
@@ -143,24 +140,25 @@ export class GpuSae {
     readonly c: SaeConfig,
     init: GpuSaeInit,
   ) {
-    const bs = (this.bs = new BufferSet(ctx));
-    this.plan = planGpuSae(init.cfg, init.n, init.batch, init.decoder);
+    const list = (this.list = new PassList(ctx, 'sae'));
+    this.units = init.units;
+    this.plan = planGpuSae(init.cfg, init.n, init.batch, init.decoder, init.units);
     for (const [name, bytes] of Object.entries(this.plan.bytes)) {
       if (name === 'data' || name.includes('.')) continue;
-      this.b[name] = bs.empty(name, bytes);
+      this.b[name] = list.empty(name, bytes);
     }
-    this.b.data = bs.data('data', init.data.subarray(0, init.n * init.cfg.d));
+    this.b.data = list.data('data', init.data.subarray(0, init.n * init.cfg.d));
     for (const { name } of paramLayout(init.cfg)) {
-      this.p[name] = bs.data(`p.${name}`, Float32Array.from(init.params[name]));
-      this.g[name] = bs.empty(`g.${name}`, this.plan.bytes[`g.${name}`]);
-      this.m[name] = bs.empty(`m.${name}`, this.plan.bytes[`m.${name}`]);
-      this.v[name] = bs.empty(`v.${name}`, this.plan.bytes[`v.${name}`]);
+      this.p[name] = list.data(`p.${name}`, Float32Array.from(init.params[name]));
+      this.g[name] = list.empty(`g.${name}`, this.plan.bytes[`g.${name}`]);
+      this.m[name] = list.empty(`m.${name}`, this.plan.bytes[`m.${name}`]);
+      this.v[name] = list.empty(`v.${name}`, this.plan.bytes[`v.${name}`]);
     }
     ctx.device.queue.writeBuffer(this.b.sc, 0, Float32Array.from([0, 0, -1, 0]));
-    this.dummyR = bs.empty('dummyR', 16);
-    this.dummyW = bs.empty('dummyW', 16);
-    this.stepU = bs.uniform('step', new Array(8).fill({ f32: 0 }));
-    this.evalRowsU = bs.uniform('evalRows', [
+    this.dummyR = list.empty('dummyR', 16);
+    this.dummyW = list.empty('dummyW', 16);
+    this.stepU = list.uniform('step', new Array(8).fill({ f32: 0 }));
+    this.evalRowsU = list.uniform('evalRows', [
       { u32: init.batch },
       { u32: init.cfg.m },
       { u32: 0 },
@@ -193,109 +191,79 @@ export class GpuSae {
     return s!;
   }
 
-  private gemm(A: GPUBuffer, Bm: GPUBuffer, C: GPUBuffer, s: GemmShape, bias: GPUBuffer | null = null): Op {
-    return gemmOp(this.bs, A, Bm, C, s, bias, this.dummyR);
+  /** What the model's units may record into. */
+  private get stepContext(): StepContext {
+    const { list, c, b, p, g, dummyR, dummyW, stepU } = this;
+    return {
+      list,
+      c,
+      B: this.batch,
+      E: this.plan.E,
+      rows2: this.plan.rows2,
+      sparse: this.plan.sparse,
+      b,
+      p,
+      g,
+      dummyR,
+      dummyW,
+      stepU,
+      topk: this.topkVariant,
+      gemm: (A, Bm, C, shape, bias = null) => gemmOp(list, A, Bm, C, shape, bias, dummyR),
+    };
   }
 
-  private get topkLike(): boolean {
-    return usesTopk(this.c);
+  /** Gather and the model's encoder, shared by training and evaluation (inference: no AuxK, learnt θ). */
+  private encodeOps(s: StepContext, inference: boolean): Op[] {
+    const { c, b, p } = this;
+    return [
+      K.gatherOp(this.list, b.data, b.rows, p.b_dec, b.X, b.xc, this.batch, c.d, centresInput(c)),
+      ...this.units.encoder.encode(s, inference),
+    ];
   }
 
-  /** Encoder and activation ops shared by training and evaluation (inference picks BatchTopK's θ). */
-  private encodeOps(inference: boolean): Op[] {
-    const { c, b, p, bs } = this;
-    const B = this.batch;
-    const { m: M, d } = c;
-    const ops: Op[] = [K.gatherOp(bs, b.data, b.rows, p.b_dec, b.X, b.xc, B, d, centresInput(c))];
-    if (isReluL1(c)) {
-      ops.push(this.gemm(b.xc, p.W_enc, b.z, { M: B, N: M, K: d, transB: true, relu: true }, p.b_enc));
-      return ops;
-    }
-    ops.push(this.gemm(b.xc, p.W_enc, b.pre, { M: B, N: M, K: d, transB: true }, p.b_enc));
-    const act = { pre: b.pre, logTheta: this.dummyR, z: b.z, sel: this.dummyR, minKept: b.minKept, sc: b.sc };
-    if (this.topkLike) {
-      const main = { rows: B, M, K: c.k, stride: this.plan.E, offset: 0 };
-      ops.push(topkOp(bs, b.pre, b.lat, b.idx, b.ent, main, this.topkVariant));
-      if (usesAux(c) && !inference) {
-        const s = { rows: B, M, K: c.auxK, stride: this.plan.E, offset: c.k, deadAfter: c.deadSamples };
-        ops.push(topkOp(bs, b.pre, b.lat, b.idx, b.ent, s, this.topkVariant));
-      }
-    } else if (isJump(c)) {
-      ops.push(K.actOp(bs, { ...act, logTheta: p.log_threshold }, B, M, 'jump'));
-    } else if (inference) {
-      ops.push(K.actOp(bs, act, B, M, 'theta'));
-    } else {
-      ops.push(
-        ...K.batchThresholdOps(
-          bs,
-          { pre: b.pre, sel: b.sel, hist: b.hist, minKept: b.minKept },
-          B * M,
-          c.k * B,
-        ),
-      );
-      ops.push({ kind: 'clear', buffer: b.z });
-      ops.push(K.actOp(bs, { ...act, sel: b.sel }, B, M, 'batch'));
-      if (usesAux(c)) {
-        ops.push(
-          topkOp(
-            bs,
-            b.pre,
-            b.lat,
-            b.idx,
-            b.ent,
-            { rows: B, M, K: c.auxK, stride: c.auxK, offset: 0, deadAfter: c.deadSamples },
-            this.topkVariant,
-          ),
-        );
-        ops.push(K.densifyOp(bs, b.idx, b.ent, b.z, { B, E: c.auxK, kMain: 0, M }));
-      }
-    }
-    return ops;
-  }
-
-  /** Decoder ops: x̂ − b_dec into xraw (rows [B, 2B): AuxK's ê), via a = z·U for PolySAE. */
-  private decodeOps(sparse: boolean, rows: number): Op[] {
-    const { c, b, p, bs } = this;
+  /** Decoder ops: x̂ − b_dec into xraw (rows [B, 2B): AuxK's ê), then the residual. */
+  private decodeOps(s: StepContext, sparse: boolean, rows: number): Op[] {
+    const { c, b, p, list } = this;
     const B = this.batch;
     const { m: M, d } = c;
     const E = this.plan.E;
     const ops: Op[] = [];
-    const atoms = isPoly(c) ? p.U : p.W_dec;
-    const w = isPoly(c) ? c.rank1 : d;
-    const out = isPoly(c) ? b.a : b.xraw;
+    const prod = this.units.decoder.product(s, rows);
     if (sparse) {
       ops.push(
-        K.decodeSparseOp(bs, b.idx, b.ent, atoms, out, { B, E, kMain: c.k, w, rows: isPoly(c) ? B : rows }),
+        K.decodeSparseOp(list, b.idx, b.ent, prod.atoms, prod.out, {
+          B,
+          E,
+          kMain: c.k,
+          w: prod.w,
+          rows: prod.rows,
+        }),
       );
     } else {
-      if (this.topkLike) {
+      if (this.units.encoder.exactK) {
         ops.push({ kind: 'clear', buffer: b.z });
-        ops.push(K.densifyOp(bs, b.idx, b.ent, b.z, { B, E, kMain: c.k, M }));
+        ops.push(K.densifyOp(list, b.idx, b.ent, b.z, { B, E, kMain: c.k, M }));
       }
-      ops.push(this.gemm(b.z, atoms, out, { M: isPoly(c) ? B : rows, N: w, K: M }));
+      ops.push(s.gemm(b.z, prod.atoms, prod.out, { M: prod.rows, N: prod.w, K: M }));
     }
-    if (isPoly(c)) {
-      const shape = { B, d, R1: c.rank1, R2: c.rank2 };
-      ops.push(
-        K.polyDecodeOp(bs, { a: b.a, C1: p.C1, C2: p.C2, C3: p.C3, lam: p.lambda, out: b.xraw }, shape),
-      );
-    }
+    ops.push(...this.units.decoder.finish(s));
     const res = { X: b.X, xraw: b.xraw, bDec: p.b_dec, e: b.e, G: b.G, rowSq: b.rowSq, sc: b.sc };
-    ops.push(K.residualOp(bs, res, { B, d, variance: c.variance, auxCoeff: c.auxCoeff, aux: false }));
+    ops.push(K.residualOp(list, res, { B, d, variance: c.variance, auxCoeff: c.auxCoeff, aux: false }));
     return ops;
   }
 
   private buildTrain(): Op[] {
-    const { c, b, p, g, bs } = this;
+    const { c, b, p, g, list } = this;
+    const { encoder, decoder } = this.units;
+    const s = this.stepContext;
     const B = this.batch;
     const { m: M, d } = c;
     const { E, rows2, sparse } = this.plan;
     const aux = usesAux(c);
-    const poly = isPoly(c);
     const ops: Op[] = [];
     if (sparse) ops.push({ kind: 'clear', buffer: b.count }, { kind: 'clear', buffer: b.fired });
-    ops.push(...this.encodeOps(false));
-    ops.push(...this.decodeOps(sparse, rows2));
+    ops.push(...this.encodeOps(s, false));
+    ops.push(...this.decodeOps(s, sparse, rows2));
     const statsShape: K.StatsShape = {
       B,
       M,
@@ -303,28 +271,23 @@ export class GpuSae {
       auxCoeff: c.auxCoeff,
       deadAfter: c.deadSamples,
       hasAux: aux,
-      hasSparsity: isReluL1(c) || isJump(c),
-      batchTheta: isBatchTopk(c),
+      hasSparsity: encoder.hasSparsity,
+      batchTheta: encoder.batchTheta,
     };
     const statsBufs = { rowSq: b.rowSq, lat: b.lat, fired: b.fired, sc: b.sc, minKept: b.minKept };
     if (aux) {
-      ops.push(K.statsOp(bs, statsBufs, statsShape, true));
+      ops.push(K.statsOp(list, statsBufs, statsShape, true));
       const res = { X: b.X, xraw: b.xraw, bDec: p.b_dec, e: b.e, G: b.G, rowSq: b.rowSq, sc: b.sc };
-      ops.push(K.residualOp(bs, res, { B, d, variance: c.variance, auxCoeff: c.auxCoeff, aux: true }));
+      ops.push(K.residualOp(list, res, { B, d, variance: c.variance, auxCoeff: c.auxCoeff, aux: true }));
     }
 
-    // Gradients.
-    const G = poly ? b.ga : b.G;
-    const atoms = poly ? p.U : p.W_dec;
-    const gAtoms = poly ? g.U : g.W_dec;
-    const w = poly ? c.rank1 : d;
-    if (poly) {
-      const pb = { G: b.G, a: b.a, C1: p.C1, C2: p.C2, C3: p.C3, lam: p.lambda, ga: b.ga, part: b.part };
-      const pg = { gC1: g.C1, gC2: g.C2, gC3: g.C3, glam: g.lambda };
-      ops.push(...K.polyBackOps(bs, { ...pb, ...pg }, { B, d, R1: c.rank1, R2: c.rank2 }));
-    }
+    // Gradients: through the decoder's own terms, then the code product and the encoder.
+    const back = decoder.backward(s);
+    ops.push(...back.ops);
+    const G = back.G;
+    const prod = decoder.product(s, rows2);
     if (sparse) {
-      ops.push(K.sparseDotOp(bs, b.idx, b.ent, G, atoms, { B, E, kMain: c.k, w }));
+      ops.push(K.sparseDotOp(list, b.idx, b.ent, G, prod.atoms, { B, E, kMain: c.k, w: prod.w }));
       const sb = {
         idx: b.idx,
         ent: b.ent,
@@ -337,19 +300,19 @@ export class GpuSae {
       };
       ops.push(
         ...K.sparseGradOps(
-          bs,
-          { ...sb, G, xc: b.xc, gA: gAtoms, gWenc: g.W_enc, gbEnc: g.b_enc },
-          { B, E, kMain: c.k, M, w, d },
+          list,
+          { ...sb, G, xc: b.xc, gA: prod.gAtoms, gWenc: g.W_enc, gbEnc: g.b_enc },
+          { B, E, kMain: c.k, M, w: prod.w, d },
         ),
       );
     } else {
-      const gRows = poly ? B : rows2;
-      ops.push(this.gemm(G, atoms, b.gz, { M: gRows, N: M, K: w, transB: true }));
-      const mode: K.ActGradMode = isReluL1(c) ? 'relu' : isJump(c) ? 'jump' : 'mask';
+      const gRows = prod.rows;
+      ops.push(s.gemm(G, prod.atoms, b.gz, { M: gRows, N: M, K: prod.w, transB: true }));
+      const mode = encoder.gradMode;
       const prm = mode === 'relu' ? p.W_dec : mode === 'jump' ? p.log_threshold : this.dummyR;
       const gt = mode === 'jump' ? g.log_threshold : this.dummyW;
       const ab = {
-        pre: isReluL1(c) ? this.dummyR : b.pre,
+        pre: encoder.keepsPre ? b.pre : this.dummyR,
         z: b.z,
         gz: b.gz,
         prm,
@@ -368,40 +331,40 @@ export class GpuSae {
         l0: c.l0Coeff,
         variance: c.variance,
       };
-      ops.push(K.actGradOp(bs, { ...ab, step: this.stepU }, as, mode));
-      ops.push(this.gemm(b.z, G, gAtoms, { M, N: w, K: gRows, transA: true }));
-      ops.push(this.gemm(b.gz, b.xc, g.W_enc, { M, N: d, K: B, transA: true }));
+      ops.push(K.actGradOp(list, { ...ab, step: this.stepU }, as, mode));
+      ops.push(s.gemm(b.z, G, prod.gAtoms, { M, N: prod.w, K: gRows, transA: true }));
+      ops.push(s.gemm(b.gz, b.xc, g.W_enc, { M, N: d, K: B, transA: true }));
     }
-    ops.push(K.bdecGradOp(bs, b.G, g.b_enc, p.W_enc, g.b_dec, B, M, d, centresInput(c)));
+    ops.push(K.bdecGradOp(list, b.G, g.b_enc, p.W_enc, g.b_dec, B, M, d, centresInput(c)));
 
-    // Update: the penalty's atom gradient (ReLU-L1), and for unit-norm atoms the projection.
-    if (!poly) ops.push(K.rownormOp(bs, p.W_dec, g.W_dec, b.lat, M, d, true, isReluL1(c), unitAtoms(c)));
+    // Update: the decoder's gradient corrections, Adam, then its renormalisation or retraction.
+    ops.push(...decoder.beforeAdam(s));
     for (const { name, shape } of paramLayout(c)) {
-      ops.push(K.adamOp(bs, p[name], g[name], this.m[name], this.v[name], sizeOfShape(shape), this.stepU));
+      ops.push(K.adamOp(list, p[name], g[name], this.m[name], this.v[name], sizeOfShape(shape), this.stepU));
     }
-    if (poly) {
-      const R = c.rank1;
-      ops.push(this.gemm(p.U, p.U, b.gram, { M: R, N: R, K: M, transA: true }));
-      ops.push(K.polyCholOp(bs, b.gram, b.Linv, R));
-      ops.push(this.gemm(p.U, b.Linv, b.Utmp, { M, N: R, K: R, transB: true }));
-      ops.push({ kind: 'copy', src: b.Utmp, dst: p.U, bytes: M * R * 4 });
-    } else if (unitAtoms(c)) {
-      ops.push(K.rownormOp(bs, p.W_dec, g.W_dec, b.lat, M, d, false, false));
-    }
-    ops.push(K.statsOp(bs, statsBufs, statsShape, false));
+    ops.push(...decoder.afterAdam(s));
+    ops.push(K.statsOp(list, statsBufs, statsShape, false));
     return ops;
   }
 
   private buildEval(): Op[] {
-    const { c, b, bs } = this;
+    const { c, b, list } = this;
     const B = this.batch;
     const C = Math.min(SLICE_LATENTS, c.m);
+    const s = this.stepContext;
     return [
-      ...this.encodeOps(true),
-      ...this.decodeOps(false, B),
-      K.sliceOp(bs, b.z, b.slice, B, C, c.m),
-      K.colcountOp(bs, b.z, b.counts, this.evalRowsU, c.m),
+      ...this.encodeOps(s, true),
+      ...this.decodeOps(s, false, B),
+      K.sliceOp(list, b.z, b.slice, B, C, c.m),
+      K.colcountOp(list, b.z, b.counts, this.evalRowsU, c.m),
     ];
+  }
+
+  /** Sets BatchTopK's inference threshold θ (used by `evaluate`); an error for an encoder without one. */
+  setTheta(theta: number): void {
+    const set = this.units.encoder.setTheta;
+    if (!set) throw new Error(`${this.c.model}: this encoder has no inference threshold to set`);
+    set(this.ctx, this.b, theta);
   }
 
   /** One step on these training rows (batch-many indices into the data). */
@@ -424,7 +387,7 @@ export class GpuSae {
         0,
       ]),
     );
-    runOps(this.ctx, this.trainOps, 'sae-step');
+    this.list.run(this.trainOps);
     this.step++;
   }
 
@@ -509,7 +472,7 @@ export class GpuSae {
       for (let r = 0; r < B; r++) rows[r] = start + done + Math.min(r, valid - 1);
       q.writeBuffer(this.b.rows, 0, rows);
       q.writeBuffer(this.evalRowsU, 0, Uint32Array.from([valid, M, 0, 0]));
-      runOps(this.ctx, this.evalOps, 'sae-eval');
+      this.list.run(this.evalOps);
       e.set((await readFloat32(this.ctx.device, this.b.e, valid * d)).subarray(0, valid * d), done * d);
       slice.set(await readFloat32(this.ctx.device, this.b.slice, valid * C), done * C);
       if (codes) codes.set(await readFloat32(this.ctx.device, this.b.z, valid * M), done * M);
@@ -520,6 +483,6 @@ export class GpuSae {
   }
 
   destroy(): void {
-    this.bs.destroy();
+    this.list.destroy();
   }
 }

@@ -27,7 +27,8 @@ import sliceCode from '../../../../shaders/sae/slice.wgsl?raw';
 import sparseDotCode from '../../../../shaders/sae/sparse-dot.wgsl?raw';
 import sparseGradCode from '../../../../shaders/sae/sparse-grad.wgsl?raw';
 import statsCode from '../../../../shaders/sae/stats.wgsl?raw';
-import { type BufferSet, grid, type Op } from './buffer-set';
+import { grid, type Op, type PassList } from '../../../gpu/pass';
+import { saeOp } from './op';
 
 type B = GPUBuffer;
 const u = (v: number) => ({ u32: v });
@@ -36,7 +37,7 @@ const f = (v: number) => ({ f32: v });
 const grid64 = (n: number) => grid(n, 64);
 
 export const gatherOp = (
-  bs: BufferSet,
+  bs: PassList,
   data: B,
   rows: B,
   bDec: B,
@@ -46,7 +47,8 @@ export const gatherOp = (
   d: number,
   centre = true,
 ): Op =>
-  bs.op(
+  saeOp(
+    bs,
     'sae-gather',
     gatherCode,
     [data, rows, bDec, X, xc, bs.uniform('gather', [u(Bn), u(d), u(0), u(0)])],
@@ -55,14 +57,21 @@ export const gatherOp = (
   );
 
 export function residualOp(
-  bs: BufferSet,
+  bs: PassList,
   b: { X: B; xraw: B; bDec: B; e: B; G: B; rowSq: B; sc: B },
   s: { B: number; d: number; variance: number; auxCoeff: number; aux: boolean },
 ): Op {
   const U = bs.uniform('residual', [u(s.B), u(s.d), f(2 / (s.B * s.variance)), f(s.auxCoeff)]);
-  return bs.op('sae-residual', residualCode, [b.X, b.xraw, b.bDec, b.e, b.G, b.rowSq, b.sc, U], grid64(s.B), {
-    AUX: s.aux ? 1 : 0,
-  });
+  return saeOp(
+    bs,
+    'sae-residual',
+    residualCode,
+    [b.X, b.xraw, b.bDec, b.e, b.G, b.rowSq, b.sc, U],
+    grid64(s.B),
+    {
+      AUX: s.aux ? 1 : 0,
+    },
+  );
 }
 
 export interface StatsShape {
@@ -77,7 +86,7 @@ export interface StatsShape {
 }
 
 export function statsOp(
-  bs: BufferSet,
+  bs: PassList,
   b: { rowSq: B; lat: B; fired: B; sc: B; minKept: B },
   s: StatsShape,
   preAux: boolean,
@@ -92,16 +101,16 @@ export function statsOp(
     u(s.hasSparsity ? 1 : 0),
     u(s.batchTheta ? 1 : 0),
   ]);
-  return bs.op('sae-stats', statsCode, [b.rowSq, b.lat, b.fired, b.sc, b.minKept, U], [1], {
+  return saeOp(bs, 'sae-stats', statsCode, [b.rowSq, b.lat, b.fired, b.sc, b.minKept, U], [1], {
     PRE_AUX: preAux ? 1 : 0,
   });
 }
 
-export const adamOp = (bs: BufferSet, p: B, g: B, m: B, v: B, n: number, step: B): Op =>
-  bs.op('sae-adam', adamCode, [p, g, m, v, bs.uniform('adam', [u(n), u(0), u(0), u(0)]), step], grid(n));
+export const adamOp = (bs: PassList, p: B, g: B, m: B, v: B, n: number, step: B): Op =>
+  saeOp(bs, 'sae-adam', adamCode, [p, g, m, v, bs.uniform('adam', [u(n), u(0), u(0), u(0)]), step], grid(n));
 
 export const rownormOp = (
-  bs: BufferSet,
+  bs: PassList,
   W: B,
   g: B,
   lat: B,
@@ -111,14 +120,21 @@ export const rownormOp = (
   coef: boolean,
   removeParallel = true,
 ): Op =>
-  bs.op('sae-rownorm', rownormCode, [W, g, lat, bs.uniform('rownorm', [u(M), u(d), u(0), u(0)])], grid64(M), {
-    PROJECT: project ? 1 : 0,
-    HAS_COEF: coef ? 1 : 0,
-    REMOVE_PARALLEL: removeParallel ? 1 : 0,
-  });
+  saeOp(
+    bs,
+    'sae-rownorm',
+    rownormCode,
+    [W, g, lat, bs.uniform('rownorm', [u(M), u(d), u(0), u(0)])],
+    grid64(M),
+    {
+      PROJECT: project ? 1 : 0,
+      HAS_COEF: coef ? 1 : 0,
+      REMOVE_PARALLEL: removeParallel ? 1 : 0,
+    },
+  );
 
 export const bdecGradOp = (
-  bs: BufferSet,
+  bs: PassList,
   G: B,
   gbEnc: B,
   Wenc: B,
@@ -128,7 +144,8 @@ export const bdecGradOp = (
   d: number,
   centre = true,
 ): Op =>
-  bs.op(
+  saeOp(
+    bs,
     'sae-bdec-grad',
     bdecCode,
     [G, gbEnc, Wenc, gbDec, bs.uniform('bdec', [u(Bn), u(M), u(d), u(0)])],
@@ -144,14 +161,15 @@ export interface EntryShape {
 }
 
 export const decodeSparseOp = (
-  bs: BufferSet,
+  bs: PassList,
   idx: B,
   ent: B,
   A: B,
   out: B,
   s: EntryShape & { w: number; rows: number },
 ): Op =>
-  bs.op(
+  saeOp(
+    bs,
     'sae-decode-sparse',
     decodeSparseCode,
     [
@@ -164,16 +182,18 @@ export const decodeSparseOp = (
     grid(s.rows * s.w),
   );
 
-export const sparseDotOp = (bs: BufferSet, idx: B, ent: B, G: B, A: B, s: EntryShape & { w: number }): Op =>
-  bs.op(
+export const sparseDotOp = (bs: PassList, idx: B, ent: B, G: B, A: B, s: EntryShape & { w: number }): Op =>
+  saeOp(
+    bs,
     'sae-sparse-dot',
     sparseDotCode,
     [idx, ent, G, A, bs.uniform('sdot', [u(s.B), u(s.w), u(s.E), u(s.kMain)])],
     grid(s.B * s.E),
   );
 
-export const densifyOp = (bs: BufferSet, idx: B, ent: B, z: B, s: EntryShape & { M: number }): Op =>
-  bs.op(
+export const densifyOp = (bs: PassList, idx: B, ent: B, z: B, s: EntryShape & { M: number }): Op =>
+  saeOp(
+    bs,
     'sae-densify',
     densifyCode,
     [idx, ent, z, bs.uniform('densify', [u(s.B), u(s.M), u(s.E), u(s.kMain)])],
@@ -186,7 +206,7 @@ export const densifyOp = (bs: BufferSet, idx: B, ent: B, z: B, s: EntryShape & {
  * bit-reproducible), and the per-latent sums.
  */
 export function sparseGradOps(
-  bs: BufferSet,
+  bs: PassList,
   b: {
     idx: B;
     ent: B;
@@ -206,31 +226,36 @@ export function sparseGradOps(
 ): Op[] {
   const n = s.B * s.E;
   return [
-    bs.op(
+    saeOp(
+      bs,
       'sae-csc-count',
       cscCountCode,
       [b.idx, b.ent, b.count, b.fired, bs.uniform('csc', [u(s.B), u(s.E), u(s.kMain), u(0)])],
       grid(n),
     ),
-    bs.op(
+    saeOp(
+      bs,
       'sae-scan',
       scanCode,
       [b.count, b.offsets, b.cursor, bs.uniform('scan', [u(s.M), u(0), u(0), u(0)])],
       [1],
     ),
-    bs.op(
+    saeOp(
+      bs,
       'sae-csc-fill',
       cscFillCode,
       [b.idx, b.ent, b.cursor, b.list, bs.uniform('fill', [u(s.B), u(s.E), u(0), u(0)])],
       grid(n),
     ),
-    bs.op(
+    saeOp(
+      bs,
       'sae-csc-sort',
       cscSortCode,
       [b.idx, b.ent, b.list, b.offsets, b.order, bs.uniform('sort', [u(n), u(0), u(0), u(0)])],
       grid(n),
     ),
-    bs.op(
+    saeOp(
+      bs,
       'sae-sparse-grad',
       sparseGradCode,
       [
@@ -251,13 +276,14 @@ export function sparseGradOps(
 
 export type ActMode = 'jump' | 'batch' | 'theta';
 export const actOp = (
-  bs: BufferSet,
+  bs: PassList,
   b: { pre: B; logTheta: B; z: B; sel: B; minKept: B; sc: B },
   Bn: number,
   M: number,
   mode: ActMode,
 ): Op =>
-  bs.op(
+  saeOp(
+    bs,
     'sae-act',
     actCode,
     [b.pre, b.logTheta, b.z, b.sel, b.minKept, b.sc, bs.uniform('act', [u(Bn), u(M), u(0), u(0)])],
@@ -267,7 +293,7 @@ export const actOp = (
 
 export type ActGradMode = 'relu' | 'mask' | 'jump';
 export function actGradOp(
-  bs: BufferSet,
+  bs: PassList,
   b: { pre: B; z: B; gz: B; prm: B; gt: B; gbEnc: B; fired: B; lat: B; step: B },
   s: {
     B: number;
@@ -291,7 +317,8 @@ export function actGradOp(
     f(s.l0),
     f(1 / (s.B * Math.sqrt(s.variance))),
   ]);
-  return bs.op(
+  return saeOp(
+    bs,
     'sae-act-grad',
     actGradCode,
     [b.pre, b.z, b.gz, b.prm, b.gt, b.gbEnc, b.fired, b.lat, U, b.step],
@@ -302,13 +329,14 @@ export function actGradOp(
 
 /** BatchTopK's global threshold: init, then 4 radix passes (clear, histogram, digit choice). */
 export function batchThresholdOps(
-  bs: BufferSet,
+  bs: PassList,
   b: { pre: B; sel: B; hist: B; minKept: B },
   n: number,
   need: number,
 ): Op[] {
   const ops: Op[] = [
-    bs.op(
+    saeOp(
+      bs,
       'sae-radix-pick',
       radixPickCode,
       [b.hist, b.sel, b.minKept, bs.uniform('pick', [u(0), u(need), u(0), u(0)])],
@@ -324,7 +352,8 @@ export function batchThresholdOps(
     const shift = 24 - 8 * p;
     ops.push({ kind: 'clear', buffer: b.hist });
     ops.push(
-      bs.op(
+      saeOp(
+        bs,
         'sae-radix-hist',
         radixHistCode,
         [b.pre, b.sel, b.hist, bs.uniform('hist', [u(n), u(shift), u(0), u(0)])],
@@ -332,7 +361,8 @@ export function batchThresholdOps(
       ),
     );
     ops.push(
-      bs.op(
+      saeOp(
+        bs,
         'sae-radix-pick',
         radixPickCode,
         [b.hist, b.sel, b.minKept, bs.uniform('pick', [u(shift), u(need), u(0), u(0)])],
@@ -352,14 +382,15 @@ export interface PolyShape {
   R1: number;
   R2: number;
 }
-const polyDims = (bs: BufferSet, s: PolyShape) => bs.uniform('poly', [u(s.B), u(s.d), u(s.R1), u(s.R2)]);
+const polyDims = (bs: PassList, s: PolyShape) => bs.uniform('poly', [u(s.B), u(s.d), u(s.R1), u(s.R2)]);
 
 export const polyDecodeOp = (
-  bs: BufferSet,
+  bs: PassList,
   b: { a: B; C1: B; C2: B; C3: B; lam: B; out: B },
   s: PolyShape,
 ): Op =>
-  bs.op(
+  saeOp(
+    bs,
     'sae-poly-decode',
     polyDecodeCode,
     [b.a, b.C1, b.C2, b.C3, b.lam, b.out, polyDims(bs, s)],
@@ -367,23 +398,26 @@ export const polyDecodeOp = (
   );
 
 export const polyBackOps = (
-  bs: BufferSet,
+  bs: PassList,
   b: { G: B; a: B; C1: B; C2: B; C3: B; lam: B; ga: B; part: B; gC1: B; gC2: B; gC3: B; glam: B },
   s: PolyShape,
 ): Op[] => [
-  bs.op(
+  saeOp(
+    bs,
     'sae-poly-back-a',
     polyBackACode,
     [b.G, b.a, b.C1, b.C2, b.C3, b.lam, b.ga, b.part, polyDims(bs, s)],
     grid(s.B * s.R1),
   ),
-  bs.op(
+  saeOp(
+    bs,
     'sae-poly-back-c',
     polyBackCCode,
     [b.G, b.a, b.lam, b.gC1, b.gC2, b.gC3, polyDims(bs, s)],
     grid(s.d * s.R1),
   ),
-  bs.op(
+  saeOp(
+    bs,
     'sae-poly-lambda',
     polyLambdaCode,
     [b.part, b.glam, bs.uniform('plam', [u(s.B * s.R2), u(0), u(0), u(0)])],
@@ -391,11 +425,11 @@ export const polyBackOps = (
   ),
 ];
 
-export const polyCholOp = (bs: BufferSet, gram: B, Linv: B, R: number): Op =>
-  bs.op('sae-poly-chol', polyCholCode, [gram, Linv, bs.uniform('chol', [u(R), u(0), u(0), u(0)])], [1]);
+export const polyCholOp = (bs: PassList, gram: B, Linv: B, R: number): Op =>
+  saeOp(bs, 'sae-poly-chol', polyCholCode, [gram, Linv, bs.uniform('chol', [u(R), u(0), u(0), u(0)])], [1]);
 
-export const sliceOp = (bs: BufferSet, src: B, out: B, R: number, C: number, ld: number): Op =>
-  bs.op('sae-slice', sliceCode, [src, out, bs.uniform('slice', [u(R), u(C), u(ld), u(0)])], grid(R * C));
+export const sliceOp = (bs: PassList, src: B, out: B, R: number, C: number, ld: number): Op =>
+  saeOp(bs, 'sae-slice', sliceCode, [src, out, bs.uniform('slice', [u(R), u(C), u(ld), u(0)])], grid(R * C));
 
-export const colcountOp = (bs: BufferSet, z: B, count: B, rowsUniform: B, M: number): Op =>
-  bs.op('sae-colcount', colcountCode, [z, count, rowsUniform], grid64(M));
+export const colcountOp = (bs: PassList, z: B, count: B, rowsUniform: B, M: number): Op =>
+  saeOp(bs, 'sae-colcount', colcountCode, [z, count, rowsUniform], grid64(M));
