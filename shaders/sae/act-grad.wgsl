@@ -24,9 +24,9 @@ struct Step { lr: f32, c1: f32, c2: f32, sparsityScale: f32, beta1: f32, beta2: 
 @group(0) @binding(8) var<uniform> D: Dims;
 @group(0) @binding(9) var<uniform> S: Step;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 64u;
+  let i = flatIndex(gid, nwg);
   let M = D.M;
   if (i >= M) { return; }
   let B = D.B;

@@ -12,9 +12,9 @@ struct Step { lr: f32, c1: f32, c2: f32, sparsityScale: f32, beta1: f32, beta2: 
 @group(0) @binding(4) var<uniform> D: Dims;
 @group(0) @binding(5) var<uniform> S: Step;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 256u;
+  let i = flatIndex(gid, nwg);
   if (i >= D.n) { return; }
   let gi = g[i];
   let mi = S.beta1 * m[i] + (1.0 - S.beta1) * gi;

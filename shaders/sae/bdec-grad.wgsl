@@ -13,7 +13,7 @@ struct Dims { B: u32, M: u32, d: u32, _p: u32 }
 @group(0) @binding(3) var<storage, read_write> gb_dec: array<f32>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
   if (j >= D.d) { return; }

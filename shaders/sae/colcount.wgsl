@@ -7,9 +7,9 @@ struct Dims { rows: u32, M: u32, _p0: u32, _p1: u32 }
 @group(0) @binding(1) var<storage, read_write> count: array<f32>;
 @group(0) @binding(2) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 64u;
+  let i = flatIndex(gid, nwg);
   if (i >= D.M) { return; }
   var c = 0.0;
   for (var b = 0u; b < D.rows; b++) {

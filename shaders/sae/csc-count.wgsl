@@ -10,9 +10,9 @@ struct Dims { B: u32, E: u32, kMain: u32, _p: u32 }
 @group(0) @binding(3) var<storage, read_write> fired: array<atomic<u32>>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.E) { return; }
   if (ent[q] <= 0.0) { return; }
   let i = idx[q];

@@ -11,9 +11,9 @@ struct Dims { B: u32, E: u32, _p0: u32, _p1: u32 }
 @group(0) @binding(3) var<storage, read_write> list: array<u32>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.E) { return; }
   if (ent[q] <= 0.0) { return; }
   let pos = atomicAdd(&cursor[idx[q]], 1u);

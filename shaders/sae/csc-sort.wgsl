@@ -17,9 +17,9 @@ struct Dims { n: u32, _p0: u32, _p1: u32, _p2: u32 }
 @group(0) @binding(4) var<storage, read_write> order: array<u32>;
 @group(0) @binding(5) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.n) { return; }
   if (ent[q] <= 0.0) { return; }
   let i = idx[q];

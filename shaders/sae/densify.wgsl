@@ -9,9 +9,9 @@ struct Dims { B: u32, M: u32, E: u32, kMain: u32 }
 @group(0) @binding(2) var<storage, read_write> z: array<f32>;
 @group(0) @binding(3) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.E) { return; }
   let v = ent[q];
   if (v == 0.0) { return; }

@@ -14,9 +14,9 @@ struct Dims { B: u32, d: u32, _p0: u32, _p1: u32 }
 @group(0) @binding(4) var<storage, read_write> xc: array<f32>;
 @group(0) @binding(5) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.d) { return; }
   let b = q / D.d;
   let j = q % D.d;

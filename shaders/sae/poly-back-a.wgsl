@@ -14,9 +14,9 @@ struct Dims { B: u32, d: u32, R1: u32, R2: u32 }
 @group(0) @binding(7) var<storage, read_write> part: array<f32>;
 @group(0) @binding(8) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.R1) { return; }
   let b = q / D.R1;
   let r = q % D.R1;

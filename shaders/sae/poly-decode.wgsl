@@ -12,9 +12,9 @@ struct Dims { B: u32, d: u32, R1: u32, R2: u32 }
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 @group(0) @binding(6) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.B * D.d) { return; }
   let b = q / D.d;
   let j = q % D.d;

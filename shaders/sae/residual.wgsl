@@ -17,7 +17,7 @@ struct Dims { B: u32, d: u32, twoOverBv: f32, auxCoeff: f32 }
 @group(0) @binding(6) var<storage, read> sc: array<f32>;
 @group(0) @binding(7) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b = gid.x;
   if (b >= D.B) { return; }

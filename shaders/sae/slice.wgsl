@@ -7,9 +7,9 @@ struct Dims { R: u32, C: u32, ld: u32, _p: u32 }
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<uniform> D: Dims;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = gid.x + gid.y * nwg.x * 256u;
+  let q = flatIndex(gid, nwg);
   if (q >= D.R * D.C) { return; }
   out[q] = src[(q / D.C) * D.ld + q % D.C];
 }

@@ -17,9 +17,9 @@ struct Params { M: u32, K: u32, stride: u32, offset: u32, deadAfter: f32, rows: 
 
 const KMAX: u32 = 128u;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let row = gid.x + gid.y * nwg.x * 64u;
+  let row = flatIndex(gid, nwg);
   if (row >= P.rows) { return; }
   let M = P.M;
   let K = min(P.K, KMAX);

@@ -9,9 +9,9 @@ import {
   type DarkSizesViews,
   type FrontierPoint,
   type HistoryPoint,
+  isSaePartial,
+  isSaeViews,
   MODEL_LABELS,
-  type SaePartial,
-  type SaeViewsData,
   type TrainViews,
 } from '../../../workers/experiments/sae/views-data';
 import { modelUses } from '../../../workers/spec/sae-models';
@@ -34,8 +34,10 @@ function curveContext(spec: Record<string, unknown> | undefined): CurveContext {
 }
 
 export function SaeViews({ result, progress, running, values }: LabViewProps) {
-  const data = result?.views as unknown as SaeViewsData | undefined;
-  const partial = progress?.partial as unknown as SaePartial | undefined;
+  const views = result?.views;
+  const data = isSaeViews(views) ? views : undefined;
+  const reported = progress?.partial;
+  const partial = isSaePartial(reported) ? reported : undefined;
   const ctx = curveContext(running || !result ? (values as Record<string, unknown>) : result.spec);
   if (!data || running) {
     return (

@@ -11,6 +11,7 @@ import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import type { SaeData } from './data';
 import { trainLoop } from './train';
+import type { SaePartial } from './views-data';
 
 export interface FrontierPoint {
   model: SaeModel;
@@ -69,7 +70,11 @@ export async function runFrontier(v: SaeValues, ctx: RunContext, data: SaeData) 
           ctx.progress({
             fraction: (r + (0.95 * done) / v.steps) / runs.length,
             stage: `training ${stage}`,
-            partial: { kind: 'frontier', points, current: { ...run, history: h.slice(-200) } },
+            partial: {
+              kind: 'frontier',
+              points,
+              current: { ...run, history: h.slice(-200) },
+            } satisfies SaePartial,
           }),
       );
       const nHeld = ds.n - ds.nTrain;
@@ -86,7 +91,7 @@ export async function runFrontier(v: SaeValues, ctx: RunContext, data: SaeData) 
       ctx.progress({
         fraction: (r + 1) / runs.length,
         stage: `finished ${stage}`,
-        partial: { kind: 'frontier', points },
+        partial: { kind: 'frontier', points } satisfies SaePartial,
       });
     } finally {
       t.destroy();

@@ -39,6 +39,7 @@ import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
+import type { SaePartial } from './views-data';
 
 /** Held-out rows compared with the CPU forward after a GPU run. */
 const PARITY_ROWS = 64;
@@ -121,7 +122,12 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
         ctx.progress({
           fraction: 0.02 + (0.88 * done) / v.steps,
           stage,
-          partial: { kind: 'train', model: c.model, history: thin(h, 400), steps: v.steps },
+          partial: {
+            kind: 'train',
+            model: c.model,
+            history: thin(h, 400),
+            steps: v.steps,
+          } satisfies SaePartial,
         }),
       probe,
     );

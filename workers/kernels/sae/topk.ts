@@ -7,8 +7,8 @@ import code from '../../../shaders/sae/topk.wgsl?raw';
 import rowCode from '../../../shaders/sae/topk-row.wgsl?raw';
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { grid, type Op, PassList } from '../../gpu/pass';
-import { saeOp } from './util/op';
+import { type Op, PassList } from '../../gpu/pass';
+import { saeFlatOp, saeOp } from './util/op';
 
 export interface TopkShape {
   rows: number;
@@ -52,7 +52,7 @@ export function topkOp(
     { u32: 0 },
   ]);
   if (variant === 'row') {
-    return saeOp(bs, 'sae-topk-row', rowCode, [pre, since, idx, val, params], grid(s.rows, 64), {
+    return saeFlatOp(bs, 'sae-topk-row', rowCode, [pre, since, idx, val, params], s.rows, 64, {
       MASKED: masked ? 1 : 0,
     });
   }

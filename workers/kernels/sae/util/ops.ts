@@ -27,14 +27,12 @@ import sliceCode from '../../../../shaders/sae/slice.wgsl?raw';
 import sparseDotCode from '../../../../shaders/sae/sparse-dot.wgsl?raw';
 import sparseGradCode from '../../../../shaders/sae/sparse-grad.wgsl?raw';
 import statsCode from '../../../../shaders/sae/stats.wgsl?raw';
-import { grid, type Op, type PassList } from '../../../gpu/pass';
-import { saeOp } from './op';
+import type { Op, PassList } from '../../../gpu/pass';
+import { saeFlatOp, saeOp } from './op';
 
 type B = GPUBuffer;
 const u = (v: number) => ({ u32: v });
 const f = (v: number) => ({ f32: v });
-/** Workgroups for one thread per item in groups of 64 (per-row / per-latent kernels). */
-const grid64 = (n: number) => grid(n, 64);
 
 export const gatherOp = (
   bs: PassList,
@@ -47,12 +45,13 @@ export const gatherOp = (
   d: number,
   centre = true,
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-gather',
     gatherCode,
     [data, rows, bDec, X, xc, bs.uniform('gather', [u(Bn), u(d), u(0), u(0)])],
-    grid(Bn * d),
+    Bn * d,
+    256,
     { CENTRE: centre ? 1 : 0 },
   );
 
@@ -62,12 +61,13 @@ export function residualOp(
   s: { B: number; d: number; variance: number; auxCoeff: number; aux: boolean },
 ): Op {
   const U = bs.uniform('residual', [u(s.B), u(s.d), f(2 / (s.B * s.variance)), f(s.auxCoeff)]);
-  return saeOp(
+  return saeFlatOp(
     bs,
     'sae-residual',
     residualCode,
     [b.X, b.xraw, b.bDec, b.e, b.G, b.rowSq, b.sc, U],
-    grid64(s.B),
+    s.B,
+    64,
     {
       AUX: s.aux ? 1 : 0,
     },
@@ -107,7 +107,14 @@ export function statsOp(
 }
 
 export const adamOp = (bs: PassList, p: B, g: B, m: B, v: B, n: number, step: B): Op =>
-  saeOp(bs, 'sae-adam', adamCode, [p, g, m, v, bs.uniform('adam', [u(n), u(0), u(0), u(0)]), step], grid(n));
+  saeFlatOp(
+    bs,
+    'sae-adam',
+    adamCode,
+    [p, g, m, v, bs.uniform('adam', [u(n), u(0), u(0), u(0)]), step],
+    n,
+    256,
+  );
 
 export const rownormOp = (
   bs: PassList,
@@ -120,12 +127,13 @@ export const rownormOp = (
   coef: boolean,
   removeParallel = true,
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-rownorm',
     rownormCode,
     [W, g, lat, bs.uniform('rownorm', [u(M), u(d), u(0), u(0)])],
-    grid64(M),
+    M,
+    64,
     {
       PROJECT: project ? 1 : 0,
       HAS_COEF: coef ? 1 : 0,
@@ -144,12 +152,13 @@ export const bdecGradOp = (
   d: number,
   centre = true,
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-bdec-grad',
     bdecCode,
     [G, gbEnc, Wenc, gbDec, bs.uniform('bdec', [u(Bn), u(M), u(d), u(0)])],
-    grid64(d),
+    d,
+    64,
     { CENTRE: centre ? 1 : 0 },
   );
 
@@ -168,7 +177,7 @@ export const decodeSparseOp = (
   out: B,
   s: EntryShape & { w: number; rows: number },
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-decode-sparse',
     decodeSparseCode,
@@ -179,25 +188,28 @@ export const decodeSparseOp = (
       out,
       bs.uniform('decode', [u(s.B), u(s.w), u(s.E), u(s.kMain), u(s.rows), u(0), u(0), u(0)]),
     ],
-    grid(s.rows * s.w),
+    s.rows * s.w,
+    256,
   );
 
 export const sparseDotOp = (bs: PassList, idx: B, ent: B, G: B, A: B, s: EntryShape & { w: number }): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-sparse-dot',
     sparseDotCode,
     [idx, ent, G, A, bs.uniform('sdot', [u(s.B), u(s.w), u(s.E), u(s.kMain)])],
-    grid(s.B * s.E),
+    s.B * s.E,
+    256,
   );
 
 export const densifyOp = (bs: PassList, idx: B, ent: B, z: B, s: EntryShape & { M: number }): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-densify',
     densifyCode,
     [idx, ent, z, bs.uniform('densify', [u(s.B), u(s.M), u(s.E), u(s.kMain)])],
-    grid(s.B * s.E),
+    s.B * s.E,
+    256,
   );
 
 /**
@@ -226,12 +238,13 @@ export function sparseGradOps(
 ): Op[] {
   const n = s.B * s.E;
   return [
-    saeOp(
+    saeFlatOp(
       bs,
       'sae-csc-count',
       cscCountCode,
       [b.idx, b.ent, b.count, b.fired, bs.uniform('csc', [u(s.B), u(s.E), u(s.kMain), u(0)])],
-      grid(n),
+      n,
+      256,
     ),
     saeOp(
       bs,
@@ -240,19 +253,21 @@ export function sparseGradOps(
       [b.count, b.offsets, b.cursor, bs.uniform('scan', [u(s.M), u(0), u(0), u(0)])],
       [1],
     ),
-    saeOp(
+    saeFlatOp(
       bs,
       'sae-csc-fill',
       cscFillCode,
       [b.idx, b.ent, b.cursor, b.list, bs.uniform('fill', [u(s.B), u(s.E), u(0), u(0)])],
-      grid(n),
+      n,
+      256,
     ),
-    saeOp(
+    saeFlatOp(
       bs,
       'sae-csc-sort',
       cscSortCode,
       [b.idx, b.ent, b.list, b.offsets, b.order, bs.uniform('sort', [u(n), u(0), u(0), u(0)])],
-      grid(n),
+      n,
+      256,
     ),
     saeOp(
       bs,
@@ -282,12 +297,13 @@ export const actOp = (
   M: number,
   mode: ActMode,
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-act',
     actCode,
     [b.pre, b.logTheta, b.z, b.sel, b.minKept, b.sc, bs.uniform('act', [u(Bn), u(M), u(0), u(0)])],
-    grid(Bn * M),
+    Bn * M,
+    256,
     { MODE: { jump: 0, batch: 1, theta: 2 }[mode] },
   );
 
@@ -317,12 +333,13 @@ export function actGradOp(
     f(s.l0),
     f(1 / (s.B * Math.sqrt(s.variance))),
   ]);
-  return saeOp(
+  return saeFlatOp(
     bs,
     'sae-act-grad',
     actGradCode,
     [b.pre, b.z, b.gz, b.prm, b.gt, b.gbEnc, b.fired, b.lat, U, b.step],
-    grid64(s.M),
+    s.M,
+    64,
     { MODE: { relu: 0, mask: 1, jump: 2 }[mode] },
   );
 }
@@ -389,12 +406,13 @@ export const polyDecodeOp = (
   b: { a: B; C1: B; C2: B; C3: B; lam: B; out: B },
   s: PolyShape,
 ): Op =>
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-poly-decode',
     polyDecodeCode,
     [b.a, b.C1, b.C2, b.C3, b.lam, b.out, polyDims(bs, s)],
-    grid(s.B * s.d),
+    s.B * s.d,
+    256,
   );
 
 export const polyBackOps = (
@@ -402,19 +420,21 @@ export const polyBackOps = (
   b: { G: B; a: B; C1: B; C2: B; C3: B; lam: B; ga: B; part: B; gC1: B; gC2: B; gC3: B; glam: B },
   s: PolyShape,
 ): Op[] => [
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-poly-back-a',
     polyBackACode,
     [b.G, b.a, b.C1, b.C2, b.C3, b.lam, b.ga, b.part, polyDims(bs, s)],
-    grid(s.B * s.R1),
+    s.B * s.R1,
+    256,
   ),
-  saeOp(
+  saeFlatOp(
     bs,
     'sae-poly-back-c',
     polyBackCCode,
     [b.G, b.a, b.lam, b.gC1, b.gC2, b.gC3, polyDims(bs, s)],
-    grid(s.d * s.R1),
+    s.d * s.R1,
+    256,
   ),
   saeOp(
     bs,
@@ -429,7 +449,14 @@ export const polyCholOp = (bs: PassList, gram: B, Linv: B, R: number): Op =>
   saeOp(bs, 'sae-poly-chol', polyCholCode, [gram, Linv, bs.uniform('chol', [u(R), u(0), u(0), u(0)])], [1]);
 
 export const sliceOp = (bs: PassList, src: B, out: B, R: number, C: number, ld: number): Op =>
-  saeOp(bs, 'sae-slice', sliceCode, [src, out, bs.uniform('slice', [u(R), u(C), u(ld), u(0)])], grid(R * C));
+  saeFlatOp(
+    bs,
+    'sae-slice',
+    sliceCode,
+    [src, out, bs.uniform('slice', [u(R), u(C), u(ld), u(0)])],
+    R * C,
+    256,
+  );
 
 export const colcountOp = (bs: PassList, z: B, count: B, rowsUniform: B, M: number): Op =>
-  saeOp(bs, 'sae-colcount', colcountCode, [z, count, rowsUniform], grid64(M));
+  saeFlatOp(bs, 'sae-colcount', colcountCode, [z, count, rowsUniform], M, 64);
