@@ -13,7 +13,9 @@ struct Dims { R: u32, _p0: u32, _p1: u32, _p2: u32 }
 var<workgroup> diag: f32;
 var<workgroup> skip: u32;
 
-@compute @workgroup_size(256)
+override WG: u32 = 256u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) li: u32) {
   let R = D.R;
   if (li == 0u) {
@@ -35,7 +37,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
       storageBarrier();
       workgroupBarrier();
       let ljj = L[j * R + j];
-      for (var i = j + 1u + li; i < R; i += 256u) {
+      for (var i = j + 1u + li; i < R; i += WG) {
         var t = L[i * R + j];
         for (var p = 0u; p < j; p++) { t -= L[i * R + p] * L[j * R + p]; }
         L[i * R + j] = t / ljj;
@@ -44,7 +46,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
       workgroupBarrier();
     }
   }
-  for (var c = li; c < R; c += 256u) {
+  for (var c = li; c < R; c += WG) {
     for (var i = 0u; i < R; i++) {
       if (identity) {
         Linv[i * R + c] = select(0.0, 1.0, i == c);

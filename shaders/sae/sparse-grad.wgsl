@@ -17,7 +17,9 @@ struct Dims { B: u32, E: u32, kMain: u32, w: u32, d: u32, M: u32, _p0: u32, _p1:
 @group(0) @binding(7) var<storage, read_write> gb_enc: array<f32>;
 @group(0) @binding(8) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let i = wg.x + wg.y * 65535u;
   if (i >= D.M) { return; }
@@ -25,7 +27,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let lo = offsets[i];
   let hi = offsets[i + 1u];
   let width = max(D.w, D.d);
-  for (var j = li; j < width; j += 64u) {
+  for (var j = li; j < width; j += WG) {
     var accA = 0.0;
     var accE = 0.0;
     for (var t = lo; t < hi; t++) {
