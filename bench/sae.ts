@@ -4,7 +4,7 @@
  * against the dense decoder matmul, as a whole step and as the decoder forward alone.
  * 'gpu' size: d = 256, m = 4096, k = 32, batch 1024; 'small' keeps SwiftShader runs to about a minute.
  */
-import { saeImpl } from '../workers/experiments/sae/registry';
+import { gpuUnits } from '../workers/experiments/sae/registry';
 import { type Op, PassList } from '../workers/gpu/pass';
 import { Rng } from '../workers/io/rng';
 import { gemmOp } from '../workers/kernels/sae/gemm';
@@ -76,7 +76,7 @@ export async function benchSae({ gpu, size }: BenchOptions): Promise<BenchRow[]>
       n,
       batch: s.batch,
       decoder,
-      units: saeImpl(c.model).gpu,
+      units: gpuUnits(c),
     });
   const sparse = await make('sparse');
   const dense = await make('dense');

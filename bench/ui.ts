@@ -8,12 +8,14 @@
  * note. SAE pages train on the CPU backend (as the e2e tests do: SwiftShader makes GPU training slow).
  * SPARSELAB_UI_PAGES=<regex> keeps only pages whose name or hash matches it.
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PRESETS } from '../app/content/presets';
+import { chromiumLaunchOptions } from '../test/chromium';
 import { specs } from '../workers/spec/registry';
 import type { BenchOptions, BenchRow } from './common';
 
@@ -113,24 +115,10 @@ function pages(): Page[] {
 export async function benchUi(_o: BenchOptions): Promise<BenchRow[]> {
   const built = ensureBuilt();
   const { chromium } = await import('@playwright/test');
-  const executablePath =
-    process.env.SPARSELAB_CHROMIUM || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   const port = await freePort();
   const server = await serve(port);
   const base = `http://127.0.0.1:${port}/`;
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const rows: BenchRow[] = [];
   const cores = cpus().length;
   console.error(`ui: ${built}; serving on ${base}; ${cores} cores; load ${loadavg()[0].toFixed(1)}`);

@@ -8,10 +8,12 @@
  * than a software GPU). `--only <id>` regenerates one preset; `--thumbnails` also rewrites the landing page's
  * preset thumbnails (public/presets/<id>.jpg: the views at half size) from the same page.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { PRESETS } from '../app/content/presets';
+import { chromiumLaunchOptions } from '../test/chromium';
 
 const OUT = 'docs/gallery';
 const START = '<!-- gallery:start -->';
@@ -72,19 +74,7 @@ export async function main(args: string[] = []): Promise<number> {
     await waitFor(base, 60_000, () => exited);
   }
   mkdirSync(OUT, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   let failed = 0;
   try {
     for (const p of presets) {

@@ -214,6 +214,14 @@ export const PRESETS: Preset[] = [
     hash: '#/sae?ver=1&study=frontier&steps=400',
   },
   {
+    id: 'sae-polysae-interactions',
+    lab: 'sae',
+    title: 'PolySAE: interactions are not co-occurrence',
+    blurb:
+      'PolySAE’s general form (separate projections per order, ranks 12/6/3, AuxK) on toy data with four correlated pairs (b fires with a) and three compositional pairs (when a and b both fire, x gains a third feature). The scatter plots each co-active latent pair’s interaction strength against how often the pair fires together: the correlation is near zero (r ≈ 0.05), as the paper reports for language models (0.06). The planted pairs do not stand out at this size: compositional and correlated pairs both sit near the middle by strength (on average in the top 58% and 62%), with about half the true features recovered.',
+    hash: '#/sae?ver=1&model=polysae&corrPairs=4&compPairs=3&features=18&dims=16&latents=32&k=4&rank=12&rank2=6&rank3=3&steps=800&samples=4096',
+  },
+  {
     id: 'sae-digits-atoms',
     lab: 'sae',
     title: 'Digits: decoder atoms as images',

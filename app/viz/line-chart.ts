@@ -26,6 +26,8 @@ export interface Series {
   dashed?: boolean;
   color?: string;
   markers?: boolean;
+  /** Points only, no connecting line (a scatter series); implies markers. */
+  scatter?: boolean;
   /**
    * Series with the same group share one legend entry when the legend is long ("42 features not in w*"),
    * and get no direct label.
@@ -307,31 +309,34 @@ export function createLineChart(el: HTMLElement) {
         .curve(s.step ? d3.curveStepAfter : d3.curveLinear)
         .x((p) => x(p.x))
         .y((p) => y(p.y));
-      const path = plot
-        .append('path')
-        .attr('d', line(s.points))
-        .attr('fill', 'none')
-        .attr('stroke', color)
-        .attr('stroke-width', 2.5)
-        .attr('stroke-dasharray', s.dashed ? '6 4' : null);
-      hover(path, s.name);
+      if (!s.scatter) {
+        const path = plot
+          .append('path')
+          .attr('d', line(s.points))
+          .attr('fill', 'none')
+          .attr('stroke', color)
+          .attr('stroke-width', 2.5)
+          .attr('stroke-dasharray', s.dashed ? '6 4' : null);
+        hover(path, s.name);
+      }
       // Isolated points (no neighbour to draw a line to) get a dot so they are seen.
       const pts = clean[i].points;
       const isolated = s.points.filter(
         (p, j) =>
           ok(p) && !(j > 0 && ok(s.points[j - 1])) && !(j + 1 < s.points.length && ok(s.points[j + 1])),
       );
-      const dots = s.markers || pts.length === 1 ? pts : isolated;
+      const dots = s.markers || s.scatter || pts.length === 1 ? pts : isolated;
       if (dots.length) {
-        plot
-          .append('g')
-          .selectAll('circle')
+        const g = plot.append('g');
+        g.selectAll('circle')
           .data(dots)
           .join('circle')
           .attr('cx', (p) => x(p.x))
           .attr('cy', (p) => y(p.y))
-          .attr('r', 3.5)
-          .attr('fill', color);
+          .attr('r', s.scatter ? 3 : 3.5)
+          .attr('fill', color)
+          .attr('opacity', s.scatter ? 0.75 : null);
+        if (s.scatter) hover(g, s.name);
       }
     });
 

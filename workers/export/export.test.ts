@@ -191,7 +191,7 @@ const CASES: Case[] = [
   ],
   [
     'sae-polysae',
-    '#/sae?model=polysae&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
+    '#/sae?model=polysae&polyShared=1&latents=24&k=3&steps=50&batch=32&samples=512&features=12&dims=6',
     'cpu',
   ],
   [

@@ -37,6 +37,9 @@ describe('Python exporters', () => {
     ).rejects.toThrow(/one method on every head; this run is a per-head hybrid/);
     const sae = saeSpec.defaults as Record<string, unknown>;
     await expect(exportPython(request('sae', { ...sae, study: 'frontier' }))).rejects.toThrow(/frontier/);
+    await expect(
+      exportPython(request('sae', { ...sae, model: 'polysae', polyShared: false })),
+    ).rejects.toThrow(/shared form only \(polyShared=1\)/);
     const prune = pruningSpec.defaults as Record<string, unknown>;
     await expect(exportPython(request('pruning', { ...prune, study: 'sweep' }))).rejects.toThrow(
       /layer study .* "sweep" runs every method .* no masks or weights to compare/,

@@ -12,6 +12,7 @@ import { type RunContext, UserError } from '../experiments/types';
 import { infoOf, initParams, isPoly, paramLayout } from '../reference/sae/model';
 import { QR_JITTER, SPARSITY_WARMUP } from '../reference/sae/optim';
 import type { SaeValues } from '../spec/sae';
+import { saeForm } from '../spec/sae-models';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
 
@@ -188,6 +189,8 @@ export const saeExporter: PythonExporter = {
       throw new UserError(
         'Export → Python covers training one SAE (study "train"); the frontier sweep keeps no weights to compare',
       );
+    const python = saeForm(v.model, v).python;
+    if (python !== true) throw new UserError(python.why);
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SAE_MODEL_IMPLS } from '../experiments/sae/registry';
+import { SAE_MODEL_IMPLS, saeGpuPath } from '../experiments/sae/registry';
 import { MODEL_LABELS } from '../experiments/sae/views-data';
 import { defaultConfig } from '../reference/sae/model';
 import { saeSpec } from './sae';
-import { SAE_MODEL_INFO, SAE_MODELS, type SaeModelField } from './sae-models';
+import { SAE_MODEL_INFO, SAE_MODELS, type SaeModelField, saeForm } from './sae-models';
 
 const MODEL_FIELDS: SaeModelField[] = [
   'k',
@@ -15,20 +15,29 @@ const MODEL_FIELDS: SaeModelField[] = [
   'l0Coeff',
   'rank',
   'rank2',
+  'rank3',
+  'polyShared',
   'decoder',
 ];
 
 describe('the SAE registry', () => {
   it('shows exactly the fields a model lists, and every model field is read by some model', () => {
     const fields = saeSpec.fields as Record<string, { show?: (v: Record<string, unknown>) => boolean }>;
+    const forms: Array<{ model: (typeof SAE_MODELS)[number]; values: Record<string, unknown> }> = [];
     for (const model of SAE_MODELS) {
-      const values = { ...saeSpec.defaults, model } as Record<string, unknown>;
+      forms.push({ model, values: { ...saeSpec.defaults, model } });
+      const alt = SAE_MODEL_INFO[model].altForm;
+      if (alt) forms.push({ model, values: { ...saeSpec.defaults, model, [alt.flag]: true } });
+    }
+    expect(forms.length).toBe(SAE_MODELS.length + 1); // PolySAE's shared form
+    for (const { model, values } of forms) {
       const shown = MODEL_FIELDS.filter((name) => fields[name].show?.(values) ?? true);
-      expect(shown, model).toEqual(MODEL_FIELDS.filter((f) => SAE_MODEL_INFO[model].fields.includes(f)));
+      const form = saeForm(model, values);
+      expect(shown, `${model} ${form.decoder}`).toEqual(MODEL_FIELDS.filter((f) => form.fields.includes(f)));
     }
     for (const field of MODEL_FIELDS) {
       expect(
-        SAE_MODELS.some((m) => SAE_MODEL_INFO[m].fields.includes(field)),
+        forms.some(({ model, values }) => saeForm(model, values).fields.includes(field)),
         field,
       ).toBe(true);
     }
@@ -43,14 +52,21 @@ describe('the SAE registry', () => {
       expect(MODEL_LABELS[m]).toBe(SAE_MODEL_INFO[m].label);
       expect(model.optionDocs?.[m]).toBe(SAE_MODEL_INFO[m].docs);
       expect(model.optionLabels?.[m]).toBe(SAE_MODEL_INFO[m].optionLabel);
-      // The encoder unit's behaviour matches the descriptor's encoder kind.
-      const { encoder, decoder } = SAE_MODEL_IMPLS[m].gpu;
-      expect(encoder.exactK, m).toBe(SAE_MODEL_INFO[m].encoder === 'rowTopK');
-      expect(encoder.batchTheta, m).toBe(SAE_MODEL_INFO[m].encoder === 'batchTopK');
-      expect(encoder.setTheta !== undefined, m).toBe(SAE_MODEL_INFO[m].encoder === 'batchTopK');
-      expect(Object.keys(decoder.buffers(defaultConfig({ model: m, d: 8, m: 16 }), 4)).length > 0, m).toBe(
-        SAE_MODEL_INFO[m].decoder === 'polyShared',
-      );
+      // Every form has a GPU path; GpuSae's units match the descriptor's encoder and decoder kind, and only the
+      // general PolySAE form (decoder kind polyGeneral) has a trainer of its own.
+      expect(SAE_MODEL_INFO[m].altForm !== undefined, m).toBe(SAE_MODEL_IMPLS[m].altForm !== undefined);
+      for (const polyShared of [false, true]) {
+        const cfg = defaultConfig({ model: m, d: 8, m: 16, polyShared });
+        const form = saeForm(m, cfg);
+        const path = saeGpuPath(cfg);
+        expect(path.kind, `${m} ${form.decoder}`).toBe(form.decoder === 'polyGeneral' ? 'own' : 'units');
+        if (path.kind !== 'units') continue;
+        const { encoder, decoder } = path.units;
+        expect(encoder.exactK, m).toBe(form.encoder === 'rowTopK');
+        expect(encoder.batchTheta, m).toBe(form.encoder === 'batchTopK');
+        expect(encoder.setTheta !== undefined, m).toBe(form.encoder === 'batchTopK');
+        expect(Object.keys(decoder.buffers(cfg, 4)).length > 0, m).toBe(form.decoder === 'polyShared');
+      }
     }
   });
 });

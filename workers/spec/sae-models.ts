@@ -23,8 +23,13 @@ export type SaeEncoderKind =
 export type SaeDecoderKind =
   /** x̂ = zᵀ·W_dec + b_dec. */
   | 'linear'
-  /** PolySAE: a = z·U, x̂ = C₁a + λ₂C₂(a_{:R₂})² + λ₃C₃(a_{:R₂})³ + b_dec, U with orthonormal columns. */
-  | 'polyShared';
+  /** PolySAE, shared form: a = z·U, x̂ = C₁a + λ₂C₂(a_{:R₂})² + λ₃C₃(a_{:R₂})³ + b_dec, U with orthonormal columns. */
+  | 'polyShared'
+  /**
+   * PolySAE, general form: one projection per order, x̂ = C₁(zU⁽¹⁾) + λ₂C₂((zU⁽¹⁾_{:R₂}) ⊙ (zU⁽²⁾)) +
+   * λ₃C₃((zU⁽¹⁾_{:R₃}) ⊙ (zU⁽²⁾_{:R₃}) ⊙ (zU⁽³⁾)) + b_dec, the three projections mutually orthogonal; AuxK.
+   */
+  | 'polyGeneral';
 
 /** Model-specific spec fields (the controls show a field when the chosen model lists it). */
 export type SaeModelField =
@@ -37,6 +42,8 @@ export type SaeModelField =
   | 'l0Coeff'
   | 'rank'
   | 'rank2'
+  | 'rank3'
+  | 'polyShared'
   | 'decoder';
 
 export interface SaeModelInfo {
@@ -61,6 +68,21 @@ export interface SaeModelInfo {
   frontierKnob: 'k' | 'l1' | 'l0Coeff';
   /** The Python export's sentence on what the update does after Adam. */
   exportUpdate: string;
+  /** Whether Export → Python writes a PyTorch script for this model (if not, the sentence why). */
+  python: true | { why: string };
+  /** Appended to the model id in stage records (a model's non-default form names itself). */
+  formNote?: string;
+  /**
+   * A second form of the model, chosen by a boolean spec field: what it changes. `saeForm` resolves it; the
+   * implementation registry gives the form its own GPU path when its decoder kind differs.
+   */
+  altForm?: SaeAltForm;
+}
+
+/** What a model's second form overrides, and the boolean spec field that turns it on. */
+export interface SaeAltForm
+  extends Pick<SaeModelInfo, 'fields' | 'decoder' | 'exportUpdate' | 'python' | 'formNote'> {
+  flag: 'polyShared';
 }
 
 const LINEAR_UNIT = 'decoder-gradient projection and unit-norm atoms';
@@ -79,6 +101,7 @@ export const SAE_MODEL_INFO: { readonly [K in SaeModelName]: SaeModelInfo } = {
     initNorm: 0.1,
     frontierKnob: 'l1',
     exportUpdate: 'no pre-encoder bias and free decoder norms (ReLU-L1, April-2024 form)',
+    python: true,
   },
   relu_l1_unit: {
     label: 'ReLU-L1 (2023, unit norm)',
@@ -93,6 +116,7 @@ export const SAE_MODEL_INFO: { readonly [K in SaeModelName]: SaeModelInfo } = {
     initNorm: 1,
     frontierKnob: 'l1',
     exportUpdate: LINEAR_UNIT,
+    python: true,
   },
   topk: {
     label: 'TopK',
@@ -107,6 +131,7 @@ export const SAE_MODEL_INFO: { readonly [K in SaeModelName]: SaeModelInfo } = {
     initNorm: 1,
     frontierKnob: 'k',
     exportUpdate: LINEAR_UNIT,
+    python: true,
   },
   batchtopk: {
     label: 'BatchTopK',
@@ -121,6 +146,7 @@ export const SAE_MODEL_INFO: { readonly [K in SaeModelName]: SaeModelInfo } = {
     initNorm: 1,
     frontierKnob: 'k',
     exportUpdate: LINEAR_UNIT,
+    python: true,
   },
   jumprelu: {
     label: 'JumpReLU',
@@ -135,35 +161,63 @@ export const SAE_MODEL_INFO: { readonly [K in SaeModelName]: SaeModelInfo } = {
     initNorm: 1,
     frontierKnob: 'l0Coeff',
     exportUpdate: LINEAR_UNIT,
+    python: true,
   },
   polysae: {
     label: 'PolySAE',
     optionLabel: 'PolySAE (polynomial decoder)',
     docs: 'polysae',
-    fields: ['k', 'rank', 'rank2', 'decoder'],
+    // The general form (polyShared = 0, the default); `altForm` is the shared-U form.
+    fields: ['k', 'auxK', 'auxCoeff', 'rank', 'rank2', 'rank3', 'polyShared'],
     gpu: true,
     encoder: 'rowTopK',
-    decoder: 'polyShared',
+    decoder: 'polyGeneral',
     centresInput: true,
     unitAtoms: false,
     initNorm: 1,
     frontierKnob: 'k',
-    exportUpdate: 'the QR retraction of U',
+    exportUpdate: 'the QR retraction of U⁽¹⁾, U⁽²⁾, U⁽³⁾ together',
+    python: {
+      why: 'Export → Python covers PolySAE’s shared form only (polyShared=1); the general form (separate projections, AuxK) has no PyTorch script yet',
+    },
+    formNote: 'general form',
+    altForm: {
+      flag: 'polyShared',
+      fields: ['k', 'rank', 'rank2', 'polyShared', 'decoder'],
+      decoder: 'polyShared',
+      exportUpdate: 'the QR retraction of U',
+      python: true,
+    },
   },
 };
 
 export const saeModelInfo = (model: SaeModelName): SaeModelInfo => SAE_MODEL_INFO[model];
 
-/** The models whose descriptor lists `field` (for the controls' visibility and the rules). */
-export const modelsUsing = (field: SaeModelField): SaeModelName[] =>
-  SAE_MODELS.filter((m) => SAE_MODEL_INFO[m].fields.includes(field));
+/**
+ * The descriptor of the model in the form the values choose: the entry itself, or with its `altForm`'s
+ * overrides when that form's flag is on (PolySAE with polyShared = 1).
+ */
+export function saeForm(model: SaeModelName, values: { readonly polyShared?: unknown }): SaeModelInfo {
+  const info = SAE_MODEL_INFO[model];
+  if (!info.altForm || values[info.altForm.flag] !== true) return info;
+  const { flag: _flag, ...over } = info.altForm;
+  return { ...info, formNote: undefined, ...over };
+}
 
-/** Whether the chosen model (`values.model`) reads `field`. */
+/** The models whose descriptor (in either form) lists `field` (for the controls' visibility and the rules). */
+export const modelsUsing = (field: SaeModelField): SaeModelName[] =>
+  SAE_MODELS.filter(
+    (m) =>
+      SAE_MODEL_INFO[m].fields.includes(field) || SAE_MODEL_INFO[m].altForm?.fields.includes(field) === true,
+  );
+
+/** Whether the chosen model (`values.model`, in the form the values choose) reads `field`. */
 export const modelUses =
   (field: SaeModelField) =>
   (values: Record<string, unknown>): boolean => {
-    const info = SAE_MODEL_INFO[values.model as SaeModelName] as SaeModelInfo | undefined;
-    return info?.fields.includes(field) === true;
+    const model = values.model as SaeModelName;
+    if (!(SAE_MODELS as readonly string[]).includes(model)) return false;
+    return saeForm(model, values).fields.includes(field);
   };
 
 /** The architectures of each frontier sweep (`sweep` = `model` sweeps the chosen model alone). */

@@ -62,7 +62,7 @@ export const saeSpec = defineSpec({
       group: 'Model',
       optionLabels: byModel((info) => info.optionLabel),
       optionDocs: byModel((info) => info.docs),
-      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through a shared low-rank projection.',
+      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through low-rank projections, one per order (general form, with AuxK) or one shared U (shared form).',
     }),
     latents: num({
       label: 'Latents (M)',
@@ -161,17 +161,34 @@ export const saeSpec = defineSpec({
       int: true,
       group: 'Model',
       show: modelUses('rank'),
-      help: 'Rank of the shared projection U (M×R₁, orthonormal columns). 0 means R₁ = d.',
+      help: 'Rank of the linear projection U⁽¹⁾ (M×R₁, orthonormal columns; the one shared U in the shared form). 0 means R₁ = d.',
+    }),
+    polyShared: bool({
+      label: 'Shared projection (PolySAE shared-U form)',
+      default: false,
+      group: 'Model',
+      show: modelUses('polyShared'),
+      help: 'Off (polyShared=0, the paper code’s default): separate projections U⁽¹⁾, U⁽²⁾, U⁽³⁾ with independent ranks R₁ ≥ R₂ ≥ R₃, kept mutually orthogonal, and AuxK on dead latents. On (polyShared=1, every run in the paper’s README): one U, the interaction terms use its first R₂ coordinates squared and cubed (so R₃ = R₂ and self-terms z_i² are included); no AuxK.',
+    }),
+    rank3: num({
+      label: 'Cubic rank R₃',
+      default: 0,
+      min: 0,
+      max: 256,
+      int: true,
+      group: 'Model',
+      show: modelUses('rank3'),
+      help: 'Rank of U⁽³⁾ and C₃ in the general form (R₃ ≤ R₂). 0 means R₃ = R₂.',
     }),
     rank2: num({
-      label: 'Interaction rank R₂ = R₃',
+      label: 'Interaction rank R₂ (= R₃ when shared)',
       default: 8,
       min: 1,
       max: 256,
       int: true,
       group: 'Model',
       show: modelUses('rank2'),
-      help: 'How many of the R₁ projected coordinates enter the quadratic and cubic terms.',
+      help: 'General form: rank of U⁽²⁾ and C₂ (R₂ ≤ R₁). Shared form: how many of the R₁ projected coordinates enter the quadratic and cubic terms.',
     }),
     decoder: choice(['auto', 'sparse', 'dense'], {
       label: 'Decoder kernel (GPU)',
@@ -356,6 +373,7 @@ export const saeSpec = defineSpec({
         });
     }
     if (modelUses('rank')(v)) {
+      const general = modelUses('rank3')(v);
       if (v.rank > 0 && v.rank2 > v.rank)
         issues.push({ field: 'rank2', fields: ['rank'], message: 'R₂ must not exceed R₁' });
       if (v.rank > v.latents)
@@ -363,6 +381,30 @@ export const saeSpec = defineSpec({
           field: 'rank',
           fields: ['latents'],
           message: 'R₁ must not exceed the number of latents (U has orthonormal columns)',
+        });
+      if (!general && v.rank3 > 0)
+        issues.push({
+          field: 'rank3',
+          fields: ['polyShared'],
+          message:
+            'R₃ applies to the general form only: the shared form uses R₂ for both interaction terms (set polyShared=0 for an independent R₃)',
+        });
+      if (!modelUses('decoder')(v) && v.decoder !== 'auto')
+        issues.push({
+          field: 'decoder',
+          fields: ['polyShared'],
+          message:
+            'the decoder kernel choice applies to TopK and PolySAE’s shared form; the general form has its own GPU kernels',
+        });
+      if (general && v.rank3 > v.rank2)
+        issues.push({ field: 'rank3', fields: ['rank2'], message: 'R₃ must not exceed R₂' });
+      const R3 = v.rank3 > 0 ? v.rank3 : v.rank2;
+      if (general && v.rank > 0 && v.rank + v.rank2 + R3 > v.latents)
+        issues.push({
+          field: 'rank',
+          fields: ['rank2', 'rank3', 'latents'],
+          message:
+            'R₁ + R₂ + R₃ must not exceed the number of latents (the three projections are mutually orthogonal)',
         });
     }
     if (v.study === 'darkmatter' && v.steps * v.sweepPoints > 2e6)

@@ -5,9 +5,10 @@
  */
 import type { ToyData } from '../../data/sae-toy';
 import { type DarkMatter, darkMatter, densityHistogram, recovery } from '../../reference/sae/metrics';
-import { isPoly, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
+import { isPoly, isPolyGeneral, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
 import type { EvalResult, SaeTrainer } from './backends';
 import type { SaeData } from './data';
+import { interactionView } from './interaction';
 
 /** Side of the largest map sent to the views. */
 const MAP_MAX = 256;
@@ -89,8 +90,10 @@ export function analyse(c: SaeConfig, p: Params, data: SaeData, ev: Evaluation):
   };
 
   const canRecover = toy !== undefined && M * toy.nFeatures * d <= RECOVERY_MAX_FLOPS;
+  let bestAtom: ArrayLike<number> | undefined;
   if (toy && canRecover) {
     const rec = recovery(atoms, M, toy.features, toy.nFeatures, d);
+    bestAtom = rec.bestAtom;
     metrics.mmcs = rec.mmcs;
     metrics.recovered_fraction = rec.recovered;
     views.recovery = recoveryMatrix(atoms, M, toy, rec.mmcs, rec.recovered, Array.from(rec.best));
@@ -101,6 +104,18 @@ export function analyse(c: SaeConfig, p: Params, data: SaeData, ev: Evaluation):
     views.poly = polyInteractions(c, p, atoms, canRecover ? toy : undefined, freq);
     metrics.lambda2 = p.lambda[0];
     metrics.lambda3 = p.lambda[1];
+    if (held.codes) {
+      const iv = interactionView(
+        c,
+        p,
+        held.codes,
+        nHeld,
+        toy && bestAtom ? { data: toy, bestAtom } : undefined,
+      );
+      views.interaction = iv;
+      metrics.interaction_r = iv.r;
+      metrics.interaction_r_cov = iv.rCov;
+    }
   }
   views.top = topSamples(data, ev, M);
   if (ds.image) views.atoms = atomImages(atoms, M, d, ds.image, freq);
@@ -167,7 +182,7 @@ function recoveryMatrix(
 
 /**
  * PolySAE's quadratic term (Σ_i z_iU_i·)² ⊙ C₂ gives each pair of latents (i, i') an output direction
- * v_ii' = 2λ₂ Σ_{r<R₂} U_ir U_i'r C₂[:, r]. On toy data each true feature is mapped to its best-matching
+ * v_ii' = 2λ₂ Σ_{r<R₂} U_ir U_i'r C₂[:, r] (general form: λ₂ Σ_r (U⁽¹⁾_ir U⁽²⁾_i'r + U⁽¹⁾_i'r U⁽²⁾_ir) C₂[:, r]). On toy data each true feature is mapped to its best-matching
  * latent; the matrix is ‖v‖ over pairs of true features, and each true triple (a, b → c) gets its pair's weight,
  * its rank among all pairs and cos(v_ab, F_c). Elsewhere: the matrix over the 32 most frequent latents.
  */
@@ -180,10 +195,14 @@ function polyInteractions(
 ) {
   const { d, m: M, rank1: R1, rank2: R2 } = c;
   const l2 = p.lambda[0];
+  const general = isPolyGeneral(c);
   const pairVec = (i: number, k: number) => {
     const v = new Float64Array(d);
     for (let r = 0; r < R2; r++) {
-      const w = 2 * l2 * p.U[i * R1 + r] * p.U[k * R1 + r];
+      // Shared: 2λ₂U_irU_kr; general: λ₂(U⁽¹⁾_ir U⁽²⁾_kr + U⁽¹⁾_kr U⁽²⁾_ir).
+      const w = general
+        ? l2 * (p.U[i * R1 + r] * p.U2[k * R2 + r] + p.U[k * R1 + r] * p.U2[i * R2 + r])
+        : 2 * l2 * p.U[i * R1 + r] * p.U[k * R1 + r];
       if (w === 0) continue;
       for (let j = 0; j < d; j++) v[j] += w * p.C2[j * R2 + r];
     }

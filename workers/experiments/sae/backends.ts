@@ -5,11 +5,11 @@
 
 import type { SaeDataset } from '../../data/sae-sources';
 import type { GpuContext } from '../../gpu/device';
-import { type DecoderKind, GpuSae, SLICE_LATENTS } from '../../kernels/sae/train';
+import { type DecoderKind, type GpuSaeUnit, SLICE_LATENTS } from '../../kernels/sae/train';
 import { forward } from '../../reference/sae/forward';
 import { isBatchTopk, isPoly, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
 import { CpuSae } from '../../reference/sae/train';
-import { saeImpl } from './registry';
+import { createGpuSae } from './registry';
 
 export interface Averages {
   rec: number;
@@ -142,7 +142,7 @@ export class CpuTrainer implements SaeTrainer {
 export class GpuTrainer implements SaeTrainer {
   private constructor(
     readonly c: SaeConfig,
-    readonly sae: GpuSae,
+    readonly sae: GpuSaeUnit,
     private readonly ctx: GpuContext,
   ) {}
 
@@ -154,15 +154,7 @@ export class GpuTrainer implements SaeTrainer {
     batch: number,
     decoder: DecoderKind,
   ) {
-    const sae = await GpuSae.create(ctx, {
-      cfg: c,
-      params,
-      data: ds.x,
-      n: ds.n,
-      batch,
-      decoder,
-      units: saeImpl(c.model).gpu,
-    });
+    const sae = await createGpuSae(ctx, { cfg: c, params, data: ds.x, n: ds.n, batch, decoder });
     return new GpuTrainer(c, sae, ctx);
   }
 

@@ -7,7 +7,7 @@
  * A frontier study trains one SAE per point (points × architectures runs, one after another).
  */
 import type { NdArray } from '../../core/ndarray';
-import { SAE_MODEL_INFO, type SaeModelInfo, type SaeModelName } from '../../spec/sae-models';
+import { SAE_MODELS, type SaeModelName, saeForm } from '../../spec/sae-models';
 import type { Estimate } from '../estimate';
 import type { Backend } from '../types';
 
@@ -27,11 +27,15 @@ export function estimateSae(
   const B = Number(v.batch);
   const steps = Number(v.steps);
   const model = String(v.model);
-  const info = SAE_MODEL_INFO[model as SaeModelName] as SaeModelInfo | undefined;
+  const info = (SAE_MODELS as readonly string[]).includes(model)
+    ? saeForm(model as SaeModelName, v)
+    : undefined;
   const runs = v.study === 'frontier' ? (ARCHS[String(v.sweep)] ?? 1) * Number(v.sweepPoints) : 1;
   const sparse =
     info?.fields.includes('k') === true &&
-    (backend === 'cpu' || (v.decoder !== 'dense' && info.encoder !== 'batchTopK'));
+    (backend === 'cpu' ||
+      // PolySAE's general form decodes densely on WebGPU (its own kernels, a thread per output); it has AuxK.
+      (v.decoder !== 'dense' && info.encoder !== 'batchTopK' && info.decoder !== 'polyGeneral'));
   const k = Number(v.k);
   const auxK = info?.fields.includes('auxK') ? Number(v.auxK) : 0;
   const c = sparse ? Math.min(M, k + auxK) : M;

@@ -157,7 +157,8 @@ describe('SAE runner', () => {
       // One full training step repeated on the CPU from the GPU's state, at the start and at the end,
       // every parameter compared.
       const params = Object.keys(r.parity?.params ?? {});
-      const names = model === 'polysae' ? ['U', 'C1', 'C2', 'C3', 'lambda'] : ['W_dec'];
+      // polysae runs its general form (the default): U⁽²⁾ and U⁽³⁾ are in the step check too.
+      const names = model === 'polysae' ? ['U', 'U2', 'U3', 'C1', 'C2', 'C3', 'lambda'] : ['W_dec'];
       for (const at of ['first step', 'step 8 of 8'])
         for (const name of ['W_enc', 'b_enc', 'b_dec', ...names]) expect(params).toContain(`${at}: ${name}`);
       for (const d of Object.values(r.parity?.params ?? {})) expect(d).toBeLessThan(1e-4);

@@ -9,15 +9,16 @@ import { nd, toFloat64 } from '../../core/ndarray';
 import type { SaeDataset } from '../../data/sae-sources';
 import { forward } from '../../reference/sae/forward';
 import {
+  infoOf,
   initParams,
   isBatchTopk,
   isJump,
   isPoly,
+  isPolyGeneral,
   linearAtoms,
   type Params,
   paramLayout,
   type SaeConfig,
-  type SaeModel,
 } from '../../reference/sae/model';
 import { CpuSae } from '../../reference/sae/train';
 import { type SaeValues, saeSpec } from '../../spec/sae';
@@ -38,6 +39,8 @@ import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
+import type { InteractionView } from './interaction';
+import { saeGpuPath } from './registry';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
 import type { SaePartial } from './views-data';
 
@@ -75,7 +78,11 @@ export const saeExperiment = defineExperiment({
       decoderKind(v, c),
     );
     try {
-      if (isBatchTopk(c)) t.sae.setTheta(theta);
+      if (isBatchTopk(c)) {
+        if (!t.sae.setTheta)
+          throw new Error(`the GPU trainer of ${c.model} cannot take BatchTopK's threshold θ`);
+        t.sae.setTheta(theta);
+      }
       const res = await t.evaluate(ds.nTrain, rows, {});
       return compareForward(
         c,
@@ -134,7 +141,8 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     ctx.progress({ fraction: 0.9, stage: 'evaluating on held-out rows' });
     const last = performance.now();
     let lastYield = last;
-    const ev = await evaluateAll(t, data, v.keepCodes, async (f) => {
+    // PolySAE's interaction view needs the held-out codes (co-occurrence); codes.npy is written only when asked.
+    const ev = await evaluateAll(t, data, v.keepCodes || isPoly(c), async (f) => {
       if (performance.now() - lastYield > 30) {
         ctx.progress({ fraction: 0.9 + 0.05 * f, stage: 'evaluating on held-out rows' });
         await breathe(ctx.signal);
@@ -159,10 +167,22 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     };
     if (isBatchTopk(c)) metrics.theta = theta;
     const out: RunOutput = {
-      arrays: weightArrays(c, p, ev.held.codes, ev.nHeld, history),
+      arrays: {
+        ...weightArrays(c, p, v.keepCodes ? ev.held.codes : undefined, ev.nHeld, history),
+        ...interactionArrays(a.views.interaction as InteractionView | undefined),
+      },
       metrics,
       timings: { train: ms, evaluate: evalMs },
-      stages: saeStages(ctx.gpu !== null, c.model, ctx.gpu ? decoder : null, v.decoder),
+      stages: saeStages(
+        ctx.gpu !== null,
+        c,
+        ctx.gpu
+          ? saeGpuPath(c).kind === 'own'
+            ? 'its own kernels, one thread per output'
+            : `${decoder} decoder`
+          : null,
+        v.decoder,
+      ),
       views: {
         kind: 'train',
         model: c.model,
@@ -199,16 +219,18 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   }
 }
 
-function saeStages(gpu: boolean, model: SaeModel, decoder: string | null, asked: string): StageRecord[] {
+/** `decoder`: on the GPU, what decodes (GpuSae's sparse or dense decoder, or the form's own kernels). */
+function saeStages(gpu: boolean, c: SaeConfig, decoder: string | null, asked: string): StageRecord[] {
   const on = gpu ? 'webgpu' : 'cpu';
-  const info = SAE_MODEL_INFO[model];
+  const info = infoOf(c);
+  const name = info.formNote ? `${info.label} (${info.formNote})` : info.label;
   return [
     stage(
       'training step',
       on,
       gpu
-        ? `${info.label}: forward, backward and Adam on the GPU (${decoder} decoder)`
-        : `${info.label}: forward, backward and Adam (CPU reference${asked !== 'auto' && info.fields.includes('decoder') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
+        ? `${name}: forward, backward and Adam on the GPU (${decoder})`
+        : `${name}: forward, backward and Adam (CPU reference${asked !== 'auto' && info.fields.includes('decoder') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
     stage(
@@ -345,7 +367,11 @@ function weightArrays(
     arrays.U = nd(f32(p.U), [M, c.rank1]);
     arrays.C1 = nd(f32(p.C1), [d, c.rank1]);
     arrays.C2 = nd(f32(p.C2), [d, c.rank2]);
-    arrays.C3 = nd(f32(p.C3), [d, c.rank2]);
+    arrays.C3 = nd(f32(p.C3), [d, c.rank3]);
+    if (isPolyGeneral(c)) {
+      arrays.U2 = nd(f32(p.U2), [M, c.rank2]);
+      arrays.U3 = nd(f32(p.U3), [M, c.rank3]);
+    }
     arrays.lambda = nd(f32(p.lambda), [2]);
   }
   if (codes) arrays.codes = nd(codes, [nHeld, M]);
@@ -358,6 +384,19 @@ function weightArrays(
   });
   arrays.history = nd(h, [history.length, cols.length]);
   return arrays;
+}
+
+/**
+ * PolySAE's interaction diagnostic as a table, one row per pair shown: latent i, latent j, strength ‖W_ij‖,
+ * co-occurrence, kind (0 other, 1 true correlated pair, 2 true compositional pair).
+ */
+function interactionArrays(iv: InteractionView | undefined): RunOutput['arrays'] {
+  if (!iv) return {};
+  const t = new Float64Array(iv.points.length * 5);
+  iv.points.forEach((q, n) => {
+    t.set([q.i, q.j, q.s, q.c, q.kind], n * 5);
+  });
+  return { interaction: nd(t, [iv.points.length, 5]) };
 }
 
 /** The parameters back from the written arrays (for the parity check of a finished run). */

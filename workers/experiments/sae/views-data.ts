@@ -3,9 +3,10 @@ import type { DarkMatter } from '../../reference/sae/metrics';
 import type { SaeModel } from '../../reference/sae/model';
 import { SAE_MODEL_INFO, SAE_MODELS } from '../../spec/sae-models';
 import type { FrontierPoint } from './frontier';
+import type { InteractionView } from './interaction';
 import type { HistoryPoint } from './train';
 
-export type { DarkMatter, FrontierPoint, HistoryPoint, SaeModel };
+export type { DarkMatter, FrontierPoint, HistoryPoint, InteractionView, SaeModel };
 
 export type DensityView = {
   edges: number[];
@@ -66,6 +67,8 @@ export type TrainViews = {
   /** Why recovery was not computed (too large). */
   recoverySkipped?: string;
   poly?: PolyView;
+  /** PolySAE: interaction strength of latent pairs against their co-occurrence. */
+  interaction?: InteractionView;
   top: TopSamplesView;
   atoms?: AtomsView;
   darkMatter: DarkMatter;

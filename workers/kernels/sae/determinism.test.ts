@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
-import { saeImpl } from '../../experiments/sae/registry';
+import { gpuUnits } from '../../experiments/sae/registry';
 import { readUint32 } from '../../gpu/buffers';
 import { PassList } from '../../gpu/pass';
 import { Rng } from '../../io/rng';
@@ -44,6 +44,7 @@ function config(model: SaeModel): SaeConfig {
     deadSamples: 2 * B,
     rank1: 9,
     rank2: 3,
+    polyShared: true, // the shared form; the general form's step is tested in kernels/sae/polysae.test.ts
     variance: ds.variance,
     l1: 0.3,
     l0Coeff: 0.05,
@@ -72,7 +73,7 @@ async function train(model: SaeModel, decoder: DecoderKind): Promise<Snapshot> {
     n: ds.n,
     batch: B,
     decoder,
-    units: saeImpl(model).gpu,
+    units: gpuUnits(c),
   });
   try {
     const sampler = new BatchSampler(ds.nTrain, B, 4);

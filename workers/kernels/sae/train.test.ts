@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
-import { saeImpl } from '../../experiments/sae/registry';
+import { gpuUnits } from '../../experiments/sae/registry';
 import { maxRelDiff } from '../../experiments/types';
 import {
   cloneParams,
@@ -43,6 +43,7 @@ function config(model: SaeModel): SaeConfig {
     deadSamples: B, // latents silent in the first step are dead in the second: AuxK runs
     rank1: 9,
     rank2: 3,
+    polyShared: true, // the shared form; the general form's step is tested in kernels/sae/polysae.test.ts
     variance: ds.variance,
     l1: 0.3,
     l0Coeff: 0.05,
@@ -96,7 +97,7 @@ describe('one GPU training step equals one CPU step', () => {
         n: ds.n,
         batch: B,
         decoder,
-        units: saeImpl(model).gpu,
+        units: gpuUnits(c),
         topk,
       });
       const sampler = new BatchSampler(ds.nTrain, B, 3);

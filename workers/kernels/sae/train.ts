@@ -12,6 +12,7 @@ import type { GpuContext } from '../../gpu/device';
 import { type Op, PassList } from '../../gpu/pass';
 import {
   centresInput,
+  isPolyGeneral,
   type Params,
   paramLayout,
   type SaeConfig,
@@ -175,6 +176,10 @@ export class GpuSae {
 
   /** Builds the trainer; WebGPU validation errors (a shader that does not compile here) are thrown. */
   static async create(ctx: GpuContext, init: GpuSaeInit): Promise<GpuSae> {
+    if (isPolyGeneral(init.cfg))
+      throw new Error(
+        'GpuSae trains PolySAE’s shared form only; the SAE registry gives the general form its own trainer (GpuPolySae)',
+      );
     ctx.device.pushErrorScope('validation');
     let s: GpuSae | null = null;
     let thrown: unknown = null;
@@ -486,3 +491,23 @@ export class GpuSae {
     this.list.destroy();
   }
 }
+
+/**
+ * What a runner uses of a GPU SAE trainer: GpuSae, or a self-contained trainer for one model form (the SAE
+ * registry says which). `setTheta` only where the encoder has an inference threshold (BatchTopK).
+ */
+export type GpuSaeUnit = Pick<
+  GpuSae,
+  | 'c'
+  | 'batch'
+  | 'step'
+  | 'trainStep'
+  | 'readMetrics'
+  | 'readLatentStats'
+  | 'readParams'
+  | 'readOptimizer'
+  | 'read'
+  | 'evaluate'
+  | 'destroy'
+> &
+  Partial<Pick<GpuSae, 'setTheta'>>;

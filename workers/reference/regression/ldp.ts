@@ -128,6 +128,8 @@ export function ldpNonInteractive(
     perUser?: boolean;
     /** Precomputed `niClippedSums` of the same X, y and τ's (only with summed noise). */
     sums?: NiSums;
+    /** Precomputed `publicCovariance` of `publicX` at the same τ_x (it does not depend on the noise). */
+    publicCov?: Float64Array;
   } = {},
 ): LdpResult {
   const pub = opts.publicX ?? null;
@@ -162,13 +164,7 @@ export function ldpNonInteractive(
   for (let j = 0; j < d; j++) b[j] /= n;
   let floor: number;
   if (publicX) {
-    S.fill(0);
-    const m = pub.m;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < d; j++) x[j] = clipValue(pub.X[i * d + j], s.tauX);
-      for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += x[a] * x[c];
-    }
-    for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] /= m;
+    S.set(opts.publicCov ?? publicCovariance(pub.X, pub.m, d, s.tauX));
     floor = 1e-8 * s.tauX * s.tauX;
   } else {
     for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] /= n;
@@ -177,6 +173,18 @@ export function ldpNonInteractive(
   for (let a = 0; a < d; a++) for (let c = 0; c < a; c++) S[a * d + c] = S[c * d + a];
   const { theta, floored } = flooredSolve(S, b, d, floor);
   return { coef: hardThreshold(theta, k), sigmaXX, sigmaXY, floored, rounds: 1, perUser };
+}
+
+/** (1/m)·Σ x̃x̃ᵀ of the first m public (unlabeled) rows, clipped at τ_x: the upper triangle of a d×d array. */
+export function publicCovariance(X: Float64Array, m: number, d: number, tauX: number): Float64Array {
+  const S = new Float64Array(d * d);
+  const x = new Float64Array(d);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < d; j++) x[j] = clipValue(X[i * d + j], tauX);
+    for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] += x[a] * x[c];
+  }
+  for (let a = 0; a < d; a++) for (let c = a; c < d; c++) S[a * d + c] /= m;
+  return S;
 }
 
 /** θ = Σ̄⁻¹b with Σ̄ = V·max(Λ, floor)·Vᵀ. */

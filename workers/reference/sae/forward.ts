@@ -3,10 +3,12 @@
  *   xc = X − b_dec (X itself for the 2024 ReLU-L1);  π = xc·W_encᵀ + b_enc  (B×M)
  *   codes z: ReLU(π) | TopK_k per row then ReLU | BatchTopK (top k·B of the batch) then ReLU |
  *            JumpReLU π·H(π − θ), θ = exp(t) | PolySAE: TopK then ReLU
- *   x̂ = z·W_dec + b_dec;  PolySAE: a = z·U, x̂ = b_dec + a·C₁ᵀ + λ₂(a_{:R₂})²·C₂ᵀ + λ₃(a_{:R₂})³·C₃ᵀ
+ *   x̂ = z·W_dec + b_dec;  PolySAE shared: a = z·U, x̂ = b_dec + a·C₁ᵀ + λ₂(a_{:R₂})²·C₂ᵀ + λ₃(a_{:R₂})³·C₃ᵀ
+ *   PolySAE general: a_p = z·U⁽ᵖ⁾, x̂ = b_dec + a₁C₁ᵀ + λ₂(a₁_{:R₂} ⊙ a₂)C₂ᵀ + λ₃(a₁_{:R₃} ⊙ a₂_{:R₃} ⊙ a₃)C₃ᵀ
  *   L = ‖X − x̂‖²/(B·v) + sparsity + aux, with sparsity λΣf_i‖d_i‖/(B√v) (ReLU-L1) or λ₀ΣH(π−θ)/B (JumpReLU),
  *   aux = α‖e − ẑ·W_dec‖²/‖e‖² with e = X − x̂ held constant and ẑ = ReLU(TopK_{k_aux}) over dead latents
- *   (0 while no latent is dead).
+ *   (0 while no latent is dead); for PolySAE's general form ẑ goes through the whole polynomial decoder
+ *   without b_dec, ê = dec(ẑ) − b_dec (what decoding the AuxK codes gives, the bias being part of x̂ already).
  */
 import { gemmNT, topkFast } from './fast';
 import {
@@ -14,6 +16,7 @@ import {
   isBatchTopk,
   isJump,
   isPoly,
+  isPolyGeneral,
   isReluL1,
   type Params,
   type SaeConfig,
@@ -42,10 +45,20 @@ export interface Forward {
   sel?: Uint8Array;
   /** PolySAE projection a = z·U (B×R₁). */
   a?: Float64Array;
+  /** PolySAE general form: a₂ = z·U⁽²⁾ (B×R₂) and a₃ = z·U⁽³⁾ (B×R₃); `a` is a₁. */
+  poly?: PolyProjection;
   xhat: Float64Array;
   /** e = X − x̂. */
   e: Float64Array;
-  aux?: { z: Float64Array; sel: Uint8Array; ehat: Float64Array; target: Float64Array; norm: number };
+  aux?: {
+    z: Float64Array;
+    sel: Uint8Array;
+    ehat: Float64Array;
+    target: Float64Array;
+    norm: number;
+    /** PolySAE general form: the projections of the AuxK codes. */
+    poly?: PolyProjection;
+  };
   /** JumpReLU thresholds θ = exp(t). */
   theta?: Float64Array;
   /** BatchTopK: the value of the (k·B)-th largest pre-activation. */
@@ -99,8 +112,13 @@ export function forward(
   }
 
   let a: Float64Array | undefined;
+  let poly: PolyProjection | undefined;
   let xhat: Float64Array;
-  if (isPoly(c)) {
+  if (isPolyGeneral(c)) {
+    poly = polyProject(c, p, z, B);
+    a = poly.a1;
+    xhat = polyDecodeGeneral(c, p, poly, B, true);
+  } else if (isPoly(c)) {
     a = sparseTimes(z, p.U, B, m, c.rank1);
     xhat = polyDecode(c, p, a, B);
   } else {
@@ -143,7 +161,8 @@ export function forward(
         if (pre[b * m + i] > 0) zA[b * m + i] = pre[b * m + i];
       }
     }
-    const ehat = sparseTimes(zA, p.W_dec, B, m, d);
+    const polyA = isPolyGeneral(c) ? polyProject(c, p, zA, B) : undefined;
+    const ehat = polyA ? polyDecodeGeneral(c, p, polyA, B, false) : sparseTimes(zA, p.W_dec, B, m, d);
     const target = o.auxTarget ?? e;
     let norm = 0;
     let diff = 0;
@@ -152,7 +171,7 @@ export function forward(
       diff += (target[q] - ehat[q]) ** 2;
     }
     auxLoss = norm > 0 ? (c.auxCoeff * diff) / norm : 0;
-    aux = { z: zA, sel: selA, ehat, target, norm };
+    aux = { z: zA, sel: selA, ehat, target, norm, poly: polyA };
   }
   return {
     B,
@@ -161,6 +180,7 @@ export function forward(
     z,
     sel,
     a,
+    poly,
     xhat,
     e,
     aux,
@@ -238,6 +258,49 @@ export function rowNorms(W: Float64Array, m: number, d: number): Float64Array {
     let s = 0;
     for (let j = 0; j < d; j++) s += W[i * d + j] ** 2;
     out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+export interface PolyProjection {
+  a1: Float64Array;
+  a2: Float64Array;
+  a3: Float64Array;
+}
+
+/** a_p = z·U⁽ᵖ⁾ for the three orders (general form). */
+export function polyProject(c: SaeConfig, p: Params, z: Float64Array, B: number): PolyProjection {
+  return {
+    a1: sparseTimes(z, p.U, B, c.m, c.rank1),
+    a2: sparseTimes(z, p.U2, B, c.m, c.rank2),
+    a3: sparseTimes(z, p.U3, B, c.m, c.rank3),
+  };
+}
+
+/**
+ * The general form's decoder: b_dec (when `bias`) + a₁C₁ᵀ + λ₂(a₁_{:R₂} ⊙ a₂)C₂ᵀ + λ₃(a₁_{:R₃} ⊙ a₂_{:R₃} ⊙ a₃)C₃ᵀ.
+ */
+export function polyDecodeGeneral(
+  c: SaeConfig,
+  p: Params,
+  q: PolyProjection,
+  B: number,
+  bias: boolean,
+): Float64Array {
+  const { d, rank1: R1, rank2: R2, rank3: R3 } = c;
+  const [l2, l3] = p.lambda;
+  const { a1, a2, a3 } = q;
+  const out = new Float64Array(B * d);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < d; j++) {
+      let s1 = bias ? p.b_dec[j] : 0;
+      for (let r = 0; r < R1; r++) s1 += a1[b * R1 + r] * p.C1[j * R1 + r];
+      let s2 = 0;
+      for (let r = 0; r < R2; r++) s2 += a1[b * R1 + r] * a2[b * R2 + r] * p.C2[j * R2 + r];
+      let s3 = 0;
+      for (let r = 0; r < R3; r++) s3 += a1[b * R1 + r] * a2[b * R2 + r] * a3[b * R3 + r] * p.C3[j * R3 + r];
+      out[b * d + j] = s1 + l2 * s2 + l3 * s3;
+    }
   }
   return out;
 }

@@ -2,10 +2,12 @@
  * The SAE models as data: configuration, parameter layout and seeded initialisation, shared by the CPU
  * reference and the GPU kernels. Conventions: the encoder W_enc and the decoder W_dec are both stored M×d
  * (row i is latent i's encoder vector / decoder atom), so "encoder = decoderᵀ" at start means W_enc = W_dec.
- * PolySAE: U is M×R₁, C₁ d×R₁, C₂ and C₃ d×R₂, lambda = [λ₂, λ₃].
+ * PolySAE, shared form (polyShared): U is M×R₁, C₁ d×R₁, C₂ and C₃ d×R₂, lambda = [λ₂, λ₃].
+ * PolySAE, general form: one projection per order, U = U⁽¹⁾ M×R₁, U2 = U⁽²⁾ M×R₂, U3 = U⁽³⁾ M×R₃
+ * (R₃ ≤ R₂ ≤ R₁), C_p d×R_p, lambda = [λ₂, λ₃].
  */
 import { Rng } from '../../io/rng';
-import { SAE_MODEL_INFO, type SaeModelInfo, type SaeModelName } from '../../spec/sae-models';
+import { SAE_MODEL_INFO, type SaeModelInfo, type SaeModelName, saeForm } from '../../spec/sae-models';
 
 /**
  * `relu_l1` is the April-2024 ReLU-L1 (no pre-encoder bias, free decoder norms, penalty λΣf_i‖d_i‖);
@@ -30,9 +32,12 @@ export interface SaeConfig {
   threshold: number;
   bandwidth: number;
   l0Coeff: number;
-  /** PolySAE ranks: R₁ (linear) and R₂ = R₃ (interactions). */
+  /** PolySAE ranks: R₁ (linear), R₂ (quadratic) and R₃ (cubic; equal to R₂ in the shared form). */
   rank1: number;
   rank2: number;
+  rank3: number;
+  /** PolySAE: one shared projection U (true) or one projection per order, the general form (false). */
+  polyShared: boolean;
   /** v: mean ‖x − x̄‖² of the training data, the normaliser of the reconstruction loss. */
   variance: number;
   lr: number;
@@ -52,23 +57,31 @@ export interface ParamInfo {
   shape: number[];
 }
 
-/** The model's descriptor (workers/spec/sae-models.ts): the code asks it instead of comparing model ids. */
-export const infoOf = (c: Pick<SaeConfig, 'model'>): SaeModelInfo => SAE_MODEL_INFO[c.model];
-/** A polynomial decoder through the shared projection U. */
-export const isPoly = (c: Pick<SaeConfig, 'model'>) => infoOf(c).decoder === 'polyShared';
+/**
+ * The model's descriptor in the configured form (workers/spec/sae-models.ts, `saeForm`): the code asks it
+ * instead of comparing model ids or form flags.
+ */
+export const infoOf = (c: Pick<SaeConfig, 'model' | 'polyShared'>): SaeModelInfo => saeForm(c.model, c);
+/** What no form changes (a form overrides only fields, decoder kind and export text): the entry itself. */
+const baseOf = (c: Pick<SaeConfig, 'model'>): SaeModelInfo => SAE_MODEL_INFO[c.model];
+/** A polynomial decoder (PolySAE, either form). */
+export const isPoly = (c: Pick<SaeConfig, 'model'>) => baseOf(c).decoder !== 'linear';
 /** Either ReLU-L1 form (ReLU codes, decoder-norm-weighted L1 penalty). */
-export const isReluL1 = (c: Pick<SaeConfig, 'model'>) => infoOf(c).encoder === 'relu';
+export const isReluL1 = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'relu';
 /** JumpReLU's learnt threshold and L0 penalty. */
-export const isJump = (c: Pick<SaeConfig, 'model'>) => infoOf(c).encoder === 'jump';
+export const isJump = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'jump';
 /** BatchTopK: k·B codes over the batch, a threshold θ at inference. */
-export const isBatchTopk = (c: Pick<SaeConfig, 'model'>) => infoOf(c).encoder === 'batchTopK';
+export const isBatchTopk = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'batchTopK';
 /** The encoder sees x − b_dec (every model but the 2024 ReLU-L1, which has no pre-encoder bias). */
-export const centresInput = (c: Pick<SaeConfig, 'model'>) => infoOf(c).centresInput;
+export const centresInput = (c: Pick<SaeConfig, 'model'>) => baseOf(c).centresInput;
 /** Linear decoders kept at unit-norm atoms (every linear model but the 2024 ReLU-L1). */
-export const unitAtoms = (c: Pick<SaeConfig, 'model'>) => infoOf(c).unitAtoms;
+export const unitAtoms = (c: Pick<SaeConfig, 'model'>) => baseOf(c).unitAtoms;
 /** Exactly k codes per sample. */
-export const usesTopk = (c: Pick<SaeConfig, 'model'>) => infoOf(c).encoder === 'rowTopK';
-export const usesAux = (c: Pick<SaeConfig, 'model' | 'auxK' | 'auxCoeff'>) =>
+export const usesTopk = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'rowTopK';
+/** PolySAE's general form: separate projections U⁽¹⁾, U⁽²⁾, U⁽³⁾ with independent ranks, and AuxK. */
+export const isPolyGeneral = (c: Pick<SaeConfig, 'model' | 'polyShared'>) =>
+  infoOf(c).decoder === 'polyGeneral';
+export const usesAux = (c: Pick<SaeConfig, 'model' | 'auxK' | 'auxCoeff' | 'polyShared'>) =>
   infoOf(c).fields.includes('auxK') && c.auxK > 0 && c.auxCoeff > 0;
 
 export function defaultConfig(over: Partial<SaeConfig> & Pick<SaeConfig, 'model' | 'd' | 'm'>): SaeConfig {
@@ -83,6 +96,8 @@ export function defaultConfig(over: Partial<SaeConfig> & Pick<SaeConfig, 'model'
     l0Coeff: 0.03,
     rank1: over.d,
     rank2: Math.min(8, over.d),
+    rank3: over.rank2 ?? Math.min(8, over.d),
+    polyShared: false,
     variance: 1,
     lr: 0.01,
     beta1: 0.9,
@@ -101,6 +116,19 @@ export function paramLayout(c: SaeConfig): ParamInfo[] {
     { name: 'W_enc', shape: [m, d] },
     { name: 'b_enc', shape: [m] },
   ];
+  if (isPolyGeneral(c)) {
+    return [
+      ...enc,
+      { name: 'U', shape: [m, c.rank1] },
+      { name: 'U2', shape: [m, c.rank2] },
+      { name: 'U3', shape: [m, c.rank3] },
+      { name: 'C1', shape: [d, c.rank1] },
+      { name: 'C2', shape: [d, c.rank2] },
+      { name: 'C3', shape: [d, c.rank3] },
+      { name: 'lambda', shape: [2] },
+      { name: 'b_dec', shape: [d] },
+    ];
+  }
   if (isPoly(c)) {
     return [
       ...enc,
@@ -142,6 +170,29 @@ export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>)
   const p = zerosLike(c);
   const { m, d } = c;
   if (mean && centresInput(c)) for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
+  if (isPolyGeneral(c)) {
+    for (const name of ['U', 'U2', 'U3']) {
+      const a = p[name];
+      for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+    }
+    const packed = packPolyU(c, p);
+    gramSchmidtColumns(packed, m, polyColumns(c).length);
+    unpackPolyU(c, p, packed);
+    for (const [name, r] of [
+      ['C1', c.rank1],
+      ['C2', c.rank2],
+      ['C3', c.rank3],
+    ] as const) {
+      const bound = Math.sqrt(6 / r);
+      const C = p[name];
+      for (let i = 0; i < C.length; i++) C[i] = (2 * rng.uniform() - 1) * bound;
+    }
+    p.lambda[0] = -0.5;
+    p.lambda[1] = 0.5;
+    for (const name of ['U', 'U2', 'U3', 'C1', 'C2', 'C3']) roundF32(p[name]);
+    encoderFromLinear(c, p);
+    return p;
+  }
   if (isPoly(c)) {
     const R1 = c.rank1;
     const U = p.U;
@@ -187,6 +238,56 @@ export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>)
 
 function roundF32(a: Float64Array): void {
   for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]);
+}
+
+/** W_enc = U·C₁ᵀ (rounded to float32): latent i's encoder vector is its linear decoder direction. */
+function encoderFromLinear(c: SaeConfig, p: Params): void {
+  const { m, d, rank1: R1 } = c;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let r = 0; r < R1; r++) s += p.U[i * R1 + r] * p.C1[j * R1 + r];
+      p.W_enc[i * d + j] = Math.fround(s);
+    }
+  }
+}
+
+/**
+ * The general form's projection columns in the order they are orthogonalised (PolySAE's retraction): the
+ * first R₃ columns of U⁽¹⁾, U⁽²⁾ and U⁽³⁾, then U⁽²⁾'s remaining columns, then U⁽¹⁾'s. Each entry is
+ * [parameter, its column count, the column]. Orthonormalising the packed M×(R₁+R₂+R₃) matrix in this
+ * order makes the three subspaces mutually orthogonal.
+ */
+export function polyColumns(
+  c: Pick<SaeConfig, 'rank1' | 'rank2' | 'rank3'>,
+): Array<[string, number, number]> {
+  const { rank1: R1, rank2: R2, rank3: R3 } = c;
+  const out: Array<[string, number, number]> = [];
+  for (let r = 0; r < R3; r++) out.push(['U', R1, r]);
+  for (let r = 0; r < R3; r++) out.push(['U2', R2, r]);
+  for (let r = 0; r < R3; r++) out.push(['U3', R3, r]);
+  for (let r = R3; r < R2; r++) out.push(['U2', R2, r]);
+  for (let r = R3; r < R1; r++) out.push(['U', R1, r]);
+  return out;
+}
+
+/** U⁽¹⁾, U⁽²⁾, U⁽³⁾ side by side (M × (R₁+R₂+R₃)) in `polyColumns` order. */
+export function packPolyU(c: SaeConfig, p: Params): Float64Array {
+  const cols = polyColumns(c);
+  const T = cols.length;
+  const out = new Float64Array(c.m * T);
+  cols.forEach(([name, w, r], q) => {
+    for (let i = 0; i < c.m; i++) out[i * T + q] = p[name][i * w + r];
+  });
+  return out;
+}
+
+export function unpackPolyU(c: SaeConfig, p: Params, packed: Float64Array): void {
+  const cols = polyColumns(c);
+  const T = cols.length;
+  cols.forEach(([name, w, r], q) => {
+    for (let i = 0; i < c.m; i++) p[name][i * w + r] = packed[i * T + q];
+  });
 }
 
 /** Modified Gram–Schmidt on the columns of a rows×cols row-major matrix (rows ≥ cols). */

@@ -4,7 +4,7 @@
  * unit norm (linear decoders); PolySAE's U is retracted to orthonormal columns by Cholesky-QR
  * (G = UᵀU = LLᵀ, U ← U·L⁻ᵀ: the QR factor with a positive diagonal). The GPU does the same steps in the same order.
  */
-import type { Params, SaeConfig } from './model';
+import { type Params, packPolyU, polyColumns, type SaeConfig, unpackPolyU } from './model';
 
 /** Learning rate at 0-based step t: linear warm-up from 0, flat, then linear decay to 0 over the last fraction. */
 export function lrAt(c: Pick<SaeConfig, 'lr' | 'steps' | 'warmup' | 'decay'>, t: number): number {
@@ -143,4 +143,15 @@ export function lowerInverse(L: Float64Array, R: number): Float64Array {
     }
   }
   return X;
+}
+
+/**
+ * PolySAE general form: U⁽¹⁾, U⁽²⁾, U⁽³⁾ packed side by side in `polyColumns` order and retracted together,
+ * so each keeps orthonormal columns and the three subspaces stay mutually orthogonal (the QR of the packed
+ * matrix is the block Gram–Schmidt the paper's code does order by order).
+ */
+export function retractPolyGeneral(c: SaeConfig, p: Params): void {
+  const packed = packPolyU(c, p);
+  qrRetract(packed, c.m, polyColumns(c).length);
+  unpackPolyU(c, p, packed);
 }

@@ -169,8 +169,8 @@ describe('SAE reference gradients agree with finite differences', () => {
     expect(nonzero).toBeGreaterThan(2);
   });
 
-  it('PolySAE (U, C₁, C₂, C₃, λ₂, λ₃ and the TopK encoder)', () => {
-    const c = small('polysae');
+  it('PolySAE shared form (U, C₁, C₂, C₃, λ₂, λ₃ and the TopK encoder)', () => {
+    const c = small('polysae', { polyShared: true });
     const { p, X } = setup(c);
     const r = checkGradients(c, p, X, {});
     expect(Math.abs(r.g.lambda[0])).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  */
 import { backward } from './backward';
 import { type Forward, forward } from './forward';
-import { isBatchTopk, isPoly, type Params, type SaeConfig, unitAtoms, usesAux } from './model';
+import { isBatchTopk, isPoly, isPolyGeneral, type Params, type SaeConfig, unitAtoms, usesAux } from './model';
 import {
   type AdamState,
   adamState,
@@ -13,6 +13,7 @@ import {
   normalizeRows,
   qrRetract,
   removeParallel,
+  retractPolyGeneral,
   sparsityScaleAt,
 } from './optim';
 
@@ -68,7 +69,8 @@ export class CpuSae {
     const { f, g } = this.gradients(X, B);
     if (unitAtoms(c)) removeParallel(p.W_dec, g.W_dec, c.m, c.d);
     adamUpdate(p, g, this.adam, lrAt(c, this.step), c);
-    if (isPoly(c)) qrRetract(p.U, c.m, c.rank1);
+    if (isPolyGeneral(c)) retractPolyGeneral(c, p);
+    else if (isPoly(c)) qrRetract(p.U, c.m, c.rank1);
     else if (unitAtoms(c)) normalizeRows(p.W_dec, c.m, c.d);
     this.afterStep(f);
     return { ...f.loss };
