@@ -49,7 +49,11 @@ import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
 const SLICE_LATENTS = 32;
 
 const WG = 64;
+/** A one-thread-per-output kernel: the flat-index prelude (override WG = this wrapper's WG) and the PolySAE sizes. */
 const prog = (key: string, body: string): Program =>
+  program(`sae-polysae-${key}`, body, { prelude: [flatIndexCode, commonCode], constants: { WG } });
+/** A one-workgroup reduction (64 threads over workgroup arrays of 64): the PolySAE sizes only. */
+const reduction = (key: string, body: string): Program =>
   program(`sae-polysae-${key}`, body, { prelude: [commonCode] });
 const P = {
   gather: prog('gather', gatherCode),
@@ -58,10 +62,10 @@ const P = {
   project: prog('project', projectCode),
   decode: prog('decode', decodeCode),
   residual: prog('residual', residualCode),
-  loss: prog('loss', lossCode),
+  loss: reduction('loss', lossCode),
   auxgrad: prog('auxgrad', auxgradCode),
   backA: prog('back-a', backACode),
-  lambda: prog('lambda', lambdaCode),
+  lambda: reduction('lambda', lambdaCode),
   gradC: prog('grad-c', gradCCode),
   gradU: prog('grad-u', gradUCode),
   gradPre: prog('grad-pre', gradPreCode),
