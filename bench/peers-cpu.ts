@@ -18,7 +18,7 @@ import { readNpy, writeNpy } from '../workers/io/npy';
 import { Rng } from '../workers/io/rng';
 import { alphaGrid, alphaMax, enetPath } from '../workers/reference/regression/enet-cd';
 import { defaultConfig, initParams } from '../workers/reference/sae/model';
-import { CpuSae } from '../workers/reference/sae/trainer';
+import { CpuSae } from '../workers/reference/sae/train';
 import type { BenchOptions, BenchRow } from './common';
 
 const LASSOS = [

@@ -4,13 +4,14 @@
  * against the dense decoder matmul, as a whole step and as the decoder forward alone.
  * 'gpu' size: d = 256, m = 4096, k = 32, batch 1024; 'small' keeps SwiftShader runs to about a minute.
  */
+import { gpuUnits } from '../workers/experiments/sae/registry';
+import { type Op, PassList } from '../workers/gpu/pass';
 import { Rng } from '../workers/io/rng';
-import { gemmOp } from '../workers/kernels/sae-gemm';
-import { decodeSparseOp, densifyOp } from '../workers/kernels/sae-kernels';
-import { BufferSet, runOps } from '../workers/kernels/sae-ops';
-import { type DecoderKind, GpuSae } from '../workers/kernels/sae-train';
+import { gemmOp } from '../workers/kernels/sae/gemm';
+import { type DecoderKind, GpuSae } from '../workers/kernels/sae/train';
+import { decodeSparseOp, densifyOp } from '../workers/kernels/sae/util/ops';
 import { defaultConfig, initParams, type SaeConfig } from '../workers/reference/sae/model';
-import { CpuSae } from '../workers/reference/sae/trainer';
+import { CpuSae } from '../workers/reference/sae/train';
 import { type BenchOptions, type BenchRow, medianMs, pairedMedians } from './common';
 
 const SIZES = {
@@ -68,7 +69,15 @@ export async function benchSae({ gpu, size }: BenchOptions): Promise<BenchRow[]>
   const soft = gpu.adapter.isSoftware ? 'software adapter; ' : '';
 
   const make = (decoder: DecoderKind) =>
-    GpuSae.create(gpu, { cfg: c, params: p, data: x, n, batch: s.batch, decoder });
+    GpuSae.create(gpu, {
+      cfg: c,
+      params: p,
+      data: x,
+      n,
+      batch: s.batch,
+      decoder,
+      units: gpuUnits(c),
+    });
   const sparse = await make('sparse');
   const dense = await make('dense');
   const stepOf = (t: GpuSae) => async () => {
@@ -120,7 +129,7 @@ async function decoderForward(
   s: { d: number; m: number; k: number; batch: number },
 ) {
   const rng = new Rng(6, 0);
-  const bs = new BufferSet(gpu);
+  const bs = new PassList(gpu, 'sae-bench');
   const idx = Uint32Array.from({ length: s.batch * s.k }, () => rng.int(s.m));
   const ent = Float32Array.from({ length: 2 * s.batch * s.k }, (_, i) =>
     i < s.batch * s.k ? rng.uniform() : 0,
@@ -138,8 +147,8 @@ async function decoderForward(
     densifyOp(bs, bIdx, bEnt, z, { ...shape, M: s.m }),
     gemmOp(bs, z, W, out, { M: s.batch, N: s.d, K: s.m }, null, dummy),
   ];
-  const run = (ops: Parameters<typeof runOps>[1]) => async () => {
-    runOps(gpu, ops);
+  const run = (ops: Op[]) => async () => {
+    bs.run(ops);
     await gpu.device.queue.onSubmittedWorkDone();
   };
   const r = await pairedMedians(run(sparseOps), run(denseOps), 7, 2);

@@ -25,9 +25,9 @@ fn h3(r: u32, c: u32) -> f32 {
   return s;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.rows * D.T) { return; }
   let r = t / D.T;
   let q = t % D.T;

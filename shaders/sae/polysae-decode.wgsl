@@ -7,9 +7,9 @@
 @group(0) @binding(5) var<storage, read_write> xraw: array<f32>;
 @group(0) @binding(6) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.rows * D.d) { return; }
   let r = t / D.d;
   let j = t % D.d;

@@ -5,9 +5,9 @@
 @group(0) @binding(3) var<storage, read_write> pre: array<f32>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.B * D.M) { return; }
   let b = t / D.M;
   let i = t % D.M;

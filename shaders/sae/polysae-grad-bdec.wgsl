@@ -5,9 +5,9 @@
 @group(0) @binding(3) var<storage, read_write> gbDec: array<f32>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let j = flat(gid, nwg);
+  let j = flatIndex(gid, nwg);
   if (j >= D.d) { return; }
   var s = 0.0;
   for (var b = 0u; b < D.B; b++) { s += G[b * D.d + j]; }

@@ -19,9 +19,9 @@ fn dz(r: u32, i: u32) -> f32 {
   return s;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.B * D.M) { return; }
   let b = t / D.M;
   let i = t % D.M;

@@ -3,9 +3,9 @@
 @group(0) @binding(1) var<storage, read_write> gram: array<f32>;
 @group(0) @binding(2) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.T * D.T) { return; }
   let a = t / D.T;
   let b = t % D.T;

@@ -6,9 +6,9 @@
 @group(0) @binding(4) var<storage, read_write> G: array<f32>;
 @group(0) @binding(5) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = flat(gid, nwg);
+  let t = flatIndex(gid, nwg);
   if (t >= D.B * D.d) { return; }
   let xh = xraw[t] + bDec[t % D.d];
   e[t] = X[t] - xh;

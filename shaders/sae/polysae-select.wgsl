@@ -7,9 +7,9 @@
 @group(0) @binding(3) var<storage, read_write> z: array<f32>;
 @group(0) @binding(4) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = flat(gid, nwg);
+  let r = flatIndex(gid, nwg);
   let auxRow = r >= D.B;
   if (r >= D.B * select(1u, 2u, D.aux == 1u)) { return; }
   let b = select(r, r - D.B, auxRow);

@@ -4,9 +4,9 @@
 @group(0) @binding(1) var<storage, read_write> lat: array<f32>;
 @group(0) @binding(2) var<uniform> D: Dims;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = flat(gid, nwg);
+  let i = flatIndex(gid, nwg);
   if (i >= D.M) { return; }
   var fired = 0.0;
   for (var b = 0u; b < D.B; b++) { fired += select(0.0, 1.0, z[b * D.M + i] > 0.0); }

@@ -9,9 +9,10 @@ import { BatchSampler } from '../data/sae-sources';
 import { saeConfig } from '../experiments/sae/config';
 import { loadSaeData } from '../experiments/sae/data';
 import { type RunContext, UserError } from '../experiments/types';
-import { initParams, isPoly, paramLayout } from '../reference/sae/model';
+import { infoOf, initParams, isPoly, paramLayout } from '../reference/sae/model';
 import { QR_JITTER, SPARSITY_WARMUP } from '../reference/sae/optim';
 import type { SaeValues } from '../spec/sae';
+import { saeForm } from '../spec/sae-models';
 import { folder, preamble, py } from './python';
 import type { ExportRequest, PythonExporter } from './types';
 
@@ -188,10 +189,8 @@ export const saeExporter: PythonExporter = {
       throw new UserError(
         'Export → Python covers training one SAE (study "train"); the frontier sweep keeps no weights to compare',
       );
-    if (v.model === 'polysae' && !v.polyShared)
-      throw new UserError(
-        'Export → Python covers PolySAE’s shared form only (polyShared=1); the general form (separate projections, AuxK) has no PyTorch script yet',
-      );
+    const python = saeForm(v.model, v).python;
+    if (python !== true) throw new UserError(python.why);
     const ctx: RunContext = {
       backend: 'cpu',
       gpu: null,
@@ -245,13 +244,7 @@ export const saeExporter: PythonExporter = {
       `Sparse autoencoder: ${c.model}, ${c.m} latents, ${v.steps} steps`,
       req,
       `Trains the same SAE in PyTorch (float64): the lab's initial weights, the same batches in the same order,
-Adam with the lab's settings, learning-rate and sparsity warm-up/decay, ${
-        isPoly(c)
-          ? 'the QR retraction of U'
-          : c.model === 'relu_l1'
-            ? 'no pre-encoder bias and free decoder norms (ReLU-L1, April-2024 form)'
-            : 'decoder-gradient projection and unit-norm atoms'
-      }; then compares the weights with the lab's.
+Adam with the lab's settings, learning-rate and sparsity warm-up/decay, ${infoOf(c).exportUpdate}; then compares the weights with the lab's.
 The data x is the lab's (${ds.scale !== 1 ? `rescaled by ${ds.scale.toPrecision(6)} so the mean norm is √d` : 'as given'}); rows [0, n_train) train.${
         gpu
           ? `

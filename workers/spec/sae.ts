@@ -6,18 +6,15 @@ import { limitFields, seedField } from './common';
 import { type DataIssue, missingFiles, shapeOf, unusedFiles } from './data-rule';
 import { defineSpec, type Issue } from './define';
 import { bool, choice, file, num } from './fields';
+import { modelUses, SAE_MODEL_INFO, SAE_MODELS, type SaeModelName } from './sae-models';
 
-export const SAE_MODELS = ['relu_l1', 'relu_l1_unit', 'topk', 'batchtopk', 'jumprelu', 'polysae'] as const;
-export type SaeModelName = (typeof SAE_MODELS)[number];
+export { SAE_MODELS, type SaeModelName } from './sae-models';
 
 type V = Record<string, unknown>;
-const isModel =
-  (...ms: SaeModelName[]) =>
-  (v: V) =>
-    ms.includes(v.model as SaeModelName);
-const usesK = isModel('topk', 'batchtopk', 'polysae');
-const polyGeneral = (v: V) => v.model === 'polysae' && !v.polyShared;
-const usesAux = (v: V) => isModel('topk', 'batchtopk')(v) || polyGeneral(v);
+const usesK = modelUses('k');
+const usesAux = modelUses('auxK');
+const byModel = <T>(pick: (info: (typeof SAE_MODEL_INFO)[SaeModelName]) => T) =>
+  Object.fromEntries(SAE_MODELS.map((m) => [m, pick(SAE_MODEL_INFO[m])])) as Record<SaeModelName, T>;
 const isToy = (v: V) => v.data === 'toy';
 const isFrontier = (v: V) => v.study === 'frontier';
 const isSweep = (v: V) => v.study === 'frontier' || v.study === 'darkmatter';
@@ -63,22 +60,8 @@ export const saeSpec = defineSpec({
       label: 'Architecture',
       default: 'topk',
       group: 'Model',
-      optionLabels: {
-        relu_l1: 'ReLU + L1 penalty (April 2024: free decoder norms)',
-        relu_l1_unit: 'ReLU + L1, 2023 form (unit-norm atoms)',
-        topk: 'TopK (+ AuxK)',
-        batchtopk: 'BatchTopK',
-        jumprelu: 'JumpReLU (straight-through)',
-        polysae: 'PolySAE (polynomial decoder)',
-      },
-      optionDocs: {
-        relu_l1: 'relu-l1-sae',
-        relu_l1_unit: 'relu-l1-sae',
-        topk: 'topk-sae-and-auxk',
-        batchtopk: 'batchtopk',
-        jumprelu: 'jumprelu',
-        polysae: 'polysae',
-      },
+      optionLabels: byModel((info) => info.optionLabel),
+      optionDocs: byModel((info) => info.docs),
       help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through low-rank projections, one per order (general form, with AuxK) or one shared U (shared form).',
     }),
     latents: num({
@@ -108,7 +91,7 @@ export const saeSpec = defineSpec({
       max: 100,
       log: true,
       group: 'Model',
-      show: isModel('relu_l1', 'relu_l1_unit'),
+      show: modelUses('l1'),
       help: 'Penalty λ Σ_i f_i‖d_i‖ / √v, with v the data variance, so λ does not depend on the scale of x. Warmed up linearly over the first 5% of steps.',
     }),
     auxK: num({
@@ -147,7 +130,7 @@ export const saeSpec = defineSpec({
       max: 10,
       log: true,
       group: 'Model',
-      show: isModel('jumprelu'),
+      show: modelUses('threshold'),
       help: 'θ = exp(t) per latent, t learnt (SAELens default 0.01).',
     }),
     bandwidth: num({
@@ -157,7 +140,7 @@ export const saeSpec = defineSpec({
       max: 10,
       log: true,
       group: 'Model',
-      show: isModel('jumprelu'),
+      show: modelUses('bandwidth'),
       help: 'Width of the rectangle kernel K(u) = 1[|u| < ½] in the straight-through estimators for θ.',
     }),
     l0Coeff: num({
@@ -167,7 +150,7 @@ export const saeSpec = defineSpec({
       max: 10,
       log: true,
       group: 'Model',
-      show: isModel('jumprelu'),
+      show: modelUses('l0Coeff'),
       help: 'Weight of the L0 penalty Σ_i H(π_i − θ_i) per sample. Warmed up linearly over the first 5% of steps.',
     }),
     rank: num({
@@ -177,14 +160,14 @@ export const saeSpec = defineSpec({
       max: 1024,
       int: true,
       group: 'Model',
-      show: isModel('polysae'),
+      show: modelUses('rank'),
       help: 'Rank of the linear projection U⁽¹⁾ (M×R₁, orthonormal columns; the one shared U in the shared form). 0 means R₁ = d.',
     }),
     polyShared: bool({
       label: 'Shared projection (PolySAE shared-U form)',
       default: false,
       group: 'Model',
-      show: isModel('polysae'),
+      show: modelUses('polyShared'),
       help: 'Off (polyShared=0, the paper code’s default): separate projections U⁽¹⁾, U⁽²⁾, U⁽³⁾ with independent ranks R₁ ≥ R₂ ≥ R₃, kept mutually orthogonal, and AuxK on dead latents. On (polyShared=1, every run in the paper’s README): one U, the interaction terms use its first R₂ coordinates squared and cubed (so R₃ = R₂ and self-terms z_i² are included); no AuxK.',
     }),
     rank3: num({
@@ -194,7 +177,7 @@ export const saeSpec = defineSpec({
       max: 256,
       int: true,
       group: 'Model',
-      show: polyGeneral,
+      show: modelUses('rank3'),
       help: 'Rank of U⁽³⁾ and C₃ in the general form (R₃ ≤ R₂). 0 means R₃ = R₂.',
     }),
     rank2: num({
@@ -204,14 +187,14 @@ export const saeSpec = defineSpec({
       max: 256,
       int: true,
       group: 'Model',
-      show: isModel('polysae'),
+      show: modelUses('rank2'),
       help: 'General form: rank of U⁽²⁾ and C₂ (R₂ ≤ R₁). Shared form: how many of the R₁ projected coordinates enter the quadratic and cubic terms.',
     }),
     decoder: choice(['auto', 'sparse', 'dense'], {
       label: 'Decoder kernel (GPU)',
       default: 'auto',
       group: 'Model',
-      show: (v) => v.model === 'topk' || (v.model === 'polysae' && v.polyShared === true),
+      show: modelUses('decoder'),
       optionLabels: { auto: 'Automatic', sparse: 'Sparse (gather k atoms)', dense: 'Dense matmul' },
       help: 'With exactly k codes per sample the decoder can gather k atoms per row instead of a full matmul; its gradient is then a sparse-transposed product.',
     }),
@@ -389,7 +372,8 @@ export const saeSpec = defineSpec({
           message: `the batch (${v.batch}) is larger than the training part of the data (90% of ${v.samples})`,
         });
     }
-    if (v.model === 'polysae') {
+    if (modelUses('rank')(v)) {
+      const general = modelUses('rank3')(v);
       if (v.rank > 0 && v.rank2 > v.rank)
         issues.push({ field: 'rank2', fields: ['rank'], message: 'R₂ must not exceed R₁' });
       if (v.rank > v.latents)
@@ -398,24 +382,24 @@ export const saeSpec = defineSpec({
           fields: ['latents'],
           message: 'R₁ must not exceed the number of latents (U has orthonormal columns)',
         });
-      if (v.polyShared && v.rank3 > 0)
+      if (!general && v.rank3 > 0)
         issues.push({
           field: 'rank3',
           fields: ['polyShared'],
           message:
             'R₃ applies to the general form only: the shared form uses R₂ for both interaction terms (set polyShared=0 for an independent R₃)',
         });
-      if (!v.polyShared && v.decoder !== 'auto')
+      if (!modelUses('decoder')(v) && v.decoder !== 'auto')
         issues.push({
           field: 'decoder',
           fields: ['polyShared'],
           message:
             'the decoder kernel choice applies to TopK and PolySAE’s shared form; the general form has its own GPU kernels',
         });
-      if (!v.polyShared && v.rank3 > v.rank2)
+      if (general && v.rank3 > v.rank2)
         issues.push({ field: 'rank3', fields: ['rank2'], message: 'R₃ must not exceed R₂' });
       const R3 = v.rank3 > 0 ? v.rank3 : v.rank2;
-      if (!v.polyShared && v.rank > 0 && v.rank + v.rank2 + R3 > v.latents)
+      if (general && v.rank > 0 && v.rank + v.rank2 + R3 > v.latents)
         issues.push({
           field: 'rank',
           fields: ['rank2', 'rank3', 'latents'],
@@ -428,11 +412,10 @@ export const saeSpec = defineSpec({
         field: 'steps',
         message: 'the sweep would run too many steps in all (steps × points > 2M)',
       });
-    if (v.study === 'darkmatter' && v.model === 'batchtopk')
+    if (v.study === 'darkmatter' && SAE_MODEL_INFO[v.model].encoder === 'batchTopK')
       issues.push({
         field: 'model',
-        message:
-          'dark matter across sizes evaluates with per-sample codes; choose a model other than BatchTopK',
+        message: `dark matter across sizes evaluates with per-sample codes; choose a model other than ${SAE_MODEL_INFO[v.model].label}`,
       });
     if (v.study === 'frontier' && v.steps * v.sweepPoints * 4 > 2e6)
       issues.push({

@@ -9,11 +9,12 @@ import {
   type DarkSizesViews,
   type FrontierPoint,
   type HistoryPoint,
+  isSaePartial,
+  isSaeViews,
   MODEL_LABELS,
-  type SaePartial,
-  type SaeViewsData,
   type TrainViews,
 } from '../../../workers/experiments/sae/views-data';
+import { modelUses } from '../../../workers/spec/sae-models';
 import { formatCount, formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, type MetricRow, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
@@ -28,16 +29,15 @@ interface CurveContext {
 function curveContext(spec: Record<string, unknown> | undefined): CurveContext {
   if (!spec) return {};
   const latents = typeof spec.latents === 'number' ? spec.latents : undefined;
-  const k =
-    ['topk', 'batchtopk', 'polysae'].includes(String(spec.model)) && typeof spec.k === 'number'
-      ? spec.k
-      : undefined;
+  const k = modelUses('k')(spec) && typeof spec.k === 'number' ? spec.k : undefined;
   return { latents, k };
 }
 
 export function SaeViews({ result, progress, running, values }: LabViewProps) {
-  const data = result?.views as unknown as SaeViewsData | undefined;
-  const partial = progress?.partial as unknown as SaePartial | undefined;
+  const views = result?.views;
+  const data = isSaeViews(views) ? views : undefined;
+  const reported = progress?.partial;
+  const partial = isSaePartial(reported) ? reported : undefined;
   const ctx = curveContext(running || !result ? (values as Record<string, unknown>) : result.spec);
   if (!data || running) {
     return (

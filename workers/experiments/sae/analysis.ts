@@ -5,7 +5,7 @@
  */
 import type { ToyData } from '../../data/sae-toy';
 import { type DarkMatter, darkMatter, densityHistogram, recovery } from '../../reference/sae/metrics';
-import { isPolyGeneral, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
+import { isPoly, isPolyGeneral, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
 import type { EvalResult, SaeTrainer } from './backends';
 import type { SaeData } from './data';
 import { interactionView } from './interaction';
@@ -100,7 +100,7 @@ export function analyse(c: SaeConfig, p: Params, data: SaeData, ev: Evaluation):
   } else if (toy) {
     views.recoverySkipped = `recovery needs ${M}×${toy.nFeatures}×${d} multiply-adds, more than this lab computes in the worker`;
   }
-  if (c.model === 'polysae') {
+  if (isPoly(c)) {
     views.poly = polyInteractions(c, p, atoms, canRecover ? toy : undefined, freq);
     metrics.lambda2 = p.lambda[0];
     metrics.lambda3 = p.lambda[1];

@@ -2,12 +2,14 @@
  * The same trainer interface over the CPU reference (CpuSae) and the GPU (GpuSae), so the training loop,
  * the live metrics and the final analysis do not care which backend runs.
  */
+
 import type { SaeDataset } from '../../data/sae-sources';
 import type { GpuContext } from '../../gpu/device';
-import { createGpuSae, type DecoderKind, type GpuSaeUnit, SLICE_LATENTS } from '../../kernels/sae-train';
+import { type DecoderKind, type GpuSaeUnit, SLICE_LATENTS } from '../../kernels/sae/train';
 import { forward } from '../../reference/sae/forward';
-import { linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
-import { CpuSae } from '../../reference/sae/trainer';
+import { isBatchTopk, isPoly, linearAtoms, type Params, type SaeConfig } from '../../reference/sae/model';
+import { CpuSae } from '../../reference/sae/train';
+import { createGpuSae } from './registry';
 
 export interface Averages {
   rec: number;
@@ -113,7 +115,7 @@ export class CpuTrainer implements SaeTrainer {
     const counts = new Float32Array(M);
     const codes = opts.codes ? new Float32Array(count * M) : undefined;
     const chunk = Math.max(1, Math.min(256, Math.floor(4e6 / (M * d))));
-    const theta = this.c.model === 'batchtopk' && this.sae.theta > 0 ? this.sae.theta : undefined;
+    const theta = isBatchTopk(this.c) && this.sae.theta > 0 ? this.sae.theta : undefined;
     for (let done = 0; done < count; done += chunk) {
       const n = Math.min(chunk, count - done);
       const X = this.ds.x.subarray((start + done) * d, (start + done + n) * d);
@@ -193,7 +195,7 @@ export class GpuTrainer implements SaeTrainer {
 export async function currentAtoms(t: SaeTrainer): Promise<Float64Array> {
   const p =
     t instanceof GpuTrainer
-      ? await t.sae.readParams('p', t.c.model === 'polysae' ? ['U', 'C1'] : ['W_dec'])
+      ? await t.sae.readParams('p', isPoly(t.c) ? ['U', 'C1'] : ['W_dec'])
       : await t.params();
   return linearAtoms(t.c, p);
 }

@@ -1,11 +1,19 @@
 /** From spec values to the trainer's configuration, and the checks that need the data's size. */
 import type { SaeDataset } from '../../data/sae-sources';
 import { checkFits } from '../../gpu/device';
-import { planPolySae } from '../../kernels/sae/polysae';
-import { type DecoderKind, planGpuSae } from '../../kernels/sae-train';
-import { defaultConfig, isPolyGeneral, type SaeConfig, type SaeModel } from '../../reference/sae/model';
+import type { DecoderKind } from '../../kernels/sae/train';
+import {
+  defaultConfig,
+  infoOf,
+  isPoly,
+  isPolyGeneral,
+  type SaeConfig,
+  type SaeModel,
+} from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
+import { saeForm } from '../../spec/sae-models';
 import { type RunContext, UserError } from '../types';
+import { planSaeGpu } from './registry';
 
 export function saeConfig(v: SaeValues, ds: SaeDataset, over: Partial<SaeConfig> = {}): SaeConfig {
   const model = (over.model ?? v.model) as SaeModel;
@@ -25,7 +33,8 @@ export function saeConfig(v: SaeValues, ds: SaeDataset, over: Partial<SaeConfig>
     l0Coeff: v.l0Coeff,
     rank1,
     rank2,
-    rank3: v.polyShared ? rank2 : v.rank3 > 0 ? v.rank3 : rank2,
+    // R₃ is its own rank only where the form reads it (PolySAE's general form); else R₃ = R₂.
+    rank3: saeForm(model, v).fields.includes('rank3') && v.rank3 > 0 ? v.rank3 : rank2,
     polyShared: v.polyShared,
     variance: ds.variance,
     lr: v.lr,
@@ -42,7 +51,7 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
       `batch: ${batch} is more than the ${ds.nTrain} training rows (90% of the ${ds.n} samples); lower the batch size`,
     );
   }
-  if (c.model === 'polysae' && c.rank1 > c.m) {
+  if (isPoly(c) && c.rank1 > c.m) {
     throw new UserError(
       `rank: R₁ = ${c.rank1} (the data's d when 0) must not exceed the ${c.m} latents; set a smaller rank`,
     );
@@ -59,8 +68,8 @@ export function checkConfig(c: SaeConfig, ds: SaeDataset, batch: number): void {
 
 /** Sparse decoder when asked, or automatically for TopK-like models whose k is a small part of M. */
 export function decoderKind(v: SaeValues, c: SaeConfig): DecoderKind {
-  if (c.model !== 'topk' && c.model !== 'polysae') return 'dense';
-  if (isPolyGeneral(c)) return 'dense'; // its own unit: a thread per output (the decoder field is not offered)
+  // Only models whose (form's) descriptor offers the decoder choice: exactly k codes on GpuSae's units.
+  if (!infoOf(c).fields.includes('decoder')) return 'dense';
   if (v.decoder !== 'auto') return v.decoder;
   return c.k * 8 <= c.m ? 'sparse' : 'dense';
 }
@@ -73,12 +82,7 @@ export function checkGpuFits(
   decoder: DecoderKind,
 ): void {
   if (!ctx.gpu) return;
-  const plan = isPolyGeneral(c)
-    ? (() => {
-        const sizes = Object.values(planPolySae(c, ds.n, batch));
-        return { largest: Math.max(...sizes), total: sizes.reduce((a, b) => a + b, 0) };
-      })()
-    : planGpuSae(c, ds.n, batch, decoder);
+  const plan = planSaeGpu(c, ds.n, batch, decoder);
   const why = checkFits(ctx.gpu.adapter, plan.largest, plan.total);
   if (why) {
     throw new UserError(

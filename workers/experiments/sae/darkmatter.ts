@@ -153,6 +153,6 @@ export async function runDarkMatter(v: SaeValues, ctx: RunContext, data: SaeData
     },
     metrics,
     timings: { total: performance.now() - t0 },
-    views: views as unknown as Record<string, unknown>,
+    views,
   };
 }

@@ -7,10 +7,10 @@
  * A frontier study trains one SAE per point (points × architectures runs, one after another).
  */
 import type { NdArray } from '../../core/ndarray';
+import { SAE_MODELS, type SaeModelName, saeForm } from '../../spec/sae-models';
 import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
-const SPARSE_MODELS = new Set(['topk', 'batchtopk', 'polysae']);
 const ARCHS: Record<string, number> = { topk_vs_relu: 2, all: 4, model: 1 };
 
 export function estimateSae(
@@ -27,14 +27,17 @@ export function estimateSae(
   const B = Number(v.batch);
   const steps = Number(v.steps);
   const model = String(v.model);
+  const info = (SAE_MODELS as readonly string[]).includes(model)
+    ? saeForm(model as SaeModelName, v)
+    : undefined;
   const runs = v.study === 'frontier' ? (ARCHS[String(v.sweep)] ?? 1) * Number(v.sweepPoints) : 1;
-  // PolySAE's general form: AuxK as TopK; on WebGPU its own unit decodes densely (a thread per output).
-  const polyGeneral = model === 'polysae' && !v.polyShared;
   const sparse =
-    SPARSE_MODELS.has(model) &&
-    (backend === 'cpu' || (v.decoder !== 'dense' && model !== 'batchtopk' && !polyGeneral));
+    info?.fields.includes('k') === true &&
+    (backend === 'cpu' ||
+      // PolySAE's general form decodes densely on WebGPU (its own kernels, a thread per output); it has AuxK.
+      (v.decoder !== 'dense' && info.encoder !== 'batchTopK' && info.decoder !== 'polyGeneral'));
   const k = Number(v.k);
-  const auxK = model === 'topk' || model === 'batchtopk' || polyGeneral ? Number(v.auxK) : 0;
+  const auxK = info?.fields.includes('auxK') ? Number(v.auxK) : 0;
   const c = sparse ? Math.min(M, k + auxK) : M;
   const perStep = 2 * B * M * d + 6 * B * c * d + 20 * M * d;
   const s = backend === 'cpu' ? 8 : 4;

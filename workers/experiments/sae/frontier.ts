@@ -5,11 +5,13 @@
  */
 import { initParams, type SaeConfig, type SaeModel } from '../../reference/sae/model';
 import type { SaeValues } from '../../spec/sae';
+import { FRONTIER_SWEEPS, SAE_MODEL_INFO } from '../../spec/sae-models';
 import type { RunContext } from '../types';
 import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import type { SaeData } from './data';
 import { trainLoop } from './train';
+import type { SaePartial } from './views-data';
 
 export interface FrontierPoint {
   model: SaeModel;
@@ -21,9 +23,7 @@ export interface FrontierPoint {
 }
 
 export function sweepModels(v: SaeValues): SaeModel[] {
-  if (v.sweep === 'topk_vs_relu') return ['topk', 'relu_l1'];
-  if (v.sweep === 'all') return ['topk', 'batchtopk', 'jumprelu', 'relu_l1', 'relu_l1_unit'];
-  return [v.model];
+  return v.sweep === 'model' ? [v.model] : [...FRONTIER_SWEEPS[v.sweep]];
 }
 
 export function sweepValues(
@@ -32,9 +32,9 @@ export function sweepValues(
 ): { knob: FrontierPoint['knob']; values: number[] } {
   const n = v.sweepPoints;
   const mult = Array.from({ length: n }, (_, i) => 2 ** (-2 + (4 * i) / (n - 1)));
-  if (model === 'relu_l1' || model === 'relu_l1_unit')
-    return { knob: 'l1', values: mult.map((f) => v.l1 * f) };
-  if (model === 'jumprelu') return { knob: 'l0Coeff', values: mult.map((f) => v.l0Coeff * f) };
+  const knob = SAE_MODEL_INFO[model].frontierKnob;
+  if (knob === 'l1') return { knob, values: mult.map((f) => v.l1 * f) };
+  if (knob === 'l0Coeff') return { knob, values: mult.map((f) => v.l0Coeff * f) };
   const ks = mult.map((f) => Math.max(1, Math.min(128, v.latents, Math.round(v.k * f))));
   return { knob: 'k', values: [...new Set(ks)] };
 }
@@ -70,7 +70,11 @@ export async function runFrontier(v: SaeValues, ctx: RunContext, data: SaeData) 
           ctx.progress({
             fraction: (r + (0.95 * done) / v.steps) / runs.length,
             stage: `training ${stage}`,
-            partial: { kind: 'frontier', points, current: { ...run, history: h.slice(-200) } },
+            partial: {
+              kind: 'frontier',
+              points,
+              current: { ...run, history: h.slice(-200) },
+            } satisfies SaePartial,
           }),
       );
       const nHeld = ds.n - ds.nTrain;
@@ -87,7 +91,7 @@ export async function runFrontier(v: SaeValues, ctx: RunContext, data: SaeData) 
       ctx.progress({
         fraction: (r + 1) / runs.length,
         stage: `finished ${stage}`,
-        partial: { kind: 'frontier', points },
+        partial: { kind: 'frontier', points } satisfies SaePartial,
       });
     } finally {
       t.destroy();

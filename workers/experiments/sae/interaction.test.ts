@@ -52,10 +52,10 @@ describe('PolySAE interaction diagnostic', () => {
   for (const shared of [false, true]) {
     it(`strength ‖W_ij‖, co-occurrence and r over every co-active pair (${shared ? 'shared' : 'general'} form)`, () => {
       const { c, p, codes } = setup(shared);
-      const toy = {
+      const toy: Pick<ToyData, 'correlated' | 'compositional'> = {
         correlated: [[0, 1]],
         compositional: [{ a: 2, b: 3, c: 4 }],
-      } as unknown as ToyData;
+      };
       // Feature f ↦ latent bestAtom[f].
       const bestAtom = [5, 7, 1, 9, 0];
       const iv = interactionView(c, p, codes, rows, { data: toy, bestAtom });

@@ -49,7 +49,7 @@ export function interactionView(
   p: Params,
   codes: Float32Array,
   rows: number,
-  toy?: { data: ToyData; bestAtom: ArrayLike<number> },
+  toy?: { data: Pick<ToyData, 'correlated' | 'compositional'>; bestAtom: ArrayLike<number> },
 ): InteractionView {
   const { m: M, d, rank1: R1, rank2: R2 } = c;
   const general = isPolyGeneral(c);

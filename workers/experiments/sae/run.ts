@@ -9,7 +9,10 @@ import { nd, toFloat64 } from '../../core/ndarray';
 import type { SaeDataset } from '../../data/sae-sources';
 import { forward } from '../../reference/sae/forward';
 import {
+  infoOf,
   initParams,
+  isBatchTopk,
+  isJump,
   isPoly,
   isPolyGeneral,
   linearAtoms,
@@ -17,8 +20,9 @@ import {
   paramLayout,
   type SaeConfig,
 } from '../../reference/sae/model';
-import { CpuSae } from '../../reference/sae/trainer';
+import { CpuSae } from '../../reference/sae/train';
 import { type SaeValues, saeSpec } from '../../spec/sae';
+import { SAE_MODEL_INFO } from '../../spec/sae-models';
 import {
   breathe,
   defineExperiment,
@@ -36,7 +40,9 @@ import { runDarkMatter } from './darkmatter';
 import { loadSaeData, type SaeData } from './data';
 import { runFrontier } from './frontier';
 import type { InteractionView } from './interaction';
+import { saeGpuPath } from './registry';
 import { type HistoryPoint, type StepProbe, thin, trainLoop } from './train';
+import type { SaePartial } from './views-data';
 
 /** Held-out rows compared with the CPU forward after a GPU run. */
 const PARITY_ROWS = 64;
@@ -72,7 +78,11 @@ export const saeExperiment = defineExperiment({
       decoderKind(v, c),
     );
     try {
-      if (c.model === 'batchtopk') ctx.gpu.device.queue.writeBuffer(t.sae.b.sc, 8, Float32Array.of(theta));
+      if (isBatchTopk(c)) {
+        if (!t.sae.setTheta)
+          throw new Error(`the GPU trainer of ${c.model} cannot take BatchTopK's threshold θ`);
+        t.sae.setTheta(theta);
+      }
       const res = await t.evaluate(ds.nTrain, rows, {});
       return compareForward(
         c,
@@ -108,7 +118,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       ? stepProbe(t, c, ds, v.batch, [...new Set([0, v.steps - 1])], stepChecks)
       : undefined;
   try {
-    const stage = `training ${c.model} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
+    const stage = `training ${SAE_MODEL_INFO[c.model].label} (${c.m} latents) on ${ctx.gpu ? 'the GPU' : 'the CPU'}`;
     const { history, ms } = await trainLoop(
       t,
       ds,
@@ -119,7 +129,12 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
         ctx.progress({
           fraction: 0.02 + (0.88 * done) / v.steps,
           stage,
-          partial: { kind: 'train', model: c.model, history: thin(h, 400), steps: v.steps },
+          partial: {
+            kind: 'train',
+            model: c.model,
+            history: thin(h, 400),
+            steps: v.steps,
+          } satisfies SaePartial,
         }),
       probe,
     );
@@ -136,7 +151,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
     });
     const evalMs = performance.now() - last;
     const p = await t.params();
-    const theta = c.model === 'batchtopk' ? (await t.metrics()).theta : Number.NaN;
+    const theta = isBatchTopk(c) ? (await t.metrics()).theta : Number.NaN;
     ctx.progress({ fraction: 0.96, stage: 'analysing' });
     await breathe(ctx.signal);
     const a = analyse(c, p, data, ev);
@@ -150,7 +165,7 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       samples_per_s: (v.steps * v.batch) / (ms / 1000),
       ms_per_step: ms / v.steps,
     };
-    if (c.model === 'batchtopk') metrics.theta = theta;
+    if (isBatchTopk(c)) metrics.theta = theta;
     const out: RunOutput = {
       arrays: {
         ...weightArrays(c, p, v.keepCodes ? ev.held.codes : undefined, ev.nHeld, history),
@@ -160,8 +175,12 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
       timings: { train: ms, evaluate: evalMs },
       stages: saeStages(
         ctx.gpu !== null,
-        isPolyGeneral(c) ? 'polysae (general form)' : c.model,
-        ctx.gpu ? (isPolyGeneral(c) ? 'general' : decoder) : null,
+        c,
+        ctx.gpu
+          ? saeGpuPath(c).kind === 'own'
+            ? 'its own kernels, one thread per output'
+            : `${decoder} decoder`
+          : null,
         v.decoder,
       ),
       views: {
@@ -200,15 +219,18 @@ async function trainOne(v: SaeValues, ctx: RunContext, data: SaeData): Promise<R
   }
 }
 
-function saeStages(gpu: boolean, model: string, decoder: string | null, asked: string): StageRecord[] {
+/** `decoder`: on the GPU, what decodes (GpuSae's sparse or dense decoder, or the form's own kernels). */
+function saeStages(gpu: boolean, c: SaeConfig, decoder: string | null, asked: string): StageRecord[] {
   const on = gpu ? 'webgpu' : 'cpu';
+  const info = infoOf(c);
+  const name = info.formNote ? `${info.label} (${info.formNote})` : info.label;
   return [
     stage(
       'training step',
       on,
       gpu
-        ? `${model}: forward, backward and Adam on the GPU (${decoder === 'general' ? 'its own kernels, one thread per output' : `${decoder} decoder`})`
-        : `${model}: forward, backward and Adam (CPU reference${asked !== 'auto' && (model === 'topk' || model === 'polysae') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
+        ? `${name}: forward, backward and Adam on the GPU (${decoder})`
+        : `${name}: forward, backward and Adam (CPU reference${asked !== 'auto' && info.fields.includes('decoder') ? `; the ${asked} decoder kernel is a GPU choice, not used here` : ''})`,
     ),
     stage('evaluation', on, 'held-out forward pass'),
     stage(
@@ -320,7 +342,7 @@ function compareForward(
   const { ds } = data;
   if (rows === 0) return { status: 'skipped', reason: 'no held-out rows' };
   const X = ds.x.subarray(start * ds.d, (start + rows) * ds.d);
-  const f = forward(c, p, X, rows, { batchTheta: c.model === 'batchtopk' && theta > 0 ? theta : undefined });
+  const f = forward(c, p, X, rows, { batchTheta: isBatchTopk(c) && theta > 0 ? theta : undefined });
   const d = maxRelDiff(gotE.subarray(0, rows * ds.d), f.e);
   return { status: 'checked', maxRelDiff: d, tolerance: PARITY_TOL, ok: d <= PARITY_TOL, compared };
 }
@@ -340,7 +362,7 @@ function weightArrays(
     bias_dec: nd(f32(p.b_dec), [d]),
     bias_enc: nd(f32(p.b_enc), [M]),
   };
-  if (c.model === 'jumprelu') arrays.threshold = nd(Float32Array.from(p.log_threshold, Math.exp), [M]);
+  if (isJump(c)) arrays.threshold = nd(Float32Array.from(p.log_threshold, Math.exp), [M]);
   if (isPoly(c)) {
     arrays.U = nd(f32(p.U), [M, c.rank1]);
     arrays.C1 = nd(f32(p.C1), [d, c.rank1]);

@@ -1,21 +1,22 @@
 /** The shape of the SAE lab's `views` and live `partial` JSON: what app/panels/sae draws. */
 import type { DarkMatter } from '../../reference/sae/metrics';
 import type { SaeModel } from '../../reference/sae/model';
+import { SAE_MODEL_INFO, SAE_MODELS } from '../../spec/sae-models';
 import type { FrontierPoint } from './frontier';
 import type { InteractionView } from './interaction';
 import type { HistoryPoint } from './train';
 
 export type { DarkMatter, FrontierPoint, HistoryPoint, InteractionView, SaeModel };
 
-export interface DensityView {
+export type DensityView = {
   edges: number[];
   counts: number[];
   dead: number;
   dense: number;
   rows: number;
-}
+};
 
-export interface RecoveryView {
+export type RecoveryView = {
   rows: number;
   cols: number;
   /** rows × cols |cos|, rows = atoms (ids in `atoms`) sorted by best-matching feature. */
@@ -26,9 +27,9 @@ export interface RecoveryView {
   mmcs: number;
   recovered: number;
   bestPerFeature: number[];
-}
+};
 
-export interface PolyView {
+export type PolyView = {
   n: number;
   labels: string[];
   /** n × n interaction weights ‖v_ab‖ of the quadratic term. */
@@ -36,25 +37,25 @@ export interface PolyView {
   pairs: Array<{ a: number; b: number; c: number; weight: number; topFraction: number; cosToC: number }>;
   lambda: [number, number];
   latents: number[];
-}
+};
 
-export interface TopSamplesView {
+export type TopSamplesView = {
   latents: Array<{
     latent: number;
     samples: Array<{ row: number; value: number; label?: number; pixels?: number[] }>;
   }>;
   image: { width: number; height: number } | null;
-}
+};
 
-export interface AtomsView {
+export type AtomsView = {
   width: number;
   height: number;
   count: number;
   pixels: number[];
   frequency: number[];
-}
+};
 
-export interface TrainViews {
+export type TrainViews = {
   kind: 'train';
   model: SaeModel;
   source: string;
@@ -71,30 +72,30 @@ export interface TrainViews {
   top: TopSamplesView;
   atoms?: AtomsView;
   darkMatter: DarkMatter;
-}
+};
 
-export interface FrontierCurve {
+export type FrontierCurve = {
   model: SaeModel;
   knob: FrontierPoint['knob'];
   points: FrontierPoint[];
-}
+};
 
-export interface FrontierViews {
+export type FrontierViews = {
   kind: 'frontier';
   source: string;
   curves: FrontierCurve[];
   points: FrontierPoint[];
-}
+};
 
 /** Dark matter across dictionary sizes (study=darkmatter). */
-export interface DarkSizesViews {
+export type DarkSizesViews = {
   kind: 'darkmatter';
   model: SaeModel;
   source: string;
   sizes: Array<{ latents: number; nmse: number; l0: number; linearShare: number; normProbeR2: number }>;
   /** S×S Pearson correlations of the per-sample held-out error norms ‖e‖² between sizes. */
   corr: number[];
-}
+};
 
 export type SaeViewsData = TrainViews | FrontierViews | DarkSizesViews;
 
@@ -106,11 +107,22 @@ export type SaePartial =
       current?: { model: SaeModel; knob: string; value: number; history: HistoryPoint[] };
     };
 
-export const MODEL_LABELS: Record<SaeModel, string> = {
-  relu_l1: 'ReLU-L1 (2024)',
-  relu_l1_unit: 'ReLU-L1 (2023, unit norm)',
-  topk: 'TopK',
-  batchtopk: 'BatchTopK',
-  jumprelu: 'JumpReLU',
-  polysae: 'PolySAE',
-};
+/** The one label of each model (from the descriptor table). */
+export const MODEL_LABELS: Record<SaeModel, string> = Object.fromEntries(
+  SAE_MODELS.map((m) => [m, SAE_MODEL_INFO[m].label]),
+) as Record<SaeModel, string>;
+
+const VIEW_KINDS: ReadonlySet<unknown> = new Set<SaeViewsData['kind']>(['train', 'frontier', 'darkmatter']);
+const PARTIAL_KINDS: ReadonlySet<unknown> = new Set<SaePartial['kind']>(['train', 'frontier']);
+const kindOf = (v: unknown): unknown =>
+  typeof v === 'object' && v !== null && 'kind' in v ? (v as { kind: unknown }).kind : undefined;
+
+/** A result's views as the SAE lab wrote them (checked by their `kind`), or undefined. */
+export function isSaeViews(views: unknown): views is SaeViewsData {
+  return VIEW_KINDS.has(kindOf(views));
+}
+
+/** A progress report's partial result as the SAE runner sends it (checked by its `kind`), or undefined. */
+export function isSaePartial(partial: unknown): partial is SaePartial {
+  return PARTIAL_KINDS.has(kindOf(partial));
+}

@@ -6,12 +6,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { testGpu } from '../../../test/gpu';
 import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
+import { createGpuSae } from '../../experiments/sae/registry';
 import { maxRelDiff } from '../../experiments/types';
 import { forward } from '../../reference/sae/forward';
 import { cloneParams, defaultConfig, initParams, type Params, polyColumns } from '../../reference/sae/model';
-import { CpuSae } from '../../reference/sae/trainer';
-import { createGpuSae, GpuSae } from '../sae-train';
+import { CpuSae } from '../../reference/sae/train';
 import { GpuPolySae } from './polysae';
+import { GpuSae } from './train';
 
 // Awkward sizes: nothing a multiple of the 64-thread workgroup; R₁ > R₂ > R₃.
 const B = 23;

@@ -5,9 +5,12 @@
  * Cholesky-QR retraction of U⁽¹⁾, U⁽²⁾, U⁽³⁾ (packed in the reference's `polyColumns` order) → dead-latent
  * counters. The same sequence as the float64 reference (workers/reference/sae/trainer.ts with
  * forward.ts/backward.ts), one thread per output: sized for the lab's toy problems, not for speed.
- * `createGpuSae` (kernels/sae-train.ts) builds this unit for `polysae` with polyShared=0.
+ * The SAE registry (workers/experiments/sae/registry.ts) builds this trainer for `polysae` with polyShared=0.
  */
 
+import flatIndexCode from '../../../shaders/common/flat-index.wgsl?raw';
+import adamCode from '../../../shaders/sae/adam.wgsl?raw';
+import cholCode from '../../../shaders/sae/poly-chol.wgsl?raw';
 import applyCode from '../../../shaders/sae/polysae-apply.wgsl?raw';
 import auxgradCode from '../../../shaders/sae/polysae-auxgrad.wgsl?raw';
 import backACode from '../../../shaders/sae/polysae-back-a.wgsl?raw';
@@ -28,8 +31,6 @@ import projectCode from '../../../shaders/sae/polysae-project.wgsl?raw';
 import residualCode from '../../../shaders/sae/polysae-residual.wgsl?raw';
 import selectCode from '../../../shaders/sae/polysae-select.wgsl?raw';
 import statsCode from '../../../shaders/sae/polysae-stats.wgsl?raw';
-import adamCode from '../../../shaders/sae-adam.wgsl?raw';
-import cholCode from '../../../shaders/sae-poly-chol.wgsl?raw';
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import { grid, type Op, PassList, type Program, program } from '../../gpu/pass';
@@ -48,7 +49,11 @@ import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
 const SLICE_LATENTS = 32;
 
 const WG = 64;
+/** A one-thread-per-output kernel: the flat-index prelude (override WG = this wrapper's WG) and the PolySAE sizes. */
 const prog = (key: string, body: string): Program =>
+  program(`sae-polysae-${key}`, body, { prelude: [flatIndexCode, commonCode], constants: { WG } });
+/** A one-workgroup reduction (64 threads over workgroup arrays of 64): the PolySAE sizes only. */
+const reduction = (key: string, body: string): Program =>
   program(`sae-polysae-${key}`, body, { prelude: [commonCode] });
 const P = {
   gather: prog('gather', gatherCode),
@@ -57,10 +62,10 @@ const P = {
   project: prog('project', projectCode),
   decode: prog('decode', decodeCode),
   residual: prog('residual', residualCode),
-  loss: prog('loss', lossCode),
+  loss: reduction('loss', lossCode),
   auxgrad: prog('auxgrad', auxgradCode),
   backA: prog('back-a', backACode),
-  lambda: prog('lambda', lambdaCode),
+  lambda: reduction('lambda', lambdaCode),
   gradC: prog('grad-c', gradCCode),
   gradU: prog('grad-u', gradUCode),
   gradPre: prog('grad-pre', gradPreCode),
@@ -71,7 +76,7 @@ const P = {
   apply: prog('apply', applyCode),
   stats: prog('stats', statsCode),
   // Shared with the other SAE models: Adam on one buffer, and Cholesky + L⁻¹ of a Gram matrix.
-  adam: program('sae-polysae-adam', adamCode),
+  adam: program('sae-polysae-adam', adamCode, { prelude: [flatIndexCode], constants: { WG: 256 } }),
   chol: program('sae-polysae-chol', cholCode),
 };
 

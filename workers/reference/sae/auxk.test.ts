@@ -8,7 +8,7 @@ import { BatchSampler, prepareDataset } from '../../data/sae-sources';
 import { generateToy } from '../../data/sae-toy';
 import { forward } from './forward';
 import { defaultConfig, initParams, type SaeConfig } from './model';
-import { CpuSae } from './trainer';
+import { CpuSae } from './train';
 
 const toy = generateToy({
   features: 64,

@@ -14,10 +14,11 @@
  *   encoder: ∂b_enc = Σ_b ∂π_b, ∂W_enc = ∂πᵀ·xc, ∂b_dec = Σ_b G_b − ∂b_encᵀ·W_enc (no second term for the
  *   2024 ReLU-L1, whose encoder does not subtract b_dec)
  */
-import type { Forward, PolyProjection } from './forward';
+import type { Forward } from './forward';
 import { rowNorms } from './forward';
 import {
   centresInput,
+  isJump,
   isPoly,
   isPolyGeneral,
   isReluL1,
@@ -25,6 +26,7 @@ import {
   type SaeConfig,
   zerosLike,
 } from './model';
+import { polyGeneralBackward } from './polysae';
 
 export function backward(
   c: SaeConfig,
@@ -48,7 +50,7 @@ export function backward(
     polyBackward(c, p, f, G, g, gz);
   } else {
     const W = p.W_dec;
-    const needAll = c.model === 'jumprelu';
+    const needAll = isJump(c);
     let l1Scale = 0;
     let norms: Float64Array | null = null;
     if (isReluL1(c)) {
@@ -83,7 +85,7 @@ export function backward(
   }
 
   const gpre = new Float64Array(B * m);
-  if (c.model === 'jumprelu') {
+  if (isJump(c)) {
     const th = f.theta!;
     const eps = c.bandwidth;
     const l0 = (c.l0Coeff * sparsityScale) / B;
@@ -225,95 +227,6 @@ function polyBackward(
         for (let r = 0; r < R1; r++) s += ga[b * R1 + r] * p.U[i * R1 + r];
         gz[q] = s;
       }
-    }
-  }
-}
-
-/**
- * The general form's decoder gradients for one set of rows (codes z, output gradient G): accumulates into
- * g.U, g.U2, g.U3, g.C1–C3 and g.lambda, and writes ∂L/∂z where `sel` kept an entry.
- */
-export function polyGeneralBackward(
-  c: SaeConfig,
-  p: Params,
-  q: PolyProjection,
-  z: Float64Array,
-  sel: Uint8Array,
-  G: Float64Array,
-  B: number,
-  g: Params,
-  gz: Float64Array,
-): void {
-  const { d, m, rank1: R1, rank2: R2, rank3: R3 } = c;
-  const [l2, l3] = p.lambda;
-  const { a1, a2, a3 } = q;
-  const ga1 = new Float64Array(B * R1);
-  const ga2 = new Float64Array(B * R2);
-  const ga3 = new Float64Array(B * R3);
-  for (let b = 0; b < B; b++) {
-    const h = (C: Float64Array, R: number, r: number) => {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += G[b * d + j] * C[j * R + r];
-      return s;
-    };
-    for (let r = 0; r < R1; r++) {
-      const x1 = a1[b * R1 + r];
-      let v1 = h(p.C1, R1, r);
-      if (r < R2) {
-        const x2 = a2[b * R2 + r];
-        const h2 = h(p.C2, R2, r);
-        v1 += l2 * h2 * x2;
-        ga2[b * R2 + r] += l2 * h2 * x1;
-        g.lambda[0] += h2 * x1 * x2;
-        if (r < R3) {
-          const x3 = a3[b * R3 + r];
-          const h3 = h(p.C3, R3, r);
-          v1 += l3 * h3 * x2 * x3;
-          ga2[b * R2 + r] += l3 * h3 * x1 * x3;
-          ga3[b * R3 + r] = l3 * h3 * x1 * x2;
-          g.lambda[1] += h3 * x1 * x2 * x3;
-        }
-      }
-      ga1[b * R1 + r] = v1;
-    }
-  }
-  for (let j = 0; j < d; j++) {
-    for (let r = 0; r < R1; r++) {
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let b = 0; b < B; b++) {
-        const gj = G[b * d + j];
-        const x1 = a1[b * R1 + r];
-        s1 += gj * x1;
-        if (r < R2) {
-          const x12 = x1 * a2[b * R2 + r];
-          s2 += gj * x12;
-          if (r < R3) s3 += gj * x12 * a3[b * R3 + r];
-        }
-      }
-      g.C1[j * R1 + r] += s1;
-      if (r < R2) g.C2[j * R2 + r] += l2 * s2;
-      if (r < R3) g.C3[j * R3 + r] += l3 * s3;
-    }
-  }
-  const parts: Array<[Float64Array, Float64Array, Float64Array, number]> = [
-    [ga1, p.U, g.U, R1],
-    [ga2, p.U2, g.U2, R2],
-    [ga3, p.U3, g.U3, R3],
-  ];
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < m; i++) {
-      const qi = b * m + i;
-      const zi = z[qi];
-      let s = 0;
-      for (const [ga, U, gU, R] of parts) {
-        for (let r = 0; r < R; r++) {
-          if (zi !== 0) gU[i * R + r] += zi * ga[b * R + r];
-          s += ga[b * R + r] * U[i * R + r];
-        }
-      }
-      if (sel[qi]) gz[qi] = s;
     }
   }
 }

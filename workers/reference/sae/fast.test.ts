@@ -3,7 +3,7 @@ import { Rng } from '../../io/rng';
 import { gemmNT, topkFast } from './fast';
 import { linear } from './forward';
 import { gemmRef } from './gemm';
-import { topkRow } from './select';
+import { topkRow } from './topk';
 
 describe('gemmNT (register-blocked) against the plain float64 references', () => {
   for (const [M, N, K] of [

@@ -11,8 +11,19 @@
  *   without b_dec, ê = dec(ẑ) − b_dec (what decoding the AuxK codes gives, the bias being part of x̂ already).
  */
 import { gemmNT, topkFast } from './fast';
-import { centresInput, isPoly, isPolyGeneral, isReluL1, type Params, type SaeConfig, usesAux } from './model';
-import { kthLargest, topkRow } from './select';
+import {
+  centresInput,
+  isBatchTopk,
+  isJump,
+  isPoly,
+  isPolyGeneral,
+  isReluL1,
+  type Params,
+  type SaeConfig,
+  usesAux,
+} from './model';
+import { type PolyProjection, polyDecodeGeneral, polyProject } from './polysae';
+import { kthLargest, topkRow } from './topk';
 
 export interface ForwardOptions {
   /** Dead latents (1 = dead): the AuxK candidates. */
@@ -75,13 +86,13 @@ export function forward(
   let batchThreshold: number | undefined;
   if (isReluL1(c)) {
     for (let q = 0; q < z.length; q++) z[q] = Math.max(pre[q], 0);
-  } else if (c.model === 'jumprelu') {
+  } else if (isJump(c)) {
     theta = p.log_threshold.map(Math.exp);
     for (let b = 0; b < B; b++)
       for (let i = 0; i < m; i++) if (pre[b * m + i] > theta[i]) z[b * m + i] = pre[b * m + i];
-  } else if (c.model === 'batchtopk' && o.batchTheta !== undefined && o.batchTheta > 0) {
+  } else if (isBatchTopk(c) && o.batchTheta !== undefined && o.batchTheta > 0) {
     for (let q = 0; q < z.length; q++) z[q] = pre[q] > o.batchTheta ? pre[q] : 0;
-  } else if (c.model === 'batchtopk') {
+  } else if (isBatchTopk(c)) {
     sel = new Uint8Array(B * m);
     const T = kthLargest(pre, Math.min(c.k * B, B * m));
     batchThreshold = T;
@@ -133,7 +144,7 @@ export function forward(
     let s = 0;
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) s += z[b * m + i] * norms[i];
     sparsity = (c.l1 * scale * s) / (B * Math.sqrt(c.variance));
-  } else if (c.model === 'jumprelu' && theta) {
+  } else if (isJump(c) && theta) {
     let cnt = 0;
     for (let b = 0; b < B; b++) for (let i = 0; i < m; i++) if (pre[b * m + i] > theta[i]) cnt++;
     sparsity = (c.l0Coeff * scale * cnt) / B;
@@ -248,49 +259,6 @@ export function rowNorms(W: Float64Array, m: number, d: number): Float64Array {
     let s = 0;
     for (let j = 0; j < d; j++) s += W[i * d + j] ** 2;
     out[i] = Math.sqrt(s);
-  }
-  return out;
-}
-
-export interface PolyProjection {
-  a1: Float64Array;
-  a2: Float64Array;
-  a3: Float64Array;
-}
-
-/** a_p = z·U⁽ᵖ⁾ for the three orders (general form). */
-export function polyProject(c: SaeConfig, p: Params, z: Float64Array, B: number): PolyProjection {
-  return {
-    a1: sparseTimes(z, p.U, B, c.m, c.rank1),
-    a2: sparseTimes(z, p.U2, B, c.m, c.rank2),
-    a3: sparseTimes(z, p.U3, B, c.m, c.rank3),
-  };
-}
-
-/**
- * The general form's decoder: b_dec (when `bias`) + a₁C₁ᵀ + λ₂(a₁_{:R₂} ⊙ a₂)C₂ᵀ + λ₃(a₁_{:R₃} ⊙ a₂_{:R₃} ⊙ a₃)C₃ᵀ.
- */
-export function polyDecodeGeneral(
-  c: SaeConfig,
-  p: Params,
-  q: PolyProjection,
-  B: number,
-  bias: boolean,
-): Float64Array {
-  const { d, rank1: R1, rank2: R2, rank3: R3 } = c;
-  const [l2, l3] = p.lambda;
-  const { a1, a2, a3 } = q;
-  const out = new Float64Array(B * d);
-  for (let b = 0; b < B; b++) {
-    for (let j = 0; j < d; j++) {
-      let s1 = bias ? p.b_dec[j] : 0;
-      for (let r = 0; r < R1; r++) s1 += a1[b * R1 + r] * p.C1[j * R1 + r];
-      let s2 = 0;
-      for (let r = 0; r < R2; r++) s2 += a1[b * R1 + r] * a2[b * R2 + r] * p.C2[j * R2 + r];
-      let s3 = 0;
-      for (let r = 0; r < R3; r++) s3 += a1[b * R1 + r] * a2[b * R2 + r] * a3[b * R3 + r] * p.C3[j * R3 + r];
-      out[b * d + j] = s1 + l2 * s2 + l3 * s3;
-    }
   }
   return out;
 }

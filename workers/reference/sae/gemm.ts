@@ -1,4 +1,4 @@
-/** C = op(A)·op(B) [+ bias] [ReLU] [+ C0] in float64: the reference of shaders/sae-gemm.wgsl. */
+/** C = op(A)·op(B) [+ bias] [ReLU] [+ C0] in float64: the reference of shaders/sae/gemm.wgsl. */
 export function gemmRef(
   a: ArrayLike<number>,
   b: ArrayLike<number>,

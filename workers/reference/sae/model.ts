@@ -7,12 +7,13 @@
  * (R₃ ≤ R₂ ≤ R₁), C_p d×R_p, lambda = [λ₂, λ₃].
  */
 import { Rng } from '../../io/rng';
+import { SAE_MODEL_INFO, type SaeModelInfo, type SaeModelName, saeForm } from '../../spec/sae-models';
 
 /**
  * `relu_l1` is the April-2024 ReLU-L1 (no pre-encoder bias, free decoder norms, penalty λΣf_i‖d_i‖);
  * `relu_l1_unit` the 2023 form (input centred by b_dec, unit-norm atoms renormalised after every step).
  */
-export type SaeModel = 'relu_l1' | 'relu_l1_unit' | 'topk' | 'batchtopk' | 'jumprelu' | 'polysae';
+export type SaeModel = SaeModelName;
 
 export interface SaeConfig {
   model: SaeModel;
@@ -56,20 +57,32 @@ export interface ParamInfo {
   shape: number[];
 }
 
-export const isPoly = (c: Pick<SaeConfig, 'model'>) => c.model === 'polysae';
+/**
+ * The model's descriptor in the configured form (workers/spec/sae-models.ts, `saeForm`): the code asks it
+ * instead of comparing model ids or form flags.
+ */
+export const infoOf = (c: Pick<SaeConfig, 'model' | 'polyShared'>): SaeModelInfo => saeForm(c.model, c);
+/** What no form changes (a form overrides only fields, decoder kind and export text): the entry itself. */
+const baseOf = (c: Pick<SaeConfig, 'model'>): SaeModelInfo => SAE_MODEL_INFO[c.model];
+/** A polynomial decoder (PolySAE, either form). */
+export const isPoly = (c: Pick<SaeConfig, 'model'>) => baseOf(c).decoder !== 'linear';
 /** Either ReLU-L1 form (ReLU codes, decoder-norm-weighted L1 penalty). */
-export const isReluL1 = (c: Pick<SaeConfig, 'model'>) => c.model === 'relu_l1' || c.model === 'relu_l1_unit';
+export const isReluL1 = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'relu';
+/** JumpReLU's learnt threshold and L0 penalty. */
+export const isJump = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'jump';
+/** BatchTopK: k·B codes over the batch, a threshold θ at inference. */
+export const isBatchTopk = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'batchTopK';
 /** The encoder sees x − b_dec (every model but the 2024 ReLU-L1, which has no pre-encoder bias). */
-export const centresInput = (c: Pick<SaeConfig, 'model'>) => c.model !== 'relu_l1';
+export const centresInput = (c: Pick<SaeConfig, 'model'>) => baseOf(c).centresInput;
 /** Linear decoders kept at unit-norm atoms (every linear model but the 2024 ReLU-L1). */
-export const unitAtoms = (c: Pick<SaeConfig, 'model'>) => !isPoly(c) && c.model !== 'relu_l1';
-/** Norm of every decoder atom at initialisation for the 2024 ReLU-L1 (random directions, W_enc = W_dec). */
-export const RELU_2024_INIT_NORM = 0.1;
-export const usesTopk = (c: Pick<SaeConfig, 'model'>) => c.model === 'topk' || c.model === 'polysae';
+export const unitAtoms = (c: Pick<SaeConfig, 'model'>) => baseOf(c).unitAtoms;
+/** Exactly k codes per sample. */
+export const usesTopk = (c: Pick<SaeConfig, 'model'>) => baseOf(c).encoder === 'rowTopK';
 /** PolySAE's general form: separate projections U⁽¹⁾, U⁽²⁾, U⁽³⁾ with independent ranks, and AuxK. */
-export const isPolyGeneral = (c: Pick<SaeConfig, 'model' | 'polyShared'>) => isPoly(c) && !c.polyShared;
+export const isPolyGeneral = (c: Pick<SaeConfig, 'model' | 'polyShared'>) =>
+  infoOf(c).decoder === 'polyGeneral';
 export const usesAux = (c: Pick<SaeConfig, 'model' | 'auxK' | 'auxCoeff' | 'polyShared'>) =>
-  (c.model === 'topk' || c.model === 'batchtopk' || isPolyGeneral(c)) && c.auxK > 0 && c.auxCoeff > 0;
+  infoOf(c).fields.includes('auxK') && c.auxK > 0 && c.auxCoeff > 0;
 
 export function defaultConfig(over: Partial<SaeConfig> & Pick<SaeConfig, 'model' | 'd' | 'm'>): SaeConfig {
   return {
@@ -128,7 +141,7 @@ export function paramLayout(c: SaeConfig): ParamInfo[] {
     ];
   }
   const out = [...enc, { name: 'W_dec', shape: [m, d] }, { name: 'b_dec', shape: [d] }];
-  if (c.model === 'jumprelu') out.push({ name: 'log_threshold', shape: [m] });
+  if (isJump(c)) out.push({ name: 'log_threshold', shape: [m] });
   return out;
 }
 
@@ -156,7 +169,7 @@ export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>)
   const rng = new Rng(seed, 131);
   const p = zerosLike(c);
   const { m, d } = c;
-  if (mean && c.model !== 'relu_l1') for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
+  if (mean && centresInput(c)) for (let j = 0; j < d; j++) p.b_dec[j] = Math.fround(mean[j]);
   if (isPolyGeneral(c)) {
     for (const name of ['U', 'U2', 'U3']) {
       const a = p[name];
@@ -215,11 +228,11 @@ export function initParams(c: SaeConfig, seed: number, mean?: ArrayLike<number>)
       W[i * d + j] = v;
       s += v * v;
     }
-    const inv = (c.model === 'relu_l1' ? RELU_2024_INIT_NORM : 1) / Math.sqrt(s);
+    const inv = infoOf(c).initNorm / Math.sqrt(s);
     for (let j = 0; j < d; j++) W[i * d + j] = Math.fround(W[i * d + j] * inv);
   }
   p.W_enc.set(W);
-  if (c.model === 'jumprelu') p.log_threshold.fill(Math.fround(Math.log(c.threshold)));
+  if (isJump(c)) p.log_threshold.fill(Math.fround(Math.log(c.threshold)));
   return p;
 }
 

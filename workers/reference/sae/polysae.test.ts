@@ -17,7 +17,7 @@ import {
   polyColumns,
   type SaeConfig,
 } from './model';
-import { CpuSae } from './trainer';
+import { CpuSae } from './train';
 
 // Awkward sizes: R₁ > R₂ > R₃, nothing a power of two.
 const B = 5;

@@ -13,8 +13,8 @@ import {
   type SaeModel,
 } from './model';
 import { lrAt, qrRetract, sparsityScaleAt } from './optim';
-import { kthLargest, topkRow } from './select';
-import { CpuSae } from './trainer';
+import { kthLargest, topkRow } from './topk';
+import { CpuSae } from './train';
 
 const B = 6;
 const small = (model: SaeModel, over: Partial<SaeConfig> = {}): SaeConfig =>
