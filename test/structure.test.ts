@@ -68,78 +68,16 @@ function compareCounts(
 }
 
 // (a) Known exceptions: files still dispatching over ids, with how many offences each (exact).
-const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
-  // remove when regression lands (reg10)
-  { path: 'app/panels/regression/regression-views.tsx', count: 1 },
-  { path: 'bench/regression.ts', count: 3 },
-  // remove when sae lands (sae10)
-  { path: 'workers/experiments/sae/analysis.ts', count: 1 },
-  { path: 'workers/experiments/sae/backends.ts', count: 2 },
-  { path: 'workers/experiments/sae/config.ts', count: 3 },
-  { path: 'workers/experiments/sae/estimate.ts', count: 4 },
-  { path: 'workers/experiments/sae/frontier.ts', count: 3 },
-  { path: 'workers/experiments/sae/run.ts', count: 7 },
-  { path: 'workers/export/sae.ts', count: 2 },
-  { path: 'workers/kernels/sae-train.ts', count: 11 },
-  { path: 'workers/reference/sae/backward.ts', count: 2 },
-  { path: 'workers/reference/sae/forward.ts', count: 4 },
-  { path: 'workers/reference/sae/model.ts', count: 13 },
-  { path: 'workers/reference/sae/trainer.ts', count: 1 },
-];
+const ID_DISPATCH_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [];
 
 // (b) Known import cycles (exact member lists).
 const CYCLE_EXCEPTIONS: ReadonlyArray<readonly string[]> = [];
 
 // (c) Known layout offences, by path.
-const LAYOUT_EXCEPTIONS: readonly string[] = [
-  // remove when sae lands (sae10)
-  'shaders/sae-act-grad.wgsl',
-  'shaders/sae-act.wgsl',
-  'shaders/sae-adam.wgsl',
-  'shaders/sae-bdec-grad.wgsl',
-  'shaders/sae-colcount.wgsl',
-  'shaders/sae-csc-count.wgsl',
-  'shaders/sae-csc-fill.wgsl',
-  'shaders/sae-csc-sort.wgsl',
-  'shaders/sae-decode-sparse.wgsl',
-  'shaders/sae-densify.wgsl',
-  'shaders/sae-gather.wgsl',
-  'shaders/sae-gemm.wgsl',
-  'shaders/sae-poly-back-a.wgsl',
-  'shaders/sae-poly-back-c.wgsl',
-  'shaders/sae-poly-chol.wgsl',
-  'shaders/sae-poly-decode.wgsl',
-  'shaders/sae-poly-lambda.wgsl',
-  'shaders/sae-radix-hist.wgsl',
-  'shaders/sae-radix-pick.wgsl',
-  'shaders/sae-residual.wgsl',
-  'shaders/sae-rownorm.wgsl',
-  'shaders/sae-scan.wgsl',
-  'shaders/sae-slice.wgsl',
-  'shaders/sae-sparse-dot.wgsl',
-  'shaders/sae-sparse-grad.wgsl',
-  'shaders/sae-stats.wgsl',
-  'shaders/sae-topk-row.wgsl',
-  'shaders/sae-topk.wgsl',
-  'workers/kernels/sae-determinism.test.ts',
-  'workers/kernels/sae-gemm.test.ts',
-  'workers/kernels/sae-gemm.ts',
-  'workers/kernels/sae-kernels.ts',
-  'workers/kernels/sae-ops.ts',
-  'workers/kernels/sae-topk.test.ts',
-  'workers/kernels/sae-topk.ts',
-  'workers/kernels/sae-train.test.ts',
-  'workers/kernels/sae-train.ts',
-  // the PolySAE kernel from main (poly13): its reference is in reference/sae/forward.ts, backward.ts, model.ts, not a
-  // same-named polysae.ts; remove when sae lands (sae10)
-  'workers/kernels/sae/polysae.ts',
-];
+const LAYOUT_EXCEPTIONS: readonly string[] = [];
 
 // (d) Known `as unknown as` casts, with how many per file (exact).
 const CAST_EXCEPTIONS: ReadonlyArray<{ path: string; count: number }> = [
-  // remove when sae lands (sae10)
-  { path: 'app/panels/sae/sae-views.tsx', count: 2 },
-  { path: 'workers/experiments/sae/darkmatter.ts', count: 1 },
   // the experiments registry erases each runner's value type (Experiment<V> → Experiment), like workers/spec/registry.ts: not a views cast; the lead decides
   { path: 'workers/experiments/registry.ts', count: 5 },
 ];

@@ -17,6 +17,9 @@ import { formatNumber } from '../../viz/format';
 import { BarChart, Heatmap, LineChart, MetricTable, type Series } from '../../viz/react';
 import type { LabViewProps } from '../types';
 
+/** The phase diagram's batched kernel, as named in the chart's legend. */
+const PHASE_KERNEL_NAME: Record<PhaseView['solver'], string> = { omp: 'OMP', fista: 'Lasso' };
+
 const STATUS_COLOR: Record<string, string> = { TP: '#1b7837', FP: '#d6604d', miss: '#4393c3', TN: '#999999' };
 const STATUS_TEXT: Record<string, string> = { TP: 'TP', FP: 'false +', miss: 'missed', TN: '' };
 
@@ -173,7 +176,7 @@ function PhaseCharts({ phase, title }: { phase: PhaseView; title: string }) {
             points: phase.curve.map((p) => ({ x: p.delta, y: p.rho })),
           },
           {
-            name: `empirical 50% success (${phase.solver === 'omp' ? 'OMP' : 'Lasso'})`,
+            name: `empirical 50% success (${PHASE_KERNEL_NAME[phase.solver]})`,
             points: phase.deltas.map((x, c) => ({ x, y: phase.empirical50[c] })),
             dashed: true,
             markers: true,

@@ -7,7 +7,7 @@
  * A frontier study trains one SAE per point (points × architectures runs, one after another).
  */
 import type { NdArray } from '../../core/ndarray';
-import { SAE_MODELS, type SaeModelName, saeForm } from '../../spec/sae-models';
+import { SAE_MODEL_INFO, type SaeModelName, saeForm } from '../../spec/sae-models';
 import type { Estimate } from '../estimate-types';
 import type { Backend } from '../types';
 
@@ -27,9 +27,7 @@ export function estimateSae(
   const B = Number(v.batch);
   const steps = Number(v.steps);
   const model = String(v.model);
-  const info = (SAE_MODELS as readonly string[]).includes(model)
-    ? saeForm(model as SaeModelName, v)
-    : undefined;
+  const info = Object.hasOwn(SAE_MODEL_INFO, model) ? saeForm(model as SaeModelName, v) : undefined;
   const runs = v.study === 'frontier' ? (ARCHS[String(v.sweep)] ?? 1) * Number(v.sweepPoints) : 1;
   const sparse =
     info?.fields.includes('k') === true &&

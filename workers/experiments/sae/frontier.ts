@@ -11,16 +11,7 @@ import { CpuTrainer, GpuTrainer, type SaeTrainer } from './backends';
 import { checkConfig, checkGpuFits, decoderKind, saeConfig } from './config';
 import type { SaeData } from './data';
 import { trainLoop } from './train';
-import type { SaePartial } from './views-data';
-
-export interface FrontierPoint {
-  model: SaeModel;
-  knob: 'k' | 'l1' | 'l0Coeff';
-  value: number;
-  l0: number;
-  nmse: number;
-  dead: number;
-}
+import type { FrontierPoint, SaePartial } from './views-data';
 
 export function sweepModels(v: SaeValues): SaeModel[] {
   return v.sweep === 'model' ? [v.model] : [...FRONTIER_SWEEPS[v.sweep]];

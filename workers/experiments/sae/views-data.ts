@@ -2,11 +2,20 @@
 import type { DarkMatter } from '../../reference/sae/metrics';
 import type { SaeModel } from '../../reference/sae/model';
 import { SAE_MODEL_INFO, SAE_MODELS } from '../../spec/sae-models';
-import type { FrontierPoint } from './frontier';
 import type { InteractionView } from './interaction';
 import type { HistoryPoint } from './train';
 
-export type { DarkMatter, FrontierPoint, HistoryPoint, InteractionView, SaeModel };
+export type { DarkMatter, HistoryPoint, InteractionView, SaeModel };
+
+/** One trained SAE of a frontier sweep: its knob value and where it landed. */
+export interface FrontierPoint {
+  model: SaeModel;
+  knob: 'k' | 'l1' | 'l0Coeff';
+  value: number;
+  l0: number;
+  nmse: number;
+  dead: number;
+}
 
 export type DensityView = {
   edges: number[];

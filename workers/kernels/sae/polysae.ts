@@ -9,8 +9,6 @@
  */
 
 import flatIndexCode from '../../../shaders/common/flat-index.wgsl?raw';
-import adamCode from '../../../shaders/sae/adam.wgsl?raw';
-import cholCode from '../../../shaders/sae/poly-chol.wgsl?raw';
 import applyCode from '../../../shaders/sae/polysae-apply.wgsl?raw';
 import auxgradCode from '../../../shaders/sae/polysae-auxgrad.wgsl?raw';
 import backACode from '../../../shaders/sae/polysae-back-a.wgsl?raw';
@@ -31,6 +29,8 @@ import projectCode from '../../../shaders/sae/polysae-project.wgsl?raw';
 import residualCode from '../../../shaders/sae/polysae-residual.wgsl?raw';
 import selectCode from '../../../shaders/sae/polysae-select.wgsl?raw';
 import statsCode from '../../../shaders/sae/polysae-stats.wgsl?raw';
+import adamCode from '../../../shaders/sae/train-adam.wgsl?raw';
+import cholCode from '../../../shaders/sae/train-poly-chol.wgsl?raw';
 import { readFloat32, readUint32 } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import { grid, type Op, PassList, type Program, program } from '../../gpu/pass';

@@ -9,7 +9,7 @@ import { topkOp } from '../topk';
 import * as K from '../util/ops';
 import type { EncoderUnit } from './types';
 
-/** Byte offset of θ in the trainer's scalars buffer `sc` (see shaders/sae/stats.wgsl). */
+/** Byte offset of θ in the trainer's scalars buffer `sc` (see shaders/sae/train-stats.wgsl). */
 const THETA_OFFSET = 8;
 
 export const batchTopkEncoder: EncoderUnit = {

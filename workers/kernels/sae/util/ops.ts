@@ -2,31 +2,31 @@
  * One small op builder per SAE shader (shaders/sae/*.wgsl): each packs its uniform and binds buffers in
  * the shader's binding order. GpuSae (train.ts) chains them into a training step.
  */
-import actCode from '../../../../shaders/sae/act.wgsl?raw';
-import actGradCode from '../../../../shaders/sae/act-grad.wgsl?raw';
-import adamCode from '../../../../shaders/sae/adam.wgsl?raw';
-import bdecCode from '../../../../shaders/sae/bdec-grad.wgsl?raw';
-import colcountCode from '../../../../shaders/sae/colcount.wgsl?raw';
-import cscCountCode from '../../../../shaders/sae/csc-count.wgsl?raw';
-import cscFillCode from '../../../../shaders/sae/csc-fill.wgsl?raw';
-import cscSortCode from '../../../../shaders/sae/csc-sort.wgsl?raw';
-import decodeSparseCode from '../../../../shaders/sae/decode-sparse.wgsl?raw';
-import densifyCode from '../../../../shaders/sae/densify.wgsl?raw';
-import gatherCode from '../../../../shaders/sae/gather.wgsl?raw';
-import polyBackACode from '../../../../shaders/sae/poly-back-a.wgsl?raw';
-import polyBackCCode from '../../../../shaders/sae/poly-back-c.wgsl?raw';
-import polyCholCode from '../../../../shaders/sae/poly-chol.wgsl?raw';
-import polyDecodeCode from '../../../../shaders/sae/poly-decode.wgsl?raw';
-import polyLambdaCode from '../../../../shaders/sae/poly-lambda.wgsl?raw';
-import radixHistCode from '../../../../shaders/sae/radix-hist.wgsl?raw';
-import radixPickCode from '../../../../shaders/sae/radix-pick.wgsl?raw';
-import residualCode from '../../../../shaders/sae/residual.wgsl?raw';
-import rownormCode from '../../../../shaders/sae/rownorm.wgsl?raw';
-import scanCode from '../../../../shaders/sae/scan.wgsl?raw';
-import sliceCode from '../../../../shaders/sae/slice.wgsl?raw';
-import sparseDotCode from '../../../../shaders/sae/sparse-dot.wgsl?raw';
-import sparseGradCode from '../../../../shaders/sae/sparse-grad.wgsl?raw';
-import statsCode from '../../../../shaders/sae/stats.wgsl?raw';
+import actCode from '../../../../shaders/sae/train-act.wgsl?raw';
+import actGradCode from '../../../../shaders/sae/train-act-grad.wgsl?raw';
+import adamCode from '../../../../shaders/sae/train-adam.wgsl?raw';
+import bdecCode from '../../../../shaders/sae/train-bdec-grad.wgsl?raw';
+import colcountCode from '../../../../shaders/sae/train-colcount.wgsl?raw';
+import cscCountCode from '../../../../shaders/sae/train-csc-count.wgsl?raw';
+import cscFillCode from '../../../../shaders/sae/train-csc-fill.wgsl?raw';
+import cscSortCode from '../../../../shaders/sae/train-csc-sort.wgsl?raw';
+import decodeSparseCode from '../../../../shaders/sae/train-decode-sparse.wgsl?raw';
+import densifyCode from '../../../../shaders/sae/train-densify.wgsl?raw';
+import gatherCode from '../../../../shaders/sae/train-gather.wgsl?raw';
+import polyBackACode from '../../../../shaders/sae/train-poly-back-a.wgsl?raw';
+import polyBackCCode from '../../../../shaders/sae/train-poly-back-c.wgsl?raw';
+import polyCholCode from '../../../../shaders/sae/train-poly-chol.wgsl?raw';
+import polyDecodeCode from '../../../../shaders/sae/train-poly-decode.wgsl?raw';
+import polyLambdaCode from '../../../../shaders/sae/train-poly-lambda.wgsl?raw';
+import radixHistCode from '../../../../shaders/sae/train-radix-hist.wgsl?raw';
+import radixPickCode from '../../../../shaders/sae/train-radix-pick.wgsl?raw';
+import residualCode from '../../../../shaders/sae/train-residual.wgsl?raw';
+import rownormCode from '../../../../shaders/sae/train-rownorm.wgsl?raw';
+import scanCode from '../../../../shaders/sae/train-scan.wgsl?raw';
+import sliceCode from '../../../../shaders/sae/train-slice.wgsl?raw';
+import sparseDotCode from '../../../../shaders/sae/train-sparse-dot.wgsl?raw';
+import sparseGradCode from '../../../../shaders/sae/train-sparse-grad.wgsl?raw';
+import statsCode from '../../../../shaders/sae/train-stats.wgsl?raw';
 import type { Op, PassList } from '../../../gpu/pass';
 import { saeFlatOp, saeOp } from './op';
 
