@@ -62,7 +62,7 @@ export const saeSpec = defineSpec({
       group: 'Model',
       optionLabels: byModel((info) => info.optionLabel),
       optionDocs: byModel((info) => info.docs),
-      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interaction terms through low-rank projections, one per order (general form, with AuxK) or one shared U (shared form).',
+      help: 'ReLU-L1 (Anthropic, April 2024): f = ReLU(W_e·x + b_e), L = MSE + λΣf_i‖d_i‖ with free decoder norms (atoms start at norm 0.1, W_e = W_dᵀ, b = 0; λ warmed up). ReLU-L1 2023 (Towards Monosemanticity): f = ReLU(W_e(x−b_d)+b_e), atoms renormalised to unit norm after every step, so the penalty is plain λΣf_i (no neuron resampling here). TopK: keep the k largest pre-activations per sample. BatchTopK: keep the k·B largest over the batch. JumpReLU: f = π·H(π−θ) with a learnt threshold and an L0 penalty. PolySAE: TopK encoder, decoder with pairwise and triple interactions through low-rank projections.',
     }),
     latents: num({
       label: 'Latents (M)',
