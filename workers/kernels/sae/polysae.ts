@@ -43,7 +43,13 @@ import {
   sizeOfShape,
   usesAux,
 } from '../../reference/sae/model';
-import { lrAt, sparsityScaleAt } from '../../reference/sae/optim';
+import {
+  type GpuMetrics,
+  readLatentStats,
+  readParamBuffers,
+  readStepMetrics,
+  stepUniform,
+} from './util/state';
 
 /** Codes of this many latents are returned by `evaluate` for the top-activating samples (as GpuSae). */
 const SLICE_LATENTS = 32;
@@ -89,15 +95,8 @@ export interface PolySaeInit {
   batch: number;
 }
 
-export interface PolySaeMetrics {
-  rec: number;
-  sparsity: number;
-  aux: number;
-  total: number;
-  l0: number;
-  steps: number;
-  theta: number;
-}
+/** The same loss averages as GpuSae's. */
+export type PolySaeMetrics = GpuMetrics;
 
 /** Every buffer the unit allocates (bytes), so a runner can check it fits first. */
 export function planPolySae(c: SaeConfig, n: number, B: number): Record<string, number> {
@@ -267,64 +266,29 @@ export class GpuPolySae {
     const q = this.ctx.device.queue;
     q.writeBuffer(this.b.rows, 0, rows);
     const t = this.step;
-    const c = this.c;
-    q.writeBuffer(
-      this.stepU,
-      0,
-      Float32Array.from([
-        lrAt(c, t),
-        1 - c.beta1 ** (t + 1),
-        1 - c.beta2 ** (t + 1),
-        sparsityScaleAt(c.steps, t),
-        c.beta1,
-        c.beta2,
-        c.eps,
-        0,
-      ]),
-    );
+    q.writeBuffer(this.stepU, 0, stepUniform(this.c, t));
     this.list.run(this.trainOps);
     this.step++;
   }
 
   /** Averages of the losses since the last call (then reset). */
   async readMetrics(): Promise<PolySaeMetrics> {
-    const sc = await readFloat32(this.ctx.device, this.b.sc, 16);
-    this.ctx.device.queue.writeBuffer(this.b.sc, 32, new Float32Array(6));
-    const n = Math.max(sc[13], 1);
-    return {
-      rec: sc[8] / n,
-      sparsity: sc[9] / n,
-      aux: sc[10] / n,
-      total: sc[11] / n,
-      l0: sc[12] / n,
-      steps: sc[13],
-      theta: sc[2],
-    };
+    return readStepMetrics(this.ctx, this.b.sc);
   }
 
   async readLatentStats(): Promise<{ since: Float32Array; firings: Float32Array }> {
-    const lat = await readFloat32(this.ctx.device, this.b.lat, 2 * this.c.m);
-    return { since: lat.subarray(0, this.c.m), firings: lat.subarray(this.c.m) };
+    return readLatentStats(this.ctx, this.b.lat, this.c.m);
   }
 
   async readParams(which: 'p' | 'g' = 'p', names?: string[]): Promise<Params> {
-    const out: Params = {};
-    for (const { name, shape } of paramLayout(this.c)) {
-      if (names && !names.includes(name)) continue;
-      const src = which === 'p' ? this.p[name] : this.g[name];
-      out[name] = Float64Array.from(await readFloat32(this.ctx.device, src, sizeOfShape(shape)));
-    }
-    return out;
+    return readParamBuffers(this.ctx, this.c, which === 'p' ? this.p : this.g, names);
   }
 
   async readOptimizer(): Promise<{ m: Params; v: Params }> {
-    const m: Params = {};
-    const v: Params = {};
-    for (const { name, shape } of paramLayout(this.c)) {
-      m[name] = Float64Array.from(await readFloat32(this.ctx.device, this.m[name], sizeOfShape(shape)));
-      v[name] = Float64Array.from(await readFloat32(this.ctx.device, this.v[name], sizeOfShape(shape)));
-    }
-    return { m, v };
+    return {
+      m: await readParamBuffers(this.ctx, this.c, this.m),
+      v: await readParamBuffers(this.ctx, this.c, this.v),
+    };
   }
 
   async read(name: string, count: number, asU32 = false): Promise<Float32Array | Uint32Array> {
